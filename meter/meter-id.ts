@@ -1,0 +1,16 @@
+/**
+ * Meter ids are short ASCII strings (an MPAN, a serial number, "MAC000002"). Inside circuits a meter id is
+ * the big-endian integer of its bytes: injective, and readable back for error messages.
+ */
+const METER_ID = /^[A-Za-z0-9._-]{1,31}$/;
+
+export function assertMeterId(id: string): void {
+  if (!METER_ID.test(id)) {
+    throw new Error(`invalid meter id "${id}": use 1-31 characters from A-Z a-z 0-9 . _ -`);
+  }
+}
+
+export function meterIdToField(id: string): bigint {
+  assertMeterId(id);
+  return BigInt('0x' + Buffer.from(id, 'ascii').toString('hex'));
+}

@@ -1,0 +1,20 @@
+// The cryptography packages ship no TypeScript declarations; these are the parts meterproof uses.
+declare module 'circomlibjs' {
+  export function buildPoseidon(): Promise<any>;
+  export function buildEddsa(): Promise<any>;
+  export function buildBabyjub(): Promise<any>;
+}
+declare module 'snarkjs' {
+  export const groth16: any;
+  export const zKey: any;
+  export const powersOfTau: any;
+  export const r1cs: any;
+  export const wtns: any;
+}
+declare module 'ffjavascript' {
+  export function buildBn128(singleThread?: boolean): Promise<any>;
+  export const Scalar: any;
+  export const utils: any;
+  export const BigBuffer: any;
+  export const F1Field: any;
+}
