@@ -78,6 +78,14 @@ export function billingPublicSignals(s: BillingStatement, out: BillingOutputs, c
 
 export const BILLING_OUTPUT_COUNT = 3;
 
+/** Human name of public signal `i`, for error messages. */
+export function billingSignalName(i: number): string {
+  const fixed = ['bill', 'settlement', 'consumption', 'meterId', 'meter public key x', 'meter public key y', 'startDay', 'days', 'standingCharge'];
+  if (i < fixed.length) return fixed[i];
+  const pair = i - fixed.length;
+  return `tariff/value weights of slots ${2 * pair} and ${2 * pair + 1}`;
+}
+
 /** Number of public signals of a billing circuit. */
 export function billingSignalCount(c: CircuitConfig): number {
   return BILLING_OUTPUT_COUNT + 6 + (c.params.maxDays * SLOTS_PER_DAY) / 2;

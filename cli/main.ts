@@ -1,0 +1,156 @@
+/**
+ * The `meterproof` command line. Every command has --help; bad input ends with exit code 1 and a
+ * one-line reason on stderr ("meterproof: …").
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { dayOf } from '../core/time.js';
+import { microPenceToPounds } from '../core/units.js';
+import { assembleBundle, bundleToJson, readBundle } from '../meter/bundle.js';
+import { importReadingsCsv } from '../meter/import/readings.js';
+import { MeterCore } from '../meter/meter-core.js';
+import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
+import { releaseCurve } from '../prover/backend.js';
+import { proveBill } from '../prover/prove-bill.js';
+import { ResultRejected, verifyBillResult } from '../prover/verify.js';
+import { importTariff } from '../tariff/import.js';
+import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
+import { setupCircuits } from './setup.js';
+
+const program = new Command('meterproof')
+  .description('Certified, privacy-friendly computations on smart-meter readings (Groth16 proofs).')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const meter = program.command('meter').description('the meter core: keys and signed readings');
+
+meter
+  .command('keygen')
+  .description('create a meter key pair (EdDSA on Baby Jubjub)')
+  .requiredOption('--out <file>', 'where to write the key file (mode 600)')
+  .option('--id <meterId>', 'meter id (1-31 of A-Z a-z 0-9 . _ -)', `MTR-${Date.now().toString(36).toUpperCase()}`)
+  .action(async (o: { out: string; id: string }) => {
+    const key = await generateMeterKey(o.id);
+    writeMeterKey(o.out, key);
+    console.log(`meter ${key.meterId}: key written to ${o.out}`);
+    console.log(`public key: [${key.publicKey.join(', ')}]`);
+  });
+
+meter
+  .command('sign')
+  .description('run the meter core over a CSV of readings and write a certified readings bundle')
+  .requiredOption('--key <file>', 'meter key file')
+  .requiredOption('--readings <file>', 'CSV: London layout (LCLid,tstp,energy(kWh/hh)) or timestamp,kwh')
+  .requiredOption('--from <YYYY-MM-DD>', 'first day of the period (UTC)')
+  .requiredOption('--days <n>', 'number of days')
+  .requiredOption('--out <file>', 'bundle file to write')
+  .addOption(new Option('--fill <policy>', 'missing slots: refuse, or count them as zero').choices(['refuse', 'zero']).default('refuse'))
+  .addOption(new Option('--layout <layout>', 'CSV layout').choices(['auto', 'lcl', 'generic']).default('auto'))
+  .action(async (o: { key: string; readings: string; from: string; days: string; out: string; fill: 'refuse' | 'zero'; layout: 'auto' | 'lcl' | 'generic' }) => {
+    const key = await readMeterKey(o.key).catch((e: Error) => {
+      throw new UsageError(`cannot use key ${o.key}: ${e.message}`);
+    });
+    const startDay = parseDay(o.from);
+    const days = parseCount(o.days, '--days', 1, 366);
+    const imported = importReadingsCsv(readText(o.readings, 'readings'), { layout: o.layout, fill: o.fill, fromDay: startDay, days });
+    if (imported.meterId !== undefined && imported.meterId !== key.meterId) {
+      throw new UsageError(`the readings belong to meter ${imported.meterId} but the key is meter ${key.meterId}'s`);
+    }
+    const core = await MeterCore.commission(key, startDay);
+    const records = [];
+    for (let d = 0; d < days; d++) records.push(await core.recordDay(imported.readingsWh.slice(d * 48, (d + 1) * 48)));
+    writeJson(o.out, bundleToJson(assembleBundle(key.meterId, key.publicKey, records, startDay, days)));
+    console.log(`certified ${days} day(s) of readings of meter ${key.meterId} → ${o.out}`);
+  });
+
+const tariff = program.command('tariff').description('tariffs and value-of-energy vectors');
+tariff
+  .command('import')
+  .description('convert a price CSV into a meterproof tariff (or value-of-energy) document')
+  .addOption(new Option('--format <format>', 'input layout').choices(['agile', 'lcl-dtou', 'csv']).makeOptionMandatory())
+  .requiredOption('--in <file>', 'input CSV')
+  .requiredOption('--out <file>', 'tariff JSON to write')
+  .option('--id <id>', 'tariff id')
+  .option('--name <name>', 'tariff name')
+  .option('--standing-charge <mp>', 'standing charge in milli-pence per day', '0')
+  .addOption(new Option('--kind <kind>', 'document kind').choices(['tariff', 'value-of-energy']).default('tariff'))
+  .action((o: { format: 'agile' | 'lcl-dtou' | 'csv'; in: string; out: string; id?: string; name?: string; standingCharge: string; kind: 'tariff' | 'value-of-energy' }) => {
+    const standing = parseCount(o.standingCharge, '--standing-charge', 0, 1e12);
+    const doc = importTariff(o.format, readText(o.in, 'price file'), { id: o.id, name: o.name, standingChargePerDay: standing, kind: o.kind });
+    writeJson(o.out, doc);
+    console.log(`tariff written to ${o.out}`);
+  });
+
+const prove = program.command('prove').description('prove a certified result');
+prove
+  .command('bill')
+  .description('prove the bill, settlement value and consumption of a certified period')
+  .requiredOption('--bundle <file>', 'certified readings bundle')
+  .requiredOption('--tariff <file>', 'tariff document')
+  .option('--value <file>', 'value-of-energy document (settlement); settlement is 0 without it')
+  .requiredOption('--out <file>', 'result file to write')
+  .action(async (o: { bundle: string; tariff: string; value?: string; out: string }) => {
+    const bundle = (() => {
+      try {
+        return readBundle(o.bundle);
+      } catch (e) {
+        throw new UsageError(`cannot use bundle ${o.bundle}: ${(e as Error).message}`);
+      }
+    })();
+    const result = await proveBill({ bundle, tariff: readJson(o.tariff, 'tariff'), valueOfEnergy: o.value ? readJson(o.value, 'value-of-energy file') : undefined });
+    writeJson(o.out, result);
+    printOutputs(result.outputs);
+    console.log(`proof (${result.circuit}) written to ${o.out} in ${((result.prover!.witnessMs + result.prover!.proveMs) / 1000).toFixed(1)} s`);
+  });
+
+program
+  .command('verify')
+  .description('verify a result file against the locally pinned verification key; exit 0 only if valid')
+  .argument('<result.json>', 'result file')
+  .action(async (file: string) => {
+    const verified = await verifyBillResult(readJson(file, 'result'));
+    console.log(`VALID ${verified.circuit.id} proof for meter ${verified.result.statement.meterId}, ${verified.result.statement.period.start} + ${verified.result.statement.period.days} days`);
+    printOutputs(verified.result.outputs);
+  });
+
+program
+  .command('setup')
+  .description('compile every circuit and build its proving and verification keys (cached by content hash)')
+  .option('--ptau <file>', 'phase-1 file from a real ceremony; without it a single-party INSECURE development ceremony is run')
+  .option('--circuit <id...>', 'only these circuits')
+  .action(async (o: { ptau?: string; circuit?: string[] }) => {
+    await setupCircuits({ ptauPath: o.ptau, only: o.circuit, log: (m) => console.log(m) });
+  });
+
+function parseDay(text: string): number {
+  try {
+    return dayOf(text);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function printOutputs(o: { bill: string; settlement: string; consumption: string }): void {
+  console.log(`  bill        ${o.bill} µp (${microPenceToPounds(BigInt(o.bill))})`);
+  console.log(`  settlement  ${o.settlement} µp (${microPenceToPounds(BigInt(o.settlement))})`);
+  console.log(`  consumption ${o.consumption} Wh`);
+}
+
+async function main(): Promise<number> {
+  try {
+    await program.parseAsync(process.argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1; // commander already printed the reason
+    if (e instanceof ResultRejected) {
+      console.error(`meterproof: INVALID (${e.code}): ${e.message}`);
+      return 1;
+    }
+    console.error(`meterproof: ${(e as Error).message.split('\n')[0]}`);
+    if (process.env.METERPROOF_DEBUG) console.error(e);
+    return 1;
+  } finally {
+    await releaseCurve();
+  }
+}
+
+process.exitCode = await main();
