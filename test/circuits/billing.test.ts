@@ -8,7 +8,10 @@ import { fromFieldSigned, SNARK_FIELD } from '../../core/field.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
 import { assembleBundle, type Bundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
-import { certifyPeriod, syntheticPrices, syntheticReadings } from '../support/fixtures.js';
+import { importReadingsCsv } from '../../meter/import/readings.js';
+import { importTariff } from '../../tariff/import.js';
+import { pricesForPeriod } from '../../tariff/prices.js';
+import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
 
 const CIRCUITS = ['billing_1d', 'billing_7d', 'billing_31d'];
@@ -143,3 +146,25 @@ for (const id of CIRCUITS) {
     assert.deepEqual(warnings, []);
   });
 }
+
+describe('real data: London households, real Agile prices (negative half-hours included)', { skip: !hasSharedData && 'no ../shared/data' }, () => {
+  // Agile's December 2023 import and export prices (70 negative half-hours), re-based onto the
+  // households' January 2013 slots.
+  const agileDay = dayOf('2023-12-01');
+  for (const household of ['MAC000002', 'MAC000013', 'MAC000064']) {
+    test(`${household}, January 2013 on the 31-day circuit`, async () => {
+      const startDay = dayOf('2013-01-01');
+      const readings = importReadingsCsv(sharedFile(`lcl-2013/${household}.csv`), { fromDay: startDay, days: 31, meterId: household, fill: 'zero' }).readingsWh;
+      const { bundle } = await certifyPeriod({ startDay, readings, meterId: household });
+      const csv = sharedFile('tariffs/agile-2023.csv');
+      const importPrices = pricesForPeriod(importTariff('agile', csv), agileDay, 31);
+      const exportPrices = pricesForPeriod(importTariff('agile', csv, { column: 'export' }), agileDay, 31);
+      const s = { ...statementFor(bundle), prices: importPrices, values: exportPrices };
+      assert.deepEqual(await circuitOutputs('billing_31d', bundle, s), computeBill(readings, s.prices, s.values, s.standingCharge));
+    });
+  }
+  test('the Agile month used has negative import prices', () => {
+    const t = importTariff('agile', sharedFile('tariffs/agile-2023.csv'));
+    assert.equal(pricesForPeriod(t, agileDay, 31).filter((p) => p < 0n).length, 70);
+  });
+});

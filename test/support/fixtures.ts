@@ -1,28 +1,11 @@
 /** Generated fixtures shared by the tests: meters, bundles and tariffs made on the fly. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../../circuits/registry.js';
+export { hasSharedData, sharedFile } from '../../core/shared-data.js';
+export { syntheticPrices, syntheticReadings } from '../../core/synthetic.js';
+import { syntheticReadings } from '../../core/synthetic.js';
 import { firstSlotOfDay, SLOTS_PER_DAY } from '../../core/time.js';
 import { assembleBundle, type Bundle } from '../../meter/bundle.js';
 import { MeterCore, type DailyRecord } from '../../meter/meter-core.js';
 import { generateMeterKey, type MeterKey } from '../../meter/meter-key.js';
-
-export const SHARED_DATA = join(REPO_ROOT, '..', 'shared', 'data');
-export const hasSharedData = existsSync(SHARED_DATA);
-export function sharedFile(relativePath: string): string {
-  return readFileSync(join(SHARED_DATA, relativePath), 'utf8');
-}
-
-/** Deterministic pseudo-random readings (a household-like day curve plus noise), Wh per slot. */
-export function syntheticReadings(days: number, seed = 1): number[] {
-  let x = seed >>> 0 || 1;
-  const next = () => ((x = (x * 1103515245 + 12345) >>> 0), x / 2 ** 32);
-  return Array.from({ length: days * SLOTS_PER_DAY }, (_, i) => {
-    const hour = (i % SLOTS_PER_DAY) / 2;
-    const base = hour < 6 ? 120 : hour < 17 ? 250 : hour < 22 ? 650 : 300;
-    return Math.floor(base * (0.5 + next()) + (next() < 0.02 ? 4000 : 0));
-  });
-}
 
 export interface CertifiedPeriod {
   key: MeterKey;
@@ -64,13 +47,4 @@ export function dynamicDocument(startDay: number, prices: number[], kind: 'tarif
     standingChargePerDay: kind === 'tariff' ? standingMpPerDay : 0,
     pricing: { type: 'dynamic', firstSlot: firstSlotOfDay(startDay), prices },
   };
-}
-
-/** Deterministic per-slot prices in mp/kWh, about a fifth of them negative. */
-export function syntheticPrices(slots: number, seed = 7): number[] {
-  let x = seed >>> 0 || 1;
-  return Array.from({ length: slots }, () => {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    return Math.floor((x / 2 ** 32) * 60_000) - 12_000;
-  });
 }

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { REPO_ROOT } from '../../circuits/registry.js';
+import { slotStart } from '../../core/time.js';
+import { hasSharedData, SHARED_DATA } from '../../core/shared-data.js';
+import { syntheticPrices, syntheticReadings } from '../support/fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mp-cli-'));
+const at = (name: string) => join(dir, name);
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'meterproof.js'), ...args], { cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function ok(...args: string[]): Promise<string> {
+  const r = await cli(...args);
+  assert.equal(r.code, 0, `meterproof ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function fails(pattern: RegExp, ...args: string[]): Promise<void> {
+  const r = await cli(...args);
+  assert.notEqual(r.code, 0, `meterproof ${args.join(' ')} should fail`);
+  assert.match(r.stderr, pattern);
+  assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace expected, got: ${r.stderr}`);
+}
+
+// 2023-01-01 = day 19358, slot 929184.
+const FIRST_SLOT = 19358 * 48;
+function genericCsv(days: number, skip?: number): string {
+  const rows = syntheticReadings(days, 4).map((wh, i) => (i === skip ? null : `${slotStart(FIRST_SLOT + i).toISOString()},${(wh / 1000).toFixed(3)}`));
+  return ['timestamp,kwh', ...rows.filter((r) => r !== null)].join('\n') + '\n';
+}
+
+describe('the full CLI flow', () => {
+  before(async () => {
+    writeFileSync(at('readings.csv'), genericCsv(1));
+    const prices = syntheticPrices(48, 3);
+    writeFileSync(at('prices.csv'), ['timestamp,price', ...prices.map((p, i) => `${slotStart(FIRST_SLOT + i).toISOString()},${(p / 1000).toFixed(3)}`)].join('\n') + '\n');
+  });
+
+  test('keygen → sign → tariff import → prove → verify', async () => {
+    await ok('meter', 'keygen', '--id', 'MTR-CLI', '--out', 'meter.json');
+    assert.equal(statSync(at('meter.json')).mode & 0o777, 0o600, 'the private key file is readable by its owner only');
+    await ok('meter', 'sign', '--key', 'meter.json', '--readings', 'readings.csv', '--from', '2023-01-01', '--days', '1', '--out', 'bundle.json');
+    await ok('tariff', 'import', '--format', 'csv', '--in', 'prices.csv', '--out', 'tariff.json', '--standing-charge', '45000');
+    const proved = await ok('prove', 'bill', '--bundle', 'bundle.json', '--tariff', 'tariff.json', '--out', 'result.json');
+    assert.match(proved, /bill\s+-?\d+ µp/);
+    const verified = await ok('verify', 'result.json');
+    assert.match(verified, /^VALID billing_1d/m);
+  });
+
+  test('verify exits non-zero for a tampered result', async () => {
+    const result = JSON.parse(readFileSync(at('result.json'), 'utf8'));
+    result.publicSignals[2] = String(BigInt(result.publicSignals[2]) + 1n);
+    result.outputs.consumption = String(BigInt(result.outputs.consumption) + 1n);
+    writeFileSync(at('tampered.json'), JSON.stringify(result));
+    await fails(/INVALID \(proof_invalid\)/, 'verify', 'tampered.json');
+  });
+
+  test('prove refuses a bundle with an edited reading', async () => {
+    const bundle = JSON.parse(readFileSync(at('bundle.json'), 'utf8'));
+    bundle.readingsWh[10] += 1;
+    writeFileSync(at('edited-bundle.json'), JSON.stringify(bundle));
+    await fails(/signature does not verify/, 'prove', 'bill', '--bundle', 'edited-bundle.json', '--tariff', 'tariff.json', '--out', 'x.json');
+  });
+});
+
+describe('bad input gives a one-line reason and exit code 1', () => {
+  test('--help works for every command', async () => {
+    for (const cmd of [[], ['meter', 'keygen'], ['meter', 'sign'], ['tariff', 'import'], ['prove', 'bill'], ['verify'], ['setup']]) {
+      assert.match(await ok(...cmd, '--help'), /Usage: meterproof/);
+    }
+  });
+  test('a missing required option', () => fails(/required option '--out/, 'meter', 'keygen'));
+  test('an unknown command', () => fails(/unknown command/, 'frobnicate'));
+  test('an impossible date', () => fails(/no such day/, 'meter', 'sign', '--key', 'meter.json', '--readings', 'readings.csv', '--from', '2023-02-30', '--days', '1', '--out', 'b.json'));
+  test('a bad day count', () => fails(/--days must be a whole number/, 'meter', 'sign', '--key', 'meter.json', '--readings', 'readings.csv', '--from', '2023-01-01', '--days', 'ten', '--out', 'b.json'));
+  test('a missing file', () => fails(/cannot read readings .*ENOENT/, 'meter', 'sign', '--key', 'meter.json', '--readings', 'nope.csv', '--from', '2023-01-01', '--days', '1', '--out', 'b.json'));
+  test('a missing half-hour without a fill policy', async () => {
+    writeFileSync(at('gap.csv'), genericCsv(1, 20));
+    await fails(/missing/, 'meter', 'sign', '--key', 'meter.json', '--readings', 'gap.csv', '--from', '2023-01-01', '--days', '1', '--out', 'b.json');
+    await ok('meter', 'sign', '--key', 'meter.json', '--readings', 'gap.csv', '--from', '2023-01-01', '--days', '1', '--fill', 'zero', '--out', 'gap-bundle.json');
+  });
+  test('a result file that is not JSON', async () => {
+    writeFileSync(at('garbage.json'), '{"proof": [1, 2');
+    await fails(/not valid JSON/, 'verify', 'garbage.json');
+  });
+  test('an unknown tariff format', () => fails(/argument 'octopus' is invalid/, 'tariff', 'import', '--format', 'octopus', '--in', 'prices.csv', '--out', 't.json'));
+  test('a tariff file that is not a tariff', async () => {
+    writeFileSync(at('not-a-tariff.json'), '{"format": "meterproof-tariff/1"}');
+    await fails(/invalid tariff/, 'prove', 'bill', '--bundle', 'bundle.json', '--tariff', 'not-a-tariff.json', '--out', 'x.json');
+  });
+});
+
+test('real London readings: the key must belong to the household in the file', { skip: !hasSharedData && `no ${SHARED_DATA}` }, async () => {
+  const file = join(SHARED_DATA, 'lcl-2013', 'MAC000002.csv');
+  await ok('meter', 'keygen', '--id', 'MAC000002', '--out', 'mac2.json');
+  await ok('meter', 'sign', '--key', 'mac2.json', '--readings', file, '--from', '2013-01-01', '--days', '7', '--out', 'mac2-bundle.json');
+  await fails(/belong to meter MAC000002/, 'meter', 'sign', '--key', 'meter.json', '--readings', file, '--from', '2013-01-01', '--days', '7', '--out', 'x.json');
+});
