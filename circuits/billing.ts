@@ -9,7 +9,7 @@ import { meterIdToField } from '../meter/meter-id.js';
 import type { CircuitConfig } from './registry.js';
 
 /** Prices and values must fit the circuit's 50-bit digit lanes (circuits/lib/paired_inner_products.circom). */
-export const MAX_ABS_PRICE = (1n << 24n) - 1n;
+export const MAX_ABS_PRICE = 2 ** 24 - 1;
 const LANE = 50n;
 
 /** Everything public about a bill proof except its outputs. */
@@ -33,7 +33,8 @@ export interface BillingOutputs {
 }
 
 function assertLaneValue(x: bigint, what: string, slot: number): void {
-  if (x > MAX_ABS_PRICE || x < -MAX_ABS_PRICE) throw new Error(`${what} of slot ${slot} is beyond ±${MAX_ABS_PRICE} mp/kWh`);
+  const max = BigInt(MAX_ABS_PRICE);
+  if (x > max || x < -max) throw new Error(`${what} of slot ${slot} is beyond ±${MAX_ABS_PRICE} mp/kWh`);
 }
 
 /** Two slots per public input: w = p_a + 2^50 p_b + 2^100 v_a + 2^150 v_b (mod r), zero-padded to the circuit size. */

@@ -8,12 +8,12 @@
  *   generic  `timestamp,kwh`: ISO-8601 timestamp with a zone, the start of the half-hour.
  */
 import { SLOTS_PER_DAY, firstSlotOfDay, isoDay } from '../../core/time.js';
-import { kwhToWh } from '../../core/units.js';
+import { formatScaled, kwhToWh, parseDecimal } from '../../core/units.js';
 import { assertMeterId } from '../meter-id.js';
 import { type Csv, type CsvRow, atLine, expectHeader, hasHeader, isoSlot, parseCsv, parseIsoInstant, slotStartingAt, wallClockMs } from './csv.js';
+import { MAX_READING_WH } from '../chain.js';
 
 /** The meter's register is 14 bits wide per half-hour (also what the circuit range-checks). */
-export const MAX_READING_WH = 16383;
 
 export type ReadingsLayout = 'lcl' | 'generic';
 
@@ -62,7 +62,7 @@ export function importReadingsCsv(text: string, opts: ImportReadingsOptions): Im
   const meterId = layout === 'lcl' ? singleLclId(raw, opts.meterId) : opts.meterId;
 
   const firstSlot = firstSlotOfDay(fromDay);
-  const values = readingsInRange(raw, firstSlot, days * SLOTS_PER_DAY);
+  const values = readingsInRange(raw, layout, firstSlot, days * SLOTS_PER_DAY);
   const missing = values.flatMap((wh, i) => (wh === undefined ? [firstSlot + i] : []));
   if (missing.length > 0 && opts.fill !== 'zero') {
     const shown = missing.slice(0, MISSING_SHOWN).map(isoSlot).join(', ');
@@ -112,13 +112,13 @@ function singleLclId(raw: RawReading[], expected: string | undefined): string | 
 }
 
 /** Wh per slot of the period (undefined where no row gives a value), refusing duplicates and bad values. */
-function readingsInRange(raw: RawReading[], firstSlot: number, count: number): (number | undefined)[] {
+function readingsInRange(raw: RawReading[], layout: ReadingsLayout, firstSlot: number, count: number): (number | undefined)[] {
   const values: (number | undefined)[] = new Array(count).fill(undefined);
   const lineOf = new Map<number, number>();
   for (const { line, slot, kwh } of raw) {
     const i = slot - firstSlot;
     if (i < 0 || i >= count || kwh === null) continue;
-    const wh = atLine(line, () => readingWh(kwh));
+    const wh = atLine(line, () => readingWh(kwh, layout));
     const previous = lineOf.get(slot);
     if (previous !== undefined) {
       const how = values[i] === wh ? 'an identical' : 'a different';
@@ -130,8 +130,20 @@ function readingsInRange(raw: RawReading[], firstSlot: number, count: number): (
   return values;
 }
 
-function readingWh(kwh: string): number {
-  const wh = kwhToWh(kwh);
-  if (wh > MAX_READING_WH) throw new Error(`reading ${kwh.trim()} kWh exceeds the meter's ${MAX_READING_WH} Wh per half-hour`);
+function readingWh(kwh: string, layout: ReadingsLayout): number {
+  const wh = kwhToWh(layout === 'lcl' ? withoutFloatNoise(kwh) : kwh);
+  if (wh > MAX_READING_WH) throw new Error(`reading ${kwh} kWh exceeds the meter's ${MAX_READING_WH} Wh per half-hour`);
   return wh;
+}
+
+/**
+ * The LCL values went through 32-bit floats, so about 1 in 200 prints as e.g. "1.0779999" for 1.078 kWh.
+ * A value within 0.000001 kWh (0.001 Wh) of a whole Wh is taken as that Wh; anything else is returned
+ * unchanged for kwhToWh to reject as usual (more than 3 decimals, negative, not a number).
+ */
+function withoutFloatNoise(kwh: string): string {
+  const exact = parseDecimal(kwh, 9, { round: true, what: 'kWh reading' });
+  const wh = parseDecimal(kwh, 3, { round: true, what: 'kWh reading' });
+  const noise = exact - wh * 1_000_000n;
+  return exact >= 0n && noise > -1000n && noise < 1000n ? formatScaled(wh, 3) : kwh;
 }
