@@ -69,7 +69,7 @@ export function importReadingsCsv(text: string, opts: ImportReadingsOptions): Im
     const more = missing.length > MISSING_SHOWN ? ', …' : '';
     throw new Error(
       `${missing.length} of ${values.length} half-hours have no reading between ${isoDay(fromDay)} and ${isoDay(fromDay + days - 1)} ` +
-        `(${shown}${more}); pass fill 'zero' to count them as 0 Wh`,
+        `(${shown}${more}); use the zero fill policy (--fill zero) to count them as 0 Wh`,
     );
   }
   return { meterId, firstSlot, readingsWh: values.map((wh) => wh ?? 0), filled: missing.length };

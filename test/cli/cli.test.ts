@@ -90,7 +90,7 @@ describe('bad input gives a one-line reason and exit code 1', () => {
   test('a missing file', () => fails(/cannot read readings .*ENOENT/, 'meter', 'sign', '--key', 'meter.json', '--readings', 'nope.csv', '--from', '2023-01-01', '--days', '1', '--out', 'b.json'));
   test('a missing half-hour without a fill policy', async () => {
     writeFileSync(at('gap.csv'), genericCsv(1, 20));
-    await fails(/missing/, 'meter', 'sign', '--key', 'meter.json', '--readings', 'gap.csv', '--from', '2023-01-01', '--days', '1', '--out', 'b.json');
+    await fails(/have no reading .*--fill zero/, 'meter', 'sign', '--key', 'meter.json', '--readings', 'gap.csv', '--from', '2023-01-01', '--days', '1', '--out', 'b.json');
     await ok('meter', 'sign', '--key', 'meter.json', '--readings', 'gap.csv', '--from', '2023-01-01', '--days', '1', '--fill', 'zero', '--out', 'gap-bundle.json');
   });
   test('a result file that is not JSON', async () => {

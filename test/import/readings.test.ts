@@ -92,7 +92,7 @@ test('missing half-hours: count and first timestamps, or zero fill', () => {
   const text = generic(...fullDay().slice(0, 40));
   assert.throws(
     () => importReadingsCsv(text, { fromDay: JAN_1_2023, days: 2 }),
-    /^Error: 56 of 96 half-hours have no reading between 2023-01-01 and 2023-01-02 \(2023-01-01T20:00Z, 2023-01-01T20:30Z, 2023-01-01T21:00Z, 2023-01-01T21:30Z, 2023-01-01T22:00Z, …\); pass fill 'zero'/,
+    /^Error: 56 of 96 half-hours have no reading between 2023-01-01 and 2023-01-02 \(2023-01-01T20:00Z, 2023-01-01T20:30Z, 2023-01-01T21:00Z, 2023-01-01T21:30Z, 2023-01-01T22:00Z, …\); use the zero fill policy/,
   );
   const r = importReadingsCsv(text, { fromDay: JAN_1_2023, days: 2, fill: 'zero' });
   assert.equal(r.filled, 56);
