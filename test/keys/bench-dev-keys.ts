@@ -2,7 +2,7 @@
 // (~31.5k constraints, domain 2^15, ~32k wires, 751 public signals), one proof as a sanity check,
 // then a development .ptau of power 12.
 //   npx tsx test/keys/bench-dev-keys.ts
-// Not a test (takes about a minute); the numbers in keys/README.md come from this script.
+// Not a test (takes about a minute); the numbers in docs/ceremony.md come from this script.
 
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
