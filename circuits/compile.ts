@@ -1,13 +1,20 @@
 /**
- * Compiles circuit instances with circom2 (circom 2.2 as WebAssembly), cached by a content hash of every
- * .circom source, the instance's configuration and the compiler and circomlib versions: an unchanged
- * circuit is never recompiled.
+ * Compiles circuits with circom2 (circom 2.2 as WebAssembly), cached by a content hash of the main source,
+ * every .circom file under circuits/, and the compiler and circomlib versions: an unchanged circuit is
+ * never recompiled. The one implementation behind `meterproof setup` and every test that compiles a
+ * circuit of its own.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { artifactsOf, CIRCUITS_DIR, REPO_ROOT, type CircuitConfig } from './registry.js';
+import { artifactsOf, BUILD_DIR, CIRCUITS_DIR, REPO_ROOT, type CircuitConfig } from './registry.js';
+
+export interface CompiledCircuit {
+  dir: string;
+  r1cs: string;
+  wasm: string;
+}
 
 function circomSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -19,60 +26,73 @@ function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function mainSource(c: CircuitConfig): string {
-  const include = relative(artifactsOf(c.id).dir, join(CIRCUITS_DIR, `${c.file}.circom`));
-  const args = [c.params.maxDays, c.params.minDays].join(', ');
-  return `pragma circom 2.1.0;\ninclude "${include}";\ncomponent main {public [${c.public.join(', ')}]} = ${c.template}(${args});\n`;
-}
-
-export function sourceHash(c: CircuitConfig): string {
-  const h = createHash('sha256');
-  h.update(mainSource(c));
-  h.update(`circom2@${packageVersion('circom2')} circomlib@${packageVersion('circomlib')} --O2`);
-  for (const file of circomSources(CIRCUITS_DIR)) h.update(relative(REPO_ROOT, file)).update(readFileSync(file));
-  return h.digest('hex');
-}
-
-function run(cmd: string, args: string[]): Promise<string> {
+function circom(args: string[]): Promise<string> {
+  const cli = join(REPO_ROOT, 'node_modules', 'circom2', 'cli.js');
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // circom2 cannot read above its working directory, hence cwd = repo root and repo-relative paths.
+    const child = spawn(process.execPath, [cli, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} failed:\n${out}`))));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`circom2 ${args.join(' ')} failed:\n${out}`))));
   });
 }
 
-/** Compiles one instance unless its artifacts match the current sources. Returns true if it compiled. */
-export async function compileCircuit(c: CircuitConfig, log: (msg: string) => void = () => {}): Promise<boolean> {
-  const a = artifactsOf(c.id);
-  const hash = sourceHash(c);
-  const stamp = join(a.dir, 'source.sha256');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(a.r1cs) && existsSync(a.wasm)) return false;
-
-  log(`compiling ${c.id} (circom2 --O2)…`);
-  rmSync(a.dir, { recursive: true, force: true });
-  mkdirSync(a.dir, { recursive: true });
-  const main = join(a.dir, 'circuit.circom');
-  writeFileSync(main, mainSource(c));
-  const circom = join(REPO_ROOT, 'node_modules', 'circom2', 'cli.js');
-  const started = Date.now();
-  // circom2 cannot read above its working directory, hence repo-relative paths and cwd = repo root.
-  await run(process.execPath, [circom, relative(REPO_ROOT, main), '--r1cs', '--wasm', '--sym', '--O2', '-l', 'node_modules', '-o', relative(REPO_ROOT, a.dir)]);
-  writeFileSync(stamp, hash);
-  log(`compiled ${c.id} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return true;
+/** Path to use in an `include` of a main file written to `dir`. */
+export function includeFrom(dir: string, circuitFile: string): string {
+  return relative(dir, join(CIRCUITS_DIR, circuitFile));
 }
 
-/** Runs `circom2 --inspect` and returns its warnings (under-constrained signals and the like). */
-export async function inspectCircuit(c: CircuitConfig): Promise<string[]> {
-  const a = artifactsOf(c.id);
-  const dir = join(a.dir, 'inspect');
+/**
+ * Compiles the main component `source` into `dir` (as circuit.r1cs and circuit_js/circuit.wasm) unless
+ * the artifacts there were built from the same sources. Returns whether it compiled.
+ */
+export async function compileSource(dir: string, source: string, log: (msg: string) => void = () => {}): Promise<{ circuit: CompiledCircuit; compiled: boolean }> {
+  const circuit = { dir, r1cs: join(dir, 'circuit.r1cs'), wasm: join(dir, 'circuit_js', 'circuit.wasm') };
+  const hash = createHash('sha256');
+  hash.update(source).update(`circom2@${packageVersion('circom2')} circomlib@${packageVersion('circomlib')} --O2`);
+  for (const file of circomSources(CIRCUITS_DIR)) hash.update(relative(REPO_ROOT, file)).update(readFileSync(file));
+  const digest = hash.digest('hex');
+  const stamp = join(dir, 'source.sha256');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest && existsSync(circuit.r1cs) && existsSync(circuit.wasm)) return { circuit, compiled: false };
+
+  const started = Date.now();
+  log(`compiling ${relative(REPO_ROOT, dir)} (circom2 --O2)…`);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const main = join(a.dir, 'circuit.circom');
-  if (!existsSync(main)) writeFileSync(main, mainSource(c));
-  const circom = join(REPO_ROOT, 'node_modules', 'circom2', 'cli.js');
-  const out = await run(process.execPath, [circom, relative(REPO_ROOT, main), '--inspect', '-l', 'node_modules', '-o', relative(REPO_ROOT, dir)]);
+  const main = join(dir, 'circuit.circom');
+  writeFileSync(main, source);
+  await circom([relative(REPO_ROOT, main), '--r1cs', '--wasm', '--sym', '--O2', '-l', 'node_modules', '-o', relative(REPO_ROOT, dir)]);
+  writeFileSync(stamp, digest);
+  log(`compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { circuit, compiled: true };
+}
+
+/** The main component of a configured instance, written into `dir`. */
+function mainSource(c: CircuitConfig, dir: string): string {
+  const args = Object.values(c.params).join(', ');
+  return `pragma circom 2.1.0;\ninclude "${includeFrom(dir, `${c.file}.circom`)}";\ncomponent main {public [${c.public.join(', ')}]} = ${c.template}(${args});\n`;
+}
+
+/** Compiles a configured circuit instance (circuits/circuits.json). Returns true if it compiled. */
+export async function compileCircuit(c: CircuitConfig, log?: (msg: string) => void): Promise<boolean> {
+  const dir = artifactsOf(c.id).dir;
+  return (await compileSource(dir, mainSource(c, dir), log)).compiled;
+}
+
+/** A scratch circuit for tests: compiled into build/test/<name>/. */
+export async function compileTestCircuit(name: string, source: (dir: string) => string): Promise<CompiledCircuit> {
+  const dir = join(BUILD_DIR, 'test', name);
+  return (await compileSource(dir, source(dir))).circuit;
+}
+
+/** Runs `circom2 --inspect` on a configured circuit and returns its warnings. */
+export async function inspectCircuit(c: CircuitConfig): Promise<string[]> {
+  const dir = join(BUILD_DIR, 'inspect', c.id);
+  mkdirSync(dir, { recursive: true });
+  const main = join(dir, 'inspect.circom');
+  writeFileSync(main, mainSource(c, dir));
+  const out = await circom([relative(REPO_ROOT, main), '--inspect', '-l', 'node_modules', '-o', relative(REPO_ROOT, dir)]);
   return out.split('\n').filter((l) => /warning/i.test(l));
 }

@@ -12,10 +12,12 @@ export const BUILD_DIR = join(REPO_ROOT, 'build');
 
 export interface CircuitConfig {
   id: string;
-  kind: 'bill';
+  /** the result kind this circuit proves (e.g. "bill") */
+  kind: string;
   file: string;
   template: string;
-  params: { maxDays: number; minDays: number };
+  /** template arguments, in order; every certified-readings circuit has maxDays and minDays */
+  params: { maxDays: number; minDays: number } & Record<string, number>;
   public: string[];
 }
 
