@@ -22,13 +22,25 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 export const BundleSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
-  meter: z.object({ id: z.string(), publicKey: z.tuple([field, field]) }),
-  period: z.object({ start: isoDate, days: z.number().int().min(1).max(366) }),
-  readingsWh: z.array(z.number().int().min(0).max(MAX_READING_WH)),
-  chainStart: z.object({ group: z.number().int().min(0), value: field, pending: z.array(field).max(12) }),
+  meter: z.object({
+    id: z.string().describe('meter id, 1-31 of A-Z a-z 0-9 . _ -'),
+    publicKey: z.tuple([field, field]).describe('EdDSA (Baby Jubjub) public key [Ax, Ay]'),
+  }),
+  period: z.object({
+    start: isoDate.describe('first day, UTC'),
+    days: z.number().int().min(1).max(366),
+  }),
+  readingsWh: z.array(z.number().int().min(0).max(MAX_READING_WH)).describe('Wh per half-hour, days × 48 values in UTC slot order'),
+  chainStart: z
+    .object({
+      group: z.number().int().min(0).describe('floor(start day / 5): the 5-day group holding the start'),
+      value: field.describe('chain value at the start of that group'),
+      pending: z.array(field).max(12).describe("the group's elements before the start day: 3 per day"),
+    })
+    .describe('the meter hash chain at the period start (docs/certification.md)'),
   certificate: z.object({
-    endDay: isoDate,
-    signature: z.object({ R8x: field, R8y: field, S: field }),
+    endDay: isoDate.describe('the day after the last day of the period'),
+    signature: z.object({ R8x: field, R8y: field, S: field }).describe("the meter's EdDSA-Poseidon signature at the end day"),
   }),
 });
 export type BundleJson = z.infer<typeof BundleSchema>;
