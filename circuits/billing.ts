@@ -5,7 +5,7 @@
 import { toField } from '../core/field.js';
 import { SLOTS_PER_DAY } from '../core/time.js';
 import type { Bundle } from '../meter/bundle.js';
-import { meterIdToField } from '../meter/meter-id.js';
+import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, type CertifiedPeriod } from './lib/certified_inputs.js';
 import type { CircuitConfig } from './registry.js';
 
 /** Prices and values must fit the circuit's 50-bit digit lanes (circuits/lib/paired_inner_products.circom). */
@@ -13,11 +13,7 @@ export const MAX_ABS_PRICE = 2 ** 24 - 1;
 const LANE = 50n;
 
 /** Everything public about a bill proof except its outputs. */
-export interface BillingStatement {
-  meterId: string;
-  publicKey: [bigint, bigint];
-  startDay: number;
-  days: number;
+export interface BillingStatement extends CertifiedPeriod {
   /** µp for the whole period */
   standingCharge: bigint;
   /** mp/kWh per slot of the period */
@@ -53,8 +49,7 @@ export function packWeights(prices: readonly bigint[], values: readonly bigint[]
 }
 
 function assertStatementFits(s: BillingStatement, c: CircuitConfig): void {
-  const { maxDays, minDays } = c.params;
-  if (s.days < minDays || s.days > maxDays) throw new Error(`circuit ${c.id} serves ${minDays}-${maxDays} days, not ${s.days}`);
+  assertPeriodFits(s, c);
   if (s.prices.length !== s.days * SLOTS_PER_DAY || s.values.length !== s.days * SLOTS_PER_DAY) {
     throw new Error(`prices and values must cover the ${s.days * SLOTS_PER_DAY} slots of the period`);
   }
@@ -67,11 +62,7 @@ export function billingPublicSignals(s: BillingStatement, out: BillingOutputs, c
     toField(out.bill),
     toField(out.settlement),
     toField(out.consumption),
-    meterIdToField(s.meterId),
-    s.publicKey[0],
-    s.publicKey[1],
-    BigInt(s.startDay),
-    BigInt(s.days),
+    ...certifiedPublicSignals(s),
     toField(s.standingCharge),
     ...packWeights(s.prices, s.values, c.params.maxDays),
   ];
@@ -81,7 +72,7 @@ export const BILLING_OUTPUT_COUNT = 3;
 
 /** Human name of public signal `i`, for error messages. */
 export function billingSignalName(i: number): string {
-  const fixed = ['bill', 'settlement', 'consumption', 'meterId', 'meter public key x', 'meter public key y', 'startDay', 'days', 'standingCharge'];
+  const fixed = ['bill', 'settlement', 'consumption', ...CERTIFIED_SIGNAL_NAMES, 'standingCharge'];
   if (i < fixed.length) return fixed[i];
   const pair = i - fixed.length;
   return `tariff/value weights of slots ${2 * pair} and ${2 * pair + 1}`;
@@ -89,31 +80,15 @@ export function billingSignalName(i: number): string {
 
 /** Number of public signals of a billing circuit. */
 export function billingSignalCount(c: CircuitConfig): number {
-  return BILLING_OUTPUT_COUNT + 6 + (c.params.maxDays * SLOTS_PER_DAY) / 2;
+  return BILLING_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 1 + (c.params.maxDays * SLOTS_PER_DAY) / 2;
 }
 
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */
 export function billingWitnessInput(bundle: Bundle, s: BillingStatement, c: CircuitConfig): Record<string, string | string[]> {
   assertStatementFits(s, c);
-  if (bundle.startDay !== s.startDay || bundle.days !== s.days || bundle.meterId !== s.meterId) {
-    throw new Error('the bundle does not cover the statement period and meter');
-  }
-  const slots = c.params.maxDays * SLOTS_PER_DAY;
-  const dec = (x: bigint) => toField(x).toString();
   return {
-    meterId: dec(meterIdToField(s.meterId)),
-    Ax: dec(s.publicKey[0]),
-    Ay: dec(s.publicKey[1]),
-    startDay: String(s.startDay),
-    days: String(s.days),
-    standingCharge: dec(s.standingCharge),
-    weights: packWeights(s.prices, s.values, c.params.maxDays).map(dec),
-    readings: Array.from({ length: slots }, (_, i) => String(bundle.readingsWh[i] ?? 0)),
-    chainStart: dec(bundle.chainStart.value),
-    pending: Array.from({ length: 12 }, (_, i) => dec(bundle.chainStart.pending[i] ?? 0n)),
-    group: String(bundle.chainStart.group),
-    R8x: dec(bundle.signature.R8x),
-    R8y: dec(bundle.signature.R8y),
-    S: dec(bundle.signature.S),
+    ...certifiedWitnessInput(bundle, s, c),
+    standingCharge: toField(s.standingCharge).toString(),
+    weights: packWeights(s.prices, s.values, c.params.maxDays).map(String),
   };
 }

@@ -12,7 +12,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../circuits/registry.js';
+import { loadCircuits, REPO_ROOT } from '../circuits/registry.js';
 import { dayOf, firstSlotOfDay, SLOTS_PER_DAY } from '../core/time.js';
 import { microPenceToPounds } from '../core/units.js';
 import { assembleBundle, bundleToJson } from '../meter/bundle.js';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
   step('1. circuits and keys (development ceremony; cached after the first run)');
   const setupStarted = performance.now();
-  await setupCircuits({ log: (m) => console.log(`   ${m}`) });
+  await setupCircuits({ only: loadCircuits().filter((c) => c.kind === 'bill').map((c) => c.id), log: (m) => console.log(`   ${m}`) });
   console.log(`   setup took ${seconds(performance.now() - setupStarted)}`);
 
   step(`2. meter ${METER_ID} certifies ${DAYS} days from ${START}`);

@@ -1,0 +1,67 @@
+/**
+ * The inputs every certified-readings circuit shares (circuits/lib/certified_readings.circom): the first
+ * five public inputs (meterId, Ax, Ay, startDay, days) and the private readings, chain state and
+ * signature taken from the household's bundle. Same encoding as circuits/billing.ts.
+ */
+import { toField } from '../../core/field.js';
+import { SLOTS_PER_DAY } from '../../core/time.js';
+import type { Bundle } from '../../meter/bundle.js';
+import { meterIdToField } from '../../meter/meter-id.js';
+import type { CircuitConfig } from '../registry.js';
+
+/** The meter and period every statement about certified readings names. */
+export interface CertifiedPeriod {
+  meterId: string;
+  publicKey: [bigint, bigint];
+  /** days since 1970-01-01 UTC */
+  startDay: number;
+  days: number;
+}
+
+export const CERTIFIED_PUBLIC_COUNT = 5;
+export const CERTIFIED_SIGNAL_NAMES = ['meterId', 'meter public key x', 'meter public key y', 'startDay', 'days'] as const;
+
+/** Refuses a period the circuit does not serve. */
+export function assertPeriodFits(p: CertifiedPeriod, c: CircuitConfig): void {
+  const { maxDays, minDays } = c.params;
+  if (!Number.isInteger(p.days) || p.days < minDays || p.days > maxDays) throw new Error(`circuit ${c.id} serves ${minDays}-${maxDays} days, not ${p.days}`);
+  if (!Number.isInteger(p.startDay) || p.startDay < 0) throw new Error(`invalid start day ${p.startDay}`);
+}
+
+/** meterId, Ax, Ay, startDay, days: what a verifier rebuilds from its meter registry and the period. */
+export function certifiedPublicSignals(p: CertifiedPeriod): bigint[] {
+  return [meterIdToField(p.meterId), p.publicKey[0], p.publicKey[1], BigInt(p.startDay), BigInt(p.days)];
+}
+
+/**
+ * The CertifiedReadings part of a witness input: the statement's meter and period, the bundle's readings
+ * (zero-padded to the circuit's maxDays) and its chain state and signature.
+ */
+export function certifiedWitnessInput(bundle: Bundle, p: CertifiedPeriod, c: CircuitConfig): Record<string, string | string[]> {
+  assertPeriodFits(p, c);
+  if (bundle.startDay !== p.startDay || bundle.days !== p.days || bundle.meterId !== p.meterId) {
+    throw new Error('the bundle does not cover the statement period and meter');
+  }
+  const slots = c.params.maxDays * SLOTS_PER_DAY;
+  const dec = (x: bigint) => toField(x).toString();
+  return {
+    meterId: dec(meterIdToField(p.meterId)),
+    Ax: dec(p.publicKey[0]),
+    Ay: dec(p.publicKey[1]),
+    startDay: String(p.startDay),
+    days: String(p.days),
+    readings: Array.from({ length: slots }, (_, i) => String(bundle.readingsWh[i] ?? 0)),
+    chainStart: dec(bundle.chainStart.value),
+    pending: Array.from({ length: 12 }, (_, i) => dec(bundle.chainStart.pending[i] ?? 0n)),
+    group: String(bundle.chainStart.group),
+    R8x: dec(bundle.signature.R8x),
+    R8y: dec(bundle.signature.R8y),
+    S: dec(bundle.signature.S),
+  };
+}
+
+/** Reads a small non-negative integer output (an index, a count) from a public signal. */
+export function smallOutput(x: bigint, limit: number, what: string): number {
+  if (x < 0n || x >= BigInt(limit)) throw new Error(`${what} ${x} is out of range`);
+  return Number(x);
+}
