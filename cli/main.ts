@@ -15,6 +15,7 @@ import { ResultRejected, verifyBillResult } from '../prover/verify.js';
 import { importTariff } from '../tariff/import.js';
 import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
 import { setupCircuits } from './setup.js';
+import { registerApiCommands } from '../verifier-api/cli.js';
 
 const program = new Command('meterproof')
   .description('Certified, privacy-friendly computations on smart-meter readings (Groth16 proofs).')
@@ -120,6 +121,8 @@ program
   .action(async (o: { ptau?: string; circuit?: string[] }) => {
     await setupCircuits({ ptauPath: o.ptau, only: o.circuit, log: (m) => console.log(m) });
   });
+
+registerApiCommands(program);
 
 function parseDay(text: string): number {
   try {

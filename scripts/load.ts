@@ -1,0 +1,152 @@
+/**
+ * `npm run load`: a bounded load test of the verifier API on loopback. Starts `meterproof api serve` as a
+ * child process on a fresh database, registers the test world, then drives POST /v1/results with
+ * autocannon in two phases:
+ *
+ *   1. saturation: as fast as `--connections` clients go, for `--duration` seconds → sustained throughput
+ *   2. fixed rate: `--rate` requests per second for `--duration` seconds → latency percentiles at that load
+ *
+ * Every request is a *different valid proof* (re-randomised Groth16 proofs of a few statements), so each
+ * one is fully verified (points, subgroup, pairing) before the server answers 201 (first proof of its
+ * statement) or 409 (another proof of a statement already certified). Identical resubmissions, which skip
+ * verification, are not counted as verified.
+ *
+ * Options: --duration 15 --connections 32 --rate 100 --workers N --database-url postgres://… --json
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { buildBn128 } from 'ffjavascript';
+import { REPO_ROOT } from '../circuits/registry.js';
+import { releaseCurve } from '../prover/backend.js';
+import { createKeys, registerWorld } from '../test/verifier-api/harness.js';
+import { vkeyJson, world } from '../test/verifier-api/support.js';
+import { rerandomizeProof } from '../verifier-api/rerandomize.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '32' },
+    rate: { type: 'string', default: '100' },
+    workers: { type: 'string' },
+    variants: { type: 'string', default: '400' },
+    'database-url': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const duration = Number(args.duration);
+const connections = Number(args.connections);
+const rate = Number(args.rate);
+
+function startServer(database: string): Promise<{ child: ChildProcess; url: string }> {
+  const dbArgs = database.startsWith('postgres') ? ['--database-url', database] : ['--db', database];
+  const child = spawn(
+    process.execPath,
+    [...(process.env.LOAD_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'bin/meterproof.js', 'api', 'serve', '--port', '0', '--circuit', 'billing_1d', '--rate', '0', '--rate-address', '0', '--log-level', 'warn', ...(args.workers ? ['--workers', args.workers] : []), ...dbArgs],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with code ${code} before listening`)));
+  });
+}
+
+/** CPU seconds the server process (all its threads) has used so far, from /proc (Linux; 0 elsewhere). */
+function serverCpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+function run(o: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(o, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+const loadBefore = loadavg()[0];
+if (loadBefore > 0.5) console.error(`note: load average ${loadBefore.toFixed(2)} before the run; other work on this machine lowers the numbers`);
+const w = await world();
+const dir = mkdtempSync(join(tmpdir(), 'meterproof-load-'));
+const database = args['database-url'] ?? join(dir, 'api.sqlite3');
+const keys = await createKeys(database);
+const { child, url } = await startServer(database);
+try {
+  await registerWorld(url, keys, w);
+
+  // Different valid proofs: re-randomisations of the four statements of the test world.
+  const curve = await buildBn128(true);
+  const vkey = vkeyJson();
+  const bases = [w.results.a1, w.results.a2, w.results.b1, w.results.a1Next];
+  const variants = Number(args.variants);
+  const bodies = Array.from({ length: variants }, (_, i) => {
+    const base = bases[i % bases.length];
+    return JSON.stringify({ ...base, proof: rerandomizeProof(curve, vkey, base.proof) });
+  });
+  let next = 0;
+  const request = { method: 'POST' as const, path: '/v1/results', headers: { 'content-type': 'application/json' }, setupRequest: (req: any) => ({ ...req, body: bodies[next++ % bodies.length] }) };
+
+  const summary = (name: string, r: autocannon.Result, cpuSeconds: number) => {
+    const codes: Record<string, number> = {};
+    for (const [k, v] of Object.entries(r as unknown as Record<string, unknown>)) if (/^\d\d\d$/.test(k)) codes[k] = v as number;
+    const byStatus = (r as any).statusCodeStats ?? {};
+    const count = (s: string) => byStatus[s]?.count ?? 0;
+    const verified = count('201') + count('409');
+    return {
+      phase: name,
+      seconds: r.duration,
+      requests: r.requests.total,
+      verifiedPerSecond: Math.round((verified / r.duration) * 10) / 10,
+      serverCpuMsPerRequest: cpuSeconds > 0 ? Math.round((cpuSeconds * 1000 * 100) / r.requests.total) / 100 : null,
+      statusCodes: Object.fromEntries(Object.entries(byStatus).map(([k, v]: [string, any]) => [k, v.count])),
+      errors: r.errors,
+      timeouts: r.timeouts,
+      latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.mean },
+    };
+  };
+
+  // warm-up: compile paths, fill the shared public-input cache
+  await run({ url, connections: 4, amount: 50, requests: [request] });
+  let cpu = serverCpuSeconds(child.pid);
+  const phase = async (name: string, o: autocannon.Options) => {
+    const r = await run(o);
+    const used = serverCpuSeconds(child.pid) - cpu;
+    cpu += used;
+    return summary(name, r, used);
+  };
+  const saturated = await phase('saturation', { url, connections, duration, requests: [request] });
+  const fixed = await phase(`fixed ${rate} rps`, { url, connections: Math.max(10, Math.ceil(rate / 5)), duration, overallRate: rate, requests: [request] });
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const batches = /meterproof_verify_batch_size_count (\d+)/.exec(metrics)?.[1];
+  const batched = /meterproof_verify_batch_size_sum (\d+)/.exec(metrics)?.[1];
+
+  const report = { machine: { cores: availableParallelism(), loadAverageBefore: loadBefore }, server: { url, database: database.startsWith('postgres') ? 'postgres' : 'sqlite', workers: args.workers ?? 'one per core' }, saturated, fixed, batches: { count: Number(batches), proofs: Number(batched) } };
+  if (args.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    for (const p of [saturated, fixed]) {
+      console.log(`\n${p.phase}: ${p.requests} requests in ${p.seconds} s → ${p.verifiedPerSecond} verified submissions/s`);
+      console.log(`  status codes ${JSON.stringify(p.statusCodes)}  errors ${p.errors}  timeouts ${p.timeouts}`);
+      console.log(`  latency ms  p50 ${p.latencyMs.p50}  p90 ${p.latencyMs.p90}  p99 ${p.latencyMs.p99}  max ${p.latencyMs.max}`);
+      if (p.serverCpuMsPerRequest) console.log(`  server CPU ${p.serverCpuMsPerRequest} ms per request (all threads) → ${Math.round((availableParallelism() * 1000) / p.serverCpuMsPerRequest)} requests/s if the server had every core to itself`);
+    }
+    console.log(`\nmachine: ${report.machine.cores} cores, load average ${loadBefore.toFixed(2)} before the run`);
+    console.log(`verification batches: ${report.batches.count} for ${report.batches.proofs} proofs (mean ${(report.batches.proofs / report.batches.count).toFixed(1)} per batch)`);
+    console.log(`targets: ≥ 300 verified/s sustained: ${saturated.verifiedPerSecond >= 300 ? 'MET' : 'NOT MET'}; p99 ≤ 250 ms at ${rate} rps: ${fixed.latencyMs.p99 <= 250 ? 'MET' : 'NOT MET'}`);
+  }
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  await releaseCurve();
+  rmSync(dir, { recursive: true, force: true });
+}

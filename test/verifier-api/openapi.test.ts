@@ -1,0 +1,112 @@
+/**
+ * /openapi.json is a valid OpenAPI 3.1 document, lists exactly the routes the app serves, and the
+ * responses the API actually sends (status and body) are the ones it documents.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { releaseCurve } from '../../prover/backend.js';
+import { ERROR_CODES, openApiDocument } from '../../verifier-api/openapi.js';
+import type { RunningServer } from '../../verifier-api/server.js';
+import { call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys, type Reply } from './harness.js';
+import { DAY, world, type World } from './support.js';
+
+const doc = openApiDocument() as any;
+after(releaseCurve);
+
+describe('OpenAPI document', () => {
+  test('validates against the OpenAPI 3.1 schema', async () => {
+    const validator = new Validator();
+    const res = await validator.validate(structuredClone(doc));
+    assert.equal(validator.version, '3.1');
+    assert.deepEqual(res.errors ?? [], []);
+    assert.equal(res.valid, true);
+  });
+
+  let w: World;
+  let db: FreshDb;
+  let server: RunningServer;
+  let keys: Keys;
+  before(async () => {
+    w = await world();
+    db = await freshDatabase('sqlite');
+    keys = await createKeys(db.url);
+    server = await startTestServer(db.url);
+    await registerWorld(server.url, keys, w);
+  });
+  after(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  test('its paths and methods are exactly the routes of the app', () => {
+    const served = new Set<string>();
+    for (const layer of (server.app as any).router.stack) {
+      if (!layer.route) continue;
+      const path = String(layer.route.path).replace(/:([A-Za-z]+)/g, '{$1}');
+      for (const m of Object.keys(layer.route.methods)) if (m !== '_all') served.add(`${m.toUpperCase()} ${path}`);
+    }
+    const documented = new Set<string>();
+    for (const [path, ops] of Object.entries<any>(doc.paths)) for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
+    assert.deepEqual([...served].sort(), [...documented].sort());
+  });
+
+  test('responses sent match the documented status codes and schemas', async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const base = server.url;
+    const check = (method: string, template: string, r: Reply) => {
+      const op = doc.paths[template]?.[method.toLowerCase()];
+      assert.ok(op, `${method} ${template} is documented`);
+      const response = op.responses[String(r.status)];
+      assert.ok(response, `${method} ${template}: status ${r.status} is documented (${r.text.slice(0, 200)})`);
+      const media = Object.keys(response.content ?? {})[0];
+      if (media === 'application/json') {
+        const validate = ajv.compile({ ...response.content[media].schema, components: doc.components });
+        assert.ok(validate(r.body), `${method} ${template} ${r.status}: ${ajv.errorsText(validate.errors)}`);
+      }
+      if (r.status >= 400) assert.ok(ERROR_CODES.includes(r.body.error.code), `code ${r.body.error.code} is documented`);
+    };
+    const go = async (method: string, template: string, path: string, o: Parameters<typeof call>[3] = {}) => {
+      const r = await call(base, method, path, o);
+      check(method, template, r);
+      return r;
+    };
+    await go('GET', '/healthz', '/healthz');
+    await go('GET', '/openapi.json', '/openapi.json');
+    await go('GET', '/v1/suppliers', '/v1/suppliers', { key: keys.grid });
+    await go('GET', '/v1/suppliers', '/v1/suppliers');
+    await go('PUT', '/v1/substations/{id}', '/v1/substations/sub-9', { key: keys.registrar, body: { name: 'Nine' } });
+    await go('PUT', '/v1/substations/{id}', '/v1/substations/sub-9', { key: keys.registrar, body: { name: 'Nine' } });
+    await go('PUT', '/v1/suppliers/{id}', '/v1/suppliers/x', { key: keys.registrar, raw: 'oops' });
+    await go('GET', '/v1/meters', '/v1/meters', { key: keys.acme });
+    await go('GET', '/v1/meters/{id}', '/v1/meters/MTR-A1', { key: keys.registrar });
+    await go('GET', '/v1/meters/{id}', '/v1/meters/NOPE', { key: keys.registrar });
+    await go('PATCH', '/v1/meters/{id}', '/v1/meters/MTR-B2', { key: keys.registrar, body: { substationId: 'sub-9' } });
+    await go('POST', '/v1/meters', '/v1/meters', { key: keys.registrar, body: { id: 'MTR-A1', supplierId: 'acme', publicKey: w.meters[0].publicKey, validFrom: DAY } });
+    await go('POST', '/v1/meters/{id}/keys', '/v1/meters/MTR-B2/keys', { key: keys.registrar, body: { publicKey: w.meters[0].publicKey, validFrom: '2025-06-01' } });
+    await go('POST', '/v1/meters/{id}/keys/{keyId}/revoke', '/v1/meters/MTR-B2/keys/mk_nope/revoke', { key: keys.registrar });
+    await go('POST', '/v1/tariffs', '/v1/tariffs', { key: keys.acme, body: { tariff: w.tariffs.acme, meters: ['MTR-A1'], from: '2025-03-01', to: '2025-03-31' } });
+    await go('POST', '/v1/value-vectors', '/v1/value-vectors', { key: keys.grid, body: { vector: w.value, from: DAY, to: DAY } });
+    const vv = await go('GET', '/v1/value-vectors', `/v1/value-vectors?period=${DAY}`);
+    await go('GET', '/v1/documents/{digest}', `/v1/documents/${vv.body.digest}`);
+    await go('PUT', '/v1/feeder-measurements', '/v1/feeder-measurements', { key: keys.grid, body: { substationId: 'sub-1', period: { start: DAY, days: 1 }, consumptionWh: '12345' } });
+    await go('PUT', '/v1/scheme-parameters/{id}', '/v1/scheme-parameters/p1', { key: keys.scheme, body: { parameters: { a: 1 } } });
+    await go('GET', '/v1/scheme-parameters/{id}', '/v1/scheme-parameters/p1');
+    await go('GET', '/v1/scheme-parameters', '/v1/scheme-parameters');
+    const created = await go('POST', '/v1/results', '/v1/results', { body: w.results.a1 });
+    await go('POST', '/v1/results', '/v1/results', { body: w.results.a1 });
+    await go('POST', '/v1/results', '/v1/results', { body: w.results.a1Again });
+    await go('POST', '/v1/results', '/v1/results', { body: { ...w.results.a2, publicSignals: [] } });
+    await go('POST', '/v1/results', '/v1/results', { raw: 'x', headers: { 'content-type': 'text/plain' } });
+    await go('GET', '/v1/results', '/v1/results?limit=1', { key: keys.auditor });
+    await go('GET', '/v1/results/{id}', `/v1/results/${created.body.id}`, { key: keys.acme });
+    await go('GET', '/v1/results/{id}/evidence', `/v1/results/${created.body.id}/evidence`, { key: keys.auditor });
+    await go('GET', '/v1/settlement', `/v1/settlement?period=${DAY}`, { key: keys.grid });
+    await go('GET', '/v1/settlement', '/v1/settlement', { key: keys.grid });
+    await go('GET', '/v1/substations/balance', `/v1/substations/balance?period=${DAY}&tolerance=0.1`, { key: keys.auditor });
+    await go('GET', '/v1/substations/balance', `/v1/substations/balance?period=${DAY}`, { key: keys.acme });
+    const m = await call(base, 'GET', '/metrics');
+    assert.equal(m.status, 200);
+  });
+});

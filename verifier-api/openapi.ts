@@ -1,0 +1,377 @@
+/**
+ * The OpenAPI 3.1 description of the API, served at /openapi.json. test/verifier-api/openapi.test.ts
+ * validates it against the OpenAPI schema and checks that its paths and methods are exactly the routes
+ * the Express app serves.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (schema: object) => ({ 'application/json': { schema } });
+
+const ERROR_CODES = [
+  'invalid_json',
+  'invalid_request',
+  'invalid_document',
+  'unsupported_media_type',
+  'body_too_large',
+  'malformed',
+  'signal_count',
+  'non_canonical_signal',
+  'unauthenticated',
+  'invalid_api_key',
+  'forbidden',
+  'not_found',
+  'duplicate_statement',
+  'meter_exists',
+  'tariff_overlap',
+  'value_vector_overlap',
+  'key_rotation_conflict',
+  'scheme_parameters_exist',
+  'unknown_circuit',
+  'bad_proof_point',
+  'output_mismatch',
+  'statement_mismatch',
+  'proof_invalid',
+  'period_invalid',
+  'period_not_ended',
+  'meter_not_registered',
+  'meter_key_unknown',
+  'meter_key_revoked',
+  'meter_key_inactive',
+  'tariff_not_published',
+  'tariff_mismatch',
+  'value_vector_missing',
+  'value_vector_mismatch',
+  'unknown_supplier',
+  'unknown_substation',
+  'wrong_document_kind',
+  'document_incomplete',
+  'rate_limited',
+  'overloaded',
+  'verifier_error',
+  'internal',
+];
+
+const DESCRIPTIONS: Record<string, string> = {
+  400: 'Malformed request (codes: invalid_json, invalid_request, invalid_document, malformed, signal_count, non_canonical_signal)',
+  401: 'No API key, or an unknown one (codes: unauthenticated, invalid_api_key)',
+  403: 'The key’s role may not do this (code: forbidden)',
+  404: 'Unknown resource (code: not_found)',
+  409: 'Conflicts with what is stored',
+  413: 'Body larger than the limit (code: body_too_large)',
+  415: 'Body is not application/json (code: unsupported_media_type)',
+  422: 'Well-formed but rejected: a proof or statement check failed, or a referenced party/document is unknown',
+  429: 'Rate limit exceeded (code: rate_limited); see Retry-After',
+  503: 'Verification queue full (code: overloaded); retry later',
+};
+
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), { description: DESCRIPTIONS[s], content: jsonContent(ref('Error')) }]));
+
+const ok = (description: string, schema: object, status = '200') => ({ [status]: { description, content: jsonContent(schema) } });
+const keyed = [{ apiKey: [] }];
+const pathId = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const query = (name: string, description: string, schema: object = { type: 'string' }, required = false) => ({ name, in: 'query', required, description, schema });
+const periodParam = (required: boolean) =>
+  query('period', 'Period: YYYY-MM-DD (with days, default 1) or YYYY-MM-DD/days', { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(/\\d{1,3})?$' }, required);
+const daysParam = query('days', 'Length of the period in days (when period has no /days)', { type: 'string', pattern: '^[1-9]\\d{0,2}$' });
+const body = (schema: object) => ({ required: true, content: jsonContent(schema) });
+
+const Decimal = { type: 'string', pattern: '^-?(0|[1-9]\\d*)$', description: 'exact integer as a decimal string' };
+const FieldElement = { type: 'string', pattern: '^(0|[1-9]\\d{0,76})$' };
+const IsoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+const Fraction = { type: ['string', 'null'], description: 'decimal fraction (9 places, truncated); null when the total is 0' };
+
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'meterproof verifier API',
+      version: '1.0.0',
+      description:
+        'Accepts Groth16 proofs made by `meterproof prove bill` as certified results, stores them with their evidence and aggregates them (settlement per supplier, substation balancing). It never sees a meter reading. See docs/verifier-api.md.',
+    },
+    servers: [{ url: '/' }],
+    security: [],
+    tags: [{ name: 'service' }, { name: 'registrar' }, { name: 'documents' }, { name: 'results' }, { name: 'aggregation' }],
+    paths: {
+      '/healthz': { get: { tags: ['service'], operationId: 'health', summary: 'Liveness and database status', responses: { ...ok('Healthy', ref('Health')), '503': { description: 'Database unreachable', content: jsonContent(ref('Health')) } } } },
+      '/metrics': { get: { tags: ['service'], operationId: 'metrics', summary: 'Prometheus metrics (text exposition format)', responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/openapi.json': { get: { tags: ['service'], operationId: 'openapi', summary: 'This document', responses: ok('OpenAPI 3.1 document', { type: 'object' }) } },
+
+      '/v1/suppliers': { get: { tags: ['registrar'], operationId: 'listSuppliers', summary: 'Registered suppliers (registrar, grid, auditor)', security: keyed, responses: { ...ok('Suppliers', ref('PartyList')), ...errors(401, 403, 429) } } },
+      '/v1/suppliers/{id}': {
+        put: { tags: ['registrar'], operationId: 'putSupplier', summary: 'Register or rename a supplier (registrar)', security: keyed, parameters: [pathId('id', 'supplier id')], requestBody: body(ref('PartyBody')), responses: { ...ok('Created', ref('Party'), '201'), ...ok('Updated', ref('Party')), ...errors(400, 401, 403, 413, 415, 429) } },
+      },
+      '/v1/substations': { get: { tags: ['registrar'], operationId: 'listSubstations', summary: 'Registered substations (registrar, grid, auditor)', security: keyed, responses: { ...ok('Substations', ref('PartyList')), ...errors(401, 403, 429) } } },
+      '/v1/substations/{id}': {
+        put: { tags: ['registrar'], operationId: 'putSubstation', summary: 'Register or rename a substation (registrar)', security: keyed, parameters: [pathId('id', 'substation id')], requestBody: body(ref('PartyBody')), responses: { ...ok('Created', ref('Party'), '201'), ...ok('Updated', ref('Party')), ...errors(400, 401, 403, 413, 415, 429) } },
+      },
+      '/v1/meters': {
+        post: { tags: ['registrar'], operationId: 'registerMeter', summary: 'Register a meter with its first public key (registrar)', security: keyed, requestBody: body(ref('MeterBody')), responses: { ...ok('Registered', ref('Meter'), '201'), ...errors(400, 401, 403, 409, 413, 415, 422, 429) } },
+        get: {
+          tags: ['registrar'],
+          operationId: 'listMeters',
+          summary: 'Registered meters (registrar, auditor, grid; a supplier sees its own customers only)',
+          security: keyed,
+          parameters: [query('supplier', 'only this supplier’s meters'), query('substation', 'only meters behind this substation')],
+          responses: { ...ok('Meters', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('MeterSummary') } } }), ...errors(401, 403, 429) },
+        },
+      },
+      '/v1/meters/{id}': {
+        get: { tags: ['registrar'], operationId: 'getMeter', summary: 'A meter and its keys (registrar, auditor, its supplier)', security: keyed, parameters: [pathId('id', 'meter id')], responses: { ...ok('Meter', ref('Meter')), ...errors(401, 403, 404, 429) } },
+        patch: {
+          tags: ['registrar'],
+          operationId: 'updateMeter',
+          summary: 'Change a meter’s supplier or substation (registrar); stored results keep the supplier they were certified under',
+          security: keyed,
+          parameters: [pathId('id', 'meter id')],
+          requestBody: body({ type: 'object', additionalProperties: false, properties: { supplierId: { type: 'string' }, substationId: { type: ['string', 'null'] } } }),
+          responses: { ...ok('Meter', ref('Meter')), ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
+        },
+      },
+      '/v1/meters/{id}/keys': {
+        post: {
+          tags: ['registrar'],
+          operationId: 'rotateMeterKey',
+          summary: 'Rotate: the current key ends the day before validFrom, the new key starts on it (registrar)',
+          security: keyed,
+          parameters: [pathId('id', 'meter id')],
+          requestBody: body({ type: 'object', additionalProperties: false, required: ['publicKey', 'validFrom'], properties: { publicKey: { type: 'array', items: FieldElement, minItems: 2, maxItems: 2 }, validFrom: IsoDate } }),
+          responses: { ...ok('Rotated', { type: 'object', required: ['keyId', 'meter'], properties: { keyId: { type: 'string' }, meter: ref('Meter') } }, '201'), ...errors(400, 401, 403, 404, 409, 413, 415, 429) },
+        },
+      },
+      '/v1/meters/{id}/keys/{keyId}/revoke': {
+        post: { tags: ['registrar'], operationId: 'revokeMeterKey', summary: 'Revoke a key: it certifies no period any more (registrar)', security: keyed, parameters: [pathId('id', 'meter id'), pathId('keyId', 'key id')], responses: { ...ok('Revoked', ref('Meter')), ...errors(401, 403, 404, 429) } },
+      },
+
+      '/v1/tariffs': {
+        post: {
+          tags: ['documents'],
+          operationId: 'publishTariff',
+          summary: 'Publish a tariff document for some of the supplier’s meters over [from, to] (supplier)',
+          security: keyed,
+          requestBody: body({ type: 'object', additionalProperties: false, required: ['tariff', 'meters', 'from', 'to'], properties: { tariff: { type: 'object', description: 'meterproof-tariff/1 document (schemas/tariff.schema.json)' }, meters: { type: 'array', items: { type: 'string' }, minItems: 1 }, from: IsoDate, to: IsoDate } }),
+          responses: {
+            ...ok('Published', { type: 'object', required: ['digest', 'tariffId'], properties: { digest: { type: 'string' }, tariffId: { type: 'string' }, from: IsoDate, to: IsoDate, meters: { type: 'array', items: { type: 'string' } }, assignmentsCreated: { type: 'integer' } } }, '201'),
+            ...errors(400, 401, 403, 409, 413, 415, 422, 429),
+          },
+        },
+      },
+      '/v1/value-vectors': {
+        post: {
+          tags: ['documents'],
+          operationId: 'publishValueVector',
+          summary: 'Publish the value-of-energy vector for [from, to] (grid)',
+          security: keyed,
+          requestBody: body({ type: 'object', additionalProperties: false, required: ['vector', 'from', 'to'], properties: { vector: { type: 'object', description: 'meterproof-tariff/1 document of kind value-of-energy' }, from: IsoDate, to: IsoDate } }),
+          responses: { ...ok('Published', { type: 'object', required: ['digest'], properties: { digest: { type: 'string' }, vectorId: { type: 'string' }, from: IsoDate, to: IsoDate } }, '201'), ...errors(400, 401, 403, 409, 413, 415, 422, 429) },
+        },
+        get: {
+          tags: ['documents'],
+          operationId: 'getValueVector',
+          summary: 'The value-of-energy vector covering a period (public: households prove with it)',
+          parameters: [periodParam(true), daysParam],
+          responses: { ...ok('Vector', { type: 'object', required: ['digest', 'document'], properties: { digest: { type: 'string' }, document: { type: 'object' } } }), ...errors(400, 404, 429) },
+        },
+      },
+      '/v1/documents/{digest}': {
+        get: { tags: ['documents'], operationId: 'getDocument', summary: 'A published tariff or value-of-energy document by digest (public)', parameters: [pathId('digest', 'sha256 hex of the canonical document (tariffDigest)')], responses: { ...ok('Document', { type: 'object', required: ['digest', 'kind', 'id', 'document'], properties: { digest: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' }, document: { type: 'object' } } }), ...errors(404, 429) } },
+      },
+      '/v1/feeder-measurements': {
+        put: {
+          tags: ['documents'],
+          operationId: 'putFeederMeasurement',
+          summary: 'Record a substation’s measured consumption for a period (grid)',
+          security: keyed,
+          requestBody: body(ref('FeederMeasurement')),
+          responses: { ...ok('Recorded', ref('FeederMeasurement')), ...errors(400, 401, 403, 413, 415, 422, 429) },
+        },
+      },
+      '/v1/scheme-parameters': { get: { tags: ['documents'], operationId: 'listSchemeParameters', summary: 'Published scheme parameter sets (public)', responses: { ...ok('Parameter sets', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object' } } } }), ...errors(429) } } },
+      '/v1/scheme-parameters/{id}': {
+        put: {
+          tags: ['documents'],
+          operationId: 'putSchemeParameters',
+          summary: 'Publish an immutable scheme parameter set for later circuits (scheme)',
+          security: keyed,
+          parameters: [pathId('id', 'parameter set id')],
+          requestBody: body({ type: 'object', additionalProperties: false, required: ['parameters'], properties: { parameters: { type: 'object' } } }),
+          responses: { ...ok('Published', { type: 'object' }, '201'), ...ok('Already published, identical', { type: 'object' }), ...errors(400, 401, 403, 409, 413, 415, 429) },
+        },
+        get: { tags: ['documents'], operationId: 'getSchemeParameters', summary: 'A scheme parameter set (public)', parameters: [pathId('id', 'parameter set id')], responses: { ...ok('Parameter set', { type: 'object' }), ...errors(404, 429) } },
+      },
+
+      '/v1/results': {
+        post: {
+          tags: ['results'],
+          operationId: 'submitResult',
+          summary: 'Submit a result file (meterproof-result/1) for certification; no API key needed, registered meters only',
+          description:
+            'Checked in order: shape, circuit with a pinned key, public-signal count and encoding, decoded outputs, period (whole, past days the circuit serves), meter registered and key active for the whole period, tariff and value-of-energy bindings equal to the published ones, every public input equal to the one rebuilt from the registry, proof points (on curve, not infinity, B in the subgroup), pairing check. One result per (meter, circuit, period).',
+          requestBody: body(ref('ResultFile')),
+          responses: {
+            ...ok('Certified and stored', ref('Submission'), '201'),
+            ...ok('Identical resubmission: the stored result', ref('Submission')),
+            '409': { description: 'A different valid proof of a statement that already has a certified result (code: duplicate_statement; existingId names it)', content: jsonContent(ref('Error')) },
+            ...errors(400, 401, 413, 415, 422, 429, 503),
+          },
+        },
+        get: {
+          tags: ['results'],
+          operationId: 'listResults',
+          summary: 'Certified results, oldest period first (auditor; a supplier sees its own customers only)',
+          security: keyed,
+          parameters: [query('meter', 'meter id'), query('circuit', 'circuit id'), periodParam(false), daysParam, query('limit', 'page size, 1-1000 (default 100)', { type: 'string', pattern: '^[1-9]\\d{0,3}$' }), query('cursor', 'nextCursor of the previous page')],
+          responses: { ...ok('A page of results', { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('Result') }, nextCursor: { type: ['string', 'null'] } } }), ...errors(400, 401, 403, 429) },
+        },
+      },
+      '/v1/results/{id}': {
+        get: { tags: ['results'], operationId: 'getResult', summary: 'A certified result with its proof and public signals, for re-verification (auditor, the meter’s supplier)', security: keyed, parameters: [pathId('id', 'result id')], responses: { ...ok('Result', ref('Result')), ...errors(401, 403, 404, 429) } },
+      },
+      '/v1/results/{id}/evidence': {
+        get: { tags: ['results'], operationId: 'getEvidence', summary: 'Dispute evidence: the result file itself, which `meterproof verify` checks offline (auditor, the meter’s supplier)', security: keyed, parameters: [pathId('id', 'result id')], responses: { ...ok('Result file', ref('ResultFile')), ...errors(401, 403, 404, 429) } },
+      },
+
+      '/v1/settlement': {
+        get: { tags: ['aggregation'], operationId: 'settlement', summary: 'Settlement per supplier for a period (grid, auditor)', security: keyed, parameters: [periodParam(true), daysParam], responses: { ...ok('Settlement', ref('Settlement')), ...errors(400, 401, 403, 429) } },
+      },
+      '/v1/substations/balance': {
+        get: {
+          tags: ['aggregation'],
+          operationId: 'substationBalance',
+          summary: 'Certified consumption per substation against the feeder measurement (grid, auditor)',
+          security: keyed,
+          parameters: [periodParam(true), daysParam, query('tolerance', 'flag when |certified − measured| > tolerance × measured (default 0.05)', { type: 'string', pattern: '^\\d{0,3}(\\.\\d{1,6})?$' })],
+          responses: { ...ok('Balance', ref('Balance')), ...errors(400, 401, 403, 429) },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from `meterproof api key create` (roles: registrar, supplier, grid, scheme, auditor); also accepted as X-API-Key' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ERROR_CODES }, message: { type: 'string' }, existingId: { type: 'string' } } } },
+        },
+        Health: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok', 'degraded'] }, database: { type: 'object' }, circuits: { type: 'array', items: { type: 'object' } }, verifier: { type: 'object' }, uptimeSeconds: { type: 'integer' } } },
+        PartyBody: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
+        Party: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+        PartyList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Party') } } },
+        MeterBody: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'supplierId', 'publicKey', 'validFrom'],
+          properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,31}$' }, supplierId: { type: 'string' }, substationId: { type: ['string', 'null'] }, publicKey: { type: 'array', items: FieldElement, minItems: 2, maxItems: 2 }, validFrom: IsoDate },
+        },
+        MeterSummary: { type: 'object', required: ['id', 'supplierId'], properties: { id: { type: 'string' }, supplierId: { type: 'string' }, substationId: { type: ['string', 'null'] }, createdAt: { type: 'string' } } },
+        Meter: {
+          type: 'object',
+          required: ['id', 'supplierId', 'keys'],
+          properties: {
+            id: { type: 'string' },
+            supplierId: { type: 'string' },
+            substationId: { type: ['string', 'null'] },
+            keys: { type: 'array', items: { type: 'object', required: ['id', 'publicKey', 'validFrom', 'revoked'], properties: { id: { type: 'string' }, publicKey: { type: 'array', items: FieldElement }, validFrom: IsoDate, validTo: { type: ['string', 'null'] }, revoked: { type: 'boolean' } } } },
+            createdAt: { type: 'string' },
+          },
+        },
+        FeederMeasurement: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['substationId', 'period', 'consumptionWh'],
+          properties: { substationId: { type: 'string' }, period: ref('Period'), consumptionWh: { type: 'string', pattern: '^(0|[1-9]\\d*)$' } },
+        },
+        Period: { type: 'object', required: ['start', 'days'], properties: { start: IsoDate, days: { type: 'integer', minimum: 1 } } },
+        ResultFile: {
+          type: 'object',
+          description: 'The result file of `meterproof prove bill` (format meterproof-result/1, schemas/result.schema.json)',
+          required: ['format', 'kind', 'circuit', 'statement', 'outputs', 'units', 'proof', 'publicSignals'],
+          properties: {
+            format: { const: 'meterproof-result/1' },
+            kind: { const: 'bill' },
+            circuit: { type: 'string' },
+            statement: { type: 'object', required: ['meterId', 'meterPublicKey', 'period', 'tariff', 'valueOfEnergy'], properties: { meterId: { type: 'string' }, meterPublicKey: { type: 'array', items: FieldElement }, period: ref('Period'), tariff: { type: 'object' }, valueOfEnergy: { type: ['object', 'null'] } } },
+            outputs: ref('Outputs'),
+            units: { type: 'object' },
+            proof: ref('Proof'),
+            publicSignals: { type: 'array', items: FieldElement },
+            prover: { type: 'object' },
+            createdAt: { type: 'string' },
+          },
+        },
+        Outputs: { type: 'object', required: ['bill', 'settlement', 'consumption'], properties: { bill: Decimal, settlement: Decimal, consumption: Decimal } },
+        Proof: {
+          type: 'object',
+          required: ['pi_a', 'pi_b', 'pi_c', 'protocol', 'curve'],
+          properties: { pi_a: { type: 'array', items: { type: 'string' } }, pi_b: { type: 'array', items: { type: 'array', items: { type: 'string' } } }, pi_c: { type: 'array', items: { type: 'string' } }, protocol: { const: 'groth16' }, curve: { const: 'bn128' } },
+        },
+        Result: {
+          type: 'object',
+          required: ['id', 'kind', 'circuit', 'meterId', 'period', 'supplierId', 'outputs', 'units', 'bindings', 'createdAt'],
+          properties: {
+            id: { type: 'string' },
+            kind: { type: 'string' },
+            circuit: { type: 'string' },
+            meterId: { type: 'string' },
+            period: ref('Period'),
+            supplierId: { type: 'string' },
+            substationId: { type: ['string', 'null'] },
+            outputs: ref('Outputs'),
+            units: { type: 'object' },
+            bindings: { type: 'object', properties: { tariffDigest: { type: 'string' }, valueOfEnergyDigest: { type: ['string', 'null'] } } },
+            createdAt: { type: 'string' },
+            proof: ref('Proof'),
+            publicSignals: { type: 'array', items: FieldElement },
+          },
+        },
+        Submission: { type: 'object', required: ['id', 'status', 'result'], properties: { id: { type: 'string' }, status: { type: 'string', enum: ['created', 'existing'] }, result: ref('Result') } },
+        Settlement: {
+          type: 'object',
+          required: ['period', 'total', 'suppliers'],
+          properties: {
+            period: ref('Period'),
+            units: { type: 'object' },
+            total: { type: 'object', properties: { settlement: Decimal, consumption: Decimal, metersCounted: { type: 'integer' } } },
+            suppliers: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['supplierId', 'settlement', 'consumption', 'settlementShare', 'consumptionShare', 'metersCounted', 'missingMeters'],
+                properties: { supplierId: { type: 'string' }, settlement: Decimal, consumption: Decimal, bill: Decimal, settlementShare: Fraction, consumptionShare: Fraction, metersCounted: { type: 'integer' }, missingMeters: { type: 'array', items: { type: 'string' } } },
+              },
+            },
+          },
+        },
+        Balance: {
+          type: 'object',
+          required: ['period', 'substations'],
+          properties: {
+            period: ref('Period'),
+            tolerance: { type: ['string', 'null'] },
+            substations: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['substationId', 'certifiedConsumption', 'measuredConsumption', 'flagged'],
+                properties: {
+                  substationId: { type: 'string' },
+                  certifiedConsumption: Decimal,
+                  measuredConsumption: { type: ['string', 'null'] },
+                  difference: { type: ['string', 'null'] },
+                  relativeDifference: { type: ['string', 'null'] },
+                  metersCounted: { type: 'integer' },
+                  missingMeters: { type: 'array', items: { type: 'string' } },
+                  flagged: { type: 'boolean' },
+                  reason: { type: ['string', 'null'] },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+export { ERROR_CODES };

@@ -1,0 +1,128 @@
+/**
+ * Starting and stopping the verifier API: database (migrated), pinned keys, verification workers, HTTP.
+ * Stopping is graceful: no new connections, in-flight requests (and their verifications) finish, then the
+ * workers and the database close.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { createApp, DEFAULT_RATE_LIMIT } from './app.js';
+import { Certifier } from './certify.js';
+import { openDb } from './db.js';
+import { loadPinnedKeys, type PinnedKey } from './pinned-keys.js';
+import type { Limit } from './rate-limit.js';
+import { Store } from './store.js';
+import { VerifyPool } from './verify-pool.js';
+
+export const DEFAULT_DB = 'data/verifier-api.sqlite3';
+
+export interface ServeOptions {
+  /** SQLite file path or postgres:// URL */
+  database?: string;
+  port?: number;
+  host?: string;
+  /** restrict to these circuits (each must have an acceptable key) */
+  circuits?: string[];
+  workers?: number;
+  maxBatch?: number;
+  maxQueue?: number;
+  bodyLimit?: string;
+  rateLimit?: { perKey: Limit; perAddress: Limit };
+  trustProxy?: boolean | number | string;
+  logger?: Logger;
+  logLevel?: string;
+  /** today's UTC day number, for tests */
+  today?: () => number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  pool: VerifyPool;
+  keys: Map<string, PinnedKey>;
+  log: Logger;
+  /** the Express application (tests read its routes) */
+  app: ReturnType<typeof createApp>;
+  close(): Promise<void>;
+}
+
+export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
+  const log = o.logger ?? pino({ level: o.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { service: 'meterproof-verifier-api' } });
+  const { keys, refused } = loadPinnedKeys(o.circuits);
+  for (const message of refused) log.warn({ refused: message }, 'verification key not loaded');
+  if (o.circuits) {
+    const missing = o.circuits.filter((c) => !keys.has(c));
+    if (missing.length) throw new Error(`cannot serve circuit(s) ${missing.join(', ')}: ${refused.join('; ') || 'unknown circuit'}`);
+  }
+  if (keys.size === 0) throw new Error(`no circuit has an acceptable verification key (run "meterproof setup"): ${refused.join('; ')}`);
+  for (const k of keys.values()) {
+    if (k.ceremonyMode === 'development') log.warn({ circuit: k.circuit.id }, 'verification key from the INSECURE development ceremony: proofs are not trustworthy in production');
+  }
+
+  const db = await openDb(o.database ?? DEFAULT_DB);
+  const store = new Store(db);
+  const pool = new VerifyPool({ vkeys: Object.fromEntries([...keys].map(([id, k]) => [id, k.vkey])), workers: o.workers, maxBatch: o.maxBatch, maxQueue: o.maxQueue });
+  try {
+    await pool.ready();
+  } catch (e) {
+    await pool.close().catch(() => {});
+    await db.close();
+    throw e;
+  }
+  const certifier = new Certifier({ store, pool, keys, today: o.today });
+  let closing = false;
+  const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, isClosing: () => closing });
+
+  const server: Server = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port ?? 8080, o.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    await pool.close();
+    await db.close();
+    throw new Error(`cannot listen on ${o.host ?? '127.0.0.1'}:${o.port ?? 8080}: ${(e as Error).message}`);
+  }
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  const port = (server.address() as AddressInfo).port;
+  const host = o.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ url, database: db.description, circuits: [...keys.keys()], workers: pool.workers }, 'verifier API listening');
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    store,
+    pool,
+    keys,
+    log,
+    app,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        log.info('shutting down: finishing in-flight requests');
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // keep-alive connections are closed as soon as their last response is out
+        server.closeIdleConnections();
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        // connections that stay busy past a grace period are cut
+        const force = setTimeout(() => server.closeAllConnections(), 25_000);
+        await stopped;
+        clearInterval(idle);
+        clearTimeout(force);
+        await pool.close();
+        await db.close();
+        log.info('stopped');
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,347 @@
+/**
+ * The registries and the certified results, over either database (db.ts). Every method is one statement
+ * or one transaction, so a crash never leaves half of an operation behind.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db, Queryable } from './db.js';
+import { ApiError } from './errors.js';
+
+export const ROLES = ['registrar', 'supplier', 'grid', 'scheme', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: Role;
+  /** the supplier a supplier key acts for */
+  subject: string | null;
+}
+
+export interface MeterRecord {
+  id: string;
+  supplierId: string;
+  substationId: string | null;
+  createdAt: string;
+}
+
+export interface MeterKeyRecord {
+  id: string;
+  meterId: string;
+  publicKey: [string, string];
+  validFrom: number;
+  validTo: number | null;
+  revokedAt: string | null;
+}
+
+export interface DocumentRecord {
+  digest: string;
+  kind: string;
+  docId: string;
+  body: unknown;
+}
+
+export interface ResultRow {
+  id: string;
+  kind: string;
+  circuit: string;
+  meterId: string;
+  startDay: number;
+  days: number;
+  supplierId: string;
+  substationId: string | null;
+  tariffDigest: string;
+  valueDigest: string | null;
+  bill: string;
+  settlement: string;
+  consumption: string;
+  proofDigest: string;
+  createdAt: string;
+}
+
+export type NewResult = Omit<ResultRow, 'id' | 'createdAt'> & { body: string };
+
+const now = () => new Date().toISOString();
+const num = (x: unknown) => (x == null ? null : Number(x));
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function resultRow(r: any): ResultRow {
+  return {
+    id: r.id,
+    kind: r.kind,
+    circuit: r.circuit,
+    meterId: r.meter_id,
+    startDay: Number(r.start_day),
+    days: Number(r.days),
+    supplierId: r.supplier_id,
+    substationId: r.substation_id ?? null,
+    tariffDigest: r.tariff_digest,
+    valueDigest: r.value_digest ?? null,
+    bill: r.bill,
+    settlement: r.settlement,
+    consumption: r.consumption,
+    proofDigest: r.proof_digest,
+    createdAt: r.created_at,
+  };
+}
+
+const RESULT_COLUMNS = 'id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, tariff_digest, value_digest, bill, settlement, consumption, proof_digest, created_at';
+
+/** Is a UNIQUE / PRIMARY KEY violation (either database)? */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export class Store {
+  constructor(readonly db: Db) {}
+
+  // ------------------------------------------------------------------------------------------- keys
+
+  /** Creates an API key and returns it in clear, the only time it exists outside its hash. */
+  async createApiKey(role: Role, name: string, subject: string | null = null): Promise<{ key: string; record: ApiKeyRecord }> {
+    if (!ROLES.includes(role)) throw new Error(`unknown role "${role}" (roles: ${ROLES.join(', ')})`);
+    const id = `key_${randomBytes(6).toString('hex')}`;
+    const key = `mpk_${role}_${randomBytes(24).toString('base64url')}`;
+    await this.db.run('INSERT INTO api_keys (id, name, role, subject, key_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, name, role, subject, hashApiKey(key), now()]);
+    return { key, record: { id, name, role, subject } };
+  }
+
+  async findApiKey(key: string): Promise<ApiKeyRecord | undefined> {
+    const r = await this.db.get<any>('SELECT id, name, role, subject FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL', [hashApiKey(key)]);
+    return r && { id: r.id, name: r.name, role: r.role, subject: r.subject ?? null };
+  }
+
+  // ------------------------------------------------------------------------------- parties, meters
+
+  async upsertParty(table: 'suppliers' | 'substations', id: string, name: string): Promise<boolean> {
+    const changed = await this.db.run(`INSERT INTO ${table} (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`, [id, name, now()]);
+    if (changed === 0) await this.db.run(`UPDATE ${table} SET name = ? WHERE id = ?`, [name, id]);
+    return changed > 0;
+  }
+
+  async listParties(table: 'suppliers' | 'substations'): Promise<{ id: string; name: string }[]> {
+    return this.db.all(`SELECT id, name FROM ${table} ORDER BY id`);
+  }
+
+  async partyExists(table: 'suppliers' | 'substations', id: string): Promise<boolean> {
+    return (await this.db.get(`SELECT id FROM ${table} WHERE id = ?`, [id])) !== undefined;
+  }
+
+  /** Registers a meter with its first public key; false if the meter id is taken. */
+  async registerMeter(m: { id: string; supplierId: string; substationId: string | null; publicKey: [string, string]; validFrom: number }): Promise<boolean> {
+    try {
+      await this.db.tx(async (q) => {
+        await q.run('INSERT INTO meters (id, supplier_id, substation_id, created_at) VALUES (?, ?, ?, ?)', [m.id, m.supplierId, m.substationId, now()]);
+        await insertKey(q, m.id, m.publicKey, m.validFrom);
+      });
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  async getMeter(id: string): Promise<MeterRecord | undefined> {
+    const r = await this.db.get<any>('SELECT id, supplier_id, substation_id, created_at FROM meters WHERE id = ?', [id]);
+    return r && { id: r.id, supplierId: r.supplier_id, substationId: r.substation_id ?? null, createdAt: r.created_at };
+  }
+
+  async updateMeter(id: string, supplierId: string, substationId: string | null): Promise<void> {
+    await this.db.run('UPDATE meters SET supplier_id = ?, substation_id = ? WHERE id = ?', [supplierId, substationId, id]);
+  }
+
+  async listMeters(filter: { supplierId?: string; substationId?: string }): Promise<MeterRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.supplierId) (where.push('supplier_id = ?'), params.push(filter.supplierId));
+    if (filter.substationId) (where.push('substation_id = ?'), params.push(filter.substationId));
+    const rows = await this.db.all<any>(`SELECT id, supplier_id, substation_id, created_at FROM meters ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`, params);
+    return rows.map((r) => ({ id: r.id, supplierId: r.supplier_id, substationId: r.substation_id ?? null, createdAt: r.created_at }));
+  }
+
+  async meterKeys(meterId: string): Promise<MeterKeyRecord[]> {
+    const rows = await this.db.all<any>('SELECT id, meter_id, key_x, key_y, valid_from, valid_to, revoked_at FROM meter_keys WHERE meter_id = ? ORDER BY valid_from, created_at', [meterId]);
+    return rows.map((r) => ({ id: r.id, meterId: r.meter_id, publicKey: [r.key_x, r.key_y], validFrom: Number(r.valid_from), validTo: num(r.valid_to), revokedAt: r.revoked_at ?? null }));
+  }
+
+  /**
+   * Rotation: the meter's open-ended active key ends the day before `fromDay`, the new key starts on it.
+   * Returns the new key's id.
+   */
+  async rotateMeterKey(meterId: string, publicKey: [string, string], fromDay: number): Promise<string> {
+    return this.db.tx(async (q) => {
+      const open = await q.all<any>('SELECT id, valid_from FROM meter_keys WHERE meter_id = ? AND revoked_at IS NULL AND (valid_to IS NULL OR valid_to >= ?)', [meterId, fromDay]);
+      for (const k of open) {
+        if (Number(k.valid_from) >= fromDay) throw new ApiError(409, 'key_rotation_conflict', `key ${k.id} of meter ${meterId} starts on or after the rotation day`);
+        await q.run('UPDATE meter_keys SET valid_to = ? WHERE id = ?', [fromDay - 1, k.id]);
+      }
+      return insertKey(q, meterId, publicKey, fromDay);
+    });
+  }
+
+  /** Revocation: the key is no longer accepted for any period (a compromised key certifies nothing). */
+  async revokeMeterKey(meterId: string, keyId: string): Promise<boolean> {
+    return (await this.db.run('UPDATE meter_keys SET revoked_at = ? WHERE id = ? AND meter_id = ? AND revoked_at IS NULL', [now(), keyId, meterId])) > 0;
+  }
+
+  // ------------------------------------------------------------------------------------- documents
+
+  async putDocument(d: { digest: string; kind: string; docId: string; publisher: string; body: unknown }, q: Queryable = this.db): Promise<void> {
+    await q.run('INSERT INTO documents (digest, kind, doc_id, publisher, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING', [d.digest, d.kind, d.docId, d.publisher, JSON.stringify(d.body), now()]);
+  }
+
+  async getDocument(digest: string): Promise<DocumentRecord | undefined> {
+    const r = await this.db.get<any>('SELECT digest, kind, doc_id, body FROM documents WHERE digest = ?', [digest]);
+    return r && { digest: r.digest, kind: r.kind, docId: r.doc_id, body: JSON.parse(r.body) };
+  }
+
+  /** Publishes a tariff for meters over [from, to]; a day of a meter may have only one tariff. */
+  async assignTariff(a: { supplierId: string; digest: string; kind: string; docId: string; body: unknown; meterIds: string[]; fromDay: number; toDay: number }): Promise<string[]> {
+    return this.db.tx(async (q) => {
+      await this.putDocument({ digest: a.digest, kind: a.kind, docId: a.docId, publisher: a.supplierId, body: a.body }, q);
+      const ids: string[] = [];
+      for (const meterId of a.meterIds) {
+        const overlap = await q.get<any>('SELECT id, digest FROM tariff_assignments WHERE meter_id = ? AND valid_from <= ? AND valid_to >= ?', [meterId, a.toDay, a.fromDay]);
+        if (overlap) {
+          if (overlap.digest === a.digest) continue; // republishing the same assignment is harmless
+          throw new ApiError(409, 'tariff_overlap', `meter ${meterId} already has tariff ${overlap.digest.slice(0, 12)}… for part of this range`);
+        }
+        const id = `ta_${randomUUID()}`;
+        await q.run('INSERT INTO tariff_assignments (id, meter_id, supplier_id, digest, valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, meterId, a.supplierId, a.digest, a.fromDay, a.toDay, now()]);
+        ids.push(id);
+      }
+      return ids;
+    });
+  }
+
+  /** The tariff assigned to a meter for every day of [startDay, startDay + days), if one covers it all. */
+  async tariffFor(meterId: string, startDay: number, days: number): Promise<{ digest: string; supplierId: string } | undefined> {
+    const r = await this.db.get<any>('SELECT digest, supplier_id FROM tariff_assignments WHERE meter_id = ? AND valid_from <= ? AND valid_to >= ?', [meterId, startDay, startDay + days - 1]);
+    return r && { digest: r.digest, supplierId: r.supplier_id };
+  }
+
+  async publishValueVector(v: { digest: string; docId: string; publisher: string; body: unknown; fromDay: number; toDay: number }): Promise<string> {
+    return this.db.tx(async (q) => {
+      await this.putDocument({ digest: v.digest, kind: 'value-of-energy', docId: v.docId, publisher: v.publisher, body: v.body }, q);
+      const overlap = await q.get<any>('SELECT id, digest FROM value_vectors WHERE valid_from <= ? AND valid_to >= ?', [v.toDay, v.fromDay]);
+      if (overlap) {
+        if (overlap.digest === v.digest) return overlap.id as string;
+        throw new ApiError(409, 'value_vector_overlap', `value-of-energy vector ${overlap.digest.slice(0, 12)}… already covers part of this range`);
+      }
+      const id = `vv_${randomUUID()}`;
+      await q.run('INSERT INTO value_vectors (id, digest, valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?)', [id, v.digest, v.fromDay, v.toDay, now()]);
+      return id;
+    });
+  }
+
+  async valueVectorFor(startDay: number, days: number): Promise<string | undefined> {
+    const r = await this.db.get<any>('SELECT digest FROM value_vectors WHERE valid_from <= ? AND valid_to >= ?', [startDay, startDay + days - 1]);
+    return r?.digest;
+  }
+
+  async putFeederMeasurement(m: { substationId: string; startDay: number; days: number; consumptionWh: string }): Promise<void> {
+    const changed = await this.db.run('INSERT INTO feeder_measurements (substation_id, start_day, days, consumption_wh, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (substation_id, start_day, days) DO NOTHING', [m.substationId, m.startDay, m.days, m.consumptionWh, now()]);
+    if (changed === 0) await this.db.run('UPDATE feeder_measurements SET consumption_wh = ?, created_at = ? WHERE substation_id = ? AND start_day = ? AND days = ?', [m.consumptionWh, now(), m.substationId, m.startDay, m.days]);
+  }
+
+  async feederMeasurements(startDay: number, days: number): Promise<Map<string, string>> {
+    const rows = await this.db.all<any>('SELECT substation_id, consumption_wh FROM feeder_measurements WHERE start_day = ? AND days = ?', [startDay, days]);
+    return new Map(rows.map((r) => [r.substation_id, r.consumption_wh]));
+  }
+
+  async putSchemeParameters(id: string, publisher: string, body: unknown): Promise<boolean> {
+    try {
+      await this.db.run('INSERT INTO scheme_parameters (id, publisher, body, created_at) VALUES (?, ?, ?, ?)', [id, publisher, JSON.stringify(body), now()]);
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  async getSchemeParameters(id: string): Promise<{ id: string; publisher: string; body: unknown; createdAt: string } | undefined> {
+    const r = await this.db.get<any>('SELECT id, publisher, body, created_at FROM scheme_parameters WHERE id = ?', [id]);
+    return r && { id: r.id, publisher: r.publisher, body: JSON.parse(r.body), createdAt: r.created_at };
+  }
+
+  async listSchemeParameters(): Promise<{ id: string; publisher: string; createdAt: string }[]> {
+    const rows = await this.db.all<any>('SELECT id, publisher, created_at FROM scheme_parameters ORDER BY id');
+    return rows.map((r) => ({ id: r.id, publisher: r.publisher, createdAt: r.created_at }));
+  }
+
+  // --------------------------------------------------------------------------------------- results
+
+  /**
+   * Stores a certified result unless its statement already has one. Returns the stored row: the new one
+   * (`created`) or the existing one, whose proof digest tells an identical resubmission from another proof.
+   */
+  async insertResult(r: NewResult): Promise<{ created: boolean; row: ResultRow }> {
+    const id = `res_${randomUUID()}`;
+    const createdAt = now();
+    const changed = await this.db.run(
+      `INSERT INTO results (id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, tariff_digest, value_digest, bill, settlement, consumption, proof_digest, body, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meter_id, circuit, start_day, days) DO NOTHING`,
+      [id, r.kind, r.circuit, r.meterId, r.startDay, r.days, r.supplierId, r.substationId, r.tariffDigest, r.valueDigest, r.bill, r.settlement, r.consumption, r.proofDigest, r.body, createdAt],
+    );
+    if (changed > 0) {
+      const { body: _body, ...rest } = r;
+      return { created: true, row: { ...rest, id, createdAt } };
+    }
+    const existing = await this.resultByStatement(r.meterId, r.circuit, r.startDay, r.days);
+    if (!existing) throw new Error('result insert conflicted but no result holds the statement');
+    return { created: false, row: existing };
+  }
+
+  async resultByStatement(meterId: string, circuit: string, startDay: number, days: number): Promise<ResultRow | undefined> {
+    const r = await this.db.get<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE meter_id = ? AND circuit = ? AND start_day = ? AND days = ?`, [meterId, circuit, startDay, days]);
+    return r && resultRow(r);
+  }
+
+  async getResult(id: string): Promise<(ResultRow & { body: unknown }) | undefined> {
+    const r = await this.db.get<any>(`SELECT ${RESULT_COLUMNS}, body FROM results WHERE id = ?`, [id]);
+    return r && { ...resultRow(r), body: JSON.parse(r.body) };
+  }
+
+  /** Results in (start_day, id) order, after the cursor, at most `limit`. */
+  async listResults(f: { meterId?: string; circuit?: string; startDay?: number; days?: number; supplierId?: string; after?: { startDay: number; id: string }; limit: number }): Promise<ResultRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...p: unknown[]) => (where.push(sql), params.push(...p));
+    if (f.meterId !== undefined) add('meter_id = ?', f.meterId);
+    if (f.circuit !== undefined) add('circuit = ?', f.circuit);
+    if (f.startDay !== undefined) add('start_day = ?', f.startDay);
+    if (f.days !== undefined) add('days = ?', f.days);
+    if (f.supplierId !== undefined) add('supplier_id = ?', f.supplierId);
+    if (f.after) add('(start_day > ? OR (start_day = ? AND id > ?))', f.after.startDay, f.after.startDay, f.after.id);
+    params.push(f.limit);
+    const rows = await this.db.all<any>(`SELECT ${RESULT_COLUMNS} FROM results ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY start_day, id LIMIT ?`, params);
+    return rows.map(resultRow);
+  }
+
+  /** Bill results of exactly this period. */
+  async resultsOfPeriod(startDay: number, days: number): Promise<ResultRow[]> {
+    const rows = await this.db.all<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE start_day = ? AND days = ? AND kind = 'bill'`, [startDay, days]);
+    return rows.map(resultRow);
+  }
+
+  /** Meters that had an active (unrevoked) key on some day of the period, with their supplier and substation. */
+  async metersActiveIn(startDay: number, days: number): Promise<MeterRecord[]> {
+    const rows = await this.db.all<any>(
+      `SELECT m.id, m.supplier_id, m.substation_id, m.created_at FROM meters m
+        WHERE EXISTS (SELECT 1 FROM meter_keys k WHERE k.meter_id = m.id AND k.revoked_at IS NULL
+                      AND k.valid_from <= ? AND (k.valid_to IS NULL OR k.valid_to >= ?))
+        ORDER BY m.id`,
+      [startDay + days - 1, startDay],
+    );
+    return rows.map((r) => ({ id: r.id, supplierId: r.supplier_id, substationId: r.substation_id ?? null, createdAt: r.created_at }));
+  }
+}
+
+async function insertKey(q: Queryable, meterId: string, publicKey: [string, string], validFrom: number): Promise<string> {
+  const id = `mk_${randomUUID()}`;
+  await q.run('INSERT INTO meter_keys (id, meter_id, key_x, key_y, valid_from, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, meterId, publicKey[0], publicKey[1], validFrom, now()]);
+  return id;
+}
