@@ -48,6 +48,25 @@ export const localVerificationKey: VerificationKeyLookup = (id) => {
   }
 };
 
+/**
+ * The encoding checks of a bill result's public signals: exact count, canonical field elements, and decoded
+ * outputs equal to the ones the file states. Shared by offline verification and the verifier API.
+ */
+export function checkBillSignals(result: ResultJson, circuit: CircuitConfig): { signals: bigint[]; outputs: VerifiedBill['outputs'] } {
+  const expectedCount = billingSignalCount(circuit);
+  if (result.publicSignals.length !== expectedCount) {
+    throw new ResultRejected('signal_count', `circuit ${circuit.id} has ${expectedCount} public signals, the result has ${result.publicSignals.length}`);
+  }
+  const bad = result.publicSignals.findIndex((s) => !isCanonicalFieldDecimal(s));
+  if (bad >= 0) throw new ResultRejected('non_canonical_signal', `public signal ${bad} (${billingSignalName(bad)}) is not a canonical field element`);
+  const signals = result.publicSignals.map(BigInt);
+  const outputs = { bill: fromFieldSigned(signals[0]), settlement: fromFieldSigned(signals[1]), consumption: fromFieldSigned(signals[2]) };
+  if (String(outputs.bill) !== result.outputs.bill || String(outputs.settlement) !== result.outputs.settlement || String(outputs.consumption) !== result.outputs.consumption) {
+    throw new ResultRejected('output_mismatch', 'the decoded outputs do not match the public signals');
+  }
+  return { signals, outputs };
+}
+
 export async function verifyBillResult(json: unknown, vkeyFor: VerificationKeyLookup = localVerificationKey): Promise<VerifiedBill> {
   let result: ResultJson;
   try {
@@ -64,27 +83,12 @@ export async function verifyBillResult(json: unknown, vkeyFor: VerificationKeyLo
   }
   const vkey = vkeyFor(circuit.id);
 
-  const expectedCount = billingSignalCount(circuit);
-  if (result.publicSignals.length !== expectedCount) {
-    throw new ResultRejected('signal_count', `circuit ${circuit.id} has ${expectedCount} public signals, the result has ${result.publicSignals.length}`);
-  }
-  const bad = result.publicSignals.findIndex((s) => !isCanonicalFieldDecimal(s));
-  if (bad >= 0) throw new ResultRejected('non_canonical_signal', `public signal ${bad} is not a canonical field element`);
+  const { signals, outputs } = checkBillSignals(result, circuit);
 
   try {
     await assertWellFormedProof(result.proof);
   } catch (e) {
     throw new ResultRejected('bad_proof_point', (e as Error).message);
-  }
-
-  const signals = result.publicSignals.map(BigInt);
-  const outputs = {
-    bill: fromFieldSigned(signals[0]),
-    settlement: fromFieldSigned(signals[1]),
-    consumption: fromFieldSigned(signals[2]),
-  };
-  if (String(outputs.bill) !== result.outputs.bill || String(outputs.settlement) !== result.outputs.settlement || String(outputs.consumption) !== result.outputs.consumption) {
-    throw new ResultRejected('output_mismatch', 'the decoded outputs do not match the public signals');
   }
 
   let expected: bigint[];

@@ -11,12 +11,12 @@
  * checked against what the registries hold, not against the documents the result carries.
  */
 import { createHash } from 'node:crypto';
-import { billingPublicSignals, billingSignalCount, billingSignalName } from '../circuits/billing.js';
+import { billingPublicSignals, billingSignalName } from '../circuits/billing.js';
 import { loadCircuits, type CircuitConfig } from '../circuits/registry.js';
-import { fromFieldSigned, isCanonicalFieldDecimal } from '../core/field.js';
 import { dayOf, isoDay } from '../core/time.js';
 import { meterIdToField } from '../meter/meter-id.js';
 import { parseResult, type ResultJson } from '../prover/result.js';
+import { checkBillSignals, ResultRejected } from '../prover/verify.js';
 import { billingStatement } from '../prover/statement.js';
 import { canonicalJson, parseTariff, tariffDigest, type Tariff } from '../tariff/index.js';
 import { ApiError, REJECTION_STATUS } from './errors.js';
@@ -95,16 +95,12 @@ export class Certifier {
     if (!pinned) throw reject('unknown_circuit', `circuit ${circuit.id} has no verification key pinned on this server`);
     if (circuit.kind !== 'bill' || result.kind !== 'bill') throw reject('unknown_circuit', `circuit ${circuit.id} does not certify "${result.kind}" results`);
 
-    const expectedCount = billingSignalCount(circuit);
-    if (result.publicSignals.length !== expectedCount) {
-      throw reject('signal_count', `circuit ${circuit.id} has ${expectedCount} public signals, the result has ${result.publicSignals.length}`);
-    }
-    const bad = result.publicSignals.findIndex((s) => !isCanonicalFieldDecimal(s));
-    if (bad >= 0) throw reject('non_canonical_signal', `public signal ${bad} (${billingSignalName(bad)}) is not a canonical field element`);
-    const signals = result.publicSignals.map(BigInt);
-    const outputs = { bill: fromFieldSigned(signals[0]), settlement: fromFieldSigned(signals[1]), consumption: fromFieldSigned(signals[2]) };
-    if (String(outputs.bill) !== result.outputs.bill || String(outputs.settlement) !== result.outputs.settlement || String(outputs.consumption) !== result.outputs.consumption) {
-      throw reject('output_mismatch', 'the decoded outputs do not match the public signals');
+    let signals: bigint[];
+    try {
+      ({ signals } = checkBillSignals(result, circuit));
+    } catch (e) {
+      if (e instanceof ResultRejected) throw reject(e.code, e.message);
+      throw e;
     }
 
     // ---------------------------------------------------------------- period
