@@ -7,7 +7,7 @@ import { MAX_READING_WH } from '../meter/chain.js';
 import { fromFieldSigned, toField } from '../core/field.js';
 import { firstSlotOfDay, SLOTS_PER_DAY } from '../core/time.js';
 import type { Bundle } from '../meter/bundle.js';
-import { meterIdToField } from '../meter/meter-id.js';
+import { assertPeriodFits, certifiedPublicSignals, certifiedWitnessInput } from './lib/certified_inputs.js';
 import { MAX_ABS_PRICE, packWeights } from './billing.js';
 import type { CircuitConfig } from './registry.js';
 
@@ -112,9 +112,8 @@ export function packCaps(caps: readonly number[], maxDays: number): bigint[] {
 }
 
 function assertStatementFits(s: ThresholdStatement, c: CircuitConfig): void {
-  const { maxDays, minDays } = c.params;
   if (s.mode !== 'compliance' && s.mode !== 'penalty') throw new Error(`unknown threshold mode "${s.mode as string}"`);
-  if (s.days < minDays || s.days > maxDays) throw new Error(`circuit ${c.id} serves ${minDays}-${maxDays} days, not ${s.days}`);
+  assertPeriodFits(s, c);
   const slots = s.days * SLOTS_PER_DAY;
   if (s.caps.length !== slots || s.prices.length !== slots) throw new Error(`caps and prices must cover the ${slots} slots of the period`);
   if (s.penaltyRate < 0n || s.penaltyRate > BigInt(MAX_ABS_PRICE)) throw new Error(`penalty rate must be 0..${MAX_ABS_PRICE} mp/kWh`);
@@ -135,11 +134,7 @@ export function thresholdPublicSignals(s: ThresholdStatement, out: ThresholdOutp
   if (s.mode === 'compliance' && out.bill !== 0n) throw new Error('a compliance proof outputs 0');
   return [
     toField(out.bill),
-    meterIdToField(s.meterId),
-    s.publicKey[0],
-    s.publicKey[1],
-    BigInt(s.startDay),
-    BigInt(s.days),
+    ...certifiedPublicSignals(s),
     s.mode === 'compliance' ? 1n : 0n,
     toField(s.standingCharge),
     s.penaltyRate,
@@ -180,28 +175,13 @@ export function decodeThresholdOutputs(publicSignals: readonly (string | bigint)
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */
 export function thresholdWitnessInput(bundle: Bundle, s: ThresholdStatement, c: CircuitConfig): Record<string, string | string[]> {
   assertStatementFits(s, c);
-  if (bundle.startDay !== s.startDay || bundle.days !== s.days || bundle.meterId !== s.meterId) {
-    throw new Error('the bundle does not cover the statement period and meter');
-  }
-  const slots = c.params.maxDays * SLOTS_PER_DAY;
   const dec = (x: bigint) => toField(x).toString();
   return {
-    meterId: dec(meterIdToField(s.meterId)),
-    Ax: dec(s.publicKey[0]),
-    Ay: dec(s.publicKey[1]),
-    startDay: String(s.startDay),
-    days: String(s.days),
+    ...certifiedWitnessInput(bundle, s, c),
     mustComply: s.mode === 'compliance' ? '1' : '0',
     standingCharge: dec(s.standingCharge),
     penaltyRate: dec(s.penaltyRate),
     caps: packCaps(s.caps, c.params.maxDays).map(dec),
     weights: packWeights(s.prices, zeros(s.prices.length), c.params.maxDays).map(dec),
-    readings: Array.from({ length: slots }, (_, i) => String(bundle.readingsWh[i] ?? 0)),
-    chainStart: dec(bundle.chainStart.value),
-    pending: Array.from({ length: 12 }, (_, i) => dec(bundle.chainStart.pending[i] ?? 0n)),
-    group: String(bundle.chainStart.group),
-    R8x: dec(bundle.signature.R8x),
-    R8y: dec(bundle.signature.R8y),
-    S: dec(bundle.signature.S),
   };
 }

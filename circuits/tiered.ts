@@ -4,10 +4,9 @@
  * prover feeds the circuit. Reference: tiered.reference.ts.
  */
 import { fromFieldSigned, toField } from '../core/field.js';
-import { SLOTS_PER_DAY } from '../core/time.js';
 import type { Bundle } from '../meter/bundle.js';
 import { MAX_READING_WH } from '../meter/chain.js';
-import { meterIdToField } from '../meter/meter-id.js';
+import { assertPeriodFits, certifiedPublicSignals, certifiedWitnessInput } from './lib/certified_inputs.js';
 import { MAX_ABS_PRICE } from './billing.js';
 import type { CircuitConfig } from './registry.js';
 
@@ -123,8 +122,7 @@ export function padBlockTable(b: BlockTable, blocks: number): { bounds: bigint[]
 }
 
 function assertStatementFits(s: TieredStatement, c: CircuitConfig): void {
-  const { maxDays, minDays } = c.params;
-  if (s.days < minDays || s.days > maxDays) throw new Error(`circuit ${c.id} serves ${minDays}-${maxDays} days, not ${s.days}`);
+  assertPeriodFits(s, c);
   if (!Number.isInteger(c.params.tierBits) || !Number.isInteger(c.params.blocks)) throw new Error(`circuit ${c.id} is not a tiered circuit`);
 }
 
@@ -140,11 +138,7 @@ export function tieredPublicSignals(s: TieredStatement, out: TieredOutputs, c: C
   assertStatementFits(s, c);
   return [
     toField(out.bill),
-    meterIdToField(s.meterId),
-    s.publicKey[0],
-    s.publicKey[1],
-    BigInt(s.startDay),
-    BigInt(s.days),
+    ...certifiedPublicSignals(s),
     toField(s.standingCharge),
     ...tariffInputs(s, c),
   ];
@@ -179,30 +173,15 @@ export function decodeTieredOutputs(publicSignals: readonly (string | bigint)[])
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */
 export function tieredWitnessInput(bundle: Bundle, s: TieredStatement, c: CircuitConfig): Record<string, string | string[]> {
   assertStatementFits(s, c);
-  if (bundle.startDay !== s.startDay || bundle.days !== s.days || bundle.meterId !== s.meterId) {
-    throw new Error('the bundle does not cover the statement period and meter');
-  }
-  const slots = c.params.maxDays * SLOTS_PER_DAY;
   const dec = (x: bigint) => toField(x).toString();
   const tiers = padTierTable(s.tiers, c.params.tierBits);
   const blocks = padBlockTable(s.blocks, c.params.blocks);
   return {
-    meterId: dec(meterIdToField(s.meterId)),
-    Ax: dec(s.publicKey[0]),
-    Ay: dec(s.publicKey[1]),
-    startDay: String(s.startDay),
-    days: String(s.days),
+    ...certifiedWitnessInput(bundle, s, c),
     standingCharge: dec(s.standingCharge),
     tierBounds: tiers.bounds.map(dec),
     tierPrices: tiers.prices.map(dec),
     blockBounds: blocks.bounds.map(dec),
     blockRates: blocks.rates.map(dec),
-    readings: Array.from({ length: slots }, (_, i) => String(bundle.readingsWh[i] ?? 0)),
-    chainStart: dec(bundle.chainStart.value),
-    pending: Array.from({ length: 12 }, (_, i) => dec(bundle.chainStart.pending[i] ?? 0n)),
-    group: String(bundle.chainStart.group),
-    R8x: dec(bundle.signature.R8x),
-    R8y: dec(bundle.signature.R8y),
-    S: dec(bundle.signature.S),
   };
 }

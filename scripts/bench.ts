@@ -16,6 +16,7 @@ import { dayOf, SLOTS_PER_DAY } from '../core/time.js';
 import { syntheticPrices, syntheticReadings } from '../core/synthetic.js';
 import { releaseCurve, snarkjsBackend } from '../prover/backend.js';
 import { setupCircuits } from '../cli/setup.js';
+import { r1csInfo } from '../circuits/compile.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey } from '../meter/meter-key.js';
 import { assembleBundle } from '../meter/bundle.js';
@@ -45,8 +46,7 @@ const arg = (name: string) => {
 async function measure(circuitId: string, runs: number): Promise<Row> {
   const circuit = getCircuit(circuitId);
   const a = artifactsOf(circuitId);
-  const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-  const info = await snarkjs.r1cs.info(a.r1cs, quiet);
+  const info = await r1csInfo(a.r1cs);
   const days = circuit.params.maxDays;
   const startDay = dayOf('2023-01-02');
   const key = await generateMeterKey('MTR-BENCH');

@@ -139,10 +139,7 @@ describe('billing circuit rejects what the meter did not certify', () => {
 
 for (const id of CIRCUITS) {
   test(`circom2 --inspect reports nothing unjustified in ${id}`, async () => {
-    // Justified: circomlib's comparators and scalar multipliers use only part of their Num2Bits outputs
-    // (CompConstant compares pairs of bits; the segment doublers feed only the next segment).
-    const circomlibInternals = /In template "(CompConstant|EscalarMulAny|EscalarMulFix|SegmentMulAny|SegmentMulFix)\(/;
-    const warnings = (await inspectCircuit(getCircuit(id))).filter((w) => !circomlibInternals.test(w));
+    const warnings = await inspectCircuit(getCircuit(id));
     assert.deepEqual(warnings, []);
   });
 }

@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import * as snarkjs from 'snarkjs';
-import { compileTestCircuit, includeFrom } from '../../circuits/compile.js';
+import { field, libHarness, rejectsWitness } from '../support/lib-harness.js';
 import { profileNorm } from '../../circuits/lib/similarity.js';
 import { classifyProfile, quantisedScore, signedSquaredCorrelation } from '../../circuits/profile.reference.js';
 import { suspectMatch } from '../../circuits/suspect.reference.js';
-import { fromFieldSigned, toField } from '../../core/field.js';
 import { releaseCurve } from '../../prover/backend.js';
 
 after(releaseCurve);
 
-/** Compiles a harness around circuits/lib/similarity.circom and returns a witness function (signed values). */
-function harness(name: string, body: string) {
-  const compiled = compileTestCircuit(name, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'lib/similarity.circom')}";\n${body}\n`);
-  return async (input: Record<string, unknown>): Promise<bigint[]> => {
-    const w = { type: 'mem' };
-    await snarkjs.wtns.calculate(input, (await compiled).wasm, w);
-    return ((await snarkjs.wtns.exportJson(w)) as bigint[]).map((x) => fromFieldSigned(x));
-  };
-}
-const f = (x: number | bigint) => toField(BigInt(x)).toString();
-const fails = (p: Promise<unknown>) => assert.rejects(p, /Assert Failed/);
+const f = field;
+const fails = rejectsWitness;
+const harness = (name: string, main: string) => libHarness(name, 'similarity.circom', main);
 
 /** Deterministic pseudo-random integers in [0, max). */
 function randomVector(seed: number, max: number, n = 48): bigint[] {

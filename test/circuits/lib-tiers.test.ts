@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import * as snarkjs from 'snarkjs';
-import { compileTestCircuit, includeFrom } from '../../circuits/compile.js';
+import { field, libHarness, rejectsWitness } from '../support/lib-harness.js';
 import { blockChargeOf, tierOf } from '../../circuits/tiered.reference.js';
-import { fromFieldSigned, toField } from '../../core/field.js';
 import { releaseCurve } from '../../prover/backend.js';
 
 after(releaseCurve);
 
-/** Compiles `instance` of circuits/lib/tiers.circom as a main component and returns a witness function (signed values). */
-function harness(name: string, instance: string) {
-  const compiled = compileTestCircuit(name, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'lib/tiers.circom')}";\ncomponent main = ${instance};\n`);
-  return async (input: Record<string, unknown>): Promise<bigint[]> => {
-    const w = { type: 'mem' };
-    await snarkjs.wtns.calculate(input, (await compiled).wasm, w);
-    return ((await snarkjs.wtns.exportJson(w)) as bigint[]).map((x) => fromFieldSigned(x));
-  };
-}
-const f = (x: number | bigint) => toField(BigInt(x)).toString();
-const fails = (p: Promise<unknown>) => assert.rejects(p, /Assert Failed/);
+const f = field;
+const fails = rejectsWitness;
+const harness = (name: string, main: string) => libHarness(name, 'tiers.circom', main);
 
 describe('MuxByIndexBits', () => {
   const mux = harness('tiers-mux-by-index-bits-3', 'MuxByIndexBits(3)');

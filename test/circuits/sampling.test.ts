@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as snarkjs from 'snarkjs';
-import { compileCircuit, inspectCircuit } from '../../circuits/compile.js';
+import { compileCircuit, inspectCircuit, r1csInfo } from '../../circuits/compile.js';
 import { artifactsOf, BUILD_DIR, getCircuit, type CircuitConfig } from '../../circuits/registry.js';
 import { decodeSamplingOutputs, randomSeed, samplingPublicSignals, samplingSignalCount, samplingSignalName, samplingWitnessInput, type SamplingStatement } from '../../circuits/sampling.js';
 import { sampleReadings } from '../../circuits/sampling.reference.js';
@@ -161,8 +161,7 @@ describe('companion checks', () => {
     assert.ok(seed >= 0n && seed < 1n << 248n);
   });
   test('constraints: 1-day and 7-day instances (31 days: docs/kinds/sampling.md)', async () => {
-    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-    const count = async (id: string) => (await snarkjs.r1cs.info(artifactsOf(id).r1cs, quiet)).nConstraints as number;
+    const count = async (id: string) => (await r1csInfo(artifactsOf(id).r1cs)).nConstraints;
     assert.ok((await count('sampling_1d')) <= 6_700);
     assert.ok((await count('sampling_7d')) <= 12_700);
   });
@@ -170,11 +169,7 @@ describe('companion checks', () => {
 
 for (const c of [getCircuit('sampling_1d'), SHORT]) {
   test(`circom2 --inspect reports nothing unjustified in ${c.id}`, async () => {
-    // Justified: circomlib's comparators and scalar multipliers use only part of their Num2Bits outputs
-    // (CompConstant, also inside AliasCheck, compares pairs of bits; the segment doublers feed only the
-    // next segment).
-    const circomlibInternals = /In template "(CompConstant|EscalarMulAny|EscalarMulFix|SegmentMulAny|SegmentMulFix)\(/;
-    assert.deepEqual((await inspectCircuit(c)).filter((w) => !circomlibInternals.test(w)), []);
+    assert.deepEqual(await inspectCircuit(c), []);
   });
 }
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import * as snarkjs from 'snarkjs';
-import { compileCircuit, inspectCircuit } from '../../circuits/compile.js';
+import { compileCircuit, inspectCircuit, r1csInfo } from '../../circuits/compile.js';
 import { artifactsOf, getCircuit, type CircuitConfig } from '../../circuits/registry.js';
 import { decodeTotalsOutputs, describeTotals, subPeriods, totalsOutputCount, totalsPublicSignals, totalsSignalCount, totalsSignalName, totalsWitnessInput, type TotalsStatement } from '../../circuits/totals.js';
 import { computeSubPeriodTotals } from '../../circuits/totals.reference.js';
@@ -114,8 +113,7 @@ describe('companion checks', () => {
     assert.throws(() => totalsPublicSignals(feb, { totals: [1n, 2n, 3n, 4n, 0n] }, c), /has 4 totals/);
   });
   test('constraints: 1-day and 7-day instances (31 days: docs/kinds/totals.md)', async () => {
-    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-    const count = async (id: string) => (await snarkjs.r1cs.info(artifactsOf(id).r1cs, quiet)).nConstraints as number;
+    const count = async (id: string) => (await r1csInfo(artifactsOf(id).r1cs)).nConstraints;
     assert.ok((await count('totals_1d')) <= 5_850);
     assert.ok((await count('totals_7d')) <= 11_150);
   });
@@ -124,10 +122,7 @@ describe('companion checks', () => {
 // The 1-day instance has the same code paths as the 7-day one; SHORT adds the variable period length.
 for (const c of [getCircuit('totals_7d'), SHORT]) {
   test(`circom2 --inspect reports nothing unjustified in ${c.id}`, async () => {
-    // Justified: circomlib's comparators and scalar multipliers use only part of their Num2Bits outputs
-    // (CompConstant compares pairs of bits; the segment doublers feed only the next segment).
-    const circomlibInternals = /In template "(CompConstant|EscalarMulAny|EscalarMulFix|SegmentMulAny|SegmentMulFix)\(/;
-    assert.deepEqual((await inspectCircuit(c)).filter((w) => !circomlibInternals.test(w)), []);
+    assert.deepEqual(await inspectCircuit(c), []);
   });
 }
 
