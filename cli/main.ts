@@ -2,10 +2,12 @@
  * The `meterproof` command line. Every command has --help; bad input ends with exit code 1 and a
  * one-line reason on stderr ("meterproof: …").
  */
+import { chmodSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { dayOf } from '../core/time.js';
 import { microPenceToPounds } from '../core/units.js';
-import { assembleBundle, bundleToJson, readBundle } from '../meter/bundle.js';
+import { assembleBundle, bundleToJson, parseBundle, readBundle } from '../meter/bundle.js';
+import { decryptBundle, encryptBundle, generateUserKey, parseEncryptedBundle, parseUserKey, parseUserKeyRecord, rotateUserKey, type UserKeyRecord } from '../meter/encryption/index.js';
 import { importReadingsCsv } from '../meter/import/readings.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
@@ -62,6 +64,80 @@ meter
     writeJson(o.out, bundleToJson(assembleBundle(key.meterId, key.publicKey, records, startDay, days)));
     console.log(`certified ${days} day(s) of readings of meter ${key.meterId} → ${o.out}`);
   });
+
+meter
+  .command('user-key')
+  .description("print a fresh household user key (XXXX-XXXX-XXXX-XXXX-XXXX), or rotate a meter's key record on a change of tenant")
+  .option('--id <meterId>', 'meter id the key is for (new key)')
+  .option('--out <file>', 'also write the key record (meter id, generation, key id, key) to this file (mode 600)')
+  .option('--rotate <file>', 'key record to rotate: replaced by a new key with the next generation')
+  .action((o: { id?: string; out?: string; rotate?: string }) => {
+    let record: UserKeyRecord;
+    if (o.rotate) {
+      record = rotateUserKey(parseUserKeyRecord(readJson(o.rotate, 'user-key record')));
+      writeKeyRecord(o.out ?? o.rotate, record);
+    } else {
+      if (!o.id) throw new UsageError('--id <meterId> is needed for a new user key (or --rotate <file>)');
+      record = generateUserKey(o.id);
+      if (o.out) writeKeyRecord(o.out, record);
+    }
+    console.log(record.key);
+    console.error(`meter ${record.meterId}: user key generation ${record.generation} (key id ${record.keyId})${o.out || o.rotate ? ` → ${o.out ?? o.rotate}` : ''}`);
+  });
+
+meter
+  .command('encrypt')
+  .description('encrypt a certified readings bundle under a household user key (AES-256-GCM, Argon2id)')
+  .requiredOption('--bundle <file>', 'certified readings bundle')
+  .option('--user-key <key>', 'user key XXXX-XXXX-XXXX-XXXX-XXXX (default: $METERPROOF_USER_KEY)')
+  .option('--generation <n>', 'generation of --user-key, recorded in the envelope', '1')
+  .option('--user-key-file <file>', 'key record from `meter user-key --out` (instead of --user-key)')
+  .option('--out <file>', 'envelope to write (default: the bundle file name with .enc.json)')
+  .action(async (o: { bundle: string; userKey?: string; generation: string; userKeyFile?: string; out?: string }) => {
+    const bundle = (() => {
+      try {
+        return bundleToJson(parseBundle(readJson(o.bundle, 'bundle')));
+      } catch (e) {
+        throw e instanceof UsageError ? e : new UsageError(`cannot use bundle ${o.bundle}: ${(e as Error).message}`);
+      }
+    })();
+    let record: UserKeyRecord;
+    if (o.userKeyFile) {
+      if (o.userKey) throw new UsageError('give either --user-key or --user-key-file, not both');
+      record = parseUserKeyRecord(readJson(o.userKeyFile, 'user-key record'));
+    } else {
+      const key = parseUserKey(userKeyArgument(o.userKey));
+      const generation = parseCount(o.generation, '--generation', 1, 1e9);
+      record = { format: 'meterproof-user-key/1', meterId: bundle.meter.id, generation, keyId: '', key, createdAt: '' };
+    }
+    const out = o.out ?? o.bundle.replace(/(\.json)?$/, '.enc.json');
+    writeJson(out, await encryptBundle(bundle, record));
+    console.log(out);
+  });
+
+meter
+  .command('decrypt')
+  .description('decrypt an encrypted readings bundle with the household user key')
+  .requiredOption('--in <file>', 'encrypted bundle (meterproof-encrypted-bundle/1)')
+  .option('--user-key <key>', 'user key XXXX-XXXX-XXXX-XXXX-XXXX (default: $METERPROOF_USER_KEY)')
+  .requiredOption('--out <file>', 'bundle file to write')
+  .action(async (o: { in: string; userKey?: string; out: string }) => {
+    const envelope = parseEncryptedBundle(readJson(o.in, 'encrypted bundle'));
+    const bundle = parseBundle(await decryptBundle(envelope, userKeyArgument(o.userKey)));
+    writeJson(o.out, bundleToJson(bundle));
+    console.log(`decrypted ${bundle.days} day(s) of readings of meter ${bundle.meterId} → ${o.out}`);
+  });
+
+function userKeyArgument(given: string | undefined): string {
+  const key = given ?? process.env.METERPROOF_USER_KEY;
+  if (!key) throw new UsageError('no user key: give --user-key or set METERPROOF_USER_KEY');
+  return key;
+}
+
+function writeKeyRecord(path: string, record: UserKeyRecord): void {
+  writeFileSync(path, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(path, 0o600); // also when rotating a file that already existed
+}
 
 const tariff = program.command('tariff').description('tariffs and value-of-energy vectors');
 tariff
