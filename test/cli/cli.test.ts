@@ -1,40 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { REPO_ROOT } from '../../circuits/registry.js';
 import { slotStart } from '../../core/time.js';
 import { hasSharedData, SHARED_DATA } from '../../core/shared-data.js';
+import { cliRunner } from '../support/cli.js';
 import { syntheticPrices, syntheticReadings } from '../support/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mp-cli-'));
 const at = (name: string) => join(dir, name);
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'meterproof.js'), ...args], { cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const r = await cli(...args);
-  assert.equal(r.code, 0, `meterproof ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function fails(pattern: RegExp, ...args: string[]): Promise<void> {
-  const r = await cli(...args);
-  assert.notEqual(r.code, 0, `meterproof ${args.join(' ')} should fail`);
-  assert.match(r.stderr, pattern);
-  assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace expected, got: ${r.stderr}`);
-}
+const { ok, fails } = cliRunner(dir);
 
 // 2023-01-01 = day 19358, slot 929184.
 const FIRST_SLOT = 19358 * 48;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO_ROOT } from '../../circuits/registry.js';
 import { bundleToJson, parseBundle, type BundleJson } from '../../meter/bundle.js';
+import { cliRunner } from '../support/cli.js';
 import {
   CROCKFORD_ALPHABET,
   DecryptionError,
@@ -209,27 +209,7 @@ describe('CLI: meter user-key / encrypt / decrypt', () => {
   const at = (name: string) => join(dir, name);
   writeFileSync(at('bundle.json'), JSON.stringify(sampleBundle('MTR-CLI')));
 
-  function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'meterproof.js'), ...args], { cwd: dir, env: { ...process.env, METERPROOF_USER_KEY: '' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
-  }
-  async function ok(...args: string[]): Promise<string> {
-    const r = await cli(...args);
-    assert.equal(r.code, 0, `meterproof ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  }
-  async function fails(pattern: RegExp, ...args: string[]): Promise<void> {
-    const r = await cli(...args);
-    assert.equal(r.code, 1, `meterproof ${args.join(' ')} should fail`);
-    assert.match(r.stderr, pattern);
-    assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace expected, got: ${r.stderr}`);
-  }
+  const { ok, fails } = cliRunner(dir, { METERPROOF_USER_KEY: '' });
 
   test('user-key → encrypt → decrypt round trip, rotation, and bad input', async () => {
     const key = (await ok('meter', 'user-key', '--id', 'MTR-CLI', '--out', 'user-key.json')).trim();
