@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { dayOf } from '../core/time.js';
 import { microPenceToPounds } from '../core/units.js';
 import { assembleBundle, bundleToJson, parseBundle, readBundle } from '../meter/bundle.js';
-import { decryptBundle, encryptBundle, generateUserKey, parseEncryptedBundle, parseUserKey, parseUserKeyRecord, rotateUserKey, type UserKeyRecord } from '../meter/encryption/index.js';
+import { decryptBundle, encryptBundle, generateUserKey, parseEncryptedBundle, parseUserKey, parseUserKeyRecord, rotateUserKey, userKeyRecord, type UserKeyRecord } from '../meter/encryption/index.js';
 import { importReadingsCsv } from '../meter/import/readings.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
@@ -108,7 +108,7 @@ meter
     } else {
       const key = parseUserKey(userKeyArgument(o.userKey));
       const generation = parseCount(o.generation, '--generation', 1, 1e9);
-      record = { format: 'meterproof-user-key/1', meterId: bundle.meter.id, generation, keyId: '', key, createdAt: '' };
+      record = userKeyRecord(bundle.meter.id, generation, key);
     }
     const out = o.out ?? o.bundle.replace(/(\.json)?$/, '.enc.json');
     writeJson(out, await encryptBundle(bundle, record));

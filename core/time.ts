@@ -38,3 +38,48 @@ export function isoDay(day: number): string {
 export function firstSlotOfDay(day: number): number {
   return day * SLOTS_PER_DAY;
 }
+
+/**
+ * A calendar date and clock time as milliseconds on the UTC axis (the "wall clock" reading, whatever zone it
+ * belongs to). Rejects impossible fields instead of letting Date.UTC roll 31/02 over into March.
+ */
+export function wallClockMs(year: number, month: number, day: number, hour: number, minute: number, second = 0): number {
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const d = new Date(ms);
+  const ok =
+    d.getUTCFullYear() === year &&
+    d.getUTCMonth() === month - 1 &&
+    d.getUTCDate() === day &&
+    d.getUTCHours() === hour &&
+    d.getUTCMinutes() === minute &&
+    d.getUTCSeconds() === second;
+  if (!ok) throw new Error('no such date or time');
+  return ms;
+}
+
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * An ISO-8601 timestamp that names its zone ("Z" or an offset such as +01:00) → epoch ms.
+ * Timestamps without a zone are rejected: a local time without a zone is ambiguous around clock changes.
+ */
+export function parseIsoInstant(text: string): number {
+  const m = ISO_INSTANT.exec(text);
+  if (!m) throw new Error(`invalid timestamp "${text}": expected ISO-8601 with a zone, e.g. 2023-01-01T00:30:00Z or 2023-06-01T00:30+01:00`);
+  const [, y, mo, d, h, mi, s, frac, zulu, sign, oh, om] = m;
+  const wall = wallClockMs(+y, +mo, +d, +h, +mi, s === undefined ? 0 : +s) + (frac === undefined ? 0 : +frac.padEnd(3, '0'));
+  const offsetMinutes = zulu ? 0 : (sign === '-' ? -1 : 1) * (+oh * 60 + +om);
+  return wall - offsetMinutes * 60_000;
+}
+
+/** The slot that starts exactly at `ms`; an instant inside a half-hour is an error, not silently floored. */
+export function slotStartingAt(ms: number): number {
+  const slotMs = SLOT_SECONDS * 1000;
+  if (ms % slotMs !== 0) throw new Error(`${new Date(ms).toISOString()} is not the start of a half-hour`);
+  return ms / slotMs;
+}
+
+/** "2023-10-29T01:00Z": a slot's start, for messages. */
+export function isoSlot(slot: number): string {
+  return slotStart(slot).toISOString().replace(':00.000Z', 'Z');
+}

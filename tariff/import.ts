@@ -8,9 +8,9 @@
  *             High / Normal / Low.
  *   csv       generic `timestamp,price`: ISO-8601 with a zone, price in p/kWh.
  */
-import { SLOT_SECONDS } from '../core/time.js';
+import { SLOT_SECONDS, isoSlot, parseIsoInstant, slotStartingAt, wallClockMs } from '../core/time.js';
 import { formatScaled, parseDecimal } from '../core/units.js';
-import { type Csv, atLine, expectHeader, isoSlot, parseCsv, parseIsoInstant, slotStartingAt, wallClockMs } from '../meter/import/csv.js';
+import { type Csv, atLine, expectHeader, parseCsv } from '../core/csv.js';
 import { MAX_ABS_PRICE, type Pricing, type Tariff, TARIFF_FORMAT, type TariffKind, parseTariff } from './model.js';
 import { instantsAt } from './zone.js';
 

@@ -1,6 +1,5 @@
 /** Turning a tariff into the per-slot price vector and the standing charge of a billing period. */
-import { SLOTS_PER_DAY, dayOf, firstSlotOfDay, isoDay } from '../core/time.js';
-import { isoSlot } from '../meter/import/csv.js';
+import { SLOTS_PER_DAY, dayOf, firstSlotOfDay, isoDay, isoSlot } from '../core/time.js';
 import type { Pricing, Tariff } from './model.js';
 import { touPricer } from './tou.js';
 

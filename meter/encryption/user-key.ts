@@ -94,19 +94,20 @@ export function userKeyId(key: string): string {
   return Array.from(digest.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function record(meterId: string, generation: number, key: string): UserKeyRecord {
+/** The record of a given key (e.g. one typed by the household) and its generation. */
+export function userKeyRecord(meterId: string, generation: number, key: string): UserKeyRecord {
   return { format: USER_KEY_RECORD_FORMAT, meterId, generation, keyId: userKeyId(key), key, createdAt: new Date().toISOString() };
 }
 
 /** A meter's first user key (generation 1), or a key of the given generation. */
 export function generateUserKey(meterId: string, generation = 1): UserKeyRecord {
   if (!Number.isSafeInteger(generation) || generation < 1) throw new UserKeyError(`invalid key generation ${generation}`);
-  return record(meterId, generation, randomUserKey());
+  return userKeyRecord(meterId, generation, randomUserKey());
 }
 
 /** Change of tenant: a new random key with the next generation. Envelopes sealed afterwards need it. */
 export function rotateUserKey(current: UserKeyRecord): UserKeyRecord {
-  return record(current.meterId, current.generation + 1, randomUserKey());
+  return userKeyRecord(current.meterId, current.generation + 1, randomUserKey());
 }
 
 /** Checks a stored user-key record (e.g. read from a file); throws UserKeyError. */

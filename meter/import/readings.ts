@@ -7,10 +7,10 @@
  *            values padded with spaces, "Null" for a missing value; one household per file.
  *   generic  `timestamp,kwh`: ISO-8601 timestamp with a zone, the start of the half-hour.
  */
-import { SLOTS_PER_DAY, firstSlotOfDay, isoDay } from '../../core/time.js';
+import { SLOTS_PER_DAY, firstSlotOfDay, isoDay, isoSlot, parseIsoInstant, slotStartingAt, wallClockMs } from '../../core/time.js';
 import { formatScaled, kwhToWh, parseDecimal } from '../../core/units.js';
 import { assertMeterId } from '../meter-id.js';
-import { type Csv, type CsvRow, atLine, expectHeader, hasHeader, isoSlot, parseCsv, parseIsoInstant, slotStartingAt, wallClockMs } from './csv.js';
+import { type Csv, type CsvRow, atLine, expectHeader, hasHeader, parseCsv } from '../../core/csv.js';
 import { MAX_READING_WH } from '../chain.js';
 
 /** The meter's register is 14 bits wide per half-hour (also what the circuit range-checks). */

@@ -5,11 +5,10 @@ import { decodeRebateOutputs, parseRebateScheme, rebatePublicSignals, rebateSign
 import { computeRebate } from '../../circuits/rebate.reference.js';
 import { artifactsOf, getCircuit, type CircuitConfig } from '../../circuits/registry.js';
 import { SNARK_FIELD } from '../../core/field.js';
-import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
+import { SLOTS_PER_DAY } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
-import { importReadingsCsv } from '../../meter/import/readings.js';
 import { releaseCurve } from '../../prover/backend.js';
-import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings } from '../support/fixtures.js';
+import { certifyPeriod, hasSharedData, syntheticReadings, certifiedRealPeriod, REAL_HOUSEHOLDS } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
 
 // A 1-3-day instance (not in circuits.json) to exercise periods shorter than the circuit, as on the
@@ -199,12 +198,10 @@ for (const c of [getCircuit('rebate_7d'), SHORT]) {
 }
 
 describe('real data: London households, one week of March 2013 on the 7-day circuit', { skip: !hasSharedData && 'no ../shared/data' }, () => {
-  const startDay = dayOf('2013-03-04');
-  for (const household of ['MAC000002', 'MAC000005', 'MAC000009', 'MAC000013', 'MAC000017', 'MAC000064']) {
+  for (const household of REAL_HOUSEHOLDS) {
     test(household, async () => {
-      const readings = importReadingsCsv(sharedFile(`lcl-2013/${household}.csv`), { fromDay: startDay, days: 7, meterId: household }).readingsWh;
+      const { readings, bundle } = await certifiedRealPeriod(household, '2013-03-04', 7);
       assert.equal(readings.length, 7 * SLOTS_PER_DAY);
-      const { bundle } = await certifyPeriod({ startDay, readings, meterId: household });
       assert.equal(await circuitRebate('rebate_7d', bundle, statementFor(bundle)), reference(readings));
     });
   }

@@ -8,12 +8,11 @@ import { artifactsOf, BUILD_DIR, getCircuit, type CircuitConfig } from '../../ci
 import { decodeSamplingOutputs, randomSeed, samplingPublicSignals, samplingSignalCount, samplingSignalName, samplingWitnessInput, type SamplingStatement } from '../../circuits/sampling.js';
 import { sampleReadings } from '../../circuits/sampling.reference.js';
 import { SNARK_FIELD } from '../../core/field.js';
-import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
+import { SLOTS_PER_DAY } from '../../core/time.js';
 import { buildKeys } from '../../keys/ceremony.js';
 import type { Bundle } from '../../meter/bundle.js';
-import { importReadingsCsv } from '../../meter/import/readings.js';
 import { releaseCurve } from '../../prover/backend.js';
-import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings } from '../support/fixtures.js';
+import { certifyPeriod, hasSharedData, syntheticReadings, certifiedRealPeriod, REAL_HOUSEHOLDS } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
 
 // A 1-3-day instance (not in circuits.json) with 6 samples (two hashes): periods shorter than the
@@ -174,13 +173,11 @@ for (const c of [getCircuit('sampling_1d'), SHORT]) {
 }
 
 describe('real data: London households, one week of March 2013 on the 7-day circuit', { skip: !hasSharedData && 'no ../shared/data' }, () => {
-  const startDay = dayOf('2013-03-04');
-  for (const household of ['MAC000002', 'MAC000005', 'MAC000009', 'MAC000013', 'MAC000017', 'MAC000064']) {
+  for (const household of REAL_HOUSEHOLDS) {
     test(household, async () => {
-      const readings = importReadingsCsv(sharedFile(`lcl-2013/${household}.csv`), { fromDay: startDay, days: 7, meterId: household }).readingsWh;
-      const { bundle } = await certifyPeriod({ startDay, readings, meterId: household });
+      const { readings, bundle } = await certifiedRealPeriod(household, '2013-03-04', 7);
       const seed = BigInt('0x' + Buffer.from(household).toString('hex'));
-      assert.deepEqual(await circuitSamples('sampling_7d', bundle, seed), await sampleReadings(readings, startDay, seed, 4));
+      assert.deepEqual(await circuitSamples('sampling_7d', bundle, seed), await sampleReadings(readings, bundle.startDay, seed, 4));
     });
   }
 });

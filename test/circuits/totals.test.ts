@@ -7,9 +7,8 @@ import { computeSubPeriodTotals } from '../../circuits/totals.reference.js';
 import { SNARK_FIELD } from '../../core/field.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
-import { importReadingsCsv } from '../../meter/import/readings.js';
 import { releaseCurve } from '../../prover/backend.js';
-import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings } from '../support/fixtures.js';
+import { certifyPeriod, hasSharedData, syntheticReadings, certifiedRealPeriod, REAL_HOUSEHOLDS } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
 
 // Instances not in circuits.json, to exercise what the monthly circuit does (weekly totals, periods
@@ -127,11 +126,9 @@ for (const c of [getCircuit('totals_7d'), SHORT]) {
 }
 
 describe('real data: London households, one week of March 2013 on the 7-day circuit', { skip: !hasSharedData && 'no ../shared/data' }, () => {
-  const startDay = dayOf('2013-03-04');
-  for (const household of ['MAC000002', 'MAC000005', 'MAC000009', 'MAC000013', 'MAC000017', 'MAC000064']) {
+  for (const household of REAL_HOUSEHOLDS) {
     test(household, async () => {
-      const readings = importReadingsCsv(sharedFile(`lcl-2013/${household}.csv`), { fromDay: startDay, days: 7, meterId: household }).readingsWh;
-      const { bundle } = await certifyPeriod({ startDay, readings, meterId: household });
+      const { readings, bundle } = await certifiedRealPeriod(household, '2013-03-04', 7);
       assert.deepEqual((await circuitTotals('totals_7d', bundle)).totals, computeSubPeriodTotals(readings, 1));
     });
   }

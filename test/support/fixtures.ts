@@ -2,7 +2,9 @@
 export { hasSharedData, sharedFile } from '../../core/shared-data.js';
 export { syntheticPrices, syntheticReadings } from '../../core/synthetic.js';
 import { syntheticReadings } from '../../core/synthetic.js';
-import { firstSlotOfDay, SLOTS_PER_DAY } from '../../core/time.js';
+import { sharedFile } from '../../core/shared-data.js';
+import { dayOf, firstSlotOfDay, SLOTS_PER_DAY } from '../../core/time.js';
+import { importReadingsCsv } from '../../meter/import/readings.js';
 import { assembleBundle, type Bundle } from '../../meter/bundle.js';
 import { MeterCore, type DailyRecord } from '../../meter/meter-core.js';
 import { generateMeterKey, type MeterKey } from '../../meter/meter-key.js';
@@ -47,4 +49,15 @@ export function dynamicDocument(startDay: number, prices: number[], kind: 'tarif
     standingChargePerDay: kind === 'tariff' ? standingMpPerDay : 0,
     pricing: { type: 'dynamic', firstSlot: firstSlotOfDay(startDay), prices },
   };
+}
+
+/** The London households the kind tests check against their references on real data. */
+export const REAL_HOUSEHOLDS = ['MAC000002', 'MAC000005', 'MAC000009', 'MAC000013', 'MAC000017', 'MAC000064'] as const;
+
+/** A household's real readings for `days` days from `start`, certified by a meter of the same id. */
+export async function certifiedRealPeriod(household: string, start: string, days: number): Promise<{ readings: number[]; bundle: Bundle }> {
+  const startDay = dayOf(start);
+  const readings = importReadingsCsv(sharedFile(`lcl-2013/${household}.csv`), { fromDay: startDay, days, meterId: household }).readingsWh;
+  const { bundle } = await certifyPeriod({ startDay, readings, meterId: household });
+  return { readings, bundle };
 }
