@@ -12,8 +12,10 @@ import { importReadingsCsv } from '../meter/import/readings.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
 import { releaseCurve } from '../prover/backend.js';
-import { proveBill } from '../prover/prove-bill.js';
-import { ResultRejected, verifyBillResult } from '../prover/verify.js';
+import { KINDS } from '../prover/kinds/index.js';
+import { proveResult } from '../prover/prove.js';
+import type { ResultJson } from '../prover/result.js';
+import { ResultRejected, verifyResult } from '../prover/verify.js';
 import { importTariff } from '../tariff/import.js';
 import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
 import { setupCircuits } from './setup.js';
@@ -157,36 +159,48 @@ tariff
     console.log(`tariff written to ${o.out}`);
   });
 
-const prove = program.command('prove').description('prove a certified result');
-prove
-  .command('bill')
-  .description('prove the bill, settlement value and consumption of a certified period')
-  .requiredOption('--bundle <file>', 'certified readings bundle')
-  .requiredOption('--tariff <file>', 'tariff document')
-  .option('--value <file>', 'value-of-energy document (settlement); settlement is 0 without it')
-  .requiredOption('--out <file>', 'result file to write')
-  .action(async (o: { bundle: string; tariff: string; value?: string; out: string }) => {
+const prove = program.command('prove').description('prove a certified result of one kind from a bundle and the published documents');
+for (const kind of Object.values(KINDS)) {
+  const command = prove
+    .command(kind.kind)
+    .description(`prove a ${kind.kind} result: reveals ${kind.summary}`)
+    .requiredOption('--bundle <file>', 'certified readings bundle');
+  for (const f of kind.flags) {
+    const option = new Option(f.flag, f.description);
+    if (f.choices) option.choices(f.choices);
+    if (f.required) option.makeOptionMandatory();
+    command.addOption(option);
+  }
+  command.requiredOption('--out <file>', 'result file to write').action(async (o: Record<string, string | undefined>) => {
     const bundle = (() => {
       try {
-        return readBundle(o.bundle);
+        return readBundle(o.bundle!);
       } catch (e) {
         throw new UsageError(`cannot use bundle ${o.bundle}: ${(e as Error).message}`);
       }
     })();
-    const result = await proveBill({ bundle, tariff: readJson(o.tariff, 'tariff'), valueOfEnergy: o.value ? readJson(o.value, 'value-of-energy file') : undefined });
-    writeJson(o.out, result);
-    printOutputs(result.outputs);
+    const fields: Record<string, unknown> = {};
+    for (const f of kind.flags) {
+      const text = o[new Option(f.flag).attributeName()];
+      if (text === undefined) continue;
+      fields[f.field] = f.type === 'document' ? readJson(text, f.field) : f.type === 'integer' ? parseCount(text, f.flag.split(' ')[0], 0, 1e15) : text;
+    }
+    const result = await proveResult({ kind: kind.kind, bundle, fields });
+    writeJson(o.out!, result);
+    printOutputs(result);
     console.log(`proof (${result.circuit}) written to ${o.out} in ${((result.prover!.witnessMs + result.prover!.proveMs) / 1000).toFixed(1)} s`);
   });
+}
 
 program
   .command('verify')
-  .description('verify a result file against the locally pinned verification key; exit 0 only if valid')
+  .description('verify a result file of any kind against the locally pinned verification key; exit 0 only if valid')
   .argument('<result.json>', 'result file')
   .action(async (file: string) => {
-    const verified = await verifyBillResult(readJson(file, 'result'));
-    console.log(`VALID ${verified.circuit.id} proof for meter ${verified.result.statement.meterId}, ${verified.result.statement.period.start} + ${verified.result.statement.period.days} days`);
-    printOutputs(verified.result.outputs);
+    const verified = await verifyResult(readJson(file, 'result'));
+    const s = verified.result.statement;
+    console.log(`VALID ${verified.circuit.id} ${verified.kind.kind} proof for meter ${s.meterId}, ${s.period.start} + ${s.period.days} days`);
+    printOutputs(verified.result);
   });
 
 program
@@ -208,10 +222,14 @@ function parseDay(text: string): number {
   }
 }
 
-function printOutputs(o: { bill: string; settlement: string; consumption: string }): void {
-  console.log(`  bill        ${o.bill} µp (${microPenceToPounds(BigInt(o.bill))})`);
-  console.log(`  settlement  ${o.settlement} µp (${microPenceToPounds(BigInt(o.settlement))})`);
-  console.log(`  consumption ${o.consumption} Wh`);
+/** One line per output, with its unit; amounts of money also in pounds. */
+function printOutputs(r: Pick<ResultJson, 'outputs' | 'units'>): void {
+  for (const [name, value] of Object.entries(r.outputs)) {
+    const unit = r.units[name] ?? '';
+    const shown = Array.isArray(value) ? `[${value.join(', ')}]` : value;
+    const pounds = unit === 'micro-pence' && !Array.isArray(value) ? ` (${microPenceToPounds(BigInt(value))})` : '';
+    console.log(`  ${name.padEnd(12)}${shown} ${unit}${pounds}`);
+  }
 }
 
 async function main(): Promise<number> {

@@ -1,14 +1,14 @@
 /**
  * The certified result file (format "meterproof-result/1", JSON Schema: schemas/result.schema.json): the
- * proof, its public signals, the circuit id, the documents the statement refers to, and the decoded
- * outputs as signed decimal integers (bill and settlement in micro-pence, consumption in Wh).
+ * proof, its public signals, the circuit id, the statement (meter, period and the documents of the result's
+ * kind, see prover/kinds/), and the decoded outputs as signed decimal integers with their units.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
 import { dayOf } from '../core/time.js';
-import { parseTariff } from '../tariff/index.js';
 import type { Groth16Proof } from './backend.js';
-import type { StatementDocuments } from './statement.js';
+import { KINDS } from './kinds/index.js';
 
 export const RESULT_FORMAT = 'meterproof-result/1';
 
@@ -17,17 +17,18 @@ const decimal = z.string().regex(/^(0|[1-9]\d*)$/, 'expected a decimal integer')
 
 export const ResultSchema = z.object({
   format: z.literal(RESULT_FORMAT),
-  kind: z.literal('bill'),
+  kind: z.enum(Object.keys(KINDS) as [string, ...string[]]),
   circuit: z.string().min(1),
-  statement: z.object({
-    meterId: z.string(),
-    meterPublicKey: z.tuple([decimal, decimal]),
-    period: z.object({ start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), days: z.number().int().min(1) }),
-    tariff: z.unknown(),
-    valueOfEnergy: z.unknown().nullable(),
-  }),
-  outputs: z.object({ bill: signedInt, settlement: signedInt, consumption: signedInt }),
-  units: z.object({ bill: z.literal('micro-pence'), settlement: z.literal('micro-pence'), consumption: z.literal('Wh') }),
+  /** meter and period, plus the fields of the kind (prover/kinds/<kind>.ts), e.g. tariff and valueOfEnergy for a bill */
+  statement: z
+    .object({
+      meterId: z.string(),
+      meterPublicKey: z.tuple([decimal, decimal]),
+      period: z.object({ start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), days: z.number().int().min(1) }),
+    })
+    .catchall(z.unknown()),
+  outputs: z.record(z.string(), z.union([signedInt, z.array(signedInt)])),
+  units: z.record(z.string(), z.string()),
   proof: z.object({
     pi_a: z.array(z.string()),
     pi_b: z.array(z.array(z.string())),
@@ -40,8 +41,8 @@ export const ResultSchema = z.object({
   createdAt: z.string().optional(),
 });
 export type ResultJson = z.infer<typeof ResultSchema>;
-
-export const UNITS = { bill: 'micro-pence', settlement: 'micro-pence', consumption: 'Wh' } as const;
+/** A bill result: its outputs are known by name. */
+export type BillResultJson = ResultJson & { outputs: Record<'bill' | 'settlement' | 'consumption', string> };
 
 export function parseResult(json: unknown): ResultJson {
   const parsed = ResultSchema.safeParse(json);
@@ -59,17 +60,16 @@ export function readResult(path: string): ResultJson {
   return parseResult(json);
 }
 
-/** The documents a result's statement names, decoded. */
-export function statementDocuments(r: ResultJson): StatementDocuments {
+/** The meter and period a result's statement names. */
+export function statementPeriod(r: ResultJson): CertifiedPeriod {
   const s = r.statement;
-  return {
-    meterId: s.meterId,
-    publicKey: [BigInt(s.meterPublicKey[0]), BigInt(s.meterPublicKey[1])],
-    startDay: dayOf(s.period.start),
-    days: s.period.days,
-    tariff: parseTariff(s.tariff),
-    valueOfEnergy: s.valueOfEnergy == null ? null : parseTariff(s.valueOfEnergy),
-  };
+  return { meterId: s.meterId, publicKey: [BigInt(s.meterPublicKey[0]), BigInt(s.meterPublicKey[1])], startDay: dayOf(s.period.start), days: s.period.days };
+}
+
+/** The statement's kind-specific fields (everything but meter and period). */
+export function statementFields(r: ResultJson): Record<string, unknown> {
+  const { meterId: _m, meterPublicKey: _k, period: _p, ...fields } = r.statement;
+  return fields;
 }
 
 export type { Groth16Proof };

@@ -1,16 +1,19 @@
 /**
- * Strict verification of a certified bill result, in the order that fails cheapest first:
- * shape → known circuit and pinned key → signal count and encoding → proof points → statement
- * (the public signals must be exactly those rebuilt from the named documents) → pairing check.
+ * Strict verification of a certified result of any kind, in the order that fails cheapest first:
+ * shape → known circuit of the result's kind and pinned key → signal count and encoding → decoded outputs
+ * equal to the stated ones → proof points → statement (every public input after the outputs must be exactly
+ * the one rebuilt from the named documents) → pairing check.
  */
 import { readFileSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
-import { billingPublicSignals, billingSignalCount, billingSignalName, BILLING_OUTPUT_COUNT } from '../circuits/billing.js';
+import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
 import { artifactsOf, getCircuit, type CircuitConfig } from '../circuits/registry.js';
-import { fromFieldSigned, isCanonicalFieldDecimal } from '../core/field.js';
+import { isCanonicalFieldDecimal } from '../core/field.js';
+import { canonicalJson } from '../tariff/index.js';
 import { assertWellFormedProof } from './groth16-checks.js';
-import { parseResult, statementDocuments, type ResultJson } from './result.js';
-import { billingStatement } from './statement.js';
+import type { BillingOutputs } from '../circuits/billing.js';
+import { kindNamed, type ResultKind } from './kinds/index.js';
+import { parseResult, statementFields, statementPeriod, type BillResultJson, type ResultJson } from './result.js';
 
 export type RejectionCode =
   | 'malformed'
@@ -31,10 +34,13 @@ export class ResultRejected extends Error {
   }
 }
 
-export interface VerifiedBill {
+export interface VerifiedResult<O = unknown> {
   circuit: CircuitConfig;
+  kind: ResultKind<any, O>;
   result: ResultJson;
-  outputs: { bill: bigint; settlement: bigint; consumption: bigint };
+  /** the statement rebuilt from the result's documents */
+  statement: CertifiedPeriod;
+  outputs: O;
 }
 
 /** The verification key pinned for a circuit: from the local build, never from the result file. */
@@ -48,42 +54,82 @@ export const localVerificationKey: VerificationKeyLookup = (id) => {
   }
 };
 
-/**
- * The encoding checks of a bill result's public signals: exact count, canonical field elements, and decoded
- * outputs equal to the ones the file states. Shared by offline verification and the verifier API.
- */
-export function checkBillSignals(result: ResultJson, circuit: CircuitConfig): { signals: bigint[]; outputs: VerifiedBill['outputs'] } {
-  const expectedCount = billingSignalCount(circuit);
-  if (result.publicSignals.length !== expectedCount) {
-    throw new ResultRejected('signal_count', `circuit ${circuit.id} has ${expectedCount} public signals, the result has ${result.publicSignals.length}`);
-  }
-  const bad = result.publicSignals.findIndex((s) => !isCanonicalFieldDecimal(s));
-  if (bad >= 0) throw new ResultRejected('non_canonical_signal', `public signal ${bad} (${billingSignalName(bad)}) is not a canonical field element`);
-  const signals = result.publicSignals.map(BigInt);
-  const outputs = { bill: fromFieldSigned(signals[0]), settlement: fromFieldSigned(signals[1]), consumption: fromFieldSigned(signals[2]) };
-  if (String(outputs.bill) !== result.outputs.bill || String(outputs.settlement) !== result.outputs.settlement || String(outputs.consumption) !== result.outputs.consumption) {
-    throw new ResultRejected('output_mismatch', 'the decoded outputs do not match the public signals');
-  }
-  return { signals, outputs };
-}
-
-export async function verifyBillResult(json: unknown, vkeyFor: VerificationKeyLookup = localVerificationKey): Promise<VerifiedBill> {
+/** Parses a result and finds its circuit and kind; refuses a circuit that does not prove the stated kind. */
+export function resultCircuit(json: unknown, circuitNamed: (id: string) => CircuitConfig | undefined = tryGetCircuit): { result: ResultJson; circuit: CircuitConfig; kind: ResultKind } {
   let result: ResultJson;
   try {
     result = parseResult(json);
   } catch (e) {
     throw new ResultRejected('malformed', (e as Error).message);
   }
+  const circuit = circuitNamed(result.circuit);
+  if (!circuit) throw new ResultRejected('unknown_circuit', `unknown circuit "${result.circuit}"`);
+  if (circuit.kind !== result.kind) throw new ResultRejected('unknown_circuit', `circuit ${circuit.id} proves "${circuit.kind}" results, not "${result.kind}"`);
+  return { result, circuit, kind: kindNamed(result.kind) };
+}
 
-  let circuit: CircuitConfig;
+function tryGetCircuit(id: string): CircuitConfig | undefined {
   try {
-    circuit = getCircuit(result.circuit);
-  } catch (e) {
-    throw new ResultRejected('unknown_circuit', (e as Error).message);
+    return getCircuit(id);
+  } catch {
+    return undefined;
   }
-  const vkey = vkeyFor(circuit.id);
+}
 
-  const { signals, outputs } = checkBillSignals(result, circuit);
+/**
+ * The encoding checks of a result's public signals: exact count, canonical field elements, and outputs
+ * decoded from the signals equal to the ones the file states. Shared by offline verification and the API.
+ */
+export function checkSignals(result: ResultJson, circuit: CircuitConfig, kind: ResultKind, statement: CertifiedPeriod): { signals: bigint[]; outputs: unknown } {
+  const expectedCount = kind.signalCount(circuit);
+  if (result.publicSignals.length !== expectedCount) {
+    throw new ResultRejected('signal_count', `circuit ${circuit.id} has ${expectedCount} public signals, the result has ${result.publicSignals.length}`);
+  }
+  const bad = result.publicSignals.findIndex((s) => !isCanonicalFieldDecimal(s));
+  if (bad >= 0) throw new ResultRejected('non_canonical_signal', `public signal ${bad} (${kind.signalName(bad, circuit)}) is not a canonical field element`);
+  const signals = result.publicSignals.map(BigInt);
+  let outputs: unknown;
+  try {
+    outputs = kind.decode(signals, statement, circuit);
+  } catch (e) {
+    throw new ResultRejected('output_mismatch', `the outputs cannot be decoded: ${(e as Error).message}`);
+  }
+  if (canonicalJson(kind.outputsJson(outputs)) !== canonicalJson(result.outputs)) {
+    throw new ResultRejected('output_mismatch', 'the decoded outputs do not match the public signals');
+  }
+  if (canonicalJson(kind.units) !== canonicalJson(result.units)) throw new ResultRejected('malformed', `the units of a ${kind.kind} result are ${JSON.stringify(kind.units)}`);
+  return { signals, outputs };
+}
+
+/**
+ * Rebuilds the statement from the meter, period and the kind's fields a result carries. Refuses fields the
+ * kind does not know, so nothing in a verified file is unchecked.
+ */
+export function rebuildStatement(result: ResultJson, circuit: CircuitConfig, kind: ResultKind): CertifiedPeriod {
+  const fields = statementFields(result);
+  const parsed = kind.fields.safeParse(fields);
+  if (!parsed.success) throw new ResultRejected('malformed', `statement: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const known = new Set(Object.keys(parsed.data));
+  const extra = Object.keys(fields).filter((f) => !known.has(f));
+  if (extra.length) throw new ResultRejected('malformed', `statement has fields a ${kind.kind} result does not use: ${extra.join(', ')}`);
+  try {
+    return kind.statement(statementPeriod(result), parsed.data, circuit);
+  } catch (e) {
+    throw new ResultRejected('statement_mismatch', `the statement cannot be rebuilt: ${(e as Error).message}`);
+  }
+}
+
+/** Public signals after the outputs that differ from the expected ones: the first index, or -1. */
+export function firstStatementMismatch(expected: readonly bigint[], signals: readonly bigint[], from: number): number {
+  for (let i = from; i < expected.length; i++) if (expected[i] !== signals[i]) return i;
+  return expected.length === signals.length ? -1 : expected.length;
+}
+
+export async function verifyResult(json: unknown, vkeyFor: VerificationKeyLookup = localVerificationKey): Promise<VerifiedResult> {
+  const { result, circuit, kind } = resultCircuit(json);
+  const vkey = vkeyFor(circuit.id);
+  const statement = rebuildStatement(result, circuit, kind);
+  const { signals, outputs } = checkSignals(result, circuit, kind, statement);
 
   try {
     await assertWellFormedProof(result.proof);
@@ -93,17 +139,24 @@ export async function verifyBillResult(json: unknown, vkeyFor: VerificationKeyLo
 
   let expected: bigint[];
   try {
-    expected = billingPublicSignals(billingStatement(statementDocuments(result)), outputs, circuit);
+    expected = kind.publicSignals(statement, outputs, circuit);
   } catch (e) {
     throw new ResultRejected('statement_mismatch', `the statement cannot be rebuilt: ${(e as Error).message}`);
   }
-  const differs = expected.findIndex((x, i) => i >= BILLING_OUTPUT_COUNT && x !== signals[i]);
+  const differs = firstStatementMismatch(expected, signals, kind.outputCount(circuit));
   if (differs >= 0) {
-    throw new ResultRejected('statement_mismatch', `public signal ${differs} (${billingSignalName(differs)}) does not match the statement's documents`);
+    throw new ResultRejected('statement_mismatch', `public signal ${differs} (${kind.signalName(differs, circuit)}) does not match the statement's documents`);
   }
 
   if (!(await snarkjs.groth16.verify(vkey, result.publicSignals, result.proof))) {
     throw new ResultRejected('proof_invalid', 'the proof does not verify against the pinned verification key');
   }
-  return { circuit, result, outputs };
+  return { circuit, kind, result, statement, outputs };
+}
+
+/** verifyResult for a file that must be a bill. */
+export async function verifyBillResult(json: unknown, vkeyFor?: VerificationKeyLookup): Promise<VerifiedResult<BillingOutputs> & { result: BillResultJson }> {
+  const v = await verifyResult(json, vkeyFor);
+  if (v.kind.kind !== 'bill') throw new ResultRejected('unknown_circuit', `expected a bill result, got a ${v.kind.kind} result`);
+  return v as VerifiedResult<BillingOutputs> & { result: BillResultJson };
 }

@@ -15,8 +15,9 @@ import { billingPublicSignals, billingSignalName } from '../circuits/billing.js'
 import { loadCircuits, type CircuitConfig } from '../circuits/registry.js';
 import { dayOf, isoDay } from '../core/time.js';
 import { meterIdToField } from '../meter/meter-id.js';
-import { parseResult, type ResultJson } from '../prover/result.js';
-import { checkBillSignals, ResultRejected } from '../prover/verify.js';
+import { kindNamed } from '../prover/kinds/index.js';
+import { parseResult, statementPeriod, type BillResultJson, type ResultJson } from '../prover/result.js';
+import { checkSignals, ResultRejected } from '../prover/verify.js';
 import { billingStatement } from '../prover/statement.js';
 import { canonicalJson, parseTariff, tariffDigest, type Tariff } from '../tariff/index.js';
 import { ApiError, REJECTION_STATUS } from './errors.js';
@@ -83,9 +84,9 @@ export class Certifier {
 
   private async certify(json: unknown): Promise<Certified> {
     // ---------------------------------------------------------------- shape and encoding (prover/verify.ts codes)
-    let result: ResultJson;
+    let result: BillResultJson;
     try {
-      result = parseResult(json);
+      result = parseResult(json) as BillResultJson;
     } catch (e) {
       throw reject('malformed', (e as Error).message);
     }
@@ -97,10 +98,9 @@ export class Certifier {
 
     let signals: bigint[];
     try {
-      ({ signals } = checkBillSignals(result, circuit));
+      ({ signals } = checkSignals(result, circuit, kindNamed('bill'), statementPeriod(result)));
     } catch (e) {
-      if (e instanceof ResultRejected) throw reject(e.code, e.message);
-      throw e;
+      throw e instanceof ResultRejected ? reject(e.code, e.message) : reject('malformed', (e as Error).message);
     }
 
     // ---------------------------------------------------------------- period

@@ -5,7 +5,7 @@ import { SNARK_FIELD } from '../../core/field.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { proveBill } from '../../prover/prove-bill.js';
-import type { ResultJson } from '../../prover/result.js';
+import type { BillResultJson as ResultJson } from '../../prover/result.js';
 import { ResultRejected, verifyBillResult } from '../../prover/verify.js';
 import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings } from '../support/fixtures.js';
 

@@ -11,7 +11,7 @@ import { artifactsOf } from '../../circuits/registry.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
 import { assembleBundle } from '../../meter/bundle.js';
 import { proveBill } from '../../prover/prove-bill.js';
-import type { ResultJson } from '../../prover/result.js';
+import type { BillResultJson as ResultJson } from '../../prover/result.js';
 import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings } from '../support/fixtures.js';
 
 export const CIRCUIT = 'billing_1d';
