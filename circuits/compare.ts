@@ -11,11 +11,15 @@
  *   [8+K + jH + i]   prices of tariffs 2j and 2j+1 at slots 2i and 2i+1, packed as in billing
  *                    (packWeights in circuits/billing.ts, tariff 2j in the price lanes, 2j+1 in the value lanes)
  */
+import { z } from 'zod';
 import { fromFieldSigned, toField } from '../core/field.js';
 import { SLOTS_PER_DAY } from '../core/time.js';
 import type { Bundle } from '../meter/bundle.js';
+import { parseTariff, tariffJsonSchema, type Tariff } from '../tariff/model.js';
+import { pricesForPeriod, standingChargeForPeriod } from '../tariff/prices.js';
 import { packWeights } from './billing.js';
 import type { ComparedTariff } from './compare.reference.js';
+import { parseDocument, publishedDocumentHead } from './lib/documents.js';
 import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from './lib/certified_inputs.js';
 import type { CircuitConfig } from './registry.js';
 
@@ -23,6 +27,73 @@ export type { ComparedTariff } from './compare.reference.js';
 export const COMPARE_OUTPUT_COUNT = 2;
 /** Standing charges (µp for the period) must be below 2^40 (about £11,000): the circuit's bill width. */
 export const MAX_STANDING_CHARGE = 2n ** 40n - 1n;
+
+export const TARIFF_SET_FORMAT = 'meterproof-tariff-set/1';
+/** K of every configured comparison circuit (circuits.json). */
+export const MAX_COMPARED_TARIFFS = 4;
+
+/**
+ * A published set of tariffs to compare ("meterproof-tariff-set/1", docs/kinds/compare.md): 1 to K complete
+ * meterproof-tariff/1 documents of kind "tariff" with distinct ids. A result names the household's current
+ * tariff by its index in `tariffs`.
+ */
+export const TariffSetSchema = z
+  .strictObject({
+    ...publishedDocumentHead(TARIFF_SET_FORMAT),
+    tariffs: z
+      .array(z.unknown().meta({ $ref: '#/$defs/tariff' }))
+      .min(1)
+      .max(MAX_COMPARED_TARIFFS, `the circuits compare at most ${MAX_COMPARED_TARIFFS} tariffs`)
+      .describe('meterproof-tariff/1 documents of kind "tariff"; results name the current one by its index'),
+  })
+  .superRefine((set, ctx) => {
+    const ids = new Set<string>();
+    set.tariffs.forEach((json, k) => {
+      let t: Tariff;
+      try {
+        t = parseTariff(json);
+      } catch (e) {
+        return ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/\s*\n\s*/g, ' '), path: ['tariffs', k] });
+      }
+      if (t.kind !== 'tariff') ctx.addIssue({ code: 'custom', message: `"${t.id}" is a ${t.kind} document, not a tariff`, path: ['tariffs', k, 'kind'] });
+      if (ids.has(t.id)) ctx.addIssue({ code: 'custom', message: `tariff id "${t.id}" is listed twice`, path: ['tariffs', k, 'id'] });
+      ids.add(t.id);
+    });
+  })
+  .meta({ title: 'meterproof tariff set', description: 'Tariffs to compare (format meterproof-tariff-set/1); see docs/kinds/compare.md.' });
+
+export interface TariffSet {
+  id: string;
+  name: string;
+  tariffs: Tariff[];
+}
+
+export function parseTariffSet(json: unknown): TariffSet {
+  const set = parseDocument(TariffSetSchema, json, `tariff set (${TARIFF_SET_FORMAT})`);
+  return { id: set.id, name: set.name, tariffs: set.tariffs.map(parseTariff) };
+}
+
+/** The JSON Schema of the set, with the tariff format's schema as its items. */
+export function tariffSetJsonSchema(): object {
+  const { $schema: _, ...tariff } = tariffJsonSchema() as Record<string, unknown>;
+  return { ...z.toJSONSchema(TariffSetSchema, { io: 'input' }), $defs: { tariff } };
+}
+
+/**
+ * The statement a verifier rebuilds from a published set for a period: every tariff priced for the period
+ * (pricesForPeriod, standingChargeForPeriod). A set of fewer than K tariffs is padded by repeating its last
+ * tariff: a copy never changes an output, since equal bills go to the lowest index (the original) and
+ * `current` must name a listed tariff.
+ */
+export function compareStatement(period: CertifiedPeriod, set: TariffSet, current: number, c: CircuitConfig): CompareStatement {
+  const K = tariffCount(c);
+  if (set.tariffs.length > K) throw new Error(`circuit ${c.id} compares at most ${K} tariffs, set ${set.id} has ${set.tariffs.length}`);
+  if (!Number.isInteger(current) || current < 0 || current >= set.tariffs.length) {
+    throw new Error(`current: tariff index ${current} is not one of the ${set.tariffs.length} tariffs of set ${set.id} (0..${set.tariffs.length - 1})`);
+  }
+  const priced = set.tariffs.map((t) => ({ prices: pricesForPeriod(t, period.startDay, period.days), standingCharge: standingChargeForPeriod(t, period.startDay, period.days) }));
+  return { ...period, current, tariffs: Array.from({ length: K }, (_, k) => priced[Math.min(k, priced.length - 1)]) };
+}
 
 /** Everything public about a tariff-comparison proof except its outputs. */
 export interface CompareStatement extends CertifiedPeriod {

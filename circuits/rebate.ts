@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { fromFieldSigned, toField } from '../core/field.js';
 import type { Bundle } from '../meter/bundle.js';
 import { assertPeriodFits, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, type CertifiedPeriod } from './lib/certified_inputs.js';
+import { DocumentIdSchema, parseDocument } from './lib/documents.js';
 import type { CircuitConfig } from './registry.js';
 
 export const REBATE_SCHEME_FORMAT = 'meterproof-rebate-scheme/1';
@@ -22,7 +23,7 @@ const Wh = z.number().int('Wh are integers').min(0).max(MAX_REBATE_WH, 'must be 
 export const RebateSchemeSchema = z
   .strictObject({
     format: z.literal(REBATE_SCHEME_FORMAT),
-    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 characters from A-Z a-z 0-9 . _ -'),
+    id: DocumentIdSchema,
     name: z.string().min(1),
     description: z.string().optional(),
     currency: z.literal('GBP'),
@@ -60,9 +61,7 @@ export interface RebateScheme {
 
 /** Parses and checks a published scheme ("meterproof-rebate-scheme/1"). */
 export function parseRebateScheme(json: unknown): RebateScheme {
-  const parsed = RebateSchemeSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`invalid rebate scheme: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  const s = parsed.data;
+  const s = parseDocument(RebateSchemeSchema, json, 'rebate scheme');
   return { id: s.id, thresholdWhPerDay: s.thresholdWhPerDay, brackets: s.brackets.map((b) => ({ fromWh: b.fromWh, rate: BigInt(b.rate) })) };
 }
 

@@ -9,9 +9,11 @@
  * slots and readings from the verified public signals.
  */
 import { randomBytes } from 'node:crypto';
-import { SNARK_FIELD } from '../core/field.js';
+import { z } from 'zod';
+import { isCanonicalFieldDecimal, SNARK_FIELD } from '../core/field.js';
 import type { Bundle } from '../meter/bundle.js';
 import { assertPeriodFits, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from './lib/certified_inputs.js';
+import { assertSamePeriod, DocumentIdSchema, MeterIdSchema, parseDocument, PeriodSchema, type PeriodJson } from './lib/documents.js';
 import { MAX_READING_WH } from '../meter/chain.js';
 import type { CircuitConfig } from './registry.js';
 import type { Sample } from './sampling.reference.js';
@@ -33,6 +35,63 @@ export interface SamplingOutputs {
 /** A fresh challenge seed: 248 uniformly random bits (below the field modulus, so no reduction bias). */
 export function randomSeed(): bigint {
   return BigInt('0x' + randomBytes(31).toString('hex'));
+}
+
+export const CHALLENGE_FORMAT = 'meterproof-challenge/1';
+
+/**
+ * The challenge a verifier issues and stores ("meterproof-challenge/1"): one seed for one meter and one
+ * period. The seed is what the proof is bound to; meter and period say which proof may answer it.
+ */
+export const ChallengeSchema = z.strictObject({
+  format: z.literal(CHALLENGE_FORMAT),
+  id: DocumentIdSchema.describe('the issuer\'s reference for this challenge'),
+  issuer: z.string().min(1).max(200).describe('who issued the challenge and stores its seed'),
+  meterId: MeterIdSchema.describe('the only meter that may answer (1-31 characters from A-Z a-z 0-9 . _ -)'),
+  period: PeriodSchema.describe('the only period that may answer (first UTC day, number of days)'),
+  seed: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,76})$/, 'expected a decimal integer')
+    .refine(isCanonicalFieldDecimal, 'expected a field element in canonical decimal form (0 <= seed < r)')
+    .describe('decimal field element; newChallenge draws 248 random bits'),
+  issuedAt: z.iso.datetime().optional(),
+});
+export type ChallengeJson = z.infer<typeof ChallengeSchema>;
+
+export interface Challenge {
+  id: string;
+  issuer: string;
+  meterId: string;
+  period: PeriodJson;
+  seed: bigint;
+}
+
+/** Parses and checks a challenge document. */
+export function parseChallenge(json: unknown): Challenge {
+  const c = parseDocument(ChallengeSchema, json, 'challenge');
+  return { id: c.id, issuer: c.issuer, meterId: c.meterId, period: c.period, seed: BigInt(c.seed) };
+}
+
+/** A fresh challenge with a fresh seed (randomSeed), as a verifier issues it; validated before it is returned. */
+export function newChallenge(o: { id?: string; issuer: string; meterId: string; period: { start: string; days: number } }): ChallengeJson {
+  const doc: ChallengeJson = {
+    format: CHALLENGE_FORMAT,
+    id: o.id ?? `challenge-${randomBytes(8).toString('hex')}`,
+    issuer: o.issuer,
+    meterId: o.meterId,
+    period: { start: o.period.start, days: o.period.days },
+    seed: randomSeed().toString(),
+    issuedAt: new Date().toISOString(),
+  };
+  parseChallenge(doc);
+  return doc;
+}
+
+/** The statement a challenge asks for; refuses a challenge issued for another meter or period. */
+export function challengeStatement(p: CertifiedPeriod, challenge: Challenge): SamplingStatement {
+  if (challenge.meterId !== p.meterId) throw new Error(`the challenge is for meter ${challenge.meterId}, not ${p.meterId}`);
+  assertSamePeriod(challenge.period, p, 'the challenge');
+  return { meterId: p.meterId, publicKey: p.publicKey, startDay: p.startDay, days: p.days, seed: challenge.seed };
 }
 
 function sampleCount(c: CircuitConfig): number {

@@ -10,9 +10,11 @@
  *   [54]             patternNorm = 48 Σ P² − (Σ P)²  (derived from the pattern)
  *   [55]             threshold (per mille, signed)
  */
+import { z } from 'zod';
 import { toField } from '../core/field.js';
 import type { Bundle } from '../meter/bundle.js';
 import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from './lib/certified_inputs.js';
+import { DayShapeSchema, parseDocument, publishedDocumentHead } from './lib/documents.js';
 import { assertProfile, profileNorm } from './lib/similarity.js';
 import type { CircuitConfig } from './registry.js';
 
@@ -74,4 +76,31 @@ export function suspectWitnessInput(bundle: Bundle, s: SuspectStatement, c: Circ
     patternNorm: profileNorm(s.pattern).toString(),
     threshold: toField(BigInt(s.thresholdPermille)).toString(),
   };
+}
+
+export const SUSPECT_PATTERN_FORMAT = 'meterproof-suspect-pattern/1';
+
+/** The suspect pattern a fraud team publishes ("meterproof-suspect-pattern/1"): a day shape and a threshold. */
+export const SuspectPatternSchema = z.strictObject({
+  ...publishedDocumentHead(SUSPECT_PATTERN_FORMAT),
+  thresholdPermille: z
+    .number()
+    .int()
+    .min(-THRESHOLD_SCALE)
+    .max(THRESHOLD_SCALE)
+    .describe('match = 1 iff correlation(average day, shape) >= thresholdPermille / 1000'),
+  shape: DayShapeSchema,
+});
+export type SuspectPatternJson = z.infer<typeof SuspectPatternSchema>;
+
+export interface SuspectPattern {
+  id: string;
+  pattern: bigint[];
+  thresholdPermille: number;
+}
+
+/** Parses and checks a published suspect pattern. */
+export function parseSuspectPattern(json: unknown): SuspectPattern {
+  const p = parseDocument(SuspectPatternSchema, json, 'suspect pattern');
+  return { id: p.id, pattern: p.shape.map(BigInt), thresholdPermille: p.thresholdPermille };
 }

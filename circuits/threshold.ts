@@ -3,10 +3,12 @@
  * two statements (compliance, penalty bill), the public-signal layout a verifier rebuilds from the published
  * events and tariff, and the witness input a prover feeds the circuit. Reference: threshold.reference.ts.
  */
+import { z } from 'zod';
 import { MAX_READING_WH } from '../meter/chain.js';
 import { fromFieldSigned, toField } from '../core/field.js';
-import { firstSlotOfDay, SLOTS_PER_DAY } from '../core/time.js';
+import { firstSlotOfDay, isoSlot, parseIsoInstant, slotStartingAt, SLOTS_PER_DAY } from '../core/time.js';
 import type { Bundle } from '../meter/bundle.js';
+import { parseDocument, publishedDocumentHead, FIELDS_VALID } from './lib/documents.js';
 import { assertPeriodFits, certifiedPublicSignals, certifiedWitnessInput } from './lib/certified_inputs.js';
 import { MAX_ABS_PRICE, packWeights } from './billing.js';
 import type { CircuitConfig } from './registry.js';
@@ -25,6 +27,65 @@ export interface DemandResponseEvent {
   firstSlot: number;
   slots: number;
   capWh: number;
+}
+
+export const DR_EVENTS_FORMAT = 'meterproof-dr-events/1';
+
+/** The slot an event starts at; only UTC half-hour boundaries are accepted (a window is whole slots). */
+function eventSlot(start: string): number {
+  return slotStartingAt(parseIsoInstant(start));
+}
+
+const EventStart = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/, 'expected an ISO-8601 UTC instant ending in Z, e.g. 2023-01-02T17:00:00Z')
+  .superRefine((text, ctx) => {
+    try {
+      eventSlot(text);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  })
+  .describe('first half-hour of the event: an ISO-8601 UTC instant on a half-hour boundary');
+
+/**
+ * The grid's published demand-response events ("meterproof-dr-events/1", docs/kinds/threshold.md): the
+ * penalty rate of penalty bills and the event windows. Overlapping windows are refused for the whole
+ * document, not only inside one period, so no period can ever see two caps for one slot.
+ */
+export const DrEventsSchema = z
+  .strictObject({
+    ...publishedDocumentHead(DR_EVENTS_FORMAT),
+    penaltyRate: z.number().int('the penalty rate is an integer in mp/kWh').min(0).max(MAX_ABS_PRICE, 'must be below 2^24 mp/kWh').describe('mp/kWh charged on every Wh above a cap (penalty bills)'),
+    events: z.array(
+      z.strictObject({
+        start: EventStart,
+        slots: z.number().int('slots are whole half-hours').min(1).describe('length of the window in half-hours'),
+        capWh: z.number().int('caps are integers in Wh').min(0).max(NO_CAP_WH, `must be at most ${NO_CAP_WH} Wh`).describe('Wh allowed in EACH half-hour of the window'),
+      }),
+    ),
+  })
+  .superRefine((doc, ctx) => {
+    const windows = doc.events.map((e, i) => ({ i, first: eventSlot(e.start), end: eventSlot(e.start) + e.slots })).sort((a, b) => a.first - b.first);
+    windows.forEach((w, k) => {
+      const prev = windows[k - 1];
+      if (prev && w.first < prev.end) ctx.addIssue({ code: 'custom', message: `overlaps event ${prev.i} at ${isoSlot(w.first)}`, path: ['events', w.i, 'start'] });
+    });
+  }, FIELDS_VALID)
+  .meta({ title: 'meterproof demand-response events', description: 'Demand-response events (format meterproof-dr-events/1); see docs/kinds/threshold.md.' });
+
+export interface DrEvents {
+  id: string;
+  name: string;
+  /** mp/kWh, 0 ≤ rate < 2^24 */
+  penaltyRate: bigint;
+  events: DemandResponseEvent[];
+}
+
+/** Parses and checks a published events document; its windows then go to capsForPeriod. */
+export function parseDrEvents(json: unknown): DrEvents {
+  const d = parseDocument(DrEventsSchema, json, `demand-response events (${DR_EVENTS_FORMAT})`);
+  return { id: d.id, name: d.name, penaltyRate: BigInt(d.penaltyRate), events: d.events.map((e) => ({ firstSlot: eventSlot(e.start), slots: e.slots, capWh: e.capWh })) };
 }
 
 /**

@@ -3,9 +3,11 @@
  * blocks, the public-signal layout a verifier rebuilds from the published tariff, and the witness input a
  * prover feeds the circuit. Reference: tiered.reference.ts.
  */
+import { z } from 'zod';
 import { fromFieldSigned, toField } from '../core/field.js';
 import type { Bundle } from '../meter/bundle.js';
 import { MAX_READING_WH } from '../meter/chain.js';
+import { parseDocument, publishedDocumentHead } from './lib/documents.js';
 import { assertPeriodFits, certifiedPublicSignals, certifiedWitnessInput } from './lib/certified_inputs.js';
 import { MAX_ABS_PRICE } from './billing.js';
 import type { CircuitConfig } from './registry.js';
@@ -62,6 +64,62 @@ export interface TieredTariff {
   tiers: TierTable;
   /** bounds in Wh per day; the statement's period bounds are bounds × days */
   blocksPerDay: BlockTable;
+}
+
+export const TIERED_TARIFF_FORMAT = 'meterproof-tiered-tariff/1';
+/** The table sizes of every configured tiered circuit (circuits.json: tierBits 2, blocks 3). */
+export const MAX_TIERS = 4;
+export const MAX_BLOCKS = 3;
+/**
+ * Daily block bounds stay below 2^20 Wh (a day holds at most 48 × 16,383 = 786,384 Wh), so that 31 days'
+ * allowance stays below the circuit's 2^25 block comparison (MAX_BLOCK_BOUND_WH).
+ */
+export const MAX_BLOCK_WH_PER_DAY = 2 ** 20 - 1;
+
+const Price = (what: string) =>
+  z.number().int(`${what} is an integer in mp/kWh`).min(-MAX_ABS_PRICE, 'must be within ±(2^24 − 1) mp/kWh').max(MAX_ABS_PRICE, 'must be within ±(2^24 − 1) mp/kWh');
+
+/** Steps that start at 0 and increase strictly: `from` of the first is 0, each next one is larger. */
+function increasingFrom<K extends string>(key: K) {
+  return (steps: readonly Record<K, number>[], ctx: z.RefinementCtx) =>
+    steps.forEach((step, k) => {
+      if (k === 0 && step[key] !== 0) ctx.addIssue({ code: 'custom', message: 'the first step starts at 0', path: [k, key] });
+      if (k > 0 && step[key] <= steps[k - 1][key]) ctx.addIssue({ code: 'custom', message: 'steps must start at strictly increasing values', path: [k, key] });
+    });
+}
+
+const TierStep = z.strictObject({
+  fromWh: z.number().int('bounds are integers in Wh').min(0).max(MAX_READING_WH).describe('the tier prices half-hours whose reading is at least this many Wh (and below the next tier)'),
+  price: Price('a tier price').describe('mp/kWh on the whole reading of a half-hour in this tier'),
+});
+const BlockStep = z.strictObject({
+  fromWhPerDay: z.number().int('bounds are integers in Wh').min(0).max(MAX_BLOCK_WH_PER_DAY, 'must be below 2^20 Wh per day').describe("the block holds the period's Wh from this many Wh per day of the period (up to the next block)"),
+  rate: Price('a block rate').describe('mp/kWh on the Wh in this block'),
+});
+
+/**
+ * A published tiered tariff ("meterproof-tiered-tariff/1", docs/kinds/tiered.md): per-half-hour price tiers
+ * keyed by the reading, and cumulative blocks over the period's total with allowances per day.
+ */
+export const TieredTariffSchema = z
+  .strictObject({
+    ...publishedDocumentHead(TIERED_TARIFF_FORMAT),
+    standingChargePerDay: z.number().int('the standing charge is an integer in mp/day').min(0).max(Number.MAX_SAFE_INTEGER).describe('milli-pence per day'),
+    tiers: z.array(TierStep).min(1).max(MAX_TIERS, `the circuits take at most ${MAX_TIERS} tiers`).superRefine(increasingFrom('fromWh')),
+    blocks: z.array(BlockStep).min(1).max(MAX_BLOCKS, `the circuits take at most ${MAX_BLOCKS} blocks`).superRefine(increasingFrom('fromWhPerDay')),
+  })
+  .meta({ title: 'meterproof tiered tariff', description: 'A tiered / block tariff (format meterproof-tiered-tariff/1); see docs/kinds/tiered.md.' });
+
+/** Parses and checks a published tiered tariff into the companion's TieredTariff. */
+export function parseTieredTariff(json: unknown): TieredTariff & { id: string; name: string } {
+  const t = parseDocument(TieredTariffSchema, json, `tiered tariff (${TIERED_TARIFF_FORMAT})`);
+  return {
+    id: t.id,
+    name: t.name,
+    standingChargePerDay: BigInt(t.standingChargePerDay),
+    tiers: { bounds: t.tiers.slice(1).map((s) => s.fromWh), prices: t.tiers.map((s) => BigInt(s.price)) },
+    blocksPerDay: { bounds: t.blocks.slice(1).map((s) => BigInt(s.fromWhPerDay)), rates: t.blocks.map((s) => BigInt(s.rate)) },
+  };
 }
 
 export interface TieredPeriod {

@@ -4,6 +4,7 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { newChallenge } from '../circuits/sampling.js';
 import { dayOf } from '../core/time.js';
 import { microPenceToPounds } from '../core/units.js';
 import { assembleBundle, bundleToJson, parseBundle, readBundle } from '../meter/bundle.js';
@@ -193,6 +194,26 @@ for (const kind of Object.values(KINDS)) {
 }
 
 program
+  .command('challenge')
+  .description('issue a sampling challenge: a fresh random seed for one meter and period (keep it: a sampling proof is checked against it)')
+  .requiredOption('--meter <meterId>', 'meter id')
+  .requiredOption('--from <YYYY-MM-DD>', 'first day of the period (UTC)')
+  .requiredOption('--days <n>', 'number of days')
+  .requiredOption('--issuer <name>', 'who issues the challenge (the verifier)')
+  .requiredOption('--out <file>', 'challenge file to write')
+  .action((o: { meter: string; from: string; days: string; issuer: string; out: string }) => {
+    parseDay(o.from);
+    let challenge;
+    try {
+      challenge = newChallenge({ issuer: o.issuer, meterId: o.meter, period: { start: o.from, days: parseCount(o.days, '--days', 1, 366) } });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    writeJson(o.out, challenge);
+    console.log(`challenge ${challenge.id} for meter ${o.meter}, ${o.from} + ${o.days} days written to ${o.out}`);
+  });
+
+program
   .command('verify')
   .description('verify a result file of any kind against the locally pinned verification key; exit 0 only if valid')
   .argument('<result.json>', 'result file')
@@ -225,9 +246,9 @@ function parseDay(text: string): number {
 /** One line per output, with its unit; amounts of money also in pounds. */
 function printOutputs(r: Pick<ResultJson, 'outputs' | 'units'>): void {
   for (const [name, value] of Object.entries(r.outputs)) {
-    const unit = r.units[name] ?? '';
+    const unit = r.units[name] === 'micro-pence' ? 'µp' : (r.units[name] ?? '');
     const shown = Array.isArray(value) ? `[${value.join(', ')}]` : value;
-    const pounds = unit === 'micro-pence' && !Array.isArray(value) ? ` (${microPenceToPounds(BigInt(value))})` : '';
+    const pounds = unit === 'µp' && !Array.isArray(value) ? ` (${microPenceToPounds(BigInt(value))})` : '';
     console.log(`  ${name.padEnd(12)}${shown} ${unit}${pounds}`);
   }
 }

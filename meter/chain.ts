@@ -14,14 +14,10 @@
  * Poseidon16 + one Poseidon3 + one signature.
  */
 import { SLOTS_PER_DAY } from '../core/time.js';
+import { DAYS_PER_GROUP, ELEMENTS_PER_DAY, ELEMENTS_PER_GROUP, MAX_READING_WH, READING_BITS, READINGS_PER_ELEMENT } from './chain-layout.js';
 import { poseidonHash } from './crypto.js';
 
-export const READING_BITS = 14;
-export const MAX_READING_WH = (1 << READING_BITS) - 1;
-export const READINGS_PER_ELEMENT = 16;
-export const ELEMENTS_PER_DAY = SLOTS_PER_DAY / READINGS_PER_ELEMENT;
-export const DAYS_PER_GROUP = 5;
-export const ELEMENTS_PER_GROUP = ELEMENTS_PER_DAY * DAYS_PER_GROUP;
+export * from './chain-layout.js';
 const TAG_SHIFT = 224n;
 /** Domain tag of a new meter's first chain value, so that it cannot equal any compression output by design. */
 const CHAIN_GENESIS_TAG = 0x6d657465727072n; // "meterpr"

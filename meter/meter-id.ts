@@ -12,5 +12,6 @@ export function assertMeterId(id: string): void {
 
 export function meterIdToField(id: string): bigint {
   assertMeterId(id);
-  return BigInt('0x' + Buffer.from(id, 'ascii').toString('hex'));
+  // Hex of the ASCII bytes without Buffer, so the household web page can use it too.
+  return BigInt('0x' + Array.from(id, (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join(''));
 }

@@ -1,7 +1,9 @@
 /**
- * Proving backends. snarkjs (WebAssembly, Node and browser) is the one shipped; a native prover such as
- * rapidsnark can be added by implementing the same interface on the same .wasm/.zkey artifacts.
+ * Proving backends. snarkjs (WebAssembly, Node and browser: the household web page proves with it in a
+ * Web Worker) is the one shipped; a native prover such as rapidsnark can be added by implementing the same
+ * interface on the same .wasm/.zkey artifacts.
  */
+import { buildBn128 } from 'ffjavascript';
 import * as snarkjs from 'snarkjs';
 
 export interface Groth16Proof {
@@ -17,23 +19,39 @@ export interface ProofTimings {
   proveMs: number;
 }
 
+/** A circuit's witness generator (.wasm) or proving key (.zkey): a file path, or its bytes (the browser). */
+export type ProvingArtifact = string | Uint8Array;
+
+export type ProvingStage = 'witness' | 'prove';
+
 export interface ProverBackend {
   readonly name: string;
-  prove(input: Record<string, unknown>, wasmPath: string, zkeyPath: string): Promise<{ proof: Groth16Proof; publicSignals: string[]; timings: ProofTimings }>;
+  /** `onStage` is told when each stage starts (the web page's progress bar). */
+  prove(input: Record<string, unknown>, wasm: ProvingArtifact, zkey: ProvingArtifact, onStage?: (stage: ProvingStage) => void): Promise<{ proof: Groth16Proof; publicSignals: string[]; timings: ProofTimings }>;
 }
 
 export const snarkjsBackend: ProverBackend = {
   name: 'snarkjs-groth16',
-  async prove(input, wasmPath, zkeyPath) {
+  async prove(input, wasm, zkey, onStage) {
+    onStage?.('witness');
     const t0 = performance.now();
     const witness = { type: 'mem' };
-    await snarkjs.wtns.calculate(input, wasmPath, witness);
+    await snarkjs.wtns.calculate(input, wasm, witness);
     const t1 = performance.now();
-    const { proof, publicSignals } = await snarkjs.groth16.prove(zkeyPath, witness);
+    onStage?.('prove');
+    const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, witness);
     const t2 = performance.now();
     return { proof, publicSignals, timings: { witnessMs: t1 - t0, proveMs: t2 - t1 } };
   },
 };
+
+/**
+ * Builds snarkjs's BN254 curve (its WebAssembly and worker threads, shared through globalThis) ahead of a
+ * proof, so that the proof does not wait for it: the web page does this while the household reads.
+ */
+export async function prepareCurve(): Promise<void> {
+  await buildBn128();
+}
 
 /** snarkjs leaves worker threads running; call this before a process wants to exit. */
 export async function releaseCurve(): Promise<void> {

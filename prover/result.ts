@@ -9,8 +9,9 @@ import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
 import { dayOf } from '../core/time.js';
 import type { Groth16Proof } from './backend.js';
 import { KINDS } from './kinds/index.js';
+import { RESULT_FORMAT } from './result-format.js';
 
-export const RESULT_FORMAT = 'meterproof-result/1';
+export { RESULT_FORMAT };
 
 const signedInt = z.string().regex(/^-?(0|[1-9]\d*)$/, 'expected a signed decimal integer');
 const decimal = z.string().regex(/^(0|[1-9]\d*)$/, 'expected a decimal integer');

@@ -9,6 +9,7 @@ import * as snarkjs from 'snarkjs';
 import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
 import { artifactsOf, getCircuit, type CircuitConfig } from '../circuits/registry.js';
 import { isCanonicalFieldDecimal } from '../core/field.js';
+import { describeIssues } from '../circuits/lib/documents.js';
 import { canonicalJson } from '../tariff/index.js';
 import { assertWellFormedProof } from './groth16-checks.js';
 import type { BillingOutputs } from '../circuits/billing.js';
@@ -102,18 +103,25 @@ export function checkSignals(result: ResultJson, circuit: CircuitConfig, kind: R
 }
 
 /**
- * Rebuilds the statement from the meter, period and the kind's fields a result carries. Refuses fields the
- * kind does not know, so nothing in a verified file is unchecked.
+ * The kind's statement fields a result carries, checked against the kind's schema. Refuses fields the kind
+ * does not know, so nothing in a verified file is unchecked. (The verifier API uses it too: it then binds
+ * the fields to its registries instead of building the statement from them.)
  */
-export function rebuildStatement(result: ResultJson, circuit: CircuitConfig, kind: ResultKind): CertifiedPeriod {
+export function parseStatementFields(result: ResultJson, kind: ResultKind): Record<string, unknown> {
   const fields = statementFields(result);
   const parsed = kind.fields.safeParse(fields);
-  if (!parsed.success) throw new ResultRejected('malformed', `statement: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new ResultRejected('malformed', `statement: ${describeIssues(parsed.error)}`);
   const known = new Set(Object.keys(parsed.data));
   const extra = Object.keys(fields).filter((f) => !known.has(f));
   if (extra.length) throw new ResultRejected('malformed', `statement has fields a ${kind.kind} result does not use: ${extra.join(', ')}`);
+  return parsed.data;
+}
+
+/** Rebuilds the statement from the meter, period and the kind's fields a result carries. */
+export function rebuildStatement(result: ResultJson, circuit: CircuitConfig, kind: ResultKind): CertifiedPeriod {
+  const fields = parseStatementFields(result, kind);
   try {
-    return kind.statement(statementPeriod(result), parsed.data, circuit);
+    return kind.statement(statementPeriod(result), fields, circuit);
   } catch (e) {
     throw new ResultRejected('statement_mismatch', `the statement cannot be rebuilt: ${(e as Error).message}`);
   }

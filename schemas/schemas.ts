@@ -6,6 +6,13 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { tariffSetJsonSchema } from '../circuits/compare.js';
+import { ProfileSetSchema } from '../circuits/profile.js';
+import { RebateSchemeSchema } from '../circuits/rebate.js';
+import { ChallengeSchema } from '../circuits/sampling.js';
+import { SuspectPatternSchema } from '../circuits/suspect.js';
+import { DrEventsSchema } from '../circuits/threshold.js';
+import { TieredTariffSchema } from '../circuits/tiered.js';
 import { BundleSchema } from '../meter/bundle.js';
 import { ResultSchema } from '../prover/result.js';
 import { tariffJsonSchema } from '../tariff/model.js';
@@ -14,6 +21,13 @@ export const SCHEMAS: Record<string, () => object> = {
   'bundle.schema.json': () => ({ title: 'meterproof certified readings bundle', ...z.toJSONSchema(BundleSchema, { io: 'input' }) }),
   'result.schema.json': () => ({ title: 'meterproof certified result', ...z.toJSONSchema(ResultSchema, { io: 'input' }) }),
   'tariff.schema.json': tariffJsonSchema,
+  'rebate-scheme.schema.json': () => ({ title: 'meterproof rebate scheme', ...z.toJSONSchema(RebateSchemeSchema, { io: 'input' }) }),
+  'challenge.schema.json': () => ({ title: 'meterproof sampling challenge', ...z.toJSONSchema(ChallengeSchema, { io: 'input' }) }),
+  'profile-set.schema.json': () => ({ title: 'meterproof profile set', ...z.toJSONSchema(ProfileSetSchema, { io: 'input' }) }),
+  'suspect-pattern.schema.json': () => ({ title: 'meterproof suspect pattern', ...z.toJSONSchema(SuspectPatternSchema, { io: 'input' }) }),
+  'dr-events.schema.json': () => z.toJSONSchema(DrEventsSchema, { io: 'input' }),
+  'tiered-tariff.schema.json': () => z.toJSONSchema(TieredTariffSchema, { io: 'input' }),
+  'tariff-set.schema.json': tariffSetJsonSchema,
 };
 
 export const schemaText = (name: string) => JSON.stringify(SCHEMAS[name](), null, 2) + '\n';

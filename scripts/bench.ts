@@ -1,33 +1,41 @@
 /**
- * `npm run bench`: constraints, per-reading cost, witness / prove / verify times, proof and key sizes and
- * peak memory of every billing circuit, proving with snarkjs as shipped. Each circuit is measured in its own
- * child process so that its peak RSS is its own. Prints a Markdown table and writes docs/bench-results.json.
+ * `npm run bench`: constraints, per-reading cost (and its ratio to the bill's at the same size), witness /
+ * prove / verify times, proof and key sizes and peak memory of every circuit of every result kind, proving
+ * with snarkjs as shipped on the example documents of scripts/examples/<kind>.ts. Each circuit is measured
+ * in its own child process so that its peak RSS is its own. Prints a Markdown table and writes
+ * docs/bench-results.json.
  *
- *   npm run bench [-- --runs 3] [-- --circuit billing_31d]
+ * Then the household page proves the bill circuits in headless Chromium (scripts/bench-browser.ts, written
+ * to docs/bench-browser.json) unless --no-browser is given or no bill circuit was measured.
+ *
+ *   npm run bench [-- --runs 3] [-- --kind bill] [-- --circuit billing_31d] [-- --days 31] [-- --no-browser]
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
-import { billingWitnessInput } from '../circuits/billing.js';
 import { artifactsOf, getCircuit, loadCircuits, REPO_ROOT } from '../circuits/registry.js';
 import { dayOf, SLOTS_PER_DAY } from '../core/time.js';
-import { syntheticPrices, syntheticReadings } from '../core/synthetic.js';
+import { syntheticReadings } from '../core/synthetic.js';
 import { releaseCurve, snarkjsBackend } from '../prover/backend.js';
 import { setupCircuits } from '../cli/setup.js';
 import { r1csInfo } from '../circuits/compile.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey } from '../meter/meter-key.js';
 import { assembleBundle } from '../meter/bundle.js';
+import { kindNamed } from '../prover/kinds/index.js';
 
 interface Row {
   circuit: string;
+  kind: string;
   readings: number;
   constraints: number;
   publicSignals: number;
   domain: number;
   constraintsPerReading: number;
+  /** constraints per reading over the bill's at the same number of days (filled in by the parent) */
+  timesBill?: number;
   witnessMs: number;
   proveMs: number;
   verifyMs: number;
@@ -56,8 +64,10 @@ async function measure(circuitId: string, runs: number): Promise<Row> {
   for (let d = 0; d < days; d++) records.push(await core.recordDay(readings.slice(d * SLOTS_PER_DAY, (d + 1) * SLOTS_PER_DAY)));
   const bundle = assembleBundle(key.meterId, key.publicKey, records, startDay, days);
   const slots = days * SLOTS_PER_DAY;
-  const statement = { meterId: key.meterId, publicKey: key.publicKey, startDay, days, standingCharge: 24_000_000n, prices: syntheticPrices(slots, 1).map(BigInt), values: syntheticPrices(slots, 2).map(BigInt) };
-  const input = billingWitnessInput(bundle, statement, circuit);
+  const kind = kindNamed(circuit.kind);
+  const period = { meterId: key.meterId, publicKey: key.publicKey, startDay, days };
+  const { exampleFields } = (await import(`./examples/${circuit.kind}.js`)) as { exampleFields: (p: typeof period) => Record<string, unknown> };
+  const input = kind.witnessInput(bundle, kind.statement(period, kind.fields.parse(exampleFields(period)), circuit), circuit);
   const vkey = JSON.parse(readFileSync(a.vkey, 'utf8'));
 
   const witness: number[] = [];
@@ -77,6 +87,7 @@ async function measure(circuitId: string, runs: number): Promise<Row> {
   const publicSignals = info.nOutputs + info.nPubInputs;
   return {
     circuit: circuitId,
+    kind: circuit.kind,
     readings: slots,
     constraints: info.nConstraints,
     publicSignals,
@@ -92,10 +103,10 @@ async function measure(circuitId: string, runs: number): Promise<Row> {
 }
 
 function table(rows: Row[]): string {
-  const head = '| circuit | readings | constraints | per reading | public signals | domain | witness | prove | verify | proof | zkey | peak RSS |';
-  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const head = '| circuit | readings | constraints | per reading | × bill | public signals | domain | witness | prove | verify | proof | zkey | peak RSS |';
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const line = (r: Row) =>
-    `| ${r.circuit} | ${r.readings} | ${r.constraints} | ${r.constraintsPerReading.toFixed(1)} | ${r.publicSignals} | 2^${Math.log2(r.domain)} | ${(r.witnessMs / 1000).toFixed(2)} s | ${(r.proveMs / 1000).toFixed(2)} s | ${r.verifyMs.toFixed(0)} ms | ${r.proofBytes} B | ${r.zkeyMB.toFixed(1)} MB | ${r.peakRssMB.toFixed(0)} MB |`;
+    `| ${r.circuit} | ${r.readings} | ${r.constraints} | ${r.constraintsPerReading.toFixed(1)} | ${r.timesBill === undefined ? '–' : r.timesBill.toFixed(2)} | ${r.publicSignals} | 2^${Math.log2(r.domain)} | ${(r.witnessMs / 1000).toFixed(2)} s | ${(r.proveMs / 1000).toFixed(2)} s | ${r.verifyMs.toFixed(0)} ms | ${r.proofBytes} B | ${r.zkeyMB.toFixed(1)} MB | ${r.peakRssMB.toFixed(0)} MB |`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
@@ -106,7 +117,13 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await measure(child, runs)));
     return;
   }
-  const ids = arg('circuit') ? [arg('circuit')!] : loadCircuits().filter((c) => c.kind === 'bill').map((c) => c.id);
+  const kind = arg('kind');
+  const days = arg('days');
+  const ids = arg('circuit')
+    ? [arg('circuit')!]
+    : loadCircuits()
+        .filter((c) => (!kind || c.kind === kind) && (!days || c.params.maxDays === Number(days)))
+        .map((c) => c.id);
   await setupCircuits({ only: ids, log: (m) => console.log(m) });
   const rows: Row[] = [];
   for (const id of ids) {
@@ -115,9 +132,27 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error(`benchmark of ${id} failed`);
     rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
   }
+  // A partial run (--kind, --circuit, --days) updates its rows in the results file and keeps the others.
+  const resultsPath = join(REPO_ROOT, 'docs', 'bench-results.json');
+  const previous: Row[] = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')).rows ?? []) : [];
+  const order = new Map(loadCircuits().map((c, i) => [c.id, i]));
+  const merged = [...previous.filter((p) => !ids.includes(p.circuit) && order.has(p.circuit)), ...rows].sort((a, b) => order.get(a.circuit)! - order.get(b.circuit)!);
+  const billPerReading = new Map(merged.filter((r) => r.kind === 'bill').map((r) => [r.readings, r.constraintsPerReading]));
+  for (const r of merged) {
+    const bill = billPerReading.get(r.readings);
+    r.timesBill = bill ? r.constraintsPerReading / bill : undefined;
+  }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, snarkjs 0.7.6`;
-  console.log(`\n${table(rows)}\n\nMachine: ${machine}`);
-  writeFileSync(join(REPO_ROOT, 'docs', 'bench-results.json'), JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2) + '\n');
+  console.log(`\n${table(merged)}\n\nMachine: ${machine}`);
+  writeFileSync(resultsPath, JSON.stringify({ machine, date: new Date().toISOString(), rows: merged }, null, 2) + '\n');
+
+  // Imported here only: the measuring children must not load the browser tooling (their peak RSS is reported).
+  const { benchBrowser, BROWSER_BENCH_CIRCUITS, recordBrowserBench } = await import('./bench-browser.js');
+  const browserCircuits = ids.filter((id) => BROWSER_BENCH_CIRCUITS.includes(id));
+  if (browserCircuits.length > 0 && !process.argv.includes('--no-browser')) {
+    console.log(`\nmeasuring the household page in headless Chromium: ${browserCircuits.join(', ')}…`);
+    console.log(`\n${recordBrowserBench(await benchBrowser(browserCircuits, { runs, log: (m) => console.log(`   ${m}`) }))}`);
+  }
 }
 
 try {

@@ -13,26 +13,18 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCircuits, REPO_ROOT } from '../circuits/registry.js';
-import { dayOf, firstSlotOfDay, SLOTS_PER_DAY } from '../core/time.js';
+import { dayOf } from '../core/time.js';
 import { microPenceToPounds } from '../core/units.js';
-import { assembleBundle, bundleToJson } from '../meter/bundle.js';
-import { importReadingsCsv } from '../meter/import/readings.js';
-import { MeterCore } from '../meter/meter-core.js';
+import { bundleToJson } from '../meter/bundle.js';
 import { generateMeterKey, writeMeterKey } from '../meter/meter-key.js';
 import { releaseCurve } from '../prover/backend.js';
 import { proveBill } from '../prover/prove-bill.js';
 import { ResultRejected, verifyBillResult } from '../prover/verify.js';
-import { importTariff } from '../tariff/import.js';
-import { hasSharedData, sharedFile } from '../core/shared-data.js';
-import { syntheticPrices, syntheticReadings } from '../core/synthetic.js';
 import { writeJson } from '../cli/io.js';
 import { setupCircuits } from '../cli/setup.js';
+import { certifyDays, DEMO_DAYS as DAYS, DEMO_METER_ID as METER_ID, DEMO_START as START, demoDataSource, demoReadings, demoTariff, demoValueVector } from './demo-data.js';
 
 const OUT = join(REPO_ROOT, 'out', 'demo');
-const METER_ID = 'MAC000002';
-const START = '2013-01-01';
-const DAYS = 31;
-const STANDING_CHARGE_MP_PER_DAY = 24_000; // 24 p/day, a typical 2013 electricity standing charge
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const step = (title: string) => console.log(`\n== ${title}`);
@@ -48,27 +40,18 @@ async function main(): Promise<void> {
 
   step(`2. meter ${METER_ID} certifies ${DAYS} days from ${START}`);
   const startDay = dayOf(START);
-  const readingsWh = hasSharedData
-    ? importReadingsCsv(sharedFile(`lcl-2013/${METER_ID}.csv`), { fromDay: startDay, days: DAYS, meterId: METER_ID }).readingsWh
-    : syntheticReadings(DAYS, 2013);
-  console.log(`   readings: ${hasSharedData ? 'real Low Carbon London data' : 'generated (../shared/data not found)'}, ${readingsWh.length} half-hours`);
+  const readingsWh = demoReadings(startDay, DAYS);
+  console.log(`   readings: ${demoDataSource}, ${readingsWh.length} half-hours`);
   const key = await generateMeterKey(METER_ID);
   writeMeterKey(join(OUT, 'meter.json'), key);
   const meterStarted = performance.now();
-  const core = await MeterCore.commission(key, startDay);
-  const records = [];
-  for (let d = 0; d < DAYS; d++) records.push(await core.recordDay(readingsWh.slice(d * SLOTS_PER_DAY, (d + 1) * SLOTS_PER_DAY)));
-  const bundle = assembleBundle(key.meterId, key.publicKey, records, startDay, DAYS);
+  const { bundle } = await certifyDays(key, startDay, readingsWh);
   writeJson(join(OUT, 'bundle.json'), bundleToJson(bundle));
   console.log(`   ${DAYS} daily signatures in ${seconds(performance.now() - meterStarted)} → out/demo/bundle.json`);
 
   step('3. household proves its bill and settlement value');
-  const tariff = hasSharedData
-    ? importTariff('lcl-dtou', sharedFile('tariffs/lcl-dtou-2013.csv'), { standingChargePerDay: STANDING_CHARGE_MP_PER_DAY })
-    : { format: 'meterproof-tariff/1', kind: 'tariff', id: 'demo-dynamic', name: 'Generated dynamic tariff', currency: 'GBP', standingChargePerDay: STANDING_CHARGE_MP_PER_DAY, pricing: { type: 'dynamic', firstSlot: firstSlotOfDay(startDay), prices: syntheticPrices(DAYS * SLOTS_PER_DAY, 5).map((p) => p + 15_000) } };
-  // There is no public per-slot value-of-energy series for 2013: the demo uses a generated one (with negative
-  // half-hours, as on a windy night) so that the settlement output is exercised.
-  const value = { format: 'meterproof-tariff/1', kind: 'value-of-energy', id: 'demo-value-of-energy', name: 'Generated value of energy', currency: 'GBP', standingChargePerDay: 0, pricing: { type: 'dynamic', firstSlot: firstSlotOfDay(startDay), prices: syntheticPrices(DAYS * SLOTS_PER_DAY, 9) } };
+  const tariff = demoTariff(startDay, DAYS);
+  const value = demoValueVector(startDay, DAYS);
   writeJson(join(OUT, 'tariff.json'), tariff);
   writeJson(join(OUT, 'value.json'), value);
   const result = await proveBill({ bundle, tariff, valueOfEnergy: value });

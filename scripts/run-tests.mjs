@@ -30,7 +30,7 @@ const filter = process.argv.slice(2);
 const files = testFiles(join(root, 'test')).filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)));
 
 // Circuits and development keys for the small instances the tests prove with.
-const setup = await run(['bin/meterproof.js', 'setup', '--circuit', 'billing_1d', 'billing_7d']);
+const setup = await run(['bin/meterproof.js', 'setup', '--circuit', 'billing_1d', 'billing_7d', 'rebate_1d', 'totals_1d', 'sampling_1d', 'profile_1d', 'suspect_1d', 'threshold_1d', 'tiered_1d', 'compare_1d', 'compare_7d', 'rebate_7d']);
 if (setup.code !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);

@@ -1,5 +1,7 @@
 /** A tariff's identity: sha256 of a canonical JSON encoding, so equal tariffs hash equally however written. */
-import { createHash } from 'node:crypto';
+// @noble/hashes rather than node:crypto: the household web page computes digests too.
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import type { Tariff } from './model.js';
 
 /**
@@ -22,5 +24,13 @@ export function canonicalJson(value: unknown): string {
  * `"timeZone": "Europe/London"` and one that spells it out get the same digest.
  */
 export function tariffDigest(tariff: Tariff): string {
-  return createHash('sha256').update(canonicalJson(tariff)).digest('hex');
+  return documentDigest(tariff);
+}
+
+/**
+ * Hex sha256 of the canonical JSON of any published document (tariff set, events, scheme, …). Pass the
+ * document as its schema parsed it (defaults filled in), so equal documents hash equally however written.
+ */
+export function documentDigest(doc: unknown): string {
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson(doc))));
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { MAX_ABS_PRICE } from '../circuits/billing.js';
+import { DocumentIdSchema, FIELDS_VALID } from '../circuits/lib/documents.js';
 import { DAY_TYPES, bandProblems } from './tou.js';
 import { isTimeZone } from './zone.js';
 
@@ -32,8 +33,6 @@ const Time = z
   .regex(/^(?:(?:[01]\d|2[0-3]):[03]0|24:00)$/, 'expected a half-hour aligned time HH:MM (00:00 to 24:00)')
   .describe('local clock time HH:MM, on the hour or half-hour; 24:00 ends the day');
 
-/** Cross-field checks run once the fields themselves are valid, so they never see malformed input. */
-const FIELDS_VALID = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
 
 const Flat = z.strictObject({ type: z.literal('flat'), price: Price });
 
@@ -81,7 +80,7 @@ const TariffSchema = z
   .strictObject({
     format: z.literal(TARIFF_FORMAT),
     kind: z.enum(['tariff', 'value-of-energy']).default('tariff'),
-    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 characters from A-Z a-z 0-9 . _ -'),
+    id: DocumentIdSchema,
     name: z.string().min(1),
     description: z.string().optional(),
     currency: z.literal('GBP'),

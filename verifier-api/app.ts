@@ -6,15 +6,20 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { dayOf, isoDay } from '../core/time.js';
-import { meterIdToField } from '../meter/meter-id.js';
+import { TIERED_TARIFF_FORMAT } from '../circuits/tiered.js';
+import { isoDay } from '../core/time.js';
+import { KINDS } from '../prover/kinds/index.js';
 import { parseTariff, pricesForPeriod, tariffDigest } from '../tariff/index.js';
 import { settlement, substationBalance } from './aggregate.js';
-import { schemaVersion } from './db.js';
+import { legacySchemeDigest, schemaVersion } from './db.js';
 import type { Certifier } from './certify.js';
 import { ApiError } from './errors.js';
+import { DATE, day, FIELD_DECIMAL, ID, METER_ID, middleware, parseBody, periodQuery, queryText, wrap } from './http.js';
 import { Counter, Histogram, Registry, Gauge } from './metrics.js';
+import { mountHousehold } from './household.js';
+import { mountKinds } from './kind-routes.js';
 import { openApiDocument } from './openapi.js';
+import { checkDocument, formatOfKind, LEGACY_SCHEME_KIND } from './parameters.js';
 import type { PinnedKey } from './pinned-keys.js';
 import { RateLimiter, type Limit } from './rate-limit.js';
 import { type ApiKeyRecord, type ResultRow, type Role, type Store } from './store.js';
@@ -45,61 +50,6 @@ export const DEFAULT_RATE_LIMIT = { perKey: { perSecond: 200, burst: 400 }, perA
 
 // ------------------------------------------------------------------------------------------- helpers
 
-const FIELD_DECIMAL = z.string().regex(/^(0|[1-9]\d{0,76})$/, 'expected a canonical decimal field element');
-const ID = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 characters from A-Z a-z 0-9 . _ -');
-const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
-const METER_ID = z.string().refine((s) => {
-  try {
-    meterIdToField(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'a meter id is 1-31 characters from A-Z a-z 0-9 . _ -');
-
-function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(400, 'invalid_request', `invalid request body: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
-
-function day(s: string, what: string): number {
-  try {
-    return dayOf(s);
-  } catch (e) {
-    throw new ApiError(400, 'invalid_request', `${what}: ${(e as Error).message}`);
-  }
-}
-
-/** `period=YYYY-MM-DD` with `days=N` (default 1), or `period=YYYY-MM-DD/N`. */
-function periodQuery(req: Request, required = true): { startDay: number; days: number } | undefined {
-  const raw = req.query.period;
-  if (raw === undefined) {
-    if (required) throw new ApiError(400, 'invalid_request', 'query parameter "period" (YYYY-MM-DD or YYYY-MM-DD/days) is required');
-    return undefined;
-  }
-  if (typeof raw !== 'string') throw new ApiError(400, 'invalid_request', '"period" must be given once');
-  const m = /^(\d{4}-\d{2}-\d{2})(?:\/(\d{1,3}))?$/.exec(raw);
-  if (!m) throw new ApiError(400, 'invalid_request', `"period" must be YYYY-MM-DD or YYYY-MM-DD/days, got "${raw}"`);
-  const daysText = m[2] ?? (typeof req.query.days === 'string' ? req.query.days : '1');
-  if (!/^[1-9]\d{0,2}$/.test(daysText)) throw new ApiError(400, 'invalid_request', '"days" must be a whole number from 1 to 999');
-  return { startDay: day(m[1], 'period'), days: Number(daysText) };
-}
-
-/** An async route handler: a rejection goes to the error handler. */
-const wrap = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response, next: NextFunction) => {
-  Promise.resolve()
-    .then(() => fn(req, res))
-    .catch(next);
-};
-
-/** An async middleware: continues on success, goes to the error handler on rejection. */
-const middleware = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response, next: NextFunction) => {
-  Promise.resolve()
-    .then(() => fn(req, res))
-    .then(() => next(), next);
-};
-
 function publicResult(r: ResultRow, body?: any) {
   return {
     id: r.id,
@@ -109,12 +59,32 @@ function publicResult(r: ResultRow, body?: any) {
     period: { start: isoDay(r.startDay), days: r.days },
     supplierId: r.supplierId,
     substationId: r.substationId,
-    outputs: { bill: r.bill, settlement: r.settlement, consumption: r.consumption },
-    units: { bill: 'micro-pence', settlement: 'micro-pence', consumption: 'Wh' },
-    bindings: { tariffDigest: r.tariffDigest, valueOfEnergyDigest: r.valueDigest },
+    outputs: r.outputs,
+    units: KINDS[r.kind]?.units ?? {},
+    bindings: r.bindings,
     createdAt: r.createdAt,
     ...(body ? { proof: body.proof, publicSignals: body.publicSignals } : {}),
   };
+}
+
+/** Roles, beyond the auditor and the meter's supplier, that read the results of a kind. */
+export const RESULT_READERS: Record<string, readonly Role[]> = {
+  bill: [],
+  tiered: [],
+  compare: ['service'],
+  threshold: ['grid'],
+  rebate: ['scheme'],
+  totals: ['grid'],
+  sampling: ['grid'],
+  profile: ['scheme', 'grid'],
+  suspect: ['grid'],
+};
+
+/** The kinds a role lists (undefined: every kind), narrowed to `only` when asked. */
+function kindsReadBy(role: Role, only?: string): string[] | undefined {
+  const all = role === 'auditor' || role === 'supplier' ? undefined : Object.keys(RESULT_READERS).filter((k) => RESULT_READERS[k].includes(role));
+  if (only === undefined) return all;
+  return !all || all.includes(only) ? [only] : [];
 }
 
 // ------------------------------------------------------------------------------------------------ app
@@ -353,6 +323,10 @@ export function createApp(o: AppOptions) {
 
   // ------------------------------------------------------------------- documents (supplier, grid, scheme)
   const rangeBody = { from: DATE, to: DATE };
+  function checkRange(fromDay: number, toDay: number) {
+    if (toDay < fromDay) throw new ApiError(400, 'invalid_request', '"to" is before "from"');
+    if (toDay - fromDay > 3660) throw new ApiError(400, 'invalid_request', 'a publication covers at most 10 years');
+  }
   function checkedDocument(doc: unknown, kind: 'tariff' | 'value-of-energy', fromDay: number, toDay: number) {
     let parsed;
     try {
@@ -361,14 +335,27 @@ export function createApp(o: AppOptions) {
       throw new ApiError(400, 'invalid_document', (e as Error).message);
     }
     if (parsed.kind !== kind) throw new ApiError(422, 'wrong_document_kind', `"${parsed.id}" is a ${parsed.kind} document, expected ${kind}`);
-    if (toDay < fromDay) throw new ApiError(400, 'invalid_request', '"to" is before "from"');
-    if (toDay - fromDay > 3660) throw new ApiError(400, 'invalid_request', 'a publication covers at most 10 years');
+    checkRange(fromDay, toDay);
     try {
       pricesForPeriod(parsed, fromDay, toDay - fromDay + 1); // every slot of the range has a price
     } catch (e) {
       throw new ApiError(422, 'document_incomplete', `the document does not price the whole range: ${(e as Error).message}`);
     }
     return { parsed, digest: tariffDigest(parsed) };
+  }
+  /** What a supplier assigns to meters: a tariff (bills, penalty bills) or a tiered tariff (tiered bills). */
+  function assignableTariff(doc: unknown, fromDay: number, toDay: number): { kind: 'tariff' | 'tiered-tariff'; docId: string; digest: string } {
+    if ((doc as { format?: unknown } | null)?.format !== TIERED_TARIFF_FORMAT) {
+      const { parsed, digest } = checkedDocument(doc, 'tariff', fromDay, toDay);
+      return { kind: 'tariff', docId: parsed.id, digest };
+    }
+    checkRange(fromDay, toDay);
+    try {
+      const { docId, digest } = checkDocument(formatOfKind('tiered-tariff'), doc);
+      return { kind: 'tiered-tariff', docId, digest };
+    } catch (e) {
+      throw new ApiError(400, 'invalid_document', (e as Error).message);
+    }
   }
 
   app.post(
@@ -381,14 +368,14 @@ export function createApp(o: AppOptions) {
       if (!supplierId) throw new ApiError(403, 'forbidden', 'this supplier key is not bound to a supplier');
       const fromDay = day(b.from, 'from');
       const toDay = day(b.to, 'to');
-      const { parsed, digest } = checkedDocument(b.tariff, 'tariff', fromDay, toDay);
+      const { kind, docId, digest } = assignableTariff(b.tariff, fromDay, toDay);
       for (const id of new Set(b.meters)) {
         const m = await store.getMeter(id);
         if (!m) throw new ApiError(422, 'meter_not_registered', `meter ${id} is not registered`);
         if (m.supplierId !== supplierId) throw new ApiError(403, 'forbidden', `meter ${id} is not a customer of supplier ${supplierId}`);
       }
-      const assignments = await store.assignTariff({ supplierId, digest, kind: 'tariff', docId: parsed.id, body: b.tariff, meterIds: [...new Set(b.meters)], fromDay, toDay });
-      res.status(201).json({ digest, tariffId: parsed.id, from: b.from, to: b.to, meters: [...new Set(b.meters)], assignmentsCreated: assignments.length });
+      const assignments = await store.assignTariff({ supplierId, digest, kind, docId, body: b.tariff, meterIds: [...new Set(b.meters)], fromDay, toDay });
+      res.status(201).json({ digest, tariffId: docId, kind, from: b.from, to: b.to, meters: [...new Set(b.meters)], assignmentsCreated: assignments.length });
     }),
   );
   app.post(
@@ -440,6 +427,9 @@ export function createApp(o: AppOptions) {
       res.json(b);
     }),
   );
+  // Free-form scheme parameter sets: kept for existing clients, stored in the one published-parameters
+  // registry (kind-routes.ts serves the typed documents of the result kinds).
+  const parameters = o.certifier.registries.parameters;
   app.put(
     '/v1/scheme-parameters/:id',
     requireRole('scheme'),
@@ -447,26 +437,26 @@ export function createApp(o: AppOptions) {
     wrap(async (req, res) => {
       const id = parseBody(ID, req.params.id);
       const body = parseBody(z.strictObject({ parameters: z.record(z.string(), z.unknown()) }), req.body);
-      const created = await store.putSchemeParameters(id, req.principal!.id, body.parameters);
-      if (!created) {
-        const existing = await store.getSchemeParameters(id);
-        if (JSON.stringify(existing!.body) !== JSON.stringify(body.parameters)) throw new ApiError(409, 'scheme_parameters_exist', `scheme parameters ${id} are already published and are immutable; publish under a new id`);
-      }
+      const { created } = await parameters.publish(
+        { digest: legacySchemeDigest(id, body.parameters), kind: LEGACY_SCHEME_KIND, docId: id, role: 'scheme', publisher: req.principal!.id, subject: null, validFrom: null, validTo: null, body: body.parameters, exclusive: false },
+        'scheme_parameters_exist',
+      );
       res.status(created ? 201 : 200).json({ id, parameters: body.parameters });
     }),
   );
   app.get(
     '/v1/scheme-parameters',
     wrap(async (_req, res) => {
-      res.json({ items: await store.listSchemeParameters() });
+      res.json({ items: (await parameters.list({ kind: LEGACY_SCHEME_KIND })).map((p) => ({ id: p.docId, publisher: p.publisher, createdAt: p.createdAt })) });
     }),
   );
   app.get(
     '/v1/scheme-parameters/:id',
     wrap(async (req, res) => {
-      const p = await store.getSchemeParameters(String(req.params.id));
+      const found = await parameters.byId(LEGACY_SCHEME_KIND, String(req.params.id));
+      const p = found && (await parameters.get(found.digest));
       if (!p) throw new ApiError(404, 'not_found', `no scheme parameters ${req.params.id}`);
-      res.json({ id: p.id, parameters: p.body, publishedAt: p.createdAt });
+      res.json({ id: p.docId, parameters: p.body, publishedAt: p.createdAt });
     }),
   );
 
@@ -481,11 +471,20 @@ export function createApp(o: AppOptions) {
     }),
   );
 
-  const canRead = (req: Request, r: ResultRow) => req.principal!.role === 'auditor' || (req.principal!.role === 'supplier' && req.principal!.subject === r.supplierId);
+  // The auditor reads every result and a supplier its own customers'; the party running a kind's programme
+  // reads that kind's results too (the scheme its rebate claims, the grid totals for balancing, …).
+  // A supplier gets 404 for another supplier's customer; a kind-limited role gets 403 for other kinds.
+  const readable = (req: Request, r: (ResultRow & { body: unknown }) | undefined, id: string) => {
+    const { role, subject } = req.principal!;
+    if (!r || (role === 'supplier' && subject !== r.supplierId)) throw new ApiError(404, 'not_found', `no result ${id}`);
+    if (role !== 'auditor' && role !== 'supplier' && !(RESULT_READERS[r.kind] ?? []).includes(role)) throw new ApiError(403, 'forbidden', `role ${role} does not read ${r.kind} results`);
+    return r;
+  };
+  const READER_ROLES: Role[] = ['auditor', 'supplier', 'grid', 'scheme', 'service'];
 
   app.get(
     '/v1/results',
-    requireRole('auditor', 'supplier'),
+    requireRole(...READER_ROLES),
     wrap(async (req, res) => {
       const q = req.query;
       const limitText = typeof q.limit === 'string' ? q.limit : '100';
@@ -503,6 +502,7 @@ export function createApp(o: AppOptions) {
         circuit: typeof q.circuit === 'string' ? q.circuit : undefined,
         startDay: period?.startDay,
         days: period && (typeof q.days === 'string' || /\//.test(String(q.period))) ? period.days : undefined,
+        kinds: kindsReadBy(req.principal!.role, queryText(req, 'kind')),
         supplierId: visibleSupplier(req),
         after,
         limit: limit + 1,
@@ -517,19 +517,17 @@ export function createApp(o: AppOptions) {
   );
   app.get(
     '/v1/results/:id',
-    requireRole('auditor', 'supplier'),
+    requireRole(...READER_ROLES),
     wrap(async (req, res) => {
-      const r = await store.getResult(String(req.params.id));
-      if (!r || !canRead(req, r)) throw new ApiError(404, 'not_found', `no result ${req.params.id}`);
+      const r = readable(req, await store.getResult(String(req.params.id)), String(req.params.id));
       res.json(publicResult(r, r.body));
     }),
   );
   app.get(
     '/v1/results/:id/evidence',
-    requireRole('auditor', 'supplier'),
+    requireRole(...READER_ROLES),
     wrap(async (req, res) => {
-      const r = await store.getResult(String(req.params.id));
-      if (!r || !canRead(req, r)) throw new ApiError(404, 'not_found', `no result ${req.params.id}`);
+      const r = readable(req, await store.getResult(String(req.params.id)), String(req.params.id));
       res.setHeader('Content-Disposition', `attachment; filename="${r.id}.result.json"`);
       res.type('application/json').send(JSON.stringify(r.body, null, 2) + '\n');
     }),
@@ -553,9 +551,17 @@ export function createApp(o: AppOptions) {
       const m = /^(0|[1-9]\d{0,2})?(?:\.(\d{1,6}))?$/.exec(tolText);
       if (!m || tolText === '' || tolText === '.') throw new ApiError(400, 'invalid_request', '"tolerance" must be a decimal fraction such as 0.05');
       const ppm = BigInt(m[1] ?? '0') * 1_000_000n + BigInt((m[2] ?? '').padEnd(6, '0') || '0');
-      res.json(await substationBalance(store, p.startDay, p.days, ppm));
+      const source = queryText(req, 'source') ?? 'bill';
+      if (source !== 'bill' && source !== 'totals') throw new ApiError(400, 'invalid_request', '"source" must be bill (bill results of exactly the period) or totals (certified sub-period totals equal to the period)');
+      res.json(await substationBalance(store, p.startDay, p.days, ppm, source));
     }),
   );
+
+  // ------------------------------------------------------------------- the result kinds' parameters, challenges, aggregates (kind-routes.ts)
+  mountKinds(app, { store, parameters, requireRole, jsonBody });
+
+  // ------------------------------------------------------------------- household web page (household.ts)
+  mountHousehold(app, { store, keys: o.keys, requireRole, jsonBody });
 
   // ------------------------------------------------------------------- fallbacks
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));

@@ -1,46 +1,51 @@
 /**
- * Turning a submitted result file into a certified result. Cheapest checks first, and nothing reaches a
- * pairing before everything else has passed:
+ * Turning a submitted result file of any kind into a certified result. Nothing reaches a pairing before
+ * everything else has passed:
  *
- *   shape (zod) → circuit and pinned key → public-signal count and encoding → decoded outputs → period →
- *   meter registered, key active → tariff and value-of-energy bindings against the registries → every
- *   public input equal to the one rebuilt from the registry's documents → (idempotency fast path) →
- *   worker: proof points on the curve / in the subgroup → batched pairing check → store, once per statement.
+ *   shape (zod, with the kind's statement fields) → circuit of the kind and pinned key → period → meter
+ *   registered, key active → the kind's registry bindings (verifier-api/bindings.ts) → statement rebuilt
+ *   from the registries' documents → public-signal count and encoding, decoded outputs → every public input
+ *   equal to the rebuilt one → (idempotency fast path) → worker: proof points on the curve / in the
+ *   subgroup → batched pairing check → store, once per statement key (and claim).
  *
  * The per-field checks are prover/verify.ts's building blocks with its rejection codes; the statement is
- * checked against what the registries hold, not against the documents the result carries.
+ * built from what the registries hold, never from the documents the result carries.
  */
 import { createHash } from 'node:crypto';
-import { billingPublicSignals, billingSignalName } from '../circuits/billing.js';
+import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
 import { loadCircuits, type CircuitConfig } from '../circuits/registry.js';
 import { dayOf, isoDay } from '../core/time.js';
 import { meterIdToField } from '../meter/meter-id.js';
-import { kindNamed } from '../prover/kinds/index.js';
-import { parseResult, statementPeriod, type BillResultJson, type ResultJson } from '../prover/result.js';
-import { checkSignals, ResultRejected } from '../prover/verify.js';
-import { billingStatement } from '../prover/statement.js';
-import { canonicalJson, parseTariff, tariffDigest, type Tariff } from '../tariff/index.js';
+import { kindNamed, type ResultKind } from '../prover/kinds/index.js';
+import { parseResult, type ResultJson } from '../prover/result.js';
+import { checkSignals, parseStatementFields, ResultRejected } from '../prover/verify.js';
+import { canonicalJson } from '../tariff/index.js';
+import { BINDINGS, Registries, type Binding } from './bindings.js';
 import { ApiError, REJECTION_STATUS } from './errors.js';
+import { ParameterStore } from './parameters.js';
 import type { PinnedKey } from './pinned-keys.js';
-import type { Store, ResultRow } from './store.js';
+import type { ResultRow, Store } from './store.js';
 import { QueueFull, type VerifyPool } from './verify-pool.js';
-
-/** Public-signal indices of a billing statement that depend only on tariff, value vector and period. */
-const SHARED_FROM = 6; // startDay, days, standingCharge, weights…
 
 export interface Certified {
   status: 200 | 201;
   row: ResultRow;
 }
 
-interface StatementTail {
-  /** expected public signals from index SHARED_FROM on */
-  tail: bigint[];
-  sharedKey: string;
+/**
+ * The statement of a (circuit, shared documents, period), built once: every result of that statement
+ * differs only in its meter (meterId, Ax, Ay) and outputs, which come before the shared inputs.
+ */
+interface SharedStatement {
+  statement: CertifiedPeriod;
+  /** expected public signals after meterId, Ax, Ay; built with the first result's outputs */
+  tail?: bigint[];
+  key: string;
 }
 
 const reject = (code: keyof typeof REJECTION_STATUS, message: string) => new ApiError(REJECTION_STATUS[code], code, message);
 const statementError = (code: string, message: string) => new ApiError(422, code, message);
+const rejected = (e: unknown) => (e instanceof ResultRejected ? reject(e.code, e.message) : e);
 
 export function proofDigest(r: Pick<ResultJson, 'proof' | 'publicSignals' | 'circuit'>): string {
   const { pi_a, pi_b, pi_c, protocol, curve } = r.proof;
@@ -56,16 +61,16 @@ export interface CertifierOptions {
 }
 
 export class Certifier {
-  private readonly tails = new Map<string, StatementTail>();
-  private readonly parsedDocs = new Map<string, Tariff>();
-  /** digest of a carried document by its JSON text: most submissions carry the same few documents */
-  private readonly digests = new Map<string, string>();
+  private readonly shared = new Map<string, SharedStatement>();
   /** circuits.json, read once */
   private readonly circuits = new Map(loadCircuits().map((c) => [c.id, c]));
+  readonly registries: Registries;
   /** called with "created", "existing" or the error code of each submission (metrics) */
   onOutcome?: (outcome: string) => void;
 
-  constructor(private readonly o: CertifierOptions) {}
+  constructor(private readonly o: CertifierOptions) {
+    this.registries = new Registries(o.store, new ParameterStore(o.store.db));
+  }
 
   private today(): number {
     return this.o.today ? this.o.today() : Math.floor(Date.now() / 86_400_000);
@@ -83,25 +88,26 @@ export class Certifier {
   }
 
   private async certify(json: unknown): Promise<Certified> {
-    // ---------------------------------------------------------------- shape and encoding (prover/verify.ts codes)
-    let result: BillResultJson;
+    // ---------------------------------------------------------------- shape (prover/verify.ts codes)
+    let result: ResultJson;
     try {
-      result = parseResult(json) as BillResultJson;
+      result = parseResult(json);
     } catch (e) {
       throw reject('malformed', (e as Error).message);
     }
+    const kind = kindNamed(result.kind);
+    let fields: Record<string, unknown>;
+    try {
+      fields = parseStatementFields(result, kind);
+    } catch (e) {
+      throw rejected(e);
+    }
     const circuit = this.circuits.get(result.circuit);
     if (!circuit) throw reject('unknown_circuit', `unknown circuit "${result.circuit}" (known: ${[...this.circuits.keys()].join(', ')})`);
-    const pinned = this.o.keys.get(circuit.id);
-    if (!pinned) throw reject('unknown_circuit', `circuit ${circuit.id} has no verification key pinned on this server`);
-    if (circuit.kind !== 'bill' || result.kind !== 'bill') throw reject('unknown_circuit', `circuit ${circuit.id} does not certify "${result.kind}" results`);
-
-    let signals: bigint[];
-    try {
-      ({ signals } = checkSignals(result, circuit, kindNamed('bill'), statementPeriod(result)));
-    } catch (e) {
-      throw e instanceof ResultRejected ? reject(e.code, e.message) : reject('malformed', (e as Error).message);
-    }
+    if (!this.o.keys.has(circuit.id)) throw reject('unknown_circuit', `circuit ${circuit.id} has no verification key pinned on this server`);
+    if (circuit.kind !== kind.kind) throw reject('unknown_circuit', `circuit ${circuit.id} does not certify "${kind.kind}" results`);
+    const bind = BINDINGS[kind.kind];
+    if (!bind) throw reject('unknown_circuit', `"${kind.kind}" results are not certified by this API`);
 
     // ---------------------------------------------------------------- period
     const s = result.statement;
@@ -137,38 +143,44 @@ export class Certifier {
       throw statementError('meter_key_inactive', `the key of meter ${meter.id} is active ${ranges}, not for the whole period ${isoDay(startDay)}..${isoDay(last)}`);
     }
 
-    // ---------------------------------------------------------------- tariff and value bindings
-    const assigned = await store.tariffFor(meter.id, startDay, days);
-    if (!assigned) throw statementError('tariff_not_published', `no tariff is published for meter ${meter.id} for the whole period ${isoDay(startDay)}..${isoDay(last)}`);
-    const resultTariff = this.digestOf(s.tariff, 'statement.tariff');
-    if (resultTariff !== assigned.digest) {
-      throw statementError('tariff_mismatch', `the result's tariff (digest ${resultTariff.slice(0, 16)}…) is not the tariff supplier ${assigned.supplierId} published for meter ${meter.id} and this period (digest ${assigned.digest.slice(0, 16)}…)`);
-    }
-    const gridValue = await store.valueVectorFor(startDay, days);
-    if (!gridValue) throw statementError('value_vector_missing', `the grid has published no value-of-energy vector for ${isoDay(startDay)}..${isoDay(last)}`);
-    if (s.valueOfEnergy == null) throw statementError('value_vector_mismatch', `the result has no value-of-energy binding; the grid's vector for the period has digest ${gridValue.slice(0, 16)}…`);
-    const resultValue = this.digestOf(s.valueOfEnergy, 'statement.valueOfEnergy');
-    if (resultValue !== gridValue) {
-      throw statementError('value_vector_mismatch', `the result's value-of-energy vector (digest ${resultValue.slice(0, 16)}…) is not the grid's for the period (digest ${gridValue.slice(0, 16)}…)`);
-    }
+    // ---------------------------------------------------------------- the kind's registry bindings
+    const binding = await bind({ circuit, meter, startDay, days, fields, registries: this.registries });
+    const publicKey: [bigint, bigint] = [BigInt(s.meterPublicKey[0]), BigInt(s.meterPublicKey[1])];
+    const shared = this.sharedStatement(kind, circuit, binding, { meterId: meter.id, publicKey, startDay, days });
+    const statement = { ...shared.statement, meterId: meter.id, publicKey };
 
-    // ---------------------------------------------------------------- public inputs rebuilt from the registry
-    const { tail, sharedKey } = await this.statementTail(circuit, assigned.digest, gridValue, startDay, days, s.meterPublicKey);
-    const fixed: [number, bigint][] = [
-      [3, meterIdToField(meter.id)],
-      [4, BigInt(s.meterPublicKey[0])],
-      [5, BigInt(s.meterPublicKey[1])],
-    ];
-    for (const [i, v] of fixed) if (signals[i] !== v) throw reject('statement_mismatch', `public signal ${i} (${billingSignalName(i)}) does not match the registry`);
-    const differs = tail.findIndex((x, k) => x !== signals[SHARED_FROM + k]);
+    // ---------------------------------------------------------------- public signals against the rebuilt statement
+    let signals: bigint[];
+    let outputs: unknown;
+    try {
+      ({ signals, outputs } = checkSignals(result, circuit, kind, statement));
+    } catch (e) {
+      throw rejected(e);
+    }
+    const from = kind.outputCount(circuit);
+    const fixed: bigint[] = [meterIdToField(meter.id), publicKey[0], publicKey[1]];
+    fixed.forEach((v, k) => {
+      if (signals[from + k] !== v) throw reject('statement_mismatch', `public signal ${from + k} (${kind.signalName(from + k, circuit)}) does not match the registry`);
+    });
+    const tailFrom = from + fixed.length;
+    if (!shared.tail) {
+      try {
+        shared.tail = kind.publicSignals(statement, outputs, circuit).slice(tailFrom);
+      } catch (e) {
+        this.shared.delete(shared.key);
+        throw reject('statement_mismatch', `the statement cannot be rebuilt from the published documents: ${(e as Error).message}`);
+      }
+    }
+    const differs = shared.tail.findIndex((x, k) => x !== signals[tailFrom + k]);
     if (differs >= 0) {
-      const i = SHARED_FROM + differs;
-      throw reject('statement_mismatch', `public signal ${i} (${billingSignalName(i)}) does not match the published tariff, value-of-energy vector and period`);
+      const i = tailFrom + differs;
+      throw reject('statement_mismatch', `public signal ${i} (${kind.signalName(i, circuit)}) does not match the published documents and the period`);
     }
 
-    // ---------------------------------------------------------------- one result per statement
+    // ---------------------------------------------------------------- one result per statement key
+    const statementKey = binding.ownKey ?? [kind.kind, meter.id, circuit.id, startDay, days, ...(binding.keyParts ?? [])].join('|');
     const digest = proofDigest(result);
-    const existing = await store.resultByStatement(meter.id, circuit.id, startDay, days);
+    const existing = await store.resultByKey(statementKey);
     if (existing && existing.proofDigest === digest) return { status: 200, row: existing };
 
     let verdict;
@@ -177,7 +189,7 @@ export class Certifier {
         circuit: circuit.id,
         proof: result.proof,
         publicSignals: result.publicSignals,
-        shared: { key: sharedKey, indices: tail.map((_, k) => SHARED_FROM + k) },
+        shared: binding.cacheable === false ? undefined : { key: shared.key, indices: shared.tail.map((_, k) => tailFrom + k) },
       });
     } catch (e) {
       if (e instanceof QueueFull) throw new ApiError(503, 'overloaded', `${e.message}; retry later`);
@@ -189,75 +201,41 @@ export class Certifier {
     }
 
     const { created, row } = await store.insertResult({
-      kind: 'bill',
+      kind: kind.kind,
       circuit: circuit.id,
       meterId: meter.id,
       startDay,
       days,
       supplierId: meter.supplierId,
       substationId: meter.substationId,
-      tariffDigest: assigned.digest,
-      valueDigest: gridValue,
-      bill: result.outputs.bill,
-      settlement: result.outputs.settlement,
-      consumption: result.outputs.consumption,
+      statementKey,
+      outputs: result.outputs,
+      bindings: binding.bindings,
       proofDigest: digest,
       body: JSON.stringify(result),
+      claim: binding.claim,
     });
     if (created) return { status: 201, row };
     if (row.proofDigest === digest) return { status: 200, row };
-    throw new ApiError(409, 'duplicate_statement', `meter ${meter.id} already has a certified ${circuit.id} result for ${isoDay(startDay)} + ${days} day(s): ${row.id}; another proof of the same statement is not a second result`, { existingId: row.id });
+    const what = binding.ownKey ? `for ${binding.ownKey.replace('|', ' ')}` : `of this statement for ${isoDay(startDay)} + ${days} day(s)`;
+    throw new ApiError(409, 'duplicate_statement', `meter ${meter.id} already has a certified ${circuit.id} result ${what}: ${row.id}; another proof of the same statement is not a second result`, { existingId: row.id });
   }
 
-  /** Digest of a document a result carries (parsing fills in defaults, so equal documents hash equally). */
-  private digestOf(doc: unknown, where: string): string {
-    const text = JSON.stringify(doc);
-    let digest = this.digests.get(text);
-    if (digest) return digest;
-    try {
-      digest = tariffDigest(parseTariff(doc));
-    } catch (e) {
-      throw reject('malformed', `${where}: ${(e as Error).message}`);
-    }
-    if (this.digests.size > 1000) this.digests.clear();
-    this.digests.set(text, digest);
-    return digest;
-  }
-
-  private async registryDoc(digest: string): Promise<Tariff> {
-    let t = this.parsedDocs.get(digest);
-    if (!t) {
-      const doc = await this.o.store.getDocument(digest);
-      if (!doc) throw new Error(`registry document ${digest} is missing`);
-      t = parseTariff(doc.body);
-      if (this.parsedDocs.size > 1000) this.parsedDocs.clear();
-      this.parsedDocs.set(digest, t);
-    }
-    return t;
-  }
-
-  /** Expected shared public inputs of (circuit, tariff, value vector, period), rebuilt once and cached. */
-  private async statementTail(circuit: CircuitConfig, tariff: string, value: string, startDay: number, days: number, publicKey: [string, string]): Promise<StatementTail> {
-    const key = `${circuit.id}|${tariff}|${value}|${startDay}|${days}`;
-    let t = this.tails.get(key);
+  /** The statement of (circuit, shared documents, period), built from the registries' documents once and cached. */
+  private sharedStatement(kind: ResultKind, circuit: CircuitConfig, b: Binding, period: CertifiedPeriod): SharedStatement {
+    const key = `${circuit.id}|${b.shared}|${period.startDay}|${period.days}`;
+    let t = this.shared.get(key);
     if (t) return t;
-    let expected: bigint[];
+    let statement: CertifiedPeriod;
     try {
-      const statement = billingStatement({
-        meterId: 'X',
-        publicKey: [BigInt(publicKey[0]), BigInt(publicKey[1])],
-        startDay,
-        days,
-        tariff: await this.registryDoc(tariff),
-        valueOfEnergy: await this.registryDoc(value),
-      });
-      expected = billingPublicSignals(statement, { bill: 0n, settlement: 0n, consumption: 0n }, circuit);
+      statement = kind.statement(period, b.fields, circuit);
     } catch (e) {
       throw reject('statement_mismatch', `the statement cannot be rebuilt from the published documents: ${(e as Error).message}`);
     }
-    t = { tail: expected.slice(SHARED_FROM), sharedKey: key };
-    if (this.tails.size > 10_000) this.tails.clear();
-    this.tails.set(key, t);
+    t = { statement, key };
+    if (b.cacheable === false) return t;
+    if (this.shared.size > 10_000) this.shared.clear();
+    this.shared.set(key, t);
     return t;
   }
 }

@@ -8,6 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { documentDigest } from '../tariff/digest.js';
 
 export type Row = Record<string, unknown>;
 
@@ -176,10 +177,21 @@ async function openPostgres(url: string): Promise<Db> {
 // ------------------------------------------------------------------------------------------ migrations
 
 /**
+ * A migration step: one SQL statement both databases run, or a data step in code (for values SQL cannot
+ * compute in both dialects, such as a sha256 digest).
+ */
+export type MigrationStep = string | ((q: Queryable) => Promise<void>);
+export interface Migration {
+  version: number;
+  name: string;
+  sql: MigrationStep[];
+}
+
+/**
  * Append-only: a released migration is never edited, a change is a new entry. Each runs in a transaction
  * with its version row, so a crash leaves either all of it or none.
  */
-export const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
+export const MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'registries, results, aggregation inputs',
@@ -228,7 +240,86 @@ export const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
       `CREATE INDEX results_supplier ON results(supplier_id, start_day)`,
     ],
   },
+  {
+    version: 2,
+    name: 'encrypted readings bundles and meter upload tokens (household web page)',
+    sql: [
+      // One envelope per (meter, period); the clear-text header fields are columns, the envelope is kept whole.
+      `CREATE TABLE encrypted_bundles (
+         meter_id TEXT NOT NULL REFERENCES meters(id), start_day INTEGER NOT NULL, days INTEGER NOT NULL,
+         key_generation INTEGER NOT NULL, key_id TEXT NOT NULL, bytes INTEGER NOT NULL, uploaded_by TEXT NOT NULL,
+         created_at TEXT NOT NULL, updated_at TEXT NOT NULL, envelope TEXT NOT NULL,
+         PRIMARY KEY (meter_id, start_day, days))`,
+      `CREATE TABLE meter_upload_tokens (
+         meter_id TEXT PRIMARY KEY REFERENCES meters(id), token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'every result kind: generic results, published parameters, challenges, claims',
+    sql: [
+      // Results of any kind: outputs and registry bindings as JSON text; uniqueness on a per-kind statement
+      // key (bill: meter, circuit, period as before; sampling: the challenge; …, verifier-api/bindings.ts).
+      // SQLite cannot drop NOT NULL from the bill columns, so the table is rebuilt and the rows copied.
+      `CREATE TABLE results_any (
+         id TEXT PRIMARY KEY, kind TEXT NOT NULL, circuit TEXT NOT NULL, meter_id TEXT NOT NULL REFERENCES meters(id),
+         start_day INTEGER NOT NULL, days INTEGER NOT NULL, supplier_id TEXT NOT NULL, substation_id TEXT,
+         statement_key TEXT NOT NULL UNIQUE, outputs TEXT NOT NULL, bindings TEXT NOT NULL,
+         proof_digest TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL)`,
+      `INSERT INTO results_any (id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, statement_key, outputs, bindings, proof_digest, body, created_at)
+       SELECT id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id,
+              'bill|' || meter_id || '|' || circuit || '|' || start_day || '|' || days,
+              '{"bill":"' || bill || '","settlement":"' || settlement || '","consumption":"' || consumption || '"}',
+              CASE WHEN value_digest IS NULL THEN '{"tariffDigest":"' || tariff_digest || '","valueOfEnergyDigest":null}'
+                   ELSE '{"tariffDigest":"' || tariff_digest || '","valueOfEnergyDigest":"' || value_digest || '"}' END,
+              proof_digest, body, created_at
+         FROM results`,
+      `DROP TABLE results`,
+      `ALTER TABLE results_any RENAME TO results`,
+      `CREATE INDEX results_period ON results(start_day, days)`,
+      `CREATE INDEX results_supplier ON results(supplier_id, start_day)`,
+      `CREATE INDEX results_kind ON results(kind, start_day)`,
+      `CREATE INDEX results_meter ON results(meter_id, start_day)`,
+      // Exclusive claims (a rebate per meter and scheme): one row per claimed day, so the database itself
+      // refuses a claim that overlaps another, also under concurrent submissions to several instances.
+      `CREATE TABLE result_claim_days (
+         scope TEXT NOT NULL, day INTEGER NOT NULL, result_id TEXT NOT NULL REFERENCES results(id),
+         PRIMARY KEY (scope, day))`,
+      // A meter may have one tariff per document kind and day (a tariff for bills, a tiered tariff).
+      `ALTER TABLE tariff_assignments ADD COLUMN kind TEXT NOT NULL DEFAULT 'tariff'`,
+      // Published parameters of the result kinds (events, tariff sets, schemes, profile sets, patterns):
+      // immutable, one document per (kind, id), optionally valid on days valid_from .. valid_to only.
+      `CREATE TABLE parameters (
+         digest TEXT PRIMARY KEY REFERENCES documents(digest), kind TEXT NOT NULL, doc_id TEXT NOT NULL,
+         role TEXT NOT NULL, publisher TEXT NOT NULL, subject TEXT, valid_from INTEGER, valid_to INTEGER,
+         created_at TEXT NOT NULL, UNIQUE (kind, doc_id))`,
+      `CREATE INDEX parameters_kind ON parameters(kind, valid_from)`,
+      // Sampling challenges the API issued; a sampling result answers exactly one of them.
+      `CREATE TABLE challenges (
+         id TEXT PRIMARY KEY, meter_id TEXT NOT NULL REFERENCES meters(id), start_day INTEGER NOT NULL,
+         days INTEGER NOT NULL, issuer TEXT NOT NULL, issued_by TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL)`,
+      `CREATE INDEX challenges_meter ON challenges(meter_id, start_day)`,
+      // The free-form scheme parameter sets become published parameters: one registry, not two.
+      async (q) => {
+        const rows = await q.all<any>('SELECT id, publisher, body, created_at FROM scheme_parameters');
+        for (const r of rows) {
+          const digest = legacySchemeDigest(r.id, JSON.parse(r.body));
+          await q.run('INSERT INTO documents (digest, kind, doc_id, publisher, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING', [digest, 'scheme-parameters', r.id, r.publisher, r.body, r.created_at]);
+          await q.run("INSERT INTO parameters (digest, kind, doc_id, role, publisher, created_at) VALUES (?, 'scheme-parameters', ?, 'scheme', ?, ?)", [digest, r.id, r.publisher, r.created_at]);
+        }
+      },
+      `DROP TABLE scheme_parameters`,
+    ],
+  },
 ];
+
+/**
+ * Digest of a free-form scheme parameter set (PUT /v1/scheme-parameters/{id}). Its id is part of what is
+ * hashed: two sets with equal parameters under different ids are two documents.
+ */
+export function legacySchemeDigest(id: string, parameters: unknown): string {
+  return documentDigest({ kind: 'scheme-parameters', id, parameters });
+}
 
 async function migrate(db: Db): Promise<void> {
   if (db.dialect === 'postgres') {
@@ -247,7 +338,7 @@ async function applyMigrations(q: Queryable): Promise<void> {
   const done = new Set((await q.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
-    for (const statement of m.sql) await q.run(statement);
+    for (const step of m.sql) await (typeof step === 'string' ? q.run(step) : step(q));
     await q.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, new Date().toISOString()]);
   }
 }

@@ -3,6 +3,7 @@
  * validates it against the OpenAPI schema and checks that its paths and methods are exactly the routes
  * the Express app serves.
  */
+import { householdPaths } from './household.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonContent = (schema: object) => ({ 'application/json': { schema } });
@@ -20,6 +21,8 @@ const ERROR_CODES = [
   'invalid_api_key',
   'forbidden',
   'not_found',
+  'invalid_envelope',
+  'plaintext_bundle',
   'duplicate_statement',
   'meter_exists',
   'tariff_overlap',
@@ -45,6 +48,16 @@ const ERROR_CODES = [
   'unknown_substation',
   'wrong_document_kind',
   'document_incomplete',
+  'parameters_exist',
+  'parameters_overlap',
+  'parameters_not_published',
+  'parameters_mismatch',
+  'parameters_not_valid',
+  'parameters_not_for_meter',
+  'current_tariff_mismatch',
+  'challenge_unknown',
+  'challenge_mismatch',
+  'claim_overlap',
   'rate_limited',
   'overloaded',
   'verifier_error',
@@ -88,11 +101,11 @@ export function openApiDocument() {
       title: 'meterproof verifier API',
       version: '1.0.0',
       description:
-        'Accepts Groth16 proofs made by `meterproof prove bill` as certified results, stores them with their evidence and aggregates them (settlement per supplier, substation balancing). It never sees a meter reading. See docs/verifier-api.md.',
+        'Accepts Groth16 proofs made by `meterproof prove <kind>` (bill, threshold, tiered, compare, rebate, totals, sampling, profile, suspect) as certified results, checks their statements against its registries, stores them with their evidence and aggregates them (settlement per supplier, substation balancing, rebate payouts, profile classes). It never sees a meter reading. See docs/verifier-api.md.',
     },
     servers: [{ url: '/' }],
     security: [],
-    tags: [{ name: 'service' }, { name: 'registrar' }, { name: 'documents' }, { name: 'results' }, { name: 'aggregation' }],
+    tags: [{ name: 'service' }, { name: 'registrar' }, { name: 'documents' }, { name: 'results' }, { name: 'aggregation' }, { name: 'kinds' }],
     paths: {
       '/healthz': { get: { tags: ['service'], operationId: 'health', summary: 'Liveness and database status', responses: { ...ok('Healthy', ref('Health')), '503': { description: 'Database unreachable', content: jsonContent(ref('Health')) } } } },
       '/metrics': { get: { tags: ['service'], operationId: 'metrics', summary: 'Prometheus metrics (text exposition format)', responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
@@ -148,11 +161,11 @@ export function openApiDocument() {
         post: {
           tags: ['documents'],
           operationId: 'publishTariff',
-          summary: 'Publish a tariff document for some of the supplier’s meters over [from, to] (supplier)',
+          summary: 'Assign a tariff (meterproof-tariff/1: bills, penalty bills) or a tiered tariff (meterproof-tiered-tariff/1: tiered bills) to some of the supplier’s meters over [from, to] (supplier); one of each kind per meter and day',
           security: keyed,
           requestBody: body({ type: 'object', additionalProperties: false, required: ['tariff', 'meters', 'from', 'to'], properties: { tariff: { type: 'object', description: 'meterproof-tariff/1 document (schemas/tariff.schema.json)' }, meters: { type: 'array', items: { type: 'string' }, minItems: 1 }, from: IsoDate, to: IsoDate } }),
           responses: {
-            ...ok('Published', { type: 'object', required: ['digest', 'tariffId'], properties: { digest: { type: 'string' }, tariffId: { type: 'string' }, from: IsoDate, to: IsoDate, meters: { type: 'array', items: { type: 'string' } }, assignmentsCreated: { type: 'integer' } } }, '201'),
+            ...ok('Published', { type: 'object', required: ['digest', 'tariffId'], properties: { digest: { type: 'string' }, tariffId: { type: 'string' }, kind: { type: 'string', enum: ['tariff', 'tiered-tariff'] }, from: IsoDate, to: IsoDate, meters: { type: 'array', items: { type: 'string' } }, assignmentsCreated: { type: 'integer' } } }, '201'),
             ...errors(400, 401, 403, 409, 413, 415, 422, 429),
           },
         },
@@ -174,8 +187,9 @@ export function openApiDocument() {
           responses: { ...ok('Vector', { type: 'object', required: ['digest', 'document'], properties: { digest: { type: 'string' }, document: { type: 'object' } } }), ...errors(400, 404, 429) },
         },
       },
+      ...householdPaths({ ok, errors, pathId, body }),
       '/v1/documents/{digest}': {
-        get: { tags: ['documents'], operationId: 'getDocument', summary: 'A published tariff or value-of-energy document by digest (public)', parameters: [pathId('digest', 'sha256 hex of the canonical document (tariffDigest)')], responses: { ...ok('Document', { type: 'object', required: ['digest', 'kind', 'id', 'document'], properties: { digest: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' }, document: { type: 'object' } } }), ...errors(404, 429) } },
+        get: { tags: ['documents'], operationId: 'getDocument', summary: 'A published document by digest: tariff, tiered tariff, value-of-energy vector or parameters (public)', parameters: [pathId('digest', 'sha256 hex of the canonical document (tariffDigest)')], responses: { ...ok('Document', { type: 'object', required: ['digest', 'kind', 'id', 'document'], properties: { digest: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' }, document: { type: 'object' } } }), ...errors(404, 429) } },
       },
       '/v1/feeder-measurements': {
         put: {
@@ -187,12 +201,12 @@ export function openApiDocument() {
           responses: { ...ok('Recorded', ref('FeederMeasurement')), ...errors(400, 401, 403, 413, 415, 422, 429) },
         },
       },
-      '/v1/scheme-parameters': { get: { tags: ['documents'], operationId: 'listSchemeParameters', summary: 'Published scheme parameter sets (public)', responses: { ...ok('Parameter sets', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object' } } } }), ...errors(429) } } },
+      '/v1/scheme-parameters': { get: { tags: ['documents'], operationId: 'listSchemeParameters', summary: 'Published free-form scheme parameter sets (public; stored in the published-parameters registry as kind scheme-parameters)', responses: { ...ok('Parameter sets', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object' } } } }), ...errors(429) } } },
       '/v1/scheme-parameters/{id}': {
         put: {
           tags: ['documents'],
           operationId: 'putSchemeParameters',
-          summary: 'Publish an immutable scheme parameter set for later circuits (scheme)',
+          summary: 'Publish an immutable free-form scheme parameter set (scheme); typed documents of the result kinds go to POST /v1/parameters',
           security: keyed,
           parameters: [pathId('id', 'parameter set id')],
           requestBody: body({ type: 'object', additionalProperties: false, required: ['parameters'], properties: { parameters: { type: 'object' } } }),
@@ -205,31 +219,31 @@ export function openApiDocument() {
         post: {
           tags: ['results'],
           operationId: 'submitResult',
-          summary: 'Submit a result file (meterproof-result/1) for certification; no API key needed, registered meters only',
+          summary: 'Submit a result file (meterproof-result/1) of any kind for certification; no API key needed, registered meters only',
           description:
-            'Checked in order: shape, circuit with a pinned key, public-signal count and encoding, decoded outputs, period (whole, past days the circuit serves), meter registered and key active for the whole period, tariff and value-of-energy bindings equal to the published ones, every public input equal to the one rebuilt from the registry, proof points (on curve, not infinity, B in the subgroup), pairing check. One result per (meter, circuit, period).',
+            'Checked in order: shape (with the kind’s statement fields), circuit of the kind with a pinned key, period (whole, past days the circuit serves), meter registered and key active for the whole period, the kind’s registry bindings (assigned tariff, value vector, published parameters valid for the period, issued challenge), public-signal count and encoding, decoded outputs, every public input equal to the one rebuilt from the registries, proof points (on curve, not infinity, B in the subgroup), pairing check. One result per statement key (bill: meter, circuit, period; sampling: the challenge; rebate: meter, scheme, period, and no overlapping claims).',
           requestBody: body(ref('ResultFile')),
           responses: {
             ...ok('Certified and stored', ref('Submission'), '201'),
             ...ok('Identical resubmission: the stored result', ref('Submission')),
-            '409': { description: 'A different valid proof of a statement that already has a certified result (code: duplicate_statement; existingId names it)', content: jsonContent(ref('Error')) },
+            '409': { description: 'A different valid proof of a statement that already has a certified result (code: duplicate_statement), or a rebate claim overlapping another of the meter under the scheme (code: claim_overlap); existingId names the stored result', content: jsonContent(ref('Error')) },
             ...errors(400, 401, 413, 415, 422, 429, 503),
           },
         },
         get: {
           tags: ['results'],
           operationId: 'listResults',
-          summary: 'Certified results, oldest period first (auditor; a supplier sees its own customers only)',
+          summary: 'Certified results, oldest period first (auditor; a supplier sees its own customers only; grid, scheme and service roles the kinds they run)',
           security: keyed,
-          parameters: [query('meter', 'meter id'), query('circuit', 'circuit id'), periodParam(false), daysParam, query('limit', 'page size, 1-1000 (default 100)', { type: 'string', pattern: '^[1-9]\\d{0,3}$' }), query('cursor', 'nextCursor of the previous page')],
+          parameters: [query('meter', 'meter id'), query('circuit', 'circuit id'), query('kind', 'result kind (bill, threshold, tiered, compare, rebate, totals, sampling, profile, suspect)'), periodParam(false), daysParam, query('limit', 'page size, 1-1000 (default 100)', { type: 'string', pattern: '^[1-9]\\d{0,3}$' }), query('cursor', 'nextCursor of the previous page')],
           responses: { ...ok('A page of results', { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('Result') }, nextCursor: { type: ['string', 'null'] } } }), ...errors(400, 401, 403, 429) },
         },
       },
       '/v1/results/{id}': {
-        get: { tags: ['results'], operationId: 'getResult', summary: 'A certified result with its proof and public signals, for re-verification (auditor, the meter’s supplier)', security: keyed, parameters: [pathId('id', 'result id')], responses: { ...ok('Result', ref('Result')), ...errors(401, 403, 404, 429) } },
+        get: { tags: ['results'], operationId: 'getResult', summary: 'A certified result with its proof and public signals, for re-verification (auditor, the meter’s supplier, the role running its kind)', security: keyed, parameters: [pathId('id', 'result id')], responses: { ...ok('Result', ref('Result')), ...errors(401, 403, 404, 429) } },
       },
       '/v1/results/{id}/evidence': {
-        get: { tags: ['results'], operationId: 'getEvidence', summary: 'Dispute evidence: the result file itself, which `meterproof verify` checks offline (auditor, the meter’s supplier)', security: keyed, parameters: [pathId('id', 'result id')], responses: { ...ok('Result file', ref('ResultFile')), ...errors(401, 403, 404, 429) } },
+        get: { tags: ['results'], operationId: 'getEvidence', summary: 'Dispute evidence: the result file itself, which `meterproof verify` checks offline (auditor, the meter’s supplier, the role running its kind)', security: keyed, parameters: [pathId('id', 'result id')], responses: { ...ok('Result file', ref('ResultFile')), ...errors(401, 403, 404, 429) } },
       },
 
       '/v1/settlement': {
@@ -241,13 +255,81 @@ export function openApiDocument() {
           operationId: 'substationBalance',
           summary: 'Certified consumption per substation against the feeder measurement (grid, auditor)',
           security: keyed,
-          parameters: [periodParam(true), daysParam, query('tolerance', 'flag when |certified − measured| > tolerance × measured (default 0.05)', { type: 'string', pattern: '^\\d{0,3}(\\.\\d{1,6})?$' })],
+          parameters: [
+            periodParam(true),
+            daysParam,
+            query('tolerance', 'flag when |certified − measured| > tolerance × measured (default 0.05)', { type: 'string', pattern: '^\\d{0,3}(\\.\\d{1,6})?$' }),
+            query('source', 'bill: bill results of exactly the period (default); totals: certified sub-period totals (totals results) equal to the period', { type: 'string', enum: ['bill', 'totals'] }),
+          ],
           responses: { ...ok('Balance', ref('Balance')), ...errors(400, 401, 403, 429) },
+        },
+      },
+
+      '/v1/parameters': {
+        post: {
+          tags: ['kinds'],
+          operationId: 'publishParameters',
+          summary: 'Publish a parameter document of a result kind (immutable; one per kind and id): dr-events (grid), tariff-set (service, supplier, grid), rebate-scheme (scheme), profile-set (scheme, grid), suspect-pattern (grid, supplier)',
+          description: 'The document’s `format` names its kind. `from`/`to` limit the days it is valid for (optional; required for dr-events, of which at most one is valid on any day). Republishing the same document and validity answers 200.',
+          security: keyed,
+          requestBody: body({ type: 'object', additionalProperties: false, required: ['document'], properties: { document: { type: 'object' }, from: IsoDate, to: IsoDate } }),
+          responses: { ...ok('Published', ref('Parameters'), '201'), ...ok('Already published, identical', ref('Parameters')), ...errors(400, 401, 403, 409, 413, 415, 429) },
+        },
+        get: {
+          tags: ['kinds'],
+          operationId: 'listParameters',
+          summary: 'Published parameter documents (public)',
+          parameters: [query('kind', 'dr-events, tariff-set, rebate-scheme, profile-set, suspect-pattern or scheme-parameters'), query('id', 'document id'), { ...periodParam(false), description: 'only documents valid on every day of this period (YYYY-MM-DD or YYYY-MM-DD/days)' }, daysParam],
+          responses: { ...ok('Documents', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Parameters') } } }), ...errors(400, 429) },
+        },
+      },
+      '/v1/parameters/{digest}': {
+        get: { tags: ['kinds'], operationId: 'getParameters', summary: 'A published parameter document with its publication (public)', parameters: [pathId('digest', 'sha256 hex of the canonical document')], responses: { ...ok('Document', { allOf: [ref('Parameters'), { type: 'object', required: ['document'], properties: { document: { type: 'object' } } }] }), ...errors(404, 429) } },
+      },
+      '/v1/challenges': {
+        post: {
+          tags: ['kinds'],
+          operationId: 'issueChallenge',
+          summary: 'Issue a sampling challenge (fresh random seed) for a meter and period (grid, auditor, supplier for its customers); a sampling result must answer it unchanged, once',
+          security: keyed,
+          requestBody: body({ type: 'object', additionalProperties: false, required: ['meterId', 'period'], properties: { meterId: { type: 'string' }, period: ref('Period') } }),
+          responses: { ...ok('Issued', ref('Challenge'), '201'), ...errors(400, 401, 403, 413, 415, 422, 429) },
+        },
+        get: {
+          tags: ['kinds'],
+          operationId: 'listChallenges',
+          summary: 'Issued challenges, newest period first (grid, auditor; a supplier its customers’)',
+          security: keyed,
+          parameters: [query('meter', 'meter id')],
+          responses: { ...ok('Challenges', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Challenge') } } }), ...errors(400, 401, 403, 429) },
+        },
+      },
+      '/v1/challenges/{id}': {
+        get: { tags: ['kinds'], operationId: 'getChallenge', summary: 'An issued challenge and the result answering it, if any (public: the household proves with it)', parameters: [pathId('id', 'challenge id')], responses: { ...ok('Challenge', ref('Challenge')), ...errors(404, 429) } },
+      },
+      '/v1/rebates/payouts': {
+        get: {
+          tags: ['aggregation'],
+          operationId: 'rebatePayouts',
+          summary: 'Rebate payouts per scheme: certified claims whose whole period lies in [from, to], total, counts and each claim (scheme, auditor)',
+          security: keyed,
+          parameters: [query('from', 'first day', IsoDate, true), query('to', 'last day', IsoDate, true), query('scheme', 'only this rebate scheme id')],
+          responses: { ...ok('Payouts', ref('Payouts')), ...errors(400, 401, 403, 429) },
+        },
+      },
+      '/v1/profiles/classes': {
+        get: {
+          tags: ['aggregation'],
+          operationId: 'profileClasses',
+          summary: 'Households per class of a published profile set, from the profile results of exactly a period (scheme, grid, auditor)',
+          security: keyed,
+          parameters: [query('set', 'profile set id', { type: 'string' }, true), periodParam(true), daysParam],
+          responses: { ...ok('Classes', ref('ProfileClasses')), ...errors(400, 401, 403, 404, 429) },
         },
       },
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from `meterproof api key create` (roles: registrar, supplier, grid, scheme, auditor); also accepted as X-API-Key' } },
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from `meterproof api key create` (roles: registrar, supplier, grid, scheme, service, auditor); also accepted as X-API-Key' } },
       schemas: {
         Error: {
           type: 'object',
@@ -285,13 +367,13 @@ export function openApiDocument() {
         Period: { type: 'object', required: ['start', 'days'], properties: { start: IsoDate, days: { type: 'integer', minimum: 1 } } },
         ResultFile: {
           type: 'object',
-          description: 'The result file of `meterproof prove bill` (format meterproof-result/1, schemas/result.schema.json)',
+          description: 'The result file of `meterproof prove <kind>` (format meterproof-result/1, schemas/result.schema.json); the statement holds the meter, the period and the kind’s documents (bill: tariff, valueOfEnergy; threshold: mode, events, tariff; tiered: tariff; compare: tariffs, current; rebate: scheme; sampling: challenge; profile: profiles; suspect: pattern; totals: none)',
           required: ['format', 'kind', 'circuit', 'statement', 'outputs', 'units', 'proof', 'publicSignals'],
           properties: {
             format: { const: 'meterproof-result/1' },
-            kind: { const: 'bill' },
+            kind: { type: 'string', enum: ['bill', 'threshold', 'tiered', 'compare', 'rebate', 'totals', 'sampling', 'profile', 'suspect'] },
             circuit: { type: 'string' },
-            statement: { type: 'object', required: ['meterId', 'meterPublicKey', 'period', 'tariff', 'valueOfEnergy'], properties: { meterId: { type: 'string' }, meterPublicKey: { type: 'array', items: FieldElement }, period: ref('Period'), tariff: { type: 'object' }, valueOfEnergy: { type: ['object', 'null'] } } },
+            statement: { type: 'object', required: ['meterId', 'meterPublicKey', 'period'], properties: { meterId: { type: 'string' }, meterPublicKey: { type: 'array', items: FieldElement }, period: ref('Period') } },
             outputs: ref('Outputs'),
             units: { type: 'object' },
             proof: ref('Proof'),
@@ -300,7 +382,11 @@ export function openApiDocument() {
             createdAt: { type: 'string' },
           },
         },
-        Outputs: { type: 'object', required: ['bill', 'settlement', 'consumption'], properties: { bill: Decimal, settlement: Decimal, consumption: Decimal } },
+        Outputs: {
+          type: 'object',
+          description: 'The kind’s outputs: bill {bill, settlement, consumption}; threshold and tiered {bill}; compare {cheapest, saving}; rebate {rebate}; totals {totals[]}; sampling {slots[], readings[]}; profile {index, score}; suspect {match}',
+          additionalProperties: { oneOf: [Decimal, { type: 'array', items: Decimal }] },
+        },
         Proof: {
           type: 'object',
           required: ['pi_a', 'pi_b', 'pi_c', 'protocol', 'curve'],
@@ -319,7 +405,11 @@ export function openApiDocument() {
             substationId: { type: ['string', 'null'] },
             outputs: ref('Outputs'),
             units: { type: 'object' },
-            bindings: { type: 'object', properties: { tariffDigest: { type: 'string' }, valueOfEnergyDigest: { type: ['string', 'null'] } } },
+            bindings: {
+              type: 'object',
+              description: 'What the statement was bound to in the registries: bill {tariffDigest, valueOfEnergyDigest}; threshold {mode, eventsDigest, tariffDigest}; tiered {tariffDigest}; compare {tariffSetDigest, current}; rebate {schemeDigest}; sampling {challengeId}; profile {profileSetDigest}; suspect {patternDigest}',
+              additionalProperties: { type: ['string', 'integer', 'null'] },
+            },
             createdAt: { type: 'string' },
             proof: ref('Proof'),
             publicSignals: { type: 'array', items: FieldElement },
@@ -343,11 +433,75 @@ export function openApiDocument() {
             },
           },
         },
+        Parameters: {
+          type: 'object',
+          required: ['digest', 'kind', 'id', 'role', 'from', 'to', 'publishedAt'],
+          properties: {
+            digest: { type: 'string' },
+            kind: { type: 'string' },
+            format: { type: ['string', 'null'] },
+            id: { type: 'string' },
+            role: { type: 'string' },
+            supplierId: { type: ['string', 'null'], description: 'the publishing supplier (a supplier’s suspect pattern applies to its own customers only)' },
+            from: { type: ['string', 'null'], description: 'first day it is valid (null: any)' },
+            to: { type: ['string', 'null'], description: 'last day it is valid (null: any)' },
+            publishedAt: { type: 'string' },
+          },
+        },
+        Challenge: {
+          type: 'object',
+          required: ['id', 'meterId', 'period', 'issuer', 'challenge', 'resultId'],
+          properties: {
+            id: { type: 'string' },
+            meterId: { type: 'string' },
+            period: ref('Period'),
+            issuer: { type: 'string' },
+            issuedAt: { type: 'string' },
+            challenge: { type: 'object', description: 'the meterproof-challenge/1 document a sampling result must carry unchanged' },
+            resultId: { type: ['string', 'null'], description: 'the certified sampling result answering it' },
+          },
+        },
+        Payouts: {
+          type: 'object',
+          required: ['range', 'total', 'schemes'],
+          properties: {
+            range: { type: 'object', properties: { from: IsoDate, to: IsoDate } },
+            units: { type: 'object' },
+            total: { type: 'object', properties: { rebate: Decimal, claims: { type: 'integer' } } },
+            schemes: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['schemeId', 'schemeDigest', 'rebate', 'claims', 'meters', 'items'],
+                properties: {
+                  schemeId: { type: 'string' },
+                  schemeDigest: { type: 'string' },
+                  name: { type: ['string', 'null'] },
+                  rebate: Decimal,
+                  claims: { type: 'integer' },
+                  meters: { type: 'integer' },
+                  items: { type: 'array', items: { type: 'object', required: ['resultId', 'meterId', 'period', 'rebate'], properties: { resultId: { type: 'string' }, meterId: { type: 'string' }, supplierId: { type: 'string' }, period: ref('Period'), rebate: Decimal, certifiedAt: { type: 'string' } } } },
+                },
+              },
+            },
+          },
+        },
+        ProfileClasses: {
+          type: 'object',
+          required: ['set', 'period', 'households', 'classes'],
+          properties: {
+            set: { type: 'object', properties: { id: { type: 'string' }, digest: { type: 'string' } } },
+            period: ref('Period'),
+            households: { type: 'integer' },
+            classes: { type: 'array', items: { type: 'object', required: ['index', 'name', 'households'], properties: { index: { type: 'integer' }, name: { type: 'string' }, households: { type: 'integer' } } } },
+          },
+        },
         Balance: {
           type: 'object',
           required: ['period', 'substations'],
           properties: {
             period: ref('Period'),
+            source: { type: 'string', enum: ['bill', 'totals'] },
             tolerance: { type: ['string', 'null'] },
             substations: {
               type: 'array',

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { billingSignalCount } from '../circuits/billing.js';
 import { artifactsOf, loadCircuits, type CircuitConfig } from '../circuits/registry.js';
+import { KINDS } from '../prover/kinds/index.js';
 import type { VerificationKeyJson } from './groth16.js';
 
 export interface PinnedKey {
@@ -42,8 +42,10 @@ export function loadPinnedKey(circuit: CircuitConfig, keysDir = artifactsOf(circ
   if (contributions === 0) throw new KeyRefused(`${circuit.id}: the zkey had no phase-2 contribution; refusing its verification key`);
   if (JSON.stringify(vkey.vk_delta_2) === JSON.stringify(vkey.vk_gamma_2)) throw new KeyRefused(`${circuit.id}: δ equals γ in the verification key (no phase-2 contribution)`);
   if (vkey.protocol !== 'groth16' || vkey.curve !== 'bn128') throw new KeyRefused(`${circuit.id}: not a groth16 bn128 key`);
-  if (circuit.kind === 'bill' && vkey.nPublic !== billingSignalCount(circuit)) {
-    throw new KeyRefused(`${circuit.id}: the key has ${vkey.nPublic} public inputs, the circuit layout ${billingSignalCount(circuit)}`);
+  const kind = KINDS[circuit.kind];
+  if (!kind) throw new KeyRefused(`${circuit.id}: no result kind "${circuit.kind}" is known (prover/kinds/)`);
+  if (vkey.nPublic !== kind.signalCount(circuit)) {
+    throw new KeyRefused(`${circuit.id}: the key has ${vkey.nPublic} public inputs, the circuit layout ${kind.signalCount(circuit)}`);
   }
   return { circuit, vkey, vkeySha256, ceremonyMode: String(transcript.mode), contributions };
 }

@@ -3,10 +3,13 @@
  * or one transaction, so a crash never leaves half of an operation behind.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { isoDay } from '../core/time.js';
+import type { OutputsJson } from '../prover/kinds/index.js';
 import type { Db, Queryable } from './db.js';
 import { ApiError } from './errors.js';
 
-export const ROLES = ['registrar', 'supplier', 'grid', 'scheme', 'auditor'] as const;
+/** `service`: third-party services (tariff comparison) that publish parameter documents. */
+export const ROLES = ['registrar', 'supplier', 'grid', 'scheme', 'service', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ApiKeyRecord {
@@ -49,16 +52,26 @@ export interface ResultRow {
   days: number;
   supplierId: string;
   substationId: string | null;
-  tariffDigest: string;
-  valueDigest: string | null;
-  bill: string;
-  settlement: string;
-  consumption: string;
+  /** one certified result per key (verifier-api/bindings.ts: meter, circuit, period and the kind's parameters) */
+  statementKey: string;
+  /** the kind's outputs as the result file states them (decimal strings or lists) */
+  outputs: OutputsJson;
+  /** what the statement was bound to in the registries (document digests, challenge id, mode) */
+  bindings: Record<string, string | number | null>;
   proofDigest: string;
   createdAt: string;
 }
 
-export type NewResult = Omit<ResultRow, 'id' | 'createdAt'> & { body: string };
+/**
+ * An exclusive claim: no two results may claim the same day under one scope (a rebate per meter and
+ * scheme), so periods that overlap are refused, not only equal ones.
+ */
+export interface Claim {
+  scope: string;
+  days: number[];
+}
+
+export type NewResult = Omit<ResultRow, 'id' | 'createdAt'> & { body: string; claim?: Claim };
 
 const now = () => new Date().toISOString();
 const num = (x: unknown) => (x == null ? null : Number(x));
@@ -77,17 +90,15 @@ function resultRow(r: any): ResultRow {
     days: Number(r.days),
     supplierId: r.supplier_id,
     substationId: r.substation_id ?? null,
-    tariffDigest: r.tariff_digest,
-    valueDigest: r.value_digest ?? null,
-    bill: r.bill,
-    settlement: r.settlement,
-    consumption: r.consumption,
+    statementKey: r.statement_key,
+    outputs: JSON.parse(r.outputs),
+    bindings: JSON.parse(r.bindings),
     proofDigest: r.proof_digest,
     createdAt: r.created_at,
   };
 }
 
-const RESULT_COLUMNS = 'id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, tariff_digest, value_digest, bill, settlement, consumption, proof_digest, created_at';
+const RESULT_COLUMNS = 'id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, statement_key, outputs, bindings, proof_digest, created_at';
 
 /** Is a UNIQUE / PRIMARY KEY violation (either database)? */
 export function isUniqueViolation(e: unknown): boolean {
@@ -198,28 +209,31 @@ export class Store {
     return r && { digest: r.digest, kind: r.kind, docId: r.doc_id, body: JSON.parse(r.body) };
   }
 
-  /** Publishes a tariff for meters over [from, to]; a day of a meter may have only one tariff. */
+  /**
+   * Publishes a tariff for meters over [from, to]. `kind` is the document kind ("tariff" for bills,
+   * "tiered-tariff"): a day of a meter may have one tariff of each kind.
+   */
   async assignTariff(a: { supplierId: string; digest: string; kind: string; docId: string; body: unknown; meterIds: string[]; fromDay: number; toDay: number }): Promise<string[]> {
     return this.db.tx(async (q) => {
       await this.putDocument({ digest: a.digest, kind: a.kind, docId: a.docId, publisher: a.supplierId, body: a.body }, q);
       const ids: string[] = [];
       for (const meterId of a.meterIds) {
-        const overlap = await q.get<any>('SELECT id, digest FROM tariff_assignments WHERE meter_id = ? AND valid_from <= ? AND valid_to >= ?', [meterId, a.toDay, a.fromDay]);
+        const overlap = await q.get<any>('SELECT id, digest FROM tariff_assignments WHERE meter_id = ? AND kind = ? AND valid_from <= ? AND valid_to >= ?', [meterId, a.kind, a.toDay, a.fromDay]);
         if (overlap) {
           if (overlap.digest === a.digest) continue; // republishing the same assignment is harmless
-          throw new ApiError(409, 'tariff_overlap', `meter ${meterId} already has tariff ${overlap.digest.slice(0, 12)}… for part of this range`);
+          throw new ApiError(409, 'tariff_overlap', `meter ${meterId} already has ${a.kind} ${overlap.digest.slice(0, 12)}… for part of this range`);
         }
         const id = `ta_${randomUUID()}`;
-        await q.run('INSERT INTO tariff_assignments (id, meter_id, supplier_id, digest, valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, meterId, a.supplierId, a.digest, a.fromDay, a.toDay, now()]);
+        await q.run('INSERT INTO tariff_assignments (id, meter_id, supplier_id, digest, kind, valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [id, meterId, a.supplierId, a.digest, a.kind, a.fromDay, a.toDay, now()]);
         ids.push(id);
       }
       return ids;
     });
   }
 
-  /** The tariff assigned to a meter for every day of [startDay, startDay + days), if one covers it all. */
-  async tariffFor(meterId: string, startDay: number, days: number): Promise<{ digest: string; supplierId: string } | undefined> {
-    const r = await this.db.get<any>('SELECT digest, supplier_id FROM tariff_assignments WHERE meter_id = ? AND valid_from <= ? AND valid_to >= ?', [meterId, startDay, startDay + days - 1]);
+  /** The tariff of a kind assigned to a meter for every day of [startDay, startDay + days), if one covers it all. */
+  async tariffFor(meterId: string, startDay: number, days: number, kind = 'tariff'): Promise<{ digest: string; supplierId: string } | undefined> {
+    const r = await this.db.get<any>('SELECT digest, supplier_id FROM tariff_assignments WHERE meter_id = ? AND kind = ? AND valid_from <= ? AND valid_to >= ?', [meterId, kind, startDay, startDay + days - 1]);
     return r && { digest: r.digest, supplierId: r.supplier_id };
   }
 
@@ -252,51 +266,51 @@ export class Store {
     return new Map(rows.map((r) => [r.substation_id, r.consumption_wh]));
   }
 
-  async putSchemeParameters(id: string, publisher: string, body: unknown): Promise<boolean> {
-    try {
-      await this.db.run('INSERT INTO scheme_parameters (id, publisher, body, created_at) VALUES (?, ?, ?, ?)', [id, publisher, JSON.stringify(body), now()]);
-      return true;
-    } catch (e) {
-      if (isUniqueViolation(e)) return false;
-      throw e;
-    }
-  }
-
-  async getSchemeParameters(id: string): Promise<{ id: string; publisher: string; body: unknown; createdAt: string } | undefined> {
-    const r = await this.db.get<any>('SELECT id, publisher, body, created_at FROM scheme_parameters WHERE id = ?', [id]);
-    return r && { id: r.id, publisher: r.publisher, body: JSON.parse(r.body), createdAt: r.created_at };
-  }
-
-  async listSchemeParameters(): Promise<{ id: string; publisher: string; createdAt: string }[]> {
-    const rows = await this.db.all<any>('SELECT id, publisher, created_at FROM scheme_parameters ORDER BY id');
-    return rows.map((r) => ({ id: r.id, publisher: r.publisher, createdAt: r.created_at }));
-  }
-
   // --------------------------------------------------------------------------------------- results
 
   /**
-   * Stores a certified result unless its statement already has one. Returns the stored row: the new one
+   * Stores a certified result unless its statement key already has one. Returns the stored row: the new one
    * (`created`) or the existing one, whose proof digest tells an identical resubmission from another proof.
+   * A result with a claim is stored with its claimed days in one transaction; a day already claimed under
+   * the same scope refuses it (409 claim_overlap) and stores nothing.
    */
   async insertResult(r: NewResult): Promise<{ created: boolean; row: ResultRow }> {
     const id = `res_${randomUUID()}`;
     const createdAt = now();
-    const changed = await this.db.run(
-      `INSERT INTO results (id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, tariff_digest, value_digest, bill, settlement, consumption, proof_digest, body, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meter_id, circuit, start_day, days) DO NOTHING`,
-      [id, r.kind, r.circuit, r.meterId, r.startDay, r.days, r.supplierId, r.substationId, r.tariffDigest, r.valueDigest, r.bill, r.settlement, r.consumption, r.proofDigest, r.body, createdAt],
-    );
+    const insert = (q: Queryable) =>
+      q.run(
+        `INSERT INTO results (id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, statement_key, outputs, bindings, proof_digest, body, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (statement_key) DO NOTHING`,
+        [id, r.kind, r.circuit, r.meterId, r.startDay, r.days, r.supplierId, r.substationId, r.statementKey, JSON.stringify(r.outputs), JSON.stringify(r.bindings), r.proofDigest, r.body, createdAt],
+      );
+    let changed: number;
+    const claim = r.claim;
+    if (!claim) changed = await insert(this.db);
+    else {
+      try {
+        changed = await this.db.tx(async (q) => {
+          const n = await insert(q);
+          if (n > 0) for (const d of claim.days) await q.run('INSERT INTO result_claim_days (scope, day, result_id) VALUES (?, ?, ?)', [claim.scope, d, id]);
+          return n;
+        });
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        const other = await this.db.get<any>(`SELECT result_id, MIN(day) AS first FROM result_claim_days WHERE scope = ? AND day >= ? AND day <= ? GROUP BY result_id ORDER BY first LIMIT 1`, [claim.scope, Math.min(...claim.days), Math.max(...claim.days)]);
+        if (!other) throw e;
+        throw new ApiError(409, 'claim_overlap', `result ${other.result_id} already claims ${isoDay(Number(other.first))} under the same scope (meter and scheme); periods of one meter's claims must not overlap`, { existingId: other.result_id });
+      }
+    }
     if (changed > 0) {
-      const { body: _body, ...rest } = r;
+      const { body: _body, claim: _claim, ...rest } = r;
       return { created: true, row: { ...rest, id, createdAt } };
     }
-    const existing = await this.resultByStatement(r.meterId, r.circuit, r.startDay, r.days);
+    const existing = await this.resultByKey(r.statementKey);
     if (!existing) throw new Error('result insert conflicted but no result holds the statement');
     return { created: false, row: existing };
   }
 
-  async resultByStatement(meterId: string, circuit: string, startDay: number, days: number): Promise<ResultRow | undefined> {
-    const r = await this.db.get<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE meter_id = ? AND circuit = ? AND start_day = ? AND days = ?`, [meterId, circuit, startDay, days]);
+  async resultByKey(statementKey: string): Promise<ResultRow | undefined> {
+    const r = await this.db.get<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE statement_key = ?`, [statementKey]);
     return r && resultRow(r);
   }
 
@@ -305,13 +319,14 @@ export class Store {
     return r && { ...resultRow(r), body: JSON.parse(r.body) };
   }
 
-  /** Results in (start_day, id) order, after the cursor, at most `limit`. */
-  async listResults(f: { meterId?: string; circuit?: string; startDay?: number; days?: number; supplierId?: string; after?: { startDay: number; id: string }; limit: number }): Promise<ResultRow[]> {
+  /** Results in (start_day, id) order, after the cursor, at most `limit`; `kinds` limits what a role may read. */
+  async listResults(f: { meterId?: string; circuit?: string; kinds?: readonly string[]; startDay?: number; days?: number; supplierId?: string; after?: { startDay: number; id: string }; limit: number }): Promise<ResultRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, ...p: unknown[]) => (where.push(sql), params.push(...p));
     if (f.meterId !== undefined) add('meter_id = ?', f.meterId);
     if (f.circuit !== undefined) add('circuit = ?', f.circuit);
+    if (f.kinds !== undefined) add(f.kinds.length ? `kind IN (${f.kinds.map(() => '?').join(', ')})` : '1 = 0', ...f.kinds);
     if (f.startDay !== undefined) add('start_day = ?', f.startDay);
     if (f.days !== undefined) add('days = ?', f.days);
     if (f.supplierId !== undefined) add('supplier_id = ?', f.supplierId);
@@ -321,9 +336,21 @@ export class Store {
     return rows.map(resultRow);
   }
 
-  /** Bill results of exactly this period. */
-  async resultsOfPeriod(startDay: number, days: number): Promise<ResultRow[]> {
-    const rows = await this.db.all<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE start_day = ? AND days = ? AND kind = 'bill'`, [startDay, days]);
+  /** Results of a kind for exactly this period. */
+  async resultsOfPeriod(startDay: number, days: number, kind = 'bill'): Promise<ResultRow[]> {
+    const rows = await this.db.all<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE start_day = ? AND days = ? AND kind = ?`, [startDay, days, kind]);
+    return rows.map(resultRow);
+  }
+
+  /** Results of a kind whose period covers every day of [startDay, startDay + days) (longest periods are 31 days). */
+  async resultsCovering(kind: string, startDay: number, days: number): Promise<ResultRow[]> {
+    const rows = await this.db.all<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE kind = ? AND start_day <= ? AND start_day >= ? AND start_day + days >= ?`, [kind, startDay, startDay - 31, startDay + days]);
+    return rows.map(resultRow);
+  }
+
+  /** Results of a kind whose whole period lies within days [fromDay, toDay], oldest first. */
+  async resultsWithin(kind: string, fromDay: number, toDay: number): Promise<ResultRow[]> {
+    const rows = await this.db.all<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE kind = ? AND start_day >= ? AND start_day + days - 1 <= ? ORDER BY start_day, id`, [kind, fromDay, toDay]);
     return rows.map(resultRow);
   }
 

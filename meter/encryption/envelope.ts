@@ -8,11 +8,10 @@
  */
 import { argon2idAsync } from '@noble/hashes/argon2';
 import { z } from 'zod';
-import type { BundleJson } from '../bundle.js';
+import { BUNDLE_FORMAT, type BundleJson } from '../bundle-format.js';
 import { parseUserKey, userKeyId, type UserKeyRecord, UserKeyError } from './user-key.js';
 
 export const ENCRYPTED_BUNDLE_FORMAT = 'meterproof-encrypted-bundle/1';
-const BUNDLE_FORMAT = 'meterproof-bundle/1'; // ../bundle.ts's BUNDLE_FORMAT (not imported: that module uses node:fs)
 
 export interface KdfParams {
   /** Argon2id memory in KiB. */

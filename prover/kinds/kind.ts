@@ -47,8 +47,8 @@ export interface ResultKind<S extends CertifiedPeriod = CertifiedPeriod, O = unk
   decode(signals: readonly bigint[], s: S, c: CircuitConfig): O;
   outputsJson(out: O): OutputsJson;
   witnessInput(bundle: Bundle, s: S, c: CircuitConfig): Record<string, unknown>;
-  /** the plain computation the circuit must agree with */
-  reference(bundle: Bundle, s: S, c: CircuitConfig): O;
+  /** the plain computation the circuit must agree with (async where it hashes, e.g. sampling's Poseidon) */
+  reference(bundle: Bundle, s: S, c: CircuitConfig): O | Promise<O>;
 }
 
 /** Identity helper that keeps a kind's statement and output types checked where it is defined. */

@@ -87,3 +87,20 @@ test('real London readings: the key must belong to the household in the file', {
   await ok('meter', 'sign', '--key', 'mac2.json', '--readings', file, '--from', '2013-01-01', '--days', '7', '--out', 'mac2-bundle.json');
   await fails(/belong to meter MAC000002/, 'meter', 'sign', '--key', 'meter.json', '--readings', file, '--from', '2013-01-01', '--days', '7', '--out', 'x.json');
 });
+
+describe('meterproof challenge', () => {
+  test('issues a challenge for one meter and period with a fresh seed', async () => {
+    await ok('challenge', '--meter', 'MTR-CLI', '--from', '2023-01-01', '--days', '1', '--issuer', 'grid', '--out', 'c1.json');
+    await ok('challenge', '--meter', 'MTR-CLI', '--from', '2023-01-01', '--days', '1', '--issuer', 'grid', '--out', 'c2.json');
+    const [c1, c2] = ['c1.json', 'c2.json'].map((f) => JSON.parse(readFileSync(at(f), 'utf8')));
+    assert.equal(c1.format, 'meterproof-challenge/1');
+    assert.deepEqual([c1.meterId, c1.period], ['MTR-CLI', { start: '2023-01-01', days: 1 }]);
+    assert.notEqual(c1.seed, c2.seed);
+    assert.ok(BigInt(c1.seed) < 2n ** 248n);
+  });
+
+  test('refuses a bad meter id or day with one line', async () => {
+    await fails(/meterId/, 'challenge', '--meter', 'bad id!', '--from', '2023-01-01', '--days', '1', '--issuer', 'grid', '--out', 'c3.json');
+    await fails(/2023-02-30|no such day|invalid/i, 'challenge', '--meter', 'MTR-CLI', '--from', '2023-02-30', '--days', '1', '--issuer', 'grid', '--out', 'c3.json');
+  });
+});

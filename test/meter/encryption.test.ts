@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO_ROOT } from '../../circuits/registry.js';
 import { bundleToJson, parseBundle, type BundleJson } from '../../meter/bundle.js';
@@ -193,14 +193,19 @@ describe('encrypted bundles', () => {
     await assert.rejects(encryptBundle(bundle, { ...userKey, meterId: 'MTR-X' }, { kdf: FAST }), /belongs to meter MTR-X/);
   });
 
-  test('the library is browser-safe: no node: modules, no Buffer', () => {
-    const dir = join(REPO_ROOT, 'meter', 'encryption');
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
-      const src = readFileSync(join(dir, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, ''); // code only
-      assert.ok(!/from ['"]node:|require\(/.test(src), `${f} imports a node module`);
-      assert.ok(!/\bBuffer\s*\./.test(src), `${f} uses Buffer`);
-      for (const m of src.matchAll(/^import (?!type)[^;]*from '(\.[^']+)'/gm)) assert.match(m[1], /^\.\/[a-z-]+\.js$/, `${f} imports ${m[1]}`);
-    }
+  test('the library is browser-safe: no node: modules, no Buffer, in every module it imports', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const name = relative(REPO_ROOT, file);
+      const src = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, ''); // code only
+      assert.ok(!/from ['"]node:|require\(/.test(src), `${name} imports a node module`);
+      assert.ok(!/\bBuffer\s*\./.test(src), `${name} uses Buffer`);
+      for (const m of src.matchAll(/^(?:import|export) (?!type)[^;]*from '(\.[^']+)\.js'/gm)) visit(join(dirname(file), `${m[1]}.ts`));
+    };
+    for (const f of readdirSync(join(REPO_ROOT, 'meter', 'encryption')).filter((n) => n.endsWith('.ts'))) visit(join(REPO_ROOT, 'meter', 'encryption', f));
+    assert.ok(seen.has(join(REPO_ROOT, 'meter', 'bundle-format.ts')));
   });
 });
 

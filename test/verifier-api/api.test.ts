@@ -4,7 +4,7 @@
  * substation balancing, health, metrics.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -273,9 +273,13 @@ for (const backend of await backends()) {
         const dir = mkdtempSync(join(tmpdir(), 'meterproof-evidence-'));
         try {
           writeFileSync(join(dir, 'evidence.json'), e.text);
-          const cli = spawnSync(process.execPath, ['bin/meterproof.js', 'verify', join(dir, 'evidence.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
+          // asynchronously: a blocked event loop would let the in-process server's keep-alive timer close the
+          // test client's idle connection under the next request
+          const cli = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+            execFile(process.execPath, ['bin/meterproof.js', 'verify', join(dir, 'evidence.json')], { cwd: REPO_ROOT, encoding: 'utf8' }, (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr })),
+          );
           assert.equal(cli.status, 0, cli.stderr);
-          assert.match(cli.stdout, /^VALID billing_1d proof for meter MTR-B1/);
+          assert.match(cli.stdout, /^VALID billing_1d bill proof for meter MTR-B1/);
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }

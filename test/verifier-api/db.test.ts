@@ -1,11 +1,13 @@
 /**
- * The storage layer on SQLite and PostgreSQL: migrations apply once and are recorded, transactions commit
- * or roll back as a whole, the statement uniqueness holds, exact amounts round-trip as text.
+ * The storage layer on SQLite and PostgreSQL: migrations apply once and are recorded (and carry version-1
+ * data over), transactions commit or roll back as a whole, the statement uniqueness and exclusive claims
+ * hold, exact amounts round-trip as text.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MIGRATIONS, openDb, schemaVersion, type Db } from '../../verifier-api/db.js';
+import { legacySchemeDigest, MIGRATIONS, openDb, schemaVersion, type Db } from '../../verifier-api/db.js';
 import { ApiError } from '../../verifier-api/errors.js';
+import { LEGACY_SCHEME_KIND, ParameterStore } from '../../verifier-api/parameters.js';
 import { Store } from '../../verifier-api/store.js';
 import { backends, freshDatabase, type FreshDb } from './harness.js';
 
@@ -60,17 +62,110 @@ for (const backend of await backends()) {
       assert.equal((await store.meterKeys('M1')).length, 2, 'the refused rotation changed nothing');
 
       const huge = (10n ** 30n + 7n).toString();
-      const row = { kind: 'bill', circuit: 'c', meterId: 'M1', startDay: 120, days: 1, supplierId: 's1', substationId: null, tariffDigest: 't', valueDigest: 'v', bill: huge, settlement: '-5', consumption: '0', body: '{}' };
+      const row = { kind: 'bill', circuit: 'c', meterId: 'M1', startDay: 120, days: 1, supplierId: 's1', substationId: null, statementKey: 'bill|M1|c|120|1', outputs: { bill: huge, settlement: '-5', consumption: '0' }, bindings: { tariffDigest: 't', valueOfEnergyDigest: 'v' }, body: '{}' };
       const first = await store.insertResult({ ...row, proofDigest: 'p1' });
       const second = await store.insertResult({ ...row, proofDigest: 'p2' });
       assert.equal(first.created, true);
       assert.equal(second.created, false);
       assert.equal(second.row.id, first.row.id);
       assert.equal(second.row.proofDigest, 'p1');
-      assert.equal(second.row.bill, huge);
-      const concurrent = await Promise.all(Array.from({ length: 10 }, (_, i) => store.insertResult({ ...row, startDay: 121, proofDigest: `q${i}` })));
+      assert.equal(second.row.outputs.bill, huge);
+      const concurrent = await Promise.all(Array.from({ length: 10 }, (_, i) => store.insertResult({ ...row, startDay: 121, statementKey: 'bill|M1|c|121|1', proofDigest: `q${i}` })));
       assert.equal(concurrent.filter((r) => r.created).length, 1);
       assert.equal(new Set(concurrent.map((r) => r.row.id)).size, 1);
     });
+
+    test('claims: a day is claimed once per scope; a refused claim stores nothing, also when concurrent', async () => {
+      const claim = (startDay: number, days: number, proof: string) => ({
+        kind: 'rebate',
+        circuit: 'c',
+        meterId: 'M1',
+        startDay,
+        days,
+        supplierId: 's1',
+        substationId: null,
+        statementKey: `rebate|M1|c|${startDay}|${days}|scheme`,
+        outputs: { rebate: '5' },
+        bindings: { schemeDigest: 'scheme' },
+        proofDigest: proof,
+        body: '{}',
+        claim: { scope: 'rebate|M1|scheme', days: Array.from({ length: days }, (_, i) => startDay + i) },
+      });
+      const week = await store.insertResult(claim(200, 7, 'w'));
+      assert.equal(week.created, true);
+      await assert.rejects(store.insertResult(claim(206, 1, 'd')), (e: ApiError) => e.code === 'claim_overlap' && e.details?.existingId === week.row.id);
+      assert.equal(await store.resultByKey('rebate|M1|c|206|1|scheme'), undefined, 'the refused claim left no result behind');
+      assert.equal((await store.insertResult(claim(207, 1, 'd'))).created, true, 'the next day is free');
+      const racing = await Promise.allSettled([300, 301, 302].map((d) => store.insertResult(claim(d - 2, 3, `r${d}`))));
+      assert.equal(racing.filter((r) => r.status === 'fulfilled').length, 1, 'overlapping claims racing: one wins');
+    });
   });
+
+  describe(`migrating a version-1 database on ${backend.name}`, { skip: backend.skip }, () => {
+    let fresh: FreshDb;
+    before(async () => {
+      fresh = await freshDatabase(backend.name);
+    });
+    after(async () => {
+      await fresh?.drop();
+    });
+
+    test('bill results and scheme parameter sets of version 1 are kept under the generic schema', async () => {
+      const v1 = MIGRATIONS.find((m) => m.version === 1)!.sql as string[];
+      const doc = '{"format":"meterproof-tariff/1"}';
+      await runRaw(backend.name, fresh.url, [
+        ['CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)', []],
+        ...v1.map((sql): [string, unknown[]] => [sql, []]),
+        ["INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'v1', 'x')", []],
+        ["INSERT INTO suppliers (id, name, created_at) VALUES ('s1', 'S1', 'x')", []],
+        ["INSERT INTO meters (id, supplier_id, substation_id, created_at) VALUES ('M1', 's1', NULL, 'x')", []],
+        ["INSERT INTO documents (digest, kind, doc_id, publisher, body, created_at) VALUES (?, 'tariff', 't', 's1', ?, 'x')", ['t'.repeat(64), doc]],
+        [
+          `INSERT INTO results (id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, tariff_digest, value_digest, bill, settlement, consumption, proof_digest, body, created_at)
+           VALUES ('res_1', 'bill', 'billing_1d', 'M1', 120, 1, 's1', NULL, ?, NULL, '-12', '7', '300', 'p', '{}', 'x')`,
+          ['t'.repeat(64)],
+        ],
+        ["INSERT INTO scheme_parameters (id, publisher, body, created_at) VALUES ('legacy', 'key_1', ?, 'x')", ['{"cap":5000}']],
+      ]);
+      const db = await openDb(fresh.url);
+      try {
+        assert.equal(await schemaVersion(db), latest);
+        const row = await new Store(db).resultByKey('bill|M1|billing_1d|120|1');
+        assert.equal(row?.id, 'res_1');
+        assert.deepEqual(row?.outputs, { bill: '-12', settlement: '7', consumption: '300' });
+        assert.deepEqual(row?.bindings, { tariffDigest: 't'.repeat(64), valueOfEnergyDigest: null });
+        const parameters = new ParameterStore(db);
+        const legacy = await parameters.byId(LEGACY_SCHEME_KIND, 'legacy');
+        assert.equal(legacy?.digest, legacySchemeDigest('legacy', { cap: 5000 }));
+        assert.deepEqual((await parameters.get(legacy!.digest))?.body, { cap: 5000 });
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}
+
+/** Statements on a database without migrating it (to build an old schema). */
+async function runRaw(backend: 'sqlite' | 'postgres', url: string, statements: [string, unknown[]][]): Promise<void> {
+  if (backend === 'sqlite') {
+    const { default: Database } = await import('better-sqlite3');
+    const d = new Database(url);
+    try {
+      for (const [sql, params] of statements) d.prepare(sql).run(...params);
+    } finally {
+      d.close();
+    }
+    return;
+  }
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    for (const [sql, params] of statements) {
+      let i = 0;
+      await c.query(sql.replace(/\?/g, () => `$${++i}`), params);
+    }
+  } finally {
+    await c.end();
+  }
 }

@@ -121,7 +121,7 @@ export async function call(base: string, method: string, path: string, o: { key?
   return { status: res.status, body, text, headers: res.headers };
 }
 
-export type Keys = Record<'registrar' | 'acme' | 'bolt' | 'grid' | 'auditor' | 'scheme', string>;
+export type Keys = Record<'registrar' | 'acme' | 'bolt' | 'grid' | 'auditor' | 'scheme' | 'service', string>;
 
 /** API keys straight into the database (as `meterproof api key create` does). */
 export async function createKeys(database: string): Promise<Keys> {
@@ -136,6 +136,7 @@ export async function createKeys(database: string): Promise<Keys> {
       grid: await make('grid', 'grid operator'),
       auditor: await make('auditor', 'auditor'),
       scheme: await make('scheme', 'scheme operator'),
+      service: await make('service', 'comparison service'),
     };
   } finally {
     await db.close();

@@ -10,7 +10,8 @@ import { releaseCurve } from '../../prover/backend.js';
 import { ERROR_CODES, openApiDocument } from '../../verifier-api/openapi.js';
 import type { RunningServer } from '../../verifier-api/server.js';
 import { call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys, type Reply } from './harness.js';
-import { DAY, world, type World } from './support.js';
+import { KIND_CIRCUITS, kindsWorld, registerKindMeters } from './kinds-support.js';
+import { CIRCUIT, DAY, world, type World } from './support.js';
 
 const doc = openApiDocument() as any;
 after(releaseCurve);
@@ -106,6 +107,67 @@ describe('OpenAPI document', () => {
     await go('GET', '/v1/settlement', '/v1/settlement', { key: keys.grid });
     await go('GET', '/v1/substations/balance', `/v1/substations/balance?period=${DAY}&tolerance=0.1`, { key: keys.auditor });
     await go('GET', '/v1/substations/balance', `/v1/substations/balance?period=${DAY}`, { key: keys.acme });
+    // the household page's routes (verifier-api/household.ts): an envelope is stored without being opened
+    const bundles = '/v1/encrypted-bundles/{meterId}/{start}/{days}';
+    const sealed = { format: 'meterproof-encrypted-bundle/1', meterId: 'MTR-A1', period: { start: DAY, days: 1 }, key: { generation: 1, id: '0a1b2c3d' }, kdf: { name: 'argon2id', version: 19, memoryKiB: 19456, iterations: 2, parallelism: 1 }, cipher: 'AES-256-GCM', salt: 'AAAAAAAAAAAAAAAAAAAAAA==', nonce: 'AAAAAAAAAAAAAAAA', ciphertext: 'AAAAAAAAAAAAAAAAAAAAAA==' };
+    const token = await go('POST', '/v1/meters/{id}/upload-token', '/v1/meters/MTR-A1/upload-token', { key: keys.registrar });
+    await go('POST', '/v1/meters/{id}/upload-token', '/v1/meters/NOPE/upload-token', { key: keys.registrar });
+    await go('PUT', bundles, `/v1/encrypted-bundles/MTR-A1/${DAY}/1`, { headers: { 'x-upload-token': token.body.uploadToken }, body: sealed });
+    await go('PUT', bundles, `/v1/encrypted-bundles/MTR-A1/${DAY}/1`, { key: keys.registrar, body: sealed });
+    await go('PUT', bundles, `/v1/encrypted-bundles/MTR-A1/${DAY}/1`, { key: keys.registrar, body: { format: 'meterproof-bundle/1' } });
+    await go('PUT', bundles, `/v1/encrypted-bundles/MTR-A1/${DAY}/1`, { body: sealed });
+    await go('PUT', bundles, `/v1/encrypted-bundles/MTR-A1/${DAY}/1`, { key: keys.acme, body: sealed });
+    await go('GET', '/v1/encrypted-bundles/{meterId}', '/v1/encrypted-bundles/MTR-A1');
+    await go('GET', '/v1/encrypted-bundles/{meterId}', '/v1/encrypted-bundles/NOPE');
+    await go('GET', bundles, `/v1/encrypted-bundles/MTR-A1/${DAY}/1`);
+    await go('GET', bundles, `/v1/encrypted-bundles/MTR-A1/${DAY}/7`);
+    await go('GET', '/v1/proving-context/{meterId}/{start}/{days}', `/v1/proving-context/MTR-A1/${DAY}/1`);
+    await go('GET', '/v1/proving-context/{meterId}/{start}/{days}', '/v1/proving-context/MTR-A1/2020-01-01/1');
+    await go('GET', '/artifacts/{circuit}/{hash}/{file}', `/artifacts/billing_1d/${'0'.repeat(64)}/circuit.zkey`);
+    // the result kinds' routes (verifier-api/kind-routes.ts)
+    const kw = await kindsWorld();
+    const january = { from: '2025-01-01', to: '2025-01-31' };
+    const events = await go('POST', '/v1/parameters', '/v1/parameters', { key: keys.grid, body: { document: kw.documents.events, ...january } });
+    await go('POST', '/v1/parameters', '/v1/parameters', { key: keys.grid, body: { document: kw.documents.events, ...january } });
+    await go('POST', '/v1/parameters', '/v1/parameters', { key: keys.grid, body: { document: { ...kw.documents.events, name: 'changed' }, ...january } });
+    await go('POST', '/v1/parameters', '/v1/parameters', { key: keys.acme, body: { document: kw.documents.events } });
+    await go('POST', '/v1/parameters', '/v1/parameters', { key: keys.grid, body: { document: { format: 'meterproof-nothing/1' } } });
+    for (const [key, document] of [
+      [keys.scheme, kw.documents.profiles],
+      [keys.scheme, kw.documents.scheme],
+      [keys.service, kw.documents.tariffSet],
+    ] as const)
+      await go('POST', '/v1/parameters', '/v1/parameters', { key, body: { document } });
+    await go('GET', '/v1/parameters', `/v1/parameters?kind=dr-events&period=${DAY}`);
+    await go('GET', '/v1/parameters', '/v1/parameters?kind=nothing');
+    await go('GET', '/v1/parameters/{digest}', `/v1/parameters/${events.body.digest}`);
+    await go('GET', '/v1/parameters/{digest}', `/v1/parameters/${'0'.repeat(64)}`);
+    const challenge = await go('POST', '/v1/challenges', '/v1/challenges', { key: keys.grid, body: { meterId: 'MTR-A1', period: { start: DAY, days: 1 } } });
+    await go('POST', '/v1/challenges', '/v1/challenges', { key: keys.grid, body: { meterId: 'MTR-NONE', period: { start: DAY, days: 1 } } });
+    await go('GET', '/v1/challenges', '/v1/challenges?meter=MTR-A1', { key: keys.auditor });
+    await go('GET', '/v1/challenges/{id}', `/v1/challenges/${challenge.body.id}`);
+    await go('GET', '/v1/challenges/{id}', '/v1/challenges/nope');
+    await go('GET', '/v1/rebates/payouts', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31', { key: keys.scheme });
+    await go('GET', '/v1/rebates/payouts', '/v1/rebates/payouts', { key: keys.scheme });
+    await go('GET', '/v1/profiles/classes', `/v1/profiles/classes?set=classes-2025&period=${DAY}`, { key: keys.grid });
+    await go('GET', '/v1/profiles/classes', `/v1/profiles/classes?set=nope&period=${DAY}`, { key: keys.grid });
+    await go('GET', '/v1/substations/balance', `/v1/substations/balance?period=${DAY}&source=totals`, { key: keys.grid });
+    // results of other kinds, on a second instance that serves their circuits
+    const kinds = await startTestServer(db.url, { circuits: [CIRCUIT, ...KIND_CIRCUITS] });
+    try {
+      await registerKindMeters(kinds.url, keys, w, kw);
+      for (const name of ['totalsK1', 'rebateK1', 'compare'] as const) {
+        const r = await call(kinds.url, 'POST', '/v1/results', { body: kw.results[name] });
+        assert.equal(r.status, 201, `${name}: ${r.text}`);
+        check('POST', '/v1/results', r);
+        check('GET', '/v1/results/{id}', await call(kinds.url, 'GET', `/v1/results/${r.body.id}`, { key: keys.auditor }));
+        check('GET', '/v1/results/{id}', await call(kinds.url, 'GET', `/v1/results/${r.body.id}`, { key: keys.service }));
+      }
+      check('POST', '/v1/results', await call(kinds.url, 'POST', '/v1/results', { body: kw.results.rebateK1Week }));
+      check('GET', '/v1/results', await call(kinds.url, 'GET', '/v1/results?kind=rebate', { key: keys.scheme }));
+    } finally {
+      await kinds.close();
+    }
     const m = await call(base, 'GET', '/metrics');
     assert.equal(m.status, 200);
   });

@@ -39,9 +39,28 @@ export function vkeyJson(): any {
   return JSON.parse(readFileSync(artifactsOf(CIRCUIT).vkey, 'utf8'));
 }
 
-function cachePath(): string {
-  const vkeyHash = createHash('sha256').update(readFileSync(artifactsOf(CIRCUIT).vkey)).digest('hex').slice(0, 16);
-  return join(tmpdir(), 'meterproof-test-cache', `verifier-api-world-v${FIXTURE_VERSION}-${vkeyHash}.json`);
+/**
+ * A fixture made once and cached in the temp folder under the verification keys it was proved with (new
+ * keys make new proofs). Each test file that needs it finds it there; a torn file is made again.
+ */
+export async function cachedFixture<T>(name: string, circuits: readonly string[], make: () => Promise<T>): Promise<T> {
+  const keys = createHash('sha256');
+  for (const c of circuits) keys.update(readFileSync(artifactsOf(c).vkey));
+  const dir = join(tmpdir(), 'meterproof-test-cache');
+  const path = join(dir, `verifier-api-${name}-${keys.digest('hex').slice(0, 16)}.json`);
+  if (existsSync(path)) {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as T;
+    } catch {
+      // a torn cache file: make it again
+    }
+  }
+  const value = await make();
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value));
+  renameSync(tmp, path);
+  return value;
 }
 
 async function makeWorld(): Promise<World> {
@@ -79,21 +98,8 @@ async function makeWorld(): Promise<World> {
 }
 
 /** The world, from the cache when its key is still the current one. */
-export async function world(): Promise<World> {
-  const path = cachePath();
-  if (existsSync(path)) {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as World;
-    } catch {
-      // a torn cache file: make it again
-    }
-  }
-  const w = await makeWorld();
-  mkdirSync(join(tmpdir(), 'meterproof-test-cache'), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(w));
-  renameSync(tmp, path);
-  return w;
+export function world(): Promise<World> {
+  return cachedFixture(`world-v${FIXTURE_VERSION}`, [CIRCUIT], makeWorld);
 }
 
 export interface Crowd {
@@ -105,25 +111,16 @@ export interface Crowd {
 /** More meters with one result each, for the reliability tests (cached like the world). */
 export async function crowd(size = 12): Promise<Crowd> {
   const w = await world();
-  const path = cachePath().replace('-world-', `-crowd${size}-`);
-  if (existsSync(path)) {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as Crowd;
-    } catch {
-      // remake
+  return cachedFixture(`crowd${size}-v${FIXTURE_VERSION}`, [CIRCUIT], async () => {
+    const c: Crowd = { meters: [], results: [] };
+    for (let i = 0; i < size; i++) {
+      const id = `MTR-C${String(i + 1).padStart(2, '0')}`;
+      const p = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, 100 + i), meterId: id, before: 1 + (i % 5) });
+      c.meters.push({ id, publicKey: [p.key.publicKey[0].toString(), p.key.publicKey[1].toString()] });
+      c.results.push(await proveBill({ bundle: p.bundle, tariff: w.tariffs.acme, valueOfEnergy: w.value }));
     }
-  }
-  const c: Crowd = { meters: [], results: [] };
-  for (let i = 0; i < size; i++) {
-    const id = `MTR-C${String(i + 1).padStart(2, '0')}`;
-    const p = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, 100 + i), meterId: id, before: 1 + (i % 5) });
-    c.meters.push({ id, publicKey: [p.key.publicKey[0].toString(), p.key.publicKey[1].toString()] });
-    c.results.push(await proveBill({ bundle: p.bundle, tariff: w.tariffs.acme, valueOfEnergy: w.value }));
-  }
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(c));
-  renameSync(tmp, path);
-  return c;
+    return c;
+  });
 }
 
 export const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;

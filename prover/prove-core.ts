@@ -1,0 +1,62 @@
+/**
+ * Proving a result once the circuit and its artifacts are at hand: statement → witness → proof → outputs
+ * checked against the plain reference → result file. No file system: the household web page runs it in a
+ * Web Worker with the artifacts' bytes; prover/prove.ts runs it on the built artifacts' paths.
+ */
+import { describeIssues } from '../circuits/lib/documents.js';
+import type { CircuitConfig } from '../circuits/registry.js';
+import { isoDay } from '../core/time.js';
+import type { Bundle } from '../meter/bundle-format.js';
+import { canonicalJson } from '../tariff/digest.js';
+import type { ProverBackend, ProvingArtifact, ProvingStage } from './backend.js';
+import type { ResultKind } from './kinds/kind.js';
+import { RESULT_FORMAT } from './result-format.js';
+import type { ResultJson } from './result.js';
+
+export interface ProveWithArtifactsOptions {
+  kind: ResultKind<any, any>;
+  bundle: Bundle;
+  /** the kind's statement fields as a result file carries them (documents as published, JSON) */
+  fields: Record<string, unknown>;
+  circuit: CircuitConfig;
+  wasm: ProvingArtifact;
+  zkey: ProvingArtifact;
+  backend: ProverBackend;
+  onStage?: (stage: ProvingStage) => void;
+}
+
+export async function proveWithArtifacts(o: ProveWithArtifactsOptions): Promise<ResultJson> {
+  const { bundle, kind, circuit, backend } = o;
+  const parsed = kind.fields.safeParse(o.fields);
+  if (!parsed.success) throw new Error(`invalid ${kind.kind} statement: ${describeIssues(parsed.error)}`);
+  const fields = parsed.data;
+  const period = { meterId: bundle.meterId, publicKey: bundle.publicKey, startDay: bundle.startDay, days: bundle.days };
+  const statement = kind.statement(period, fields, circuit);
+
+  const { proof, publicSignals, timings } = await backend.prove(kind.witnessInput(bundle, statement, circuit), o.wasm, o.zkey, o.onStage);
+  const outputs = kind.outputsJson(kind.decode(publicSignals.map(BigInt), statement, circuit));
+
+  // The circuit and the plain reference must agree; a disagreement is a bug, never a result to publish.
+  const expected = kind.outputsJson(await kind.reference(bundle, statement, circuit));
+  if (canonicalJson(outputs) !== canonicalJson(expected)) {
+    throw new Error(`internal error: circuit outputs ${JSON.stringify(outputs)} differ from the reference computation ${JSON.stringify(expected)}`);
+  }
+
+  return {
+    format: RESULT_FORMAT,
+    kind: kind.kind,
+    circuit: circuit.id,
+    statement: {
+      meterId: bundle.meterId,
+      meterPublicKey: [bundle.publicKey[0].toString(), bundle.publicKey[1].toString()],
+      period: { start: isoDay(bundle.startDay), days: bundle.days },
+      ...fields,
+    },
+    outputs,
+    units: kind.units,
+    proof,
+    publicSignals,
+    prover: { backend: backend.name, witnessMs: Math.round(timings.witnessMs), proveMs: Math.round(timings.proveMs) },
+    createdAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Browser proving benchmark: the household page in headless Chromium (Debian's chromium, playwright-core)
+ * against a local verifier API, per bill circuit, next to Node proving the same statement with the same
+ * snarkjs. Writes docs/bench-browser.json.
+ *
+ *   cold  a fresh browser profile: the proving files are downloaded (in the background while the readings
+ *         are shown: prefetchMs), then decrypted readings → witness → proof → submission
+ *   warm  a fresh page load in the same profile: the proving files come from Cache Storage (read and
+ *         SHA-256-checked: downloadMs); `readyMs` = decrypt + cached files + witness + proof
+ *   wall  seen from outside: from clicking "Open my readings" to the receipt, "Prove and send" clicked as
+ *         soon as it is enabled (fetches, decryption, files, curve start-up, proof and submission)
+ *   node  witness and proof in this Node process on the same inputs (snarkjs, one warm-up run first)
+ *   kdf   Argon2id with the default parameters in the page's worker (docs/encryption.md)
+ *
+ *   npx tsx scripts/bench-browser.ts [--runs 3] [--circuit billing_1d ...]
+ *
+ * Each run proves a new meter (one certified result per meter, circuit and period).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { setupCircuits } from '../cli/setup.js';
+import { artifactsOf, getCircuit, REPO_ROOT } from '../circuits/registry.js';
+import { dayOf } from '../core/time.js';
+import { generateMeterKey } from '../meter/meter-key.js';
+import { releaseCurve, snarkjsBackend } from '../prover/backend.js';
+import { billKind } from '../prover/kinds/bill.js';
+import { startServer } from '../verifier-api/server.js';
+import { CHROMIUM, launchBrowser, openReadings, proveAndSend } from '../web/browser.js';
+import { buildWeb } from '../web/build.js';
+import type { PageTimings } from '../web/src/main.js';
+import { certifyDays, demoReadings, demoTariff, demoValueVector } from './demo-data.js';
+import { createPartyKeys, provisionHousehold } from './household-provision.js';
+
+export const BROWSER_BENCH_CIRCUITS = ['billing_1d', 'billing_7d', 'billing_31d'];
+const START = '2013-01-01';
+
+export type RunTimings = PageTimings & { wallMs: number };
+
+export interface BrowserCircuitTiming {
+  circuit: string;
+  days: number;
+  /** fresh profile: proving files downloaded */
+  cold: RunTimings;
+  /** medians over the warm runs (fresh page load, proving files from the browser's cache) */
+  warm: RunTimings & { readyMs: number };
+  warmRuns: RunTimings[];
+  /** medians of Node proving the same inputs in this process */
+  node: { witnessMs: number; proveMs: number };
+  /** warm browser proof time over Node's */
+  proveRatio: number;
+}
+
+export interface BrowserBench {
+  measuredAt: string;
+  machine: { cpus: string; cores: number; node: string; chromium: string };
+  runs: number;
+  kdf: { memoryKiB: number; iterations: number; parallelism: number; runsMs: number[]; medianMs: number };
+  circuits: BrowserCircuitTiming[];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const medianTimings = (runs: RunTimings[]): RunTimings => {
+  const keys = Object.keys(runs[0]) as (keyof RunTimings)[];
+  return Object.fromEntries(keys.map((k) => [k, Math.round(median(runs.map((r) => r[k] ?? 0)))])) as unknown as RunTimings;
+};
+const rounded = (t: RunTimings): RunTimings => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v as number)])) as unknown as RunTimings;
+
+/** Browser (cold and warm) and Node timings for each circuit; `runs` warm runs and Node runs per circuit. */
+export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, o: { runs?: number; log?: (message: string) => void } = {}): Promise<BrowserBench> {
+  const runs = o.runs ?? 3;
+  const log = o.log ?? (() => {});
+  await buildWeb({ log });
+  await setupCircuits({ only: circuits, log: (m) => !m.startsWith('  [') && log(m) });
+  const startDay = dayOf(START);
+  const results: BrowserCircuitTiming[] = [];
+  let kdf: BrowserBench['kdf'] | undefined;
+
+  for (const id of circuits) {
+    const days = getCircuit(id).params.maxDays;
+    const dir = mkdtempSync(join(tmpdir(), 'meterproof-bench-browser-'));
+    const database = join(dir, 'api.sqlite3');
+    const keys = await createPartyKeys(database, 'bench-energy');
+    const server = await startServer({ database, port: 0, circuits: [id], logLevel: 'error', workers: 1 });
+    const tariff = demoTariff(startDay, days);
+    const valueOfEnergy = demoValueVector(startDay, days);
+    const readings = demoReadings(startDay, days);
+    let nodeBundle;
+    try {
+      const households = [];
+      for (let i = 0; i <= runs; i++) {
+        const { bundle } = await certifyDays(await generateMeterKey(`BENCH-${days}D-${i}`), startDay, readings);
+        nodeBundle = bundle;
+        households.push({ meterId: bundle.meterId, ...(await provisionHousehold({ api: server.url, keys, supplierId: 'bench-energy', bundle, tariff, valueOfEnergy })) });
+      }
+      const browser = await launchBrowser();
+      try {
+        const timings: RunTimings[] = [];
+        for (const h of households) {
+          const page = await browser.context.newPage();
+          await page.goto(server.url);
+          const t0 = performance.now();
+          await openReadings(page, h.meterId, h.userKey.key);
+          const proved = await proveAndSend(page);
+          timings.push({ ...proved.timings, wallMs: performance.now() - t0 });
+          if (!kdf && timings.length > 1) {
+            const runsMs: number[] = [];
+            for (let k = 0; k < 5; k++) runsMs.push(Math.round(await page.evaluate(() => (window as unknown as { meterproof: { measureKdf(): Promise<number> } }).meterproof.measureKdf())));
+            kdf = { memoryKiB: 19456, iterations: 2, parallelism: 1, runsMs, medianMs: median(runsMs) };
+          }
+          await page.close();
+          log(`${id} ${timings.length === 1 ? 'cold' : 'warm'}: ${JSON.stringify(rounded(timings[timings.length - 1]))}`);
+        }
+        const warmRuns = timings.slice(1).map(rounded);
+        const warm = medianTimings(warmRuns);
+        const readyMs = median(warmRuns.map((t) => t.decryptMs + t.downloadMs + t.witnessMs + t.proveMs));
+        results.push({ circuit: id, days, cold: rounded(timings[0]), warm: { ...warm, readyMs: Math.round(readyMs) }, warmRuns, node: { witnessMs: 0, proveMs: 0 }, proveRatio: 0 });
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // Node on the same statement, with the browser closed.
+    const a = artifactsOf(id);
+    const period = { meterId: nodeBundle!.meterId, publicKey: nodeBundle!.publicKey, startDay, days };
+    const input = billKind.witnessInput(nodeBundle!, billKind.statement(period, { tariff, valueOfEnergy }, getCircuit(id)), getCircuit(id));
+    const node: { witnessMs: number; proveMs: number }[] = [];
+    for (let i = 0; i <= runs; i++) node.push((await snarkjsBackend.prove(input, a.wasm, a.zkey)).timings);
+    await releaseCurve();
+    const r = results[results.length - 1];
+    r.node = { witnessMs: Math.round(median(node.slice(1).map((t) => t.witnessMs))), proveMs: Math.round(median(node.slice(1).map((t) => t.proveMs))) };
+    r.proveRatio = Math.round((r.warm.proveMs / r.node.proveMs) * 100) / 100;
+    log(`${id} node: ${JSON.stringify(r.node)}, browser/node prove ${r.proveRatio}`);
+  }
+  return {
+    measuredAt: new Date().toISOString(),
+    machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, chromium: execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim() },
+    runs,
+    kdf: kdf!,
+    circuits: results,
+  };
+}
+
+function table(b: BrowserBench): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const head = '| circuit | cold: download | cold: wall | warm: decrypt (KDF) | warm: cached files | warm: witness | warm: prove | Node prove | browser/Node | warm ready | warm wall |';
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const rows = b.circuits.map(
+    (c) =>
+      `| ${c.circuit} | ${s(c.cold.prefetchMs ?? 0)} | ${s(c.cold.wallMs)} | ${s(c.warm.decryptMs)} | ${s(c.warm.downloadMs)} | ${s(c.warm.witnessMs)} | ${s(c.warm.proveMs)} | ${s(c.node.proveMs)} | ${c.proveRatio.toFixed(2)} | ${s(c.warm.readyMs)} | ${s(c.warm.wallMs)} |`,
+  );
+  return [head, sep, ...rows].join('\n');
+}
+
+/** Writes docs/bench-browser.json and returns the report: the table and the key-derivation timing. */
+export function recordBrowserBench(bench: BrowserBench): string {
+  writeFileSync(join(REPO_ROOT, 'docs', 'bench-browser.json'), JSON.stringify(bench, null, 2) + '\n');
+  return `${table(bench)}\n\nArgon2id (m = 19 MiB, t = 2, p = 1) in the page's worker: ${bench.kdf.runsMs.join(', ')} ms (median ${bench.kdf.medianMs} ms); written docs/bench-browser.json`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, circuit: { type: 'string', multiple: true } } });
+  const bench = await benchBrowser(values.circuit ?? BROWSER_BENCH_CIRCUITS, { runs: Number(values.runs), log: (m) => console.log(`   ${m}`) });
+  console.log(`\n${recordBrowserBench(bench)}`);
+}

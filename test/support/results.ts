@@ -1,0 +1,23 @@
+/** Result-level test helpers for every kind: edit a proven result, expect verification to refuse it with a code. */
+import assert from 'node:assert/strict';
+import type { ResultJson } from '../../prover/result.js';
+import { ResultRejected, verifyResult, type RejectionCode } from '../../prover/verify.js';
+
+/** A deep copy of `result` with `change` applied (the statement's documents are plain JSON, so `any` there). */
+export function edited(result: ResultJson, change: (r: ResultJson & { statement: Record<string, any> }) => void): ResultJson {
+  const r = structuredClone(result);
+  change(r);
+  return r;
+}
+
+/** verifyResult refuses `result` with `code`; returns the reason for further checks. */
+export async function rejectedWith(result: unknown, code: RejectionCode): Promise<string> {
+  let reason = '';
+  await assert.rejects(verifyResult(result), (e: unknown) => {
+    assert.ok(e instanceof ResultRejected, `expected a rejection, got ${e}`);
+    assert.equal(e.code, code, e.message);
+    reason = e.message;
+    return true;
+  });
+  return reason;
+}

@@ -1,0 +1,285 @@
+/**
+ * Every result kind through the verifier API, on SQLite and PostgreSQL, with real 1-day proofs: the
+ * published-parameters registry and its roles, each kind accepted (201, outputs stored, replay 200), each
+ * kind's registry refusals, sampling challenges issued by the API, rebate claims (second and overlapping
+ * claims refused) and payouts, substation balancing from certified totals, profile classes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { firstSlotOfDay } from '../../core/time.js';
+import { parseBundle } from '../../meter/bundle.js';
+import { releaseCurve } from '../../prover/backend.js';
+import { proveResult } from '../../prover/prove.js';
+import type { ResultJson } from '../../prover/result.js';
+import { verifyResult } from '../../prover/verify.js';
+import type { RunningServer } from '../../verifier-api/server.js';
+import { edited } from '../support/results.js';
+import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
+import { KIND_CIRCUITS, KINDS_AVAILABLE, kindsWorld, registerKindMeters } from './kinds-support.js';
+import { CIRCUIT, DAY, START_DAY, world } from './support.js';
+
+const w = await world();
+const kw = await kindsWorld();
+after(releaseCurve);
+
+const skip = (kind: string) => (KINDS_AVAILABLE.includes(kind) ? false : `no "${kind}" adapter in prover/kinds/index.ts yet`);
+const total = (...xs: string[]) => xs.reduce((a, b) => a + BigInt(b), 0n).toString();
+const [K1, K2] = kw.meters;
+const docs = kw.documents;
+const JANUARY = { from: '2025-01-01', to: '2025-01-31' };
+/** a past period with the same meter keys, outside every January publication */
+const FEBRUARY_DAY = '2025-02-03';
+const res = (name: keyof typeof kw.results): ResultJson => {
+  const r = kw.results[name];
+  if (!r) throw new Error(`fixture ${name} was not proved`);
+  return r;
+};
+
+for (const backend of await backends()) {
+  describe(`result kinds on ${backend.name}`, { skip: backend.skip }, () => {
+    let db: FreshDb;
+    let server: RunningServer;
+    let base: string;
+    let keys: Keys;
+    const ids: Record<string, string> = {};
+    const post = (body: unknown) => call(base, 'POST', '/v1/results', { body });
+    const publish = (key: string, document: object, range: { from?: string; to?: string } = {}) => call(base, 'POST', '/v1/parameters', { key, body: { document, ...range } });
+    const refused = async (body: unknown, status: number, code: string, message?: RegExp) => {
+      const r = await post(body);
+      assert.equal(r.status, status, `${code}: ${r.text}`);
+      assert.equal(r.body.error.code, code, r.text);
+      if (message) assert.match(r.body.error.message, message);
+      return r;
+    };
+    /** 201 with the result's outputs stored, then 200 for the same file; remembers the id */
+    const accepted = async (name: string, result: ResultJson) => {
+      const r = await post(result);
+      assert.equal(r.status, 201, `${name}: ${r.text}`);
+      assert.equal(r.body.result.kind, result.kind);
+      assert.deepEqual(r.body.result.outputs, result.outputs);
+      assert.deepEqual(r.body.result.units, result.units);
+      const again = await post(result);
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.body.id, r.body.id);
+      ids[name] = r.body.id;
+      return r.body.result;
+    };
+
+    before(async () => {
+      db = await freshDatabase(backend.name);
+      keys = await createKeys(db.url);
+      server = await startTestServer(db.url, { circuits: [CIRCUIT, ...KIND_CIRCUITS] });
+      base = server.url;
+      await registerWorld(base, keys, w);
+      await registerKindMeters(base, keys, w, kw);
+    });
+    after(async () => {
+      await server?.close();
+      await db?.drop();
+    });
+
+    test('published parameters: each format by its roles, immutable, exclusive where it must be, listed by kind and validity', async () => {
+      assert.equal((await publish(keys.scheme, docs.events, JANUARY)).status, 403, 'events are the grid’s');
+      const noRange = await publish(keys.grid, docs.events);
+      assert.equal(noRange.status, 400, 'events need a validity range');
+      const events = await publish(keys.grid, docs.events, JANUARY);
+      assert.equal(events.status, 201, events.text);
+      assert.equal(events.body.kind, 'dr-events');
+      assert.equal(events.headers.get('location'), `/v1/parameters/${events.body.digest}`);
+      assert.equal((await publish(keys.grid, docs.events, JANUARY)).status, 200, 'the same publication again');
+      const changed = await publish(keys.grid, { ...docs.events, name: 'changed' }, JANUARY);
+      assert.equal(changed.status, 409);
+      assert.equal(changed.body.error.code, 'parameters_exist');
+      const overlap = await publish(keys.grid, { ...docs.events, id: 'grid-dr-late-january' }, { from: '2025-01-20', to: '2025-02-10' });
+      assert.equal(overlap.status, 409, 'one events schedule per day');
+      assert.equal(overlap.body.error.code, 'parameters_overlap');
+      assert.equal((await publish(keys.grid, { ...docs.events, id: 'grid-dr-2025-02' }, { from: '2025-02-01', to: '2025-02-28' })).status, 201, 'February does not overlap');
+      const invalid = await publish(keys.grid, { ...docs.events, penaltyRate: -1 }, JANUARY);
+      assert.equal(invalid.status, 400);
+      assert.equal(invalid.body.error.code, 'invalid_document');
+      assert.match(invalid.body.error.message, /penaltyRate/);
+      const unknown = await publish(keys.grid, { format: 'meterproof-nothing/1' });
+      assert.equal(unknown.body.error.code, 'invalid_document');
+
+      for (const [key, doc, range] of [
+        [keys.service, docs.tariffSet, {}],
+        [keys.scheme, docs.scheme, { from: '2025-01-01', to: '2025-12-31' }],
+        [keys.scheme, docs.profiles, {}],
+        [keys.grid, docs.pattern, {}],
+        [keys.bolt, docs.boltPattern, {}],
+      ] as const) {
+        const r = await publish(key, doc, range);
+        assert.equal(r.status, 201, r.text);
+      }
+      assert.equal((await publish(keys.grid, docs.scheme)).status, 403, 'schemes are the scheme operator’s');
+
+      const january = await call(base, 'GET', `/v1/parameters?kind=dr-events&period=${DAY}`);
+      assert.deepEqual(january.body.items.map((p: any) => p.id), ['grid-dr-2025-01']);
+      const bolt = await call(base, 'GET', '/v1/parameters?kind=suspect-pattern&id=bolt-night-load');
+      assert.equal(bolt.body.items[0].supplierId, 'bolt');
+      const one = await call(base, 'GET', `/v1/parameters/${events.body.digest}`);
+      assert.deepEqual(one.body.document, docs.events);
+      assert.deepEqual([one.body.from, one.body.to], [JANUARY.from, JANUARY.to]);
+
+      // a tiered tariff is assigned like a tariff, next to the meter's tariff for bills
+      const tiered = await call(base, 'POST', '/v1/tariffs', { key: keys.acme, body: { tariff: docs.tiered, meters: [K2.id], ...JANUARY } });
+      assert.equal(tiered.status, 201, tiered.text);
+      assert.equal(tiered.body.kind, 'tiered-tariff');
+    });
+
+    test('threshold: compliance and penalty bill against the grid’s events; the penalty tariff must be the meter’s', { skip: skip('threshold') }, async () => {
+      const compliance = await accepted('compliance', res('compliance'));
+      assert.deepEqual(compliance.outputs, { bill: '0' });
+      assert.equal(compliance.bindings.mode, 'compliance');
+      const penalty = await accepted('penalty', res('penalty'));
+      assert.equal(penalty.bindings.mode, 'penalty');
+      assert.ok(penalty.bindings.tariffDigest);
+
+      await refused(edited(res('penalty'), (r) => (r.statement.tariff = w.tariffs.bolt)), 422, 'tariff_mismatch', /not the tariff supplier acme published/);
+      await refused(edited(res('compliance'), (r) => (r.statement.events.name = 'my own events')), 422, 'parameters_mismatch');
+      await refused(edited(res('compliance'), (r) => (r.statement.events.id = 'household-events')), 422, 'parameters_not_published');
+      await refused(edited(res('compliance'), (r) => (r.statement.period.start = FEBRUARY_DAY)), 422, 'parameters_not_valid', /valid 2025-01-01\.\.2025-01-31/);
+      await refused(edited(res('compliance'), (r) => (r.statement.mode = 'penalty')), 400, 'malformed', /tariff/);
+      await refused(edited(res('compliance'), (r) => (r.statement.tariff = w.tariffs.acme)), 400, 'malformed', /compliance statement takes no tariff/);
+    });
+
+    test('tiered: the bill under the tiered tariff the supplier assigned', { skip: skip('tiered') }, async () => {
+      const r = await accepted('tiered', res('tiered'));
+      assert.ok(r.bindings.tariffDigest);
+      await refused(edited(res('tiered'), (x) => (x.statement.tariff.name = 'Acme Tiered (edited)')), 422, 'tariff_mismatch');
+      await refused(edited(res('tiered'), (x) => ((x.statement.meterId = K1.id), (x.statement.meterPublicKey = K1.publicKey))), 422, 'tariff_not_published', /no tiered tariff/);
+      await refused(edited(res('tiered'), (x) => (x.statement.tariff = w.tariffs.acme)), 400, 'malformed');
+    });
+
+    test('compare: a published tariff set; current must be the household’s tariff when the set holds it', { skip: skip('compare') }, async () => {
+      const r = await accepted('compare', res('compare'));
+      assert.deepEqual(Object.keys(r.outputs).sort(), ['cheapest', 'saving']);
+      assert.equal(r.bindings.current, 1);
+      await refused(edited(res('compare'), (x) => (x.statement.current = 0)), 422, 'current_tariff_mismatch', /tariff 1 of the set/);
+      await refused(edited(res('compare'), (x) => (x.statement.tariffs.id = 'my-offers')), 422, 'parameters_not_published');
+    });
+
+    test('rebate: one claim per meter, scheme and period, no overlapping claims; payouts per scheme', { skip: skip('rebate') }, async () => {
+      const k1 = await accepted('rebateK1', res('rebateK1'));
+      assert.ok(BigInt(k1.outputs.rebate) > 0n, 'the fixture saves energy');
+      const second = await refused(res('rebateK1Again'), 409, 'duplicate_statement');
+      assert.equal(second.body.error.existingId, ids.rebateK1);
+      const week = await refused(res('rebateK1Week'), 409, 'claim_overlap', /2025-01-15/);
+      assert.equal(week.body.error.existingId, ids.rebateK1);
+      await accepted('rebateK2', res('rebateK2'));
+      await refused(edited(res('rebateK2'), (x) => (x.statement.scheme.thresholdWhPerDay = 60_000)), 422, 'parameters_mismatch');
+
+      const payouts = await call(base, 'GET', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31', { key: keys.scheme });
+      assert.equal(payouts.status, 200, payouts.text);
+      const expected = total(res('rebateK1').outputs.rebate as string, res('rebateK2').outputs.rebate as string);
+      assert.deepEqual(payouts.body.total, { rebate: expected, claims: 2 });
+      const [scheme] = payouts.body.schemes;
+      assert.equal(scheme.schemeId, 'warm-homes-2025');
+      assert.equal(scheme.rebate, expected);
+      assert.equal(scheme.meters, 2);
+      assert.deepEqual(scheme.items.map((c: any) => c.resultId).sort(), [ids.rebateK1, ids.rebateK2].sort());
+      const other = await call(base, 'GET', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31&scheme=another', { key: keys.auditor });
+      assert.deepEqual(other.body.total, { rebate: '0', claims: 0 });
+      assert.equal((await call(base, 'GET', '/v1/rebates/payouts?from=2025-01-16&to=2025-01-31', { key: keys.scheme })).body.total.claims, 0, 'claims outside the range');
+      assert.equal((await call(base, 'GET', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31', { key: keys.grid })).status, 403);
+    });
+
+    test('totals: substation balancing from certified sub-period totals', { skip: skip('totals') }, async () => {
+      const t1 = await accepted('totalsK1', res('totalsK1'));
+      await accepted('totalsK2', res('totalsK2'));
+      assert.equal((t1.outputs.totals as string[]).length, 1);
+      const certified = BigInt(total((res('totalsK1').outputs.totals as string[])[0], (res('totalsK2').outputs.totals as string[])[0]));
+      const put = (substationId: string, wh: bigint) => call(base, 'PUT', '/v1/feeder-measurements', { key: keys.grid, body: { substationId, period: { start: DAY, days: 1 }, consumptionWh: wh.toString() } });
+      assert.equal((await put('sub-1', (certified * 101n) / 100n)).status, 200);
+      const b = await call(base, 'GET', `/v1/substations/balance?period=${DAY}&source=totals`, { key: keys.grid });
+      assert.equal(b.status, 200, b.text);
+      assert.equal(b.body.source, 'totals');
+      const sub1 = b.body.substations.find((s: any) => s.substationId === 'sub-1');
+      assert.equal(sub1.certifiedConsumption, certified.toString());
+      assert.equal(sub1.metersCounted, 2);
+      assert.equal(sub1.flagged, false, 'within 5 %');
+      assert.deepEqual(sub1.missingMeters, ['MTR-A1', 'MTR-A2', 'MTR-B1'], 'meters behind sub-1 without certified totals');
+      const strict = await call(base, 'GET', `/v1/substations/balance?period=${DAY}&source=totals&tolerance=0.005`, { key: keys.auditor });
+      assert.equal(strict.body.substations.find((s: any) => s.substationId === 'sub-1').flagged, true, '1 % is above 0.5 %');
+      const bills = await call(base, 'GET', `/v1/substations/balance?period=${DAY}`, { key: keys.grid });
+      assert.equal(bills.body.substations.find((s: any) => s.substationId === 'sub-1').certifiedConsumption, '0', 'bill source: no bills here');
+      assert.equal((await call(base, 'GET', `/v1/substations/balance?period=${DAY}&source=meters`, { key: keys.grid })).status, 400);
+    });
+
+    test('sampling: challenges issued by the API; another seed, meter or a second answer is refused', { skip: skip('sampling') }, async () => {
+      const issue = (key: string, meterId: string, period = { start: DAY, days: 1 }) => call(base, 'POST', '/v1/challenges', { key, body: { meterId, period } });
+      assert.equal((await issue(keys.bolt, K1.id)).status, 403, 'not bolt’s customer');
+      assert.equal((await issue(keys.grid, 'MTR-NONE')).body.error.code, 'meter_not_registered');
+      assert.equal((await issue(keys.grid, K1.id, { start: DAY, days: 3 })).body.error.code, 'period_invalid');
+      const c1 = await issue(keys.grid, K1.id);
+      assert.equal(c1.status, 201, c1.text);
+      assert.equal(c1.body.challenge.meterId, K1.id);
+      assert.equal(c1.body.resultId, null);
+      const c2 = await issue(keys.acme, K1.id);
+      const forK2 = await issue(keys.auditor, K2.id);
+      assert.equal(c2.status, 201);
+      assert.equal((await call(base, 'GET', `/v1/challenges/${c1.body.id}`)).body.challenge.seed, c1.body.challenge.seed, 'public: the household proves with it');
+
+      const bundle = parseBundle(kw.bundles.k1);
+      const proof = await proveResult({ kind: 'sampling', bundle, fields: { challenge: c1.body.challenge } });
+      const r = await accepted('sampling', proof);
+      assert.equal(r.bindings.challengeId, c1.body.id);
+      (r.outputs.slots as string[]).forEach((slot, j) => assert.equal(r.outputs.readings[j], String(bundle.readingsWh[Number(slot) - firstSlotOfDay(START_DAY)])));
+      assert.equal((await call(base, 'GET', `/v1/challenges/${c1.body.id}`)).body.resultId, ids.sampling);
+
+      await refused(edited(proof, (x) => (x.statement.challenge.id = 'challenge-not-issued')), 422, 'challenge_unknown');
+      await refused(edited(proof, (x) => (x.statement.challenge.seed = c2.body.challenge.seed)), 422, 'challenge_mismatch', /differs/);
+      await refused(edited(proof, (x) => (x.statement.challenge = forK2.body.challenge)), 422, 'challenge_mismatch', /issued for meter MTR-K2/);
+      await refused(edited(proof, (x) => (x.statement.challenge = c2.body.challenge)), 422, 'statement_mismatch', /seed/);
+      const reanswer = await proveResult({ kind: 'sampling', bundle, fields: { challenge: c1.body.challenge } });
+      const again = await refused(reanswer, 409, 'duplicate_statement', /sampling/);
+      assert.equal(again.body.error.existingId, ids.sampling);
+
+      const list = await call(base, 'GET', `/v1/challenges?meter=${K1.id}`, { key: keys.acme });
+      assert.equal(list.body.items.length, 2);
+      assert.equal((await call(base, 'GET', '/v1/challenges', { key: keys.bolt })).body.items.length, 0, 'bolt sees its customers’ only');
+    });
+
+    test('profile: the class of a published profile set; households per class', { skip: skip('profile') }, async () => {
+      await accepted('profileK1', res('profileK1'));
+      await accepted('profileK2', res('profileK2'));
+      await refused(edited(res('profileK1'), (x) => (x.statement.profiles.scoreLevels = 0)), 422, 'parameters_mismatch');
+      const c = await call(base, 'GET', `/v1/profiles/classes?set=classes-2025&period=${DAY}`, { key: keys.scheme });
+      assert.equal(c.status, 200, c.text);
+      assert.equal(c.body.households, 2);
+      const expected = [0, 0, 0];
+      for (const r of [res('profileK1'), res('profileK2')]) expected[Number(r.outputs.index)]++;
+      assert.deepEqual(c.body.classes.map((x: any) => x.households), expected);
+      assert.equal((await call(base, 'GET', `/v1/profiles/classes?set=nope&period=${DAY}`, { key: keys.grid })).status, 404);
+    });
+
+    test('suspect: a published pattern; a supplier’s pattern applies to its own customers only', { skip: skip('suspect') }, async () => {
+      const r = await accepted('suspectK1', res('suspectK1'));
+      assert.match(r.outputs.match, /^[01]$/);
+      await refused(edited(res('suspectK1'), (x) => (x.statement.pattern = docs.boltPattern)), 422, 'parameters_not_for_meter', /supplier bolt/);
+      await refused(edited(res('suspectK1'), (x) => (x.statement.pattern.thresholdPermille = 0)), 422, 'parameters_mismatch');
+    });
+
+    test('who reads the kinds’ results; their evidence verifies offline', async () => {
+      const stored = Object.entries(ids);
+      assert.ok(stored.length > 0);
+      const scheme = await call(base, 'GET', '/v1/results', { key: keys.scheme });
+      assert.ok(scheme.body.items.every((r: any) => ['rebate', 'profile'].includes(r.kind)), 'the scheme lists rebate claims and profile classes only');
+      const acme = await call(base, 'GET', '/v1/results?limit=1000', { key: keys.acme });
+      assert.equal(acme.body.items.length, stored.length, 'every stored result is of an acme customer');
+      const bolt = await call(base, 'GET', '/v1/results', { key: keys.bolt });
+      assert.equal(bolt.body.items.length, 0);
+      for (const [name, id] of stored) {
+        const e = await call(base, 'GET', `/v1/results/${id}/evidence`, { key: keys.auditor });
+        assert.equal(e.status, 200, name);
+        const v = await verifyResult(e.body);
+        assert.equal(v.result.statement.meterId, name === 'tiered' || name.endsWith('K2') ? K2.id : K1.id);
+      }
+      if (ids.rebateK1) {
+        assert.equal((await call(base, 'GET', `/v1/results/${ids.rebateK1}`, { key: keys.scheme })).status, 200);
+        assert.equal((await call(base, 'GET', `/v1/results/${ids.rebateK1}`, { key: keys.grid })).status, 403, 'the grid does not read rebate claims');
+        assert.equal((await call(base, 'GET', `/v1/results?kind=rebate`, { key: keys.grid })).body.items.length, 0);
+      }
+    });
+  });
+}

@@ -1,0 +1,245 @@
+/**
+ * The household page in a real browser (headless Chromium): the full flow on the 1-day and the 7-day
+ * circuit with the API accepting the browser's proof, a network assertion over every request the page
+ * makes, and the failure paths — wrong key, mistyped key, altered ciphertext, unknown meter, no readings,
+ * server gone. The final screen is saved as build/test-artifacts/web-receipt.png.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page, Request } from 'playwright-core';
+import { computeBill } from '../../circuits/billing.reference.js';
+import { BUILD_DIR } from '../../circuits/registry.js';
+import { isoDay, SLOTS_PER_DAY } from '../../core/time.js';
+import { generateUserKey, type KdfParams } from '../../meter/encryption/index.js';
+import { releaseCurve } from '../../prover/backend.js';
+import { billingStatement } from '../../prover/statement.js';
+import { provisionHousehold } from '../../scripts/household-provision.js';
+import { parseTariff } from '../../tariff/index.js';
+import type { RunningServer } from '../../verifier-api/server.js';
+import { chromiumMissing, launchBrowser, openReadings, pageMessage, proveAndSend, type Browser } from '../../web/browser.js';
+import { buildWeb } from '../../web/build.js';
+import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings, type CertifiedPeriod } from '../support/fixtures.js';
+import { call, createKeys, freshDatabase, startTestServer, type FreshDb, type Keys } from '../verifier-api/harness.js';
+import { DAY, START_DAY } from '../verifier-api/support.js';
+
+after(releaseCurve);
+
+const ARTIFACTS_DIR = join(BUILD_DIR, 'test-artifacts');
+const missing = chromiumMissing();
+if (missing && process.env.CI) throw new Error(`${missing}: the browser tests cannot be skipped under CI (.ci/run installs it)`);
+if (missing) console.error(`\n!!!!! ${missing}: THE BROWSER TESTS ARE SKIPPED !!!!!\n`);
+
+/** Weak Argon2id for the failure paths; the full flows use the default parameters. */
+const FAST: KdfParams = { memoryKiB: 64, iterations: 1, parallelism: 1 };
+const tariff = flatTariff(24_500, 45_000, 'acme-flat-web');
+const WEEK_START = START_DAY + 7; // the 1-day period is DAY, the 7-day one the week after
+const value = dynamicDocument(START_DAY, syntheticPrices(14 * SLOTS_PER_DAY, 9), 'value-of-energy', 0, 'grid-voe-web');
+
+/** Sequences of the readings as a leak would carry them, and the key as typed, canonical or bare. */
+function secrets(readings: number[], key: string): string[] {
+  const runs = [0, 17, readings.length - 6].flatMap((i) => [readings.slice(i, i + 6).join(','), readings.slice(i, i + 6).join(', ')]);
+  return [...runs, key, key.replace(/-/g, ''), key.toLowerCase(), key.replace(/-/g, '').toLowerCase()];
+}
+
+describe('household page in Chromium', { skip: missing ?? false }, () => {
+  let db: FreshDb;
+  let server: RunningServer;
+  let keys: Keys;
+  let browser: Browser;
+  const households: Record<string, { period: CertifiedPeriod; key: string }> = {};
+
+  async function household(meterId: string, startDay: number, days: number, o: { kdf?: KdfParams; seed: number }) {
+    const period = await certifyPeriod({ startDay, readings: syntheticReadings(days, o.seed), meterId });
+    const { userKey } = await provisionHousehold({ api: server.url, keys: { registrar: keys.registrar, supplier: keys.acme, grid: keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: o.kdf });
+    households[meterId] = { period, key: userKey.key };
+  }
+
+  before(async () => {
+    await buildWeb();
+    db = await freshDatabase('sqlite');
+    keys = await createKeys(db.url);
+    server = await startTestServer(db.url, { circuits: ['billing_1d', 'billing_7d'] });
+    await household('MTR-DAY', START_DAY, 1, { seed: 31 }); // default Argon2id parameters
+    await household('MTR-WEEK', WEEK_START, 7, { kdf: FAST, seed: 32 });
+    await household('MTR-ALTERED', START_DAY, 1, { kdf: FAST, seed: 33 });
+    await household('MTR-AGAIN', START_DAY, 1, { kdf: FAST, seed: 34 });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  /** Console errors of every page (a Content-Security-Policy violation, say); the full flows expect none. */
+  const consoleErrors: string[] = [];
+
+  async function page(viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const p = await browser.context.newPage();
+    await p.setViewportSize(viewport);
+    p.on('pageerror', (e) => assert.fail(`the page threw: ${e.message}`));
+    p.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+    await p.goto(server.url);
+    return p;
+  }
+
+  /** The certified result as the API holds it, against the bill computed here from the readings. */
+  async function checkCertified(resultId: string, meterId: string, startDay: number, days: number) {
+    const r = await call(server.url, 'GET', `/v1/results/${resultId}`, { key: keys.auditor });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.meterId, meterId);
+    assert.deepEqual(r.body.period, { start: isoDay(startDay), days });
+    const s = billingStatement({ meterId, publicKey: households[meterId].period.bundle.publicKey, startDay, days, tariff: parseTariff(tariff), valueOfEnergy: parseTariff(value) });
+    const expected = computeBill(households[meterId].period.bundle.readingsWh, s.prices, s.values, s.standingCharge);
+    assert.deepEqual(r.body.outputs, { bill: String(expected.bill), settlement: String(expected.settlement), consumption: String(expected.consumption) });
+  }
+
+  test('1 day on a phone-sized screen: readings shown locally, proof made in the browser, accepted; no request carries a reading or the key', async () => {
+    const { period, key } = households['MTR-DAY'];
+    const requests: { method: string; url: string; text: string }[] = [];
+    const record = (r: Request) => void requests.push({ method: r.method(), url: r.url(), text: `${decodeURIComponent(r.url())}\n${JSON.stringify(r.headers())}\n${r.postDataBuffer()?.toString('utf8') ?? ''}` });
+    browser.context.on('request', record);
+    try {
+      const p = await page({ width: 390, height: 844 });
+      await openReadings(p, 'MTR-DAY', key);
+      assert.equal(await pageMessage(p), null);
+      assert.equal((await p.textContent('.badge'))?.trim(), 'never leaves this device');
+      assert.equal(await p.locator('#chart svg path').count() > 0, true);
+      assert.match((await p.textContent('#breakdown tfoot')) ?? '', /Total/);
+      assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 390), 'no horizontal scrolling at 390 px');
+      const { resultId, timings } = await proveAndSend(p);
+      assert.match(resultId, /^res_/);
+      assert.ok(timings.proveMs > 0 && timings.witnessMs > 0);
+      assert.match((await p.textContent('#receipt')) ?? '', new RegExp(resultId));
+      await checkCertified(resultId, 'MTR-DAY', START_DAY, 1);
+      mkdirSync(ARTIFACTS_DIR, { recursive: true });
+      await p.screenshot({ path: join(ARTIFACTS_DIR, 'web-receipt.png'), fullPage: true });
+      await p.close();
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      browser.context.off('request', record);
+    }
+
+    // Every request of the page and its workers: same origin, and no reading or key in URL, headers or body.
+    const origin = new URL(server.url).origin;
+    const leaks: string[] = [];
+    for (const { method, url, text } of requests) {
+      if (!url.startsWith(origin) && !url.startsWith(`blob:${origin}/`)) leaks.push(`request to another origin: ${url}`);
+      for (const s of secrets(period.bundle.readingsWh, key)) if (text.includes(s)) leaks.push(`${method} ${url} carries "${s}"`);
+    }
+    assert.deepEqual(leaks, []);
+    assert.ok(requests.some((r) => r.method === 'POST' && r.url.endsWith('/v1/results') && r.text.includes('"publicSignals"')), 'the result was sent');
+    assert.ok(requests.some((r) => r.url.includes('/artifacts/billing_1d/')), 'the artifacts were requested');
+  });
+
+  test('7 days: the API accepts the browser’s proof, and the page stays responsive while it is made', async (t) => {
+    const p = await page();
+    await openReadings(p, 'MTR-WEEK', households['MTR-WEEK'].key);
+    assert.equal(await pageMessage(p), null);
+    // Frame gaps on the page's main thread while proving: the proof runs in a worker, so none is long.
+    // (A string: tsx's helpers in a compiled function would not exist in the page.)
+    await p.evaluate(`(() => {
+      window.gaps = [];
+      let last = performance.now();
+      function frame(t) {
+        window.gaps.push(t - last);
+        last = t;
+        if (document.querySelector('#receipt').hasAttribute('hidden')) requestAnimationFrame(frame);
+      }
+      requestAnimationFrame(frame);
+    })()`);
+    const { resultId, timings } = await proveAndSend(p);
+    const gaps = await p.evaluate(() => (window as unknown as { gaps: number[] }).gaps);
+    t.diagnostic(`${gaps.length} frames while proving, the longest gap ${Math.round(Math.max(...gaps))} ms; proof ${timings.proveMs} ms, witness ${timings.witnessMs} ms`);
+    assert.ok(gaps.length > 10, `${gaps.length} frames while proving`);
+    assert.ok(Math.max(...gaps) < Math.min(1000, timings.proveMs), `longest frame gap ${Math.round(Math.max(...gaps))} ms (proof ${timings.proveMs} ms)`);
+    await checkCertified(resultId, 'MTR-WEEK', WEEK_START, 7);
+    await p.screenshot({ path: join(ARTIFACTS_DIR, 'web-receipt-7d.png'), fullPage: true });
+    await p.close();
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('the next proof takes the proving files from the browser’s cache: nothing is downloaded again', async () => {
+    const artifactRequests: string[] = [];
+    const record = (r: Request) => void (r.url().includes('/artifacts/') && artifactRequests.push(r.url()));
+    browser.context.on('request', record);
+    try {
+      const p = await page();
+      await openReadings(p, 'MTR-AGAIN', households['MTR-AGAIN'].key);
+      const { resultId, timings } = await proveAndSend(p);
+      assert.equal(timings.downloadedBytes, 0);
+      assert.deepEqual(artifactRequests, []);
+      await checkCertified(resultId, 'MTR-AGAIN', START_DAY, 1);
+      await p.close();
+    } finally {
+      browser.context.off('request', record);
+    }
+  });
+
+  test('a proving file that does not match its hash is not used', async () => {
+    const fresh = await launchBrowser(); // empty cache
+    try {
+      const p = await fresh.context.newPage();
+      await p.route('**/artifacts/*/*/circuit.zkey', async (route) => {
+        const body = await (await route.fetch()).body();
+        body[body.length - 1] ^= 0xff;
+        await route.fulfill({ body, contentType: 'application/octet-stream' });
+      });
+      await p.goto(server.url);
+      await openReadings(p, 'MTR-AGAIN', households['MTR-AGAIN'].key);
+      await p.click('#prove');
+      await p.waitForSelector('#message:not([hidden])', { timeout: 60_000 });
+      assert.match((await pageMessage(p)) ?? '', /^A proving file failed its integrity check and was not used \(circuit\.zkey failed its integrity check: its SHA-256 is [0-9a-f]{64}, the service announced [0-9a-f]{64}\)/);
+      assert.equal(await p.isVisible('#receipt'), false);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('wrong key, mistyped key, unknown meter, meter without readings: clear sentences, nothing shown', async () => {
+    const p = await page();
+    const other = generateUserKey('MTR-DAY').key;
+    await openReadings(p, 'MTR-DAY', other);
+    assert.match((await pageMessage(p)) ?? '', /^This key does not open the readings of meter MTR-DAY\. Check the key printed on the meter/);
+    assert.equal(await p.isVisible('#local'), false);
+
+    const typo = households['MTR-DAY'].key.replace(/^(.)/, (c) => (c === 'A' ? 'B' : 'A'));
+    await openReadings(p, 'MTR-DAY', typo);
+    assert.match((await pageMessage(p)) ?? '', /^That is not a valid key: the check character does not match/);
+
+    await openReadings(p, 'MTR-NOPE', other);
+    assert.equal(await pageMessage(p), 'Meter MTR-NOPE is not registered with this service. Check the meter id printed on your meter.');
+
+    await call(server.url, 'POST', '/v1/meters', { key: keys.registrar, body: { id: 'MTR-EMPTY', supplierId: 'acme', publicKey: households['MTR-DAY'].period.bundle.publicKey.map(String), validFrom: DAY } });
+    await openReadings(p, 'MTR-EMPTY', other);
+    assert.equal(await pageMessage(p), 'Meter MTR-EMPTY has no encrypted readings on this service yet.');
+    for (const text of [await p.textContent('body')]) assert.doesNotMatch(text ?? '', /at \w+ \(|Error:|\.ts:\d+/); // no stack trace
+    await p.close();
+  });
+
+  test('altered ciphertext: the readings are refused as altered', async () => {
+    const path = `/v1/encrypted-bundles/MTR-ALTERED/${DAY}/1`;
+    const envelope = (await call(server.url, 'GET', path)).body;
+    const bytes = Buffer.from(envelope.ciphertext, 'base64');
+    bytes[10] ^= 0x01;
+    const put = await call(server.url, 'PUT', path, { key: keys.registrar, body: { ...envelope, ciphertext: bytes.toString('base64') } });
+    assert.equal(put.status, 200);
+    const p = await page();
+    await openReadings(p, 'MTR-ALTERED', households['MTR-ALTERED'].key);
+    assert.match((await pageMessage(p)) ?? '', /^The readings of meter MTR-ALTERED for 2025-01-15 were altered after the meter encrypted them/);
+    assert.equal(await p.isVisible('#local'), false);
+    await p.close();
+  });
+
+  test('server gone: "cannot be reached", and the page keeps working when it is back', async () => {
+    const second = await startTestServer(db.url, { circuits: ['billing_1d'] });
+    const p = await browser.context.newPage();
+    await p.goto(second.url);
+    await second.close();
+    await openReadings(p, 'MTR-DAY', households['MTR-DAY'].key);
+    assert.equal(await pageMessage(p), 'The service cannot be reached. Check your connection or try again later; your readings stay on this device.');
+    await p.close();
+  });
+});

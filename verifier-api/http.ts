@@ -1,0 +1,72 @@
+/**
+ * Helpers the route modules share (app.ts and kind-routes.ts): request validation with the API's error
+ * codes, days and periods from requests, and async handlers whose rejections reach the error handler.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { z } from 'zod';
+import { dayOf } from '../core/time.js';
+import { meterIdToField } from '../meter/meter-id.js';
+import { ApiError } from './errors.js';
+
+export const FIELD_DECIMAL = z.string().regex(/^(0|[1-9]\d{0,76})$/, 'expected a canonical decimal field element');
+export const ID = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 characters from A-Z a-z 0-9 . _ -');
+export const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+export const METER_ID = z.string().refine((s) => {
+  try {
+    meterIdToField(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'a meter id is 1-31 characters from A-Z a-z 0-9 . _ -');
+
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiError(400, 'invalid_request', `invalid request body: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export function day(s: string, what: string): number {
+  try {
+    return dayOf(s);
+  } catch (e) {
+    throw new ApiError(400, 'invalid_request', `${what}: ${(e as Error).message}`);
+  }
+}
+
+/** An optional query parameter given at most once. */
+export function queryText(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new ApiError(400, 'invalid_request', `"${name}" must be given once`);
+  return v;
+}
+
+/** `period=YYYY-MM-DD` with `days=N` (default 1), or `period=YYYY-MM-DD/N`. */
+export function periodQuery(req: Request, required = true): { startDay: number; days: number } | undefined {
+  const raw = req.query.period;
+  if (raw === undefined) {
+    if (required) throw new ApiError(400, 'invalid_request', 'query parameter "period" (YYYY-MM-DD or YYYY-MM-DD/days) is required');
+    return undefined;
+  }
+  if (typeof raw !== 'string') throw new ApiError(400, 'invalid_request', '"period" must be given once');
+  const m = /^(\d{4}-\d{2}-\d{2})(?:\/(\d{1,3}))?$/.exec(raw);
+  if (!m) throw new ApiError(400, 'invalid_request', `"period" must be YYYY-MM-DD or YYYY-MM-DD/days, got "${raw}"`);
+  const daysText = m[2] ?? (typeof req.query.days === 'string' ? req.query.days : '1');
+  if (!/^[1-9]\d{0,2}$/.test(daysText)) throw new ApiError(400, 'invalid_request', '"days" must be a whole number from 1 to 999');
+  return { startDay: day(m[1], 'period'), days: Number(daysText) };
+}
+
+/** An async route handler: a rejection goes to the error handler. */
+export const wrap = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response, next: NextFunction) => {
+  Promise.resolve()
+    .then(() => fn(req, res))
+    .catch(next);
+};
+
+/** An async middleware: continues on success, goes to the error handler on rejection. */
+export const middleware = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response, next: NextFunction) => {
+  Promise.resolve()
+    .then(() => fn(req, res))
+    .then(() => next(), next);
+};

@@ -1,0 +1,47 @@
+/**
+ * Builds the household page (web/) into build/web/ with Vite — skipped when nothing it is built from
+ * changed since the last build (a content hash of its sources, the library code it imports and the lock
+ * file). `npm run build:web` runs it; the web demo, the browser tests and the browser benchmark call it.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../circuits/registry.js';
+import { WEB_DIR } from '../verifier-api/household.js';
+
+/** The page's own sources and the library folders its modules import from. */
+const SOURCE_DIRS = ['web', 'meter', 'tariff', 'core', 'circuits', 'prover'];
+const STAMP = join(WEB_DIR, '.sources.sha256');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.(ts|html|css|json)$/.test(e.name) ? [join(dir, e.name)] : []))
+    .sort();
+}
+
+function sourcesHash(): string {
+  const h = createHash('sha256');
+  for (const f of [...SOURCE_DIRS.flatMap((d) => sourceFiles(join(REPO_ROOT, d))), join(REPO_ROOT, 'package-lock.json')]) {
+    h.update(relative(REPO_ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
+  }
+  return h.digest('hex');
+}
+
+export async function buildWeb(o: { force?: boolean; log?: (message: string) => void } = {}): Promise<{ built: boolean; ms: number }> {
+  const t0 = performance.now();
+  const hash = sourcesHash();
+  if (!o.force && existsSync(join(WEB_DIR, 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash) {
+    return { built: false, ms: performance.now() - t0 };
+  }
+  o.log?.('building the household page (Vite)');
+  const { build } = await import('vite'); // a development tool: loaded only when a build is needed
+  await build({ configFile: join(REPO_ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  writeFileSync(STAMP, hash);
+  return { built: true, ms: performance.now() - t0 };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { built, ms } = await buildWeb({ force: process.argv.includes('--force'), log: console.log });
+  console.log(`${built ? 'built' : 'up to date:'} ${relative(REPO_ROOT, WEB_DIR)}/ (${(ms / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,57 @@
+/** Messages between the page and its proving worker (prover.worker.ts). */
+import type { CircuitConfig } from '../../circuits/registry.js';
+import type { BundleJson } from '../../meter/bundle-format.js';
+import type { ResultJson } from '../../prover/result.js';
+
+/** A proving artifact as the proving context names it: a content-addressed URL and its SHA-256. */
+export interface ArtifactRef {
+  url: string;
+  sha256: string;
+  bytes: number;
+}
+
+export type Stage = 'download' | 'decrypt' | 'witness' | 'prove' | 'submit';
+
+/** Why a worker job failed; the page turns each into a sentence (messages.ts). */
+export type FailureCode =
+  | 'wrong_key'
+  | 'invalid_key'
+  | 'authentication_failed'
+  | 'invalid_envelope'
+  | 'invalid_bundle'
+  | 'unreachable'
+  | 'download_failed'
+  | 'integrity'
+  | 'witness_failed'
+  | 'prove_failed';
+
+export interface Failure {
+  code: FailureCode;
+  /** the library's own sentence, shown as the detail */
+  message: string;
+}
+
+export interface Timings {
+  downloadMs: number;
+  /** bytes fetched from the network (0 when both artifacts came from the browser's cache) */
+  downloadedBytes: number;
+  witnessMs: number;
+  proveMs: number;
+}
+
+export type Request =
+  | { type: 'open'; envelope: unknown; key: string }
+  | { type: 'prefetch'; artifacts: ArtifactRef[] }
+  | { type: 'prove'; bundle: BundleJson; fields: { tariff: unknown; valueOfEnergy: unknown }; circuit: CircuitConfig; wasm: ArtifactRef; zkey: ArtifactRef }
+  | { type: 'kdf' };
+
+export type Reply =
+  | { type: 'opened'; bundle: BundleJson; decryptMs: number }
+  | { type: 'prefetched' }
+  | { type: 'proved'; result: ResultJson; timings: Timings }
+  | { type: 'kdf'; ms: number };
+
+export type FromWorker =
+  | { id: number; type: 'progress'; stage: Stage; loaded?: number; total?: number }
+  | { id: number; type: 'done'; reply: Reply }
+  | { id: number; type: 'failed'; failure: Failure };

@@ -1,0 +1,90 @@
+/**
+ * The page's worker: everything slow happens here so the page stays responsive — Argon2id and AES-GCM to
+ * open the readings, downloading and checking the proving artifacts, the witness and the Groth16 proof
+ * (snarkjs starts its own nested workers for the multi-exponentiations).
+ *
+ * It talks to nobody but the page and the service's /artifacts/ URLs: the key and the readings never
+ * leave this worker except back to the page.
+ */
+import { parseBundle } from '../../meter/bundle-format.js';
+import { decryptBundle, DecryptionError, measureKdf, UserKeyError } from '../../meter/encryption/index.js';
+import { prepareCurve, snarkjsBackend } from '../../prover/backend.js';
+import { billKind } from '../../prover/kinds/bill.js';
+import { proveWithArtifacts } from '../../prover/prove-core.js';
+import { ArtifactError, loadArtifact } from './artifacts.js';
+import type { ArtifactRef, Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
+
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<{ id: number; request: Request }>) => void) | null;
+  postMessage(message: FromWorker): void;
+}
+const scope = self as unknown as WorkerScope;
+
+/** Both artifacts, with one byte counter for the progress bar. */
+async function loadAll(refs: ArtifactRef[], progress: (stage: Stage, loaded?: number, total?: number) => void) {
+  const total = refs.reduce((n, r) => n + r.bytes, 0);
+  let loaded = 0;
+  progress('download', 0, total);
+  const results = await Promise.all(refs.map((r) => loadArtifact(r, (n) => progress('download', (loaded += n), total))));
+  return { bytes: results.map((r) => r.bytes), fromNetwork: results.reduce((n, r) => n + r.fromNetwork, 0) };
+}
+
+async function handle(request: Request, progress: (stage: Stage, loaded?: number, total?: number) => void): Promise<Reply> {
+  switch (request.type) {
+    case 'open': {
+      progress('decrypt');
+      const t0 = performance.now();
+      const json = await decryptBundle(request.envelope, request.key);
+      try {
+        parseBundle(json);
+      } catch (e) {
+        throw { code: 'invalid_bundle', message: (e as Error).message } satisfies Failure;
+      }
+      return { type: 'opened', bundle: json, decryptMs: performance.now() - t0 };
+    }
+    case 'prefetch':
+      // The curve's WebAssembly and threads start while the files download, both before "Prove and send".
+      await Promise.all([loadAll(request.artifacts, progress), prepareCurve()]);
+      return { type: 'prefetched' };
+    case 'kdf':
+      return { type: 'kdf', ms: await measureKdf() };
+    case 'prove': {
+      const t0 = performance.now();
+      const { bytes, fromNetwork } = await loadAll([request.wasm, request.zkey], progress);
+      const downloadMs = performance.now() - t0;
+      let stage: Stage = 'witness';
+      try {
+        const result = await proveWithArtifacts({
+          kind: billKind,
+          bundle: parseBundle(request.bundle),
+          fields: request.fields,
+          circuit: request.circuit,
+          wasm: bytes[0],
+          zkey: bytes[1],
+          backend: snarkjsBackend,
+          onStage: (s) => progress((stage = s)),
+        });
+        return { type: 'proved', result, timings: { downloadMs, downloadedBytes: fromNetwork, witnessMs: result.prover!.witnessMs, proveMs: result.prover!.proveMs } };
+      } catch (e) {
+        throw { code: stage === 'witness' ? 'witness_failed' : 'prove_failed', message: (e as Error).message } satisfies Failure;
+      }
+    }
+  }
+}
+
+function failure(e: unknown): Failure {
+  if (e instanceof DecryptionError) return { code: e.code, message: e.message };
+  if (e instanceof UserKeyError) return { code: 'invalid_key', message: e.message };
+  if (e instanceof ArtifactError) return e.failure;
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) return e as Failure;
+  return { code: 'prove_failed', message: e instanceof Error ? e.message : String(e) };
+}
+
+scope.onmessage = (e) => {
+  const { id, request } = e.data;
+  const progress = (stage: Stage, loaded?: number, total?: number) => scope.postMessage({ id, type: 'progress', stage, loaded, total });
+  handle(request, progress).then(
+    (reply) => scope.postMessage({ id, type: 'done', reply }),
+    (err) => scope.postMessage({ id, type: 'failed', failure: failure(err) }),
+  );
+};

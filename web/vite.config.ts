@@ -1,0 +1,32 @@
+/** Vite build of the household page (web/): everything bundled, no CDN; output in build/web/. */
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The page must not depend on Node: a module in its graph that imports node:fs (say) fails the build here
+ * instead of being replaced by an empty stub that fails in the household's browser.
+ */
+const browserSafe: Plugin = {
+  name: 'meterproof-browser-safe',
+  enforce: 'pre',
+  resolveId(id, importer) {
+    if (id.startsWith('node:') || builtinModules.includes(id)) this.error(`not browser-safe: ${importer ?? 'an entry'} imports the Node module "${id}"`);
+    return null;
+  },
+};
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/',
+  logLevel: 'warn',
+  plugins: [browserSafe],
+  build: {
+    outDir: join(import.meta.dirname, '..', 'build', 'web'),
+    emptyOutDir: true,
+    target: 'es2022',
+    // snarkjs and its WebAssembly curve code make one large worker chunk, downloaded once and cached
+    chunkSizeWarningLimit: 4096,
+  },
+  worker: { format: 'es', plugins: () => [browserSafe] },
+});
