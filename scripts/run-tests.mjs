@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // `npm test`: builds what the tests need (cached), then runs every test/**/*.test.ts with node's test
-// runner, one file at a time (proofs use both cores), and ends with the plain "N passed, N failed" line.
+// runner and ends with the plain "N passed, N failed" line.
+//
+// Two lanes run side by side, because much of the work is single-threaded (circom2 compiling, witness
+// generation) on a 2-core machine: the circuit tests (test/circuits: compile and witness-level checks, no
+// proving keys) and everything else (proofs, the API, the browser). Inside a lane, files run one at a time.
+// The setup of the proving circuits is split over two processes the same way; each circuit has its own
+// build folder, so the two never write the same file.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -14,29 +20,43 @@ function testFiles(dir) {
     .sort();
 }
 
-function run(args) {
+/** Runs node with `args`; `live` streams its output, otherwise it is printed when the process ends. */
+function run(args, live) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      process.stdout.write(d);
+    const take = (stream, sink) =>
+      child[stream].on('data', (d) => {
+        out += d;
+        if (live) sink.write(d);
+      });
+    take('stdout', process.stdout);
+    take('stderr', process.stderr);
+    child.on('close', (code) => {
+      if (!live) process.stdout.write(out);
+      resolve({ code, out });
     });
-    child.on('close', (code) => resolve({ code, out }));
   });
 }
 
-const filter = process.argv.slice(2);
-const files = testFiles(join(root, 'test')).filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)));
-
-// Circuits and development keys for the small instances the tests prove with.
-const setup = await run(['bin/meterproof.js', 'setup', '--circuit', 'billing_1d', 'billing_7d', 'rebate_1d', 'totals_1d', 'sampling_1d', 'profile_1d', 'suspect_1d', 'threshold_1d', 'tiered_1d', 'compare_1d', 'compare_7d', 'rebate_7d']);
-if (setup.code !== 0) {
+// Circuits and development keys for the instances the tests prove with.
+const PROVING_CIRCUITS = ['billing_1d', 'billing_7d', 'rebate_1d', 'rebate_7d', 'totals_1d', 'sampling_1d', 'profile_1d', 'suspect_1d', 'threshold_1d', 'tiered_1d', 'compare_1d', 'compare_7d'];
+const halves = [PROVING_CIRCUITS.filter((_, i) => i % 2 === 0), PROVING_CIRCUITS.filter((_, i) => i % 2 === 1)];
+const setups = await Promise.all(halves.map((ids, i) => run(['bin/meterproof.js', 'setup', '--circuit', ...ids], i === 0)));
+if (setups.some((s) => s.code !== 0)) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
 
-const { code, out } = await run(['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=tap', ...files.map((f) => relative(root, f))]);
-const count = (name) => Number(out.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+const filter = process.argv.slice(2);
+const files = testFiles(join(root, 'test'))
+  .filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)))
+  .map((f) => relative(root, f));
+const isCircuitTest = (f) => f.startsWith(`test${sep}circuits${sep}`);
+const lanes = [files.filter((f) => !isCircuitTest(f)), files.filter(isCircuitTest)].filter((l) => l.length > 0);
+const testArgs = (lane) => ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=tap', ...lane];
+const results = await Promise.all(lanes.map((lane, i) => run(testArgs(lane), i === 0)));
+
+const count = (name) => results.reduce((sum, { out }) => sum + Number(out.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0), 0);
 console.log(`${count('pass')} passed, ${count('fail')} failed${count('skipped') ? `, ${count('skipped')} skipped` : ''}`);
-process.exit(code ?? 1);
+process.exit(results.every((r) => r.code === 0) ? 0 : 1);
