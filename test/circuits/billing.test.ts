@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { billingWitnessInput, type BillingStatement } from '../../circuits/billing.js';
 import { computeBill } from '../../circuits/billing.reference.js';
-import { compileCircuit, inspectCircuit } from '../../circuits/compile.js';
+import { compileCircuit } from '../../circuits/compile.js';
 import { getCircuit } from '../../circuits/registry.js';
 import { fromFieldSigned, SNARK_FIELD } from '../../core/field.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
@@ -13,6 +13,7 @@ import { importTariff } from '../../tariff/import.js';
 import { pricesForPeriod } from '../../tariff/prices.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
+import { inspectionTests } from '../support/circuit-checks.js';
 
 const CIRCUITS = ['billing_1d', 'billing_7d', 'billing_31d'];
 
@@ -137,12 +138,7 @@ describe('billing circuit rejects what the meter did not certify', () => {
   });
 });
 
-for (const id of CIRCUITS) {
-  test(`circom2 --inspect reports nothing unjustified in ${id}`, async () => {
-    const warnings = await inspectCircuit(getCircuit(id));
-    assert.deepEqual(warnings, []);
-  });
-}
+inspectionTests(CIRCUITS);
 
 describe('real data: London households, real Agile prices (negative half-hours included)', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   // Agile's December 2023 import and export prices (70 negative half-hours), re-based onto the

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { compareTariffs, tariffBill, type ComparedTariff } from '../../circuits/compare.reference.js';
 import { compareSignalCount, comparePublicSignals, compareWitnessInput, decodeCompareOutputs, type CompareStatement } from '../../circuits/compare.js';
-import { compileCircuit, inspectCircuit } from '../../circuits/compile.js';
+import { compileCircuit } from '../../circuits/compile.js';
 import { getCircuit } from '../../circuits/registry.js';
 import { SNARK_FIELD } from '../../core/field.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
@@ -14,6 +14,7 @@ import { parseTariff } from '../../tariff/model.js';
 import { pricesForPeriod, standingChargeForPeriod } from '../../tariff/prices.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
+import { inspectionTests } from '../support/circuit-checks.js';
 
 const CIRCUITS = ['compare_1d', 'compare_7d'];
 
@@ -168,12 +169,7 @@ describe('tariff comparison circuit rejects what the meter did not certify, and 
   });
 });
 
-for (const id of CIRCUITS) {
-  test(`circom2 --inspect reports nothing unjustified in ${id}`, async () => {
-    const warnings = await inspectCircuit(getCircuit(id));
-    assert.deepEqual(warnings, []);
-  });
-}
+inspectionTests(CIRCUITS);
 
 describe('real data: London households, four real and realistic tariffs', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   // 0: the trial's standard flat rate (14.228 p/kWh, the households' current tariff); 1: the trial's real

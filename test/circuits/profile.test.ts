@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { compileCircuit, inspectCircuit } from '../../circuits/compile.js';
+import { compileCircuit } from '../../circuits/compile.js';
 import { dayTypeOf, elexonPeriodProfiles, elexonPeriodProfilesKw, seasonOf } from '../../circuits/profile.elexon.js';
 import { classifyProfile, floatProfileClass, quantisedScore, signedSquaredCorrelation, sumDay } from '../../circuits/profile.reference.js';
 import { decodeProfileOutputs, profilePublicSignals, profileSignalCount, profileWitnessInput, type ProfileStatement } from '../../circuits/profile.js';
@@ -13,6 +13,7 @@ import { releaseCurve } from '../../prover/backend.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings } from '../support/fixtures.js';
 import { elexonClasses, householdKwh2013, LONDON_HOUSEHOLDS, syntheticProfileShapes } from '../support/profiles.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
+import { inspectionTests } from '../support/circuit-checks.js';
 
 const CIRCUITS = ['profile_1d', 'profile_7d'];
 
@@ -171,12 +172,7 @@ describe('profile circuit rejects what the meter did not certify, and cheats', (
   // (MostCorrelatedIs, QuantisedCorrelationIs): see test/circuits/lib-similarity.test.ts.
 });
 
-for (const id of CIRCUITS) {
-  test(`circom2 --inspect reports nothing unjustified in ${id}`, async () => {
-    const warnings = await inspectCircuit(getCircuit(id));
-    assert.deepEqual(warnings, []);
-  });
-}
+inspectionTests(CIRCUITS);
 
 describe('Elexon seasons and day types', () => {
   test('2013: spring from the March change, summer from 11 May, high summer from 20 July, autumn from 2 September, winter from the October change', () => {

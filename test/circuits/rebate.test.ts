@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { compileCircuit, inspectCircuit, r1csInfo } from '../../circuits/compile.js';
+import { compileCircuit } from '../../circuits/compile.js';
 import { decodeRebateOutputs, parseRebateScheme, rebatePublicSignals, rebateSignalCount, rebateWitnessInput, type RebateScheme, type RebateStatement } from '../../circuits/rebate.js';
 import { computeRebate } from '../../circuits/rebate.reference.js';
-import { artifactsOf, getCircuit, type CircuitConfig } from '../../circuits/registry.js';
+import { getCircuit, type CircuitConfig } from '../../circuits/registry.js';
 import { SNARK_FIELD } from '../../core/field.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { certifyPeriod, hasSharedData, syntheticReadings, certifiedRealPeriod, REAL_HOUSEHOLDS } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
+import { constraintBudgetTest, inspectionTests } from '../support/circuit-checks.js';
 
 // A 1-3-day instance (not in circuits.json) to exercise periods shorter than the circuit, as on the
 // 28-31-day monthly circuit, without compiling that one in CI.
@@ -183,19 +184,11 @@ describe('companion checks', () => {
     assert.throws(() => parseRebateScheme({ ...base, brackets: [] }));
     assert.throws(() => rebateWitnessInput({} as Bundle, { meterId: 'M', publicKey: [0n, 0n], startDay: 1, days: 1, scheme: { ...SCHEME, brackets: [...SCHEME.brackets, { fromWh: 9_000, rate: 16_000n }] } }, getCircuit('rebate_1d')), /1 to 4/);
   });
-  test('constraints: 1-day and 7-day instances (31 days: docs/kinds/rebate.md)', async () => {
-    const count = async (id: string) => (await r1csInfo(artifactsOf(id).r1cs)).nConstraints;
-    assert.ok((await count('rebate_1d')) <= 6_150);
-    assert.ok((await count('rebate_7d')) <= 11_800);
-  });
+  constraintBudgetTest('docs/kinds/rebate.md', { rebate_1d: 6_150, rebate_7d: 11_800 });
 });
 
 // The 1-day instance has the same code paths as the 7-day one; SHORT adds the variable period length.
-for (const c of [getCircuit('rebate_7d'), SHORT]) {
-  test(`circom2 --inspect reports nothing unjustified in ${c.id}`, async () => {
-    assert.deepEqual(await inspectCircuit(c), []);
-  });
-}
+inspectionTests([getCircuit('rebate_7d'), SHORT]);
 
 describe('real data: London households, one week of March 2013 on the 7-day circuit', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   for (const household of REAL_HOUSEHOLDS) {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as snarkjs from 'snarkjs';
-import { compileCircuit, inspectCircuit, r1csInfo } from '../../circuits/compile.js';
+import { compileCircuit } from '../../circuits/compile.js';
 import { artifactsOf, BUILD_DIR, getCircuit, type CircuitConfig } from '../../circuits/registry.js';
 import { decodeSamplingOutputs, randomSeed, samplingPublicSignals, samplingSignalCount, samplingSignalName, samplingWitnessInput, type SamplingStatement } from '../../circuits/sampling.js';
 import { sampleReadings } from '../../circuits/sampling.reference.js';
@@ -14,6 +14,7 @@ import type { Bundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { certifyPeriod, hasSharedData, syntheticReadings, certifiedRealPeriod, REAL_HOUSEHOLDS } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
+import { constraintBudgetTest, inspectionTests } from '../support/circuit-checks.js';
 
 // A 1-3-day instance (not in circuits.json) with 6 samples (two hashes): periods shorter than the
 // circuit, as on the 28-31-day monthly circuit, without compiling that one in CI.
@@ -159,18 +160,10 @@ describe('companion checks', () => {
     const seed = randomSeed();
     assert.ok(seed >= 0n && seed < 1n << 248n);
   });
-  test('constraints: 1-day and 7-day instances (31 days: docs/kinds/sampling.md)', async () => {
-    const count = async (id: string) => (await r1csInfo(artifactsOf(id).r1cs)).nConstraints;
-    assert.ok((await count('sampling_1d')) <= 6_700);
-    assert.ok((await count('sampling_7d')) <= 12_700);
-  });
+  constraintBudgetTest('docs/kinds/sampling.md', { sampling_1d: 6_700, sampling_7d: 12_700 });
 });
 
-for (const c of [getCircuit('sampling_1d'), SHORT]) {
-  test(`circom2 --inspect reports nothing unjustified in ${c.id}`, async () => {
-    assert.deepEqual(await inspectCircuit(c), []);
-  });
-}
+inspectionTests([getCircuit('sampling_1d'), SHORT]);
 
 describe('real data: London households, one week of March 2013 on the 7-day circuit', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   for (const household of REAL_HOUSEHOLDS) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { compileCircuit, inspectCircuit } from '../../circuits/compile.js';
+import { compileCircuit } from '../../circuits/compile.js';
 import { quantisedScore, signedSquaredCorrelation, sumDay } from '../../circuits/profile.reference.js';
 import { getCircuit } from '../../circuits/registry.js';
 import { suspectMatch } from '../../circuits/suspect.reference.js';
@@ -13,6 +13,7 @@ import { releaseCurve } from '../../prover/backend.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings } from '../support/fixtures.js';
 import { syntheticProfileShapes } from '../support/profiles.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
+import { inspectionTests } from '../support/circuit-checks.js';
 
 const CIRCUITS = ['suspect_1d', 'suspect_7d'];
 
@@ -139,12 +140,7 @@ describe('suspect circuit rejects what the meter did not certify, and cheats', (
   });
 });
 
-for (const id of CIRCUITS) {
-  test(`circom2 --inspect reports nothing unjustified in ${id}`, async () => {
-    const warnings = await inspectCircuit(getCircuit(id));
-    assert.deepEqual(warnings, []);
-  });
-}
+inspectionTests(CIRCUITS);
 
 describe('real data: London households against a grow-light pattern', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   const weeks = [['MAC000002', '2013-02-04'], ['MAC000005', '2013-03-11'], ['MAC000010', '2013-05-13'], ['MAC000019', '2013-09-16'], ['MAC000044', '2013-12-02']] as const;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { compileCircuit, inspectCircuit } from '../../circuits/compile.js';
+import { compileCircuit } from '../../circuits/compile.js';
 import { getCircuit } from '../../circuits/registry.js';
 import {
   capsForPeriod,
@@ -25,6 +25,7 @@ import { importTariff } from '../../tariff/import.js';
 import { pricesForPeriod } from '../../tariff/prices.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
+import { inspectionTests } from '../support/circuit-checks.js';
 
 const CIRCUITS = ['threshold_1d', 'threshold_7d'];
 const PENALTY_RATE = 300_000n; // 300 p/kWh of energy above a cap
@@ -230,12 +231,7 @@ describe('events and caps as the verifier builds them', () => {
   });
 });
 
-for (const id of CIRCUITS) {
-  test(`circom2 --inspect reports nothing unjustified in ${id}`, async () => {
-    const warnings = await inspectCircuit(getCircuit(id));
-    assert.deepEqual(warnings, []);
-  });
-}
+inspectionTests(CIRCUITS);
 
 describe('real data: London households under evening demand-response events, real 2013 dToU prices', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   // A week of January 2013; events 17:00–19:00 GMT on the five weekdays, capped at 250 Wh per half-hour.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { compileCircuit, inspectCircuit } from '../../circuits/compile.js';
+import { compileCircuit } from '../../circuits/compile.js';
 import { getCircuit } from '../../circuits/registry.js';
 import {
   decodeTieredOutputs,
@@ -22,6 +22,7 @@ import { importReadingsCsv } from '../../meter/import/readings.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
+import { inspectionTests } from '../support/circuit-checks.js';
 
 const CIRCUITS = ['tiered_1d', 'tiered_7d'];
 
@@ -168,12 +169,7 @@ describe('tiered circuit rejects what it must not prove', () => {
   });
 });
 
-for (const id of CIRCUITS) {
-  test(`circom2 --inspect reports nothing unjustified in ${id}`, async () => {
-    const warnings = await inspectCircuit(getCircuit(id));
-    assert.deepEqual(warnings, []);
-  });
-}
+inspectionTests(CIRCUITS);
 
 describe('real data: London households under a tiered tariff', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   const startDay = dayOf('2013-01-14');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { compileCircuit, inspectCircuit, r1csInfo } from '../../circuits/compile.js';
-import { artifactsOf, getCircuit, type CircuitConfig } from '../../circuits/registry.js';
+import { compileCircuit } from '../../circuits/compile.js';
+import { getCircuit, type CircuitConfig } from '../../circuits/registry.js';
 import { decodeTotalsOutputs, describeTotals, subPeriods, totalsOutputCount, totalsPublicSignals, totalsSignalCount, totalsSignalName, totalsWitnessInput, type TotalsStatement } from '../../circuits/totals.js';
 import { computeSubPeriodTotals } from '../../circuits/totals.reference.js';
 import { SNARK_FIELD } from '../../core/field.js';
@@ -10,6 +10,7 @@ import type { Bundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { certifyPeriod, hasSharedData, syntheticReadings, certifiedRealPeriod, REAL_HOUSEHOLDS } from '../support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
+import { constraintBudgetTest, inspectionTests } from '../support/circuit-checks.js';
 
 // Instances not in circuits.json, to exercise what the monthly circuit does (weekly totals, periods
 // shorter than the circuit) without compiling it in CI: 8-10 days in totals of 3 days.
@@ -111,19 +112,11 @@ describe('companion checks', () => {
     assert.deepEqual(describeTotals(feb, { totals: [1n, 2n, 3n, 4n] }, c)[3], '2023-02-22..2023-02-28: 4 Wh');
     assert.throws(() => totalsPublicSignals(feb, { totals: [1n, 2n, 3n, 4n, 0n] }, c), /has 4 totals/);
   });
-  test('constraints: 1-day and 7-day instances (31 days: docs/kinds/totals.md)', async () => {
-    const count = async (id: string) => (await r1csInfo(artifactsOf(id).r1cs)).nConstraints;
-    assert.ok((await count('totals_1d')) <= 5_850);
-    assert.ok((await count('totals_7d')) <= 11_150);
-  });
+  constraintBudgetTest('docs/kinds/totals.md', { totals_1d: 5_850, totals_7d: 11_150 });
 });
 
 // The 1-day instance has the same code paths as the 7-day one; SHORT adds the variable period length.
-for (const c of [getCircuit('totals_7d'), SHORT]) {
-  test(`circom2 --inspect reports nothing unjustified in ${c.id}`, async () => {
-    assert.deepEqual(await inspectCircuit(c), []);
-  });
-}
+inspectionTests([getCircuit('totals_7d'), SHORT]);
 
 describe('real data: London households, one week of March 2013 on the 7-day circuit', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   for (const household of REAL_HOUSEHOLDS) {
