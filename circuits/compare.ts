@@ -20,7 +20,7 @@ import { pricesForPeriod, standingChargeForPeriod } from '../tariff/prices.js';
 import { packWeights } from './billing.js';
 import type { ComparedTariff } from './compare.reference.js';
 import { parseDocument, publishedDocumentHead } from './lib/documents.js';
-import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from './lib/certified_inputs.js';
+import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, circuitParam, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from './lib/certified_inputs.js';
 import type { CircuitConfig } from './registry.js';
 
 export type { ComparedTariff } from './compare.reference.js';
@@ -86,7 +86,7 @@ export function tariffSetJsonSchema(): object {
  * `current` must name a listed tariff.
  */
 export function compareStatement(period: CertifiedPeriod, set: TariffSet, current: number, c: CircuitConfig): CompareStatement {
-  const K = tariffCount(c);
+  const K = circuitParam(c, 'K', 'tariff count');
   if (set.tariffs.length > K) throw new Error(`circuit ${c.id} compares at most ${K} tariffs, set ${set.id} has ${set.tariffs.length}`);
   if (!Number.isInteger(current) || current < 0 || current >= set.tariffs.length) {
     throw new Error(`current: tariff index ${current} is not one of the ${set.tariffs.length} tariffs of set ${set.id} (0..${set.tariffs.length - 1})`);
@@ -109,15 +109,9 @@ export interface CompareOutputs {
   saving: bigint;
 }
 
-function tariffCount(c: CircuitConfig): number {
-  const K = c.params.K;
-  if (!Number.isInteger(K) || K < 1) throw new Error(`circuit ${c.id} has no tariff count K`);
-  return K;
-}
-
 function assertStatementFits(s: CompareStatement, c: CircuitConfig): void {
   assertPeriodFits(s, c);
-  const K = tariffCount(c);
+  const K = circuitParam(c, 'K', 'tariff count');
   if (s.tariffs.length !== K) throw new Error(`circuit ${c.id} compares ${K} tariffs, the statement has ${s.tariffs.length}`);
   if (!Number.isInteger(s.current) || s.current < 0 || s.current >= K) throw new Error(`current tariff ${s.current} is not one of the ${K}`);
   s.tariffs.forEach((t, k) => {
@@ -151,13 +145,13 @@ export function comparePublicSignals(s: CompareStatement, out: CompareOutputs, c
 
 /** Number of public signals of a tariff-comparison circuit. */
 export function compareSignalCount(c: CircuitConfig): number {
-  const K = tariffCount(c);
+  const K = circuitParam(c, 'K', 'tariff count');
   return COMPARE_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 1 + K + Math.ceil(K / 2) * ((c.params.maxDays * SLOTS_PER_DAY) / 2);
 }
 
 /** Human name of public signal `i`, for error messages. */
 export function compareSignalName(i: number, c: CircuitConfig): string {
-  const K = tariffCount(c);
+  const K = circuitParam(c, 'K', 'tariff count');
   const fixed = ['cheapest', 'saving', ...CERTIFIED_SIGNAL_NAMES, 'current'];
   if (i < fixed.length) return fixed[i];
   const j = i - fixed.length;
@@ -172,7 +166,7 @@ export function compareSignalName(i: number, c: CircuitConfig): string {
 export function decodeCompareOutputs(publicSignals: readonly bigint[], c: CircuitConfig): CompareOutputs {
   const saving = fromFieldSigned(publicSignals[1]);
   if (saving < 0n) throw new Error(`saving ${saving} is negative`);
-  return { cheapest: smallOutput(publicSignals[0], tariffCount(c), 'tariff index'), saving };
+  return { cheapest: smallOutput(publicSignals[0], circuitParam(c, 'K', 'tariff count'), 'tariff index'), saving };
 }
 
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */

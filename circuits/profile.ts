@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { fromFieldSigned, toField } from '../core/field.js';
 import { isoDay } from '../core/time.js';
 import type { Bundle } from '../meter/bundle.js';
-import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from './lib/certified_inputs.js';
+import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, circuitParam, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from './lib/certified_inputs.js';
 import { assertSamePeriod, DayShapeSchema, parseDocument, PeriodSchema, publishedDocumentHead, type PeriodJson } from './lib/documents.js';
 import { assertProfile, profileNorm } from './lib/similarity.js';
 import { elexonPeriodProfiles, type ElexonClass } from './profile.elexon.js';
@@ -37,15 +37,9 @@ export interface ProfileOutputs {
   score: number;
 }
 
-function profileCount(c: CircuitConfig): number {
-  const K = c.params.K;
-  if (!Number.isInteger(K) || K < 1) throw new Error(`circuit ${c.id} has no profile count K`);
-  return K;
-}
-
 function assertStatementFits(s: ProfileStatement, c: CircuitConfig): void {
   assertPeriodFits(s, c);
-  const K = profileCount(c);
+  const K = circuitParam(c, 'K', 'profile count');
   if (s.profiles.length !== K) throw new Error(`circuit ${c.id} compares ${K} profiles, the statement has ${s.profiles.length}`);
   s.profiles.forEach((p, k) => assertProfile(p, `profile ${k}`));
   if (!Number.isInteger(s.scoreLevels) || s.scoreLevels < 0 || s.scoreLevels > MAX_SCORE_LEVELS) {
@@ -66,12 +60,12 @@ export function profilePublicSignals(s: ProfileStatement, out: ProfileOutputs, c
 
 /** Number of public signals of a profile-class circuit. */
 export function profileSignalCount(c: CircuitConfig): number {
-  return PROFILE_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 49 * profileCount(c) + 1;
+  return PROFILE_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 49 * circuitParam(c, 'K', 'profile count') + 1;
 }
 
 /** Human name of public signal `i`, for error messages. */
 export function profileSignalName(i: number, c: CircuitConfig): string {
-  const K = profileCount(c);
+  const K = circuitParam(c, 'K', 'profile count');
   const fixed = ['index', 'score', ...CERTIFIED_SIGNAL_NAMES];
   if (i < fixed.length) return fixed[i];
   const j = i - fixed.length;
@@ -82,7 +76,7 @@ export function profileSignalName(i: number, c: CircuitConfig): string {
 
 /** Reads the outputs from the public signals (the first two). */
 export function decodeProfileOutputs(publicSignals: readonly bigint[], c: CircuitConfig): ProfileOutputs {
-  const index = smallOutput(publicSignals[0], profileCount(c), 'profile index');
+  const index = smallOutput(publicSignals[0], circuitParam(c, 'K', 'profile count'), 'profile index');
   const score = fromFieldSigned(publicSignals[1]);
   if (score < -BigInt(MAX_SCORE_LEVELS) || score > BigInt(MAX_SCORE_LEVELS)) throw new Error(`score ${score} is out of range`);
   return { index, score: Number(score) };
@@ -147,7 +141,7 @@ export interface ProfileSetStatement extends ProfileStatement {
  */
 export function profileSetStatement(p: CertifiedPeriod, set: ProfileSet, c: CircuitConfig): ProfileSetStatement {
   if (set.period) assertSamePeriod(set.period, p, `profile set ${set.id}`);
-  const K = profileCount(c);
+  const K = circuitParam(c, 'K', 'profile count');
   const shapes = set.profiles.map((x) => x.shape);
   if (shapes.length === 0 || shapes.length > K) throw new Error(`profile set ${set.id} has ${shapes.length} profiles; circuit ${c.id} compares 1 to ${K}`);
   const s: ProfileSetStatement = {

@@ -21,6 +21,13 @@ export interface CertifiedPeriod {
 export const CERTIFIED_PUBLIC_COUNT = 5;
 export const CERTIFIED_SIGNAL_NAMES = ['meterId', 'meter public key x', 'meter public key y', 'startDay', 'days'] as const;
 
+/** A positive integer template parameter of a circuit (K, brackets, …); the error names what it counts. */
+export function circuitParam(c: CircuitConfig, name: string, what: string): number {
+  const value = c.params[name];
+  if (!Number.isInteger(value) || value < 1) throw new Error(`circuit ${c.id} has no ${what} ${name}`);
+  return value;
+}
+
 /** Refuses a period the circuit does not serve. */
 export function assertPeriodFits(p: CertifiedPeriod, c: CircuitConfig): void {
   const { maxDays, minDays } = c.params;
