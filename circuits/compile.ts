@@ -1,15 +1,17 @@
 /**
  * Compiles circuits with circom2 (circom 2.2 as WebAssembly), cached by a content hash of the main source,
- * every .circom file under circuits/, and the compiler and circomlib versions: an unchanged circuit is
- * never recompiled. The one implementation behind `meterproof setup` and every test that compiles a
- * circuit of its own.
+ * every .circom file it actually includes (followed recursively), the compiler arguments and the compiler
+ * and circomlib versions: an unchanged circuit is never recompiled, and editing one kind's circuit
+ * recompiles only that kind's instances. The one implementation behind `meterproof setup` and every test
+ * that compiles a circuit of its own.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import * as snarkjs from 'snarkjs';
-import { artifactsOf, BUILD_DIR, CIRCUITS_DIR, REPO_ROOT, type CircuitConfig } from './registry.js';
+import { artifactsOf, BUILD_DIR, REPO_ROOT } from '../core/paths.js';
+import type { CircuitConfig } from './config.js';
 
 export interface CompiledCircuit {
   dir: string;
@@ -17,10 +19,21 @@ export interface CompiledCircuit {
   wasm: string;
 }
 
-function circomSources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? circomSources(join(dir, e.name)) : e.name.endsWith('.circom') ? [join(dir, e.name)] : []))
-    .sort();
+const INCLUDE = /^\s*include\s+"([^"]+)"\s*;/gm;
+
+/**
+ * The .circom files `main` includes, directly or not, as circom resolves them: relative to the including
+ * file first, then under node_modules (the -l library path).
+ */
+function includedSources(main: string, source = readFileSync(main, 'utf8'), seen = new Set<string>()): string[] {
+  for (const [, name] of source.matchAll(INCLUDE)) {
+    const file = [join(dirname(main), name), join(REPO_ROOT, 'node_modules', name)].find(existsSync);
+    if (!file) throw new Error(`${relative(REPO_ROOT, main)} includes "${name}", which is neither beside it nor under node_modules`);
+    if (seen.has(file)) continue;
+    seen.add(file);
+    includedSources(file, readFileSync(file, 'utf8'), seen);
+  }
+  return [...seen].sort();
 }
 
 function packageVersion(name: string): string {
@@ -41,9 +54,11 @@ function circom(args: string[]): Promise<string> {
 }
 
 /** Path to use in an `include` of a main file written to `dir`. */
-export function includeFrom(dir: string, circuitFile: string): string {
-  return relative(dir, join(CIRCUITS_DIR, circuitFile));
+export function includeFrom(dir: string, repoPath: string): string {
+  return relative(dir, join(REPO_ROOT, repoPath));
 }
+
+const COMPILE_FLAGS = ['--r1cs', '--wasm', '--sym', '--O2'];
 
 /**
  * Compiles the main component `source` into `dir` (as circuit.r1cs and circuit_js/circuit.wasm) unless
@@ -51,9 +66,10 @@ export function includeFrom(dir: string, circuitFile: string): string {
  */
 export async function compileSource(dir: string, source: string, log: (msg: string) => void = () => {}): Promise<{ circuit: CompiledCircuit; compiled: boolean }> {
   const circuit = { dir, r1cs: join(dir, 'circuit.r1cs'), wasm: join(dir, 'circuit_js', 'circuit.wasm') };
+  const main = join(dir, 'circuit.circom');
   const hash = createHash('sha256');
-  hash.update(source).update(`circom2@${packageVersion('circom2')} circomlib@${packageVersion('circomlib')} --O2`);
-  for (const file of circomSources(CIRCUITS_DIR)) hash.update(relative(REPO_ROOT, file)).update(readFileSync(file));
+  hash.update(source).update(`circom2@${packageVersion('circom2')} ${COMPILE_FLAGS.join(' ')} -l node_modules`);
+  for (const file of includedSources(main, source)) hash.update(relative(REPO_ROOT, file)).update(readFileSync(file));
   const digest = hash.digest('hex');
   const stamp = join(dir, 'source.sha256');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest && existsSync(circuit.r1cs) && existsSync(circuit.wasm)) return { circuit, compiled: false };
@@ -62,21 +78,35 @@ export async function compileSource(dir: string, source: string, log: (msg: stri
   log(`compiling ${relative(REPO_ROOT, dir)} (circom2 --O2)…`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const main = join(dir, 'circuit.circom');
   writeFileSync(main, source);
-  await circom([relative(REPO_ROOT, main), '--r1cs', '--wasm', '--sym', '--O2', '-l', 'node_modules', '-o', relative(REPO_ROOT, dir)]);
+  await circom([relative(REPO_ROOT, main), ...COMPILE_FLAGS, '-l', 'node_modules', '-o', relative(REPO_ROOT, dir)]);
   writeFileSync(stamp, digest);
   log(`compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { circuit, compiled: true };
 }
 
-/** The main component of a configured instance, written into `dir`. */
-function mainSource(c: CircuitConfig, dir: string): string {
-  const args = Object.values(c.params).join(', ');
-  return `pragma circom 2.1.0;\ninclude "${includeFrom(dir, `${c.file}.circom`)}";\ncomponent main {public [${c.public.join(', ')}]} = ${c.template}(${args});\n`;
+/** The parameter names of `template` as its .circom source declares them. */
+export function templateParameters(c: Pick<CircuitConfig, 'source' | 'template'>): string[] {
+  const text = readFileSync(join(REPO_ROOT, c.source), 'utf8');
+  const m = text.match(new RegExp(`^\\s*template\\s+${c.template}\\s*\\(([^)]*)\\)`, 'm'));
+  if (!m) throw new Error(`${c.source} declares no template ${c.template}`);
+  return m[1].split(',').map((p) => p.trim()).filter(Boolean);
 }
 
-/** Compiles a configured circuit instance (circuits/circuits.json). Returns true if it compiled. */
+/**
+ * The main component of a configured instance, written into `dir`: arguments in the order of the
+ * template's signature, refused when the instance names other parameters than the template takes.
+ */
+function mainSource(c: CircuitConfig, dir: string): string {
+  const names = templateParameters(c);
+  const given = Object.keys(c.params);
+  const missing = names.filter((n) => !given.includes(n));
+  const extra = given.filter((n) => !names.includes(n));
+  if (missing.length || extra.length) throw new Error(`${c.id}: template ${c.template}(${names.join(', ')}) ${missing.length ? `lacks ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `takes no ${extra.join(', ')}` : ''}`);
+  return `pragma circom 2.1.0;\ninclude "${includeFrom(dir, c.source)}";\ncomponent main {public [${c.public.join(', ')}]} = ${c.template}(${names.map((n) => c.params[n]).join(', ')});\n`;
+}
+
+/** Compiles a configured circuit instance (declared by its kind). Returns true if it compiled. */
 export async function compileCircuit(c: CircuitConfig, log?: (msg: string) => void): Promise<boolean> {
   const dir = artifactsOf(c.id).dir;
   return (await compileSource(dir, mainSource(c, dir), log)).compiled;

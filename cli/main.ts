@@ -4,7 +4,7 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { newChallenge } from '../circuits/sampling.js';
+import { newChallenge } from '../kinds/sampling/circuit.js';
 import { dayOf } from '../core/time.js';
 import { microPenceToPounds } from '../core/units.js';
 import { assembleBundle, bundleToJson, parseBundle, readBundle } from '../meter/bundle.js';
@@ -13,7 +13,7 @@ import { importReadingsCsv } from '../meter/import/readings.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
 import { releaseCurve } from '../prover/backend.js';
-import { KINDS } from '../prover/kinds/index.js';
+import { KINDS } from '../kinds/registry.js';
 import { proveResult } from '../prover/prove.js';
 import type { ResultJson } from '../prover/result.js';
 import { ResultRejected, verifyResult } from '../prover/verify.js';

@@ -3,7 +3,8 @@
  * content hash, so a re-run with nothing changed only checks hashes.
  */
 import { compileCircuit } from '../circuits/compile.js';
-import { artifactsOf, loadCircuits } from '../circuits/registry.js';
+import { artifactsOf } from '../core/paths.js';
+import { loadCircuits } from '../kinds/registry.js';
 import { buildKeys } from '../keys/ceremony.js';
 
 export interface SetupOptions {

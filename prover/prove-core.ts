@@ -3,13 +3,13 @@
  * checked against the plain reference → result file. No file system: the household web page runs it in a
  * Web Worker with the artifacts' bytes; prover/prove.ts runs it on the built artifacts' paths.
  */
-import { describeIssues } from '../circuits/lib/documents.js';
-import type { CircuitConfig } from '../circuits/registry.js';
+import { describeIssues } from '../core/documents.js';
+import type { CircuitConfig } from '../circuits/config.js';
 import { isoDay } from '../core/time.js';
 import type { Bundle } from '../meter/bundle-format.js';
 import { canonicalJson } from '../tariff/digest.js';
 import type { ProverBackend, ProvingArtifact, ProvingStage } from './backend.js';
-import type { ResultKind } from './kinds/kind.js';
+import type { ResultKind } from '../kinds/kind.js';
 import { RESULT_FORMAT } from './result-format.js';
 import type { ResultJson } from './result.js';
 

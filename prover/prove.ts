@@ -3,10 +3,11 @@
  * circuit's built artifacts (prover/prove-core.ts does the proving itself, also for the web page).
  */
 import { existsSync } from 'node:fs';
-import { artifactsOf, circuitForDays } from '../circuits/registry.js';
+import { artifactsOf } from '../core/paths.js';
+import { circuitForDays } from '../kinds/registry.js';
 import { verifyBundleSignature, type Bundle } from '../meter/bundle.js';
 import { snarkjsBackend, type ProverBackend } from './backend.js';
-import { kindNamed } from './kinds/index.js';
+import { kindNamed } from '../kinds/registry.js';
 import { proveWithArtifacts } from './prove-core.js';
 import type { ResultJson } from './result.js';
 

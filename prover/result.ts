@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
 import { dayOf } from '../core/time.js';
 import type { Groth16Proof } from './backend.js';
-import { KINDS } from './kinds/index.js';
+import { KINDS } from '../kinds/registry.js';
 import { RESULT_FORMAT } from './result-format.js';
 
 export { RESULT_FORMAT };

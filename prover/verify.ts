@@ -7,13 +7,15 @@
 import { readFileSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
 import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
-import { artifactsOf, getCircuit, type CircuitConfig } from '../circuits/registry.js';
+import { artifactsOf } from '../core/paths.js';
+import { getCircuit } from '../kinds/registry.js';
+import type { CircuitConfig } from '../circuits/config.js';
 import { isCanonicalFieldDecimal } from '../core/field.js';
-import { describeIssues } from '../circuits/lib/documents.js';
+import { describeIssues } from '../core/documents.js';
 import { canonicalJson } from '../tariff/index.js';
 import { assertWellFormedProof } from './groth16-checks.js';
-import type { BillingOutputs } from '../circuits/billing.js';
-import { kindNamed, type ResultKind } from './kinds/index.js';
+import type { BillingOutputs } from '../kinds/bill/circuit.js';
+import { kindNamed, type ResultKind } from '../kinds/registry.js';
 import { parseResult, statementFields, statementPeriod, type BillResultJson, type ResultJson } from './result.js';
 
 export type RejectionCode =

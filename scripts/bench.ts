@@ -15,7 +15,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
-import { artifactsOf, getCircuit, loadCircuits, REPO_ROOT } from '../circuits/registry.js';
+import { artifactsOf, REPO_ROOT } from '../core/paths.js';
+import { getCircuit, loadCircuits } from '../kinds/registry.js';
 import { dayOf, SLOTS_PER_DAY } from '../core/time.js';
 import { syntheticReadings } from '../core/synthetic.js';
 import { releaseCurve, snarkjsBackend } from '../prover/backend.js';
@@ -24,7 +25,7 @@ import { r1csInfo } from '../circuits/compile.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey } from '../meter/meter-key.js';
 import { assembleBundle } from '../meter/bundle.js';
-import { kindNamed } from '../prover/kinds/index.js';
+import { kindNamed } from '../kinds/registry.js';
 
 interface Row {
   circuit: string;

@@ -12,7 +12,8 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCircuits, REPO_ROOT } from '../circuits/registry.js';
+import { REPO_ROOT } from '../core/paths.js';
+import { loadCircuits } from '../kinds/registry.js';
 import { dayOf } from '../core/time.js';
 import { microPenceToPounds } from '../core/units.js';
 import { bundleToJson } from '../meter/bundle.js';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { buildBn128 } from 'ffjavascript';
-import { REPO_ROOT } from '../circuits/registry.js';
+import { REPO_ROOT } from '../core/paths.js';
 import { releaseCurve } from '../prover/backend.js';
 import { createKeys, registerWorld } from '../test/verifier-api/harness.js';
 import { vkeyJson, world } from '../test/verifier-api/support.js';

@@ -4,8 +4,8 @@
  * balancing counts bills of exactly the period or, from totals results, the certified sub-period equal to
  * it; rebate payouts sum claims; profile classes count households per class.
  */
-import { loadCircuits } from '../circuits/registry.js';
-import { subPeriods } from '../circuits/totals.js';
+import { loadCircuits } from '../kinds/registry.js';
+import { subPeriods } from '../kinds/totals/circuit.js';
 import { isoDay } from '../core/time.js';
 import type { ParameterStore } from './parameters.js';
 import type { ResultRow, Store } from './store.js';

@@ -10,7 +10,7 @@
  * verifier's cached partial products), the statement key (one certified result per key) and, for rebate
  * claims, the days it claims exclusively.
  */
-import type { CircuitConfig } from '../circuits/registry.js';
+import type { CircuitConfig } from '../circuits/config.js';
 import { isoDay } from '../core/time.js';
 import { canonicalJson, parseTariff, tariffDigest } from '../tariff/index.js';
 import { ApiError } from './errors.js';

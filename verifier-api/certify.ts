@@ -13,10 +13,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
-import { loadCircuits, type CircuitConfig } from '../circuits/registry.js';
+import { loadCircuits } from '../kinds/registry.js';
+import type { CircuitConfig } from '../circuits/config.js';
 import { dayOf, isoDay } from '../core/time.js';
 import { meterIdToField } from '../meter/meter-id.js';
-import { kindNamed, type ResultKind } from '../prover/kinds/index.js';
+import { kindNamed, type ResultKind } from '../kinds/registry.js';
 import { parseResult, type ResultJson } from '../prover/result.js';
 import { checkSignals, parseStatementFields, ResultRejected } from '../prover/verify.js';
 import { canonicalJson } from '../tariff/index.js';

@@ -1,23 +1,7 @@
-/**
- * Every refusal of the API is an ApiError: an HTTP status, a stable machine-readable `code` (documented in
- * docs/verifier-api.md and the OpenAPI document) and a human message naming the failing check.
- */
+/** Every refusal of the API is an ApiError (core/api-error.ts); here, the status of each verifier rejection. */
 import type { RejectionCode } from '../prover/verify.js';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { error: { code: this.code, message: this.message, ...(this.details ?? {}) } };
-  }
-}
+export { ApiError } from '../core/api-error.js';
 
 /**
  * HTTP status of each prover/verify.ts rejection code: encoding problems of the request are 400, a proof or

@@ -11,8 +11,8 @@
  */
 import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
-import { circuitForDays } from '../circuits/registry.js';
-import { newChallenge } from '../circuits/sampling.js';
+import { circuitForDays } from '../kinds/registry.js';
+import { newChallenge } from '../kinds/sampling/circuit.js';
 import { isoDay } from '../core/time.js';
 import { profileClasses, rebatePayouts } from './aggregate.js';
 import { ApiError } from './errors.js';

@@ -10,13 +10,13 @@
  * pick the schedule that suits it.
  */
 import type { z } from 'zod';
-import { parseTariffSet, TARIFF_SET_FORMAT, TariffSetSchema } from '../circuits/compare.js';
-import { parseProfileSet, PROFILE_SET_FORMAT, ProfileSetSchema } from '../circuits/profile.js';
-import { parseRebateScheme, REBATE_SCHEME_FORMAT, RebateSchemeSchema } from '../circuits/rebate.js';
-import { CHALLENGE_FORMAT, ChallengeSchema, parseChallenge, type ChallengeJson } from '../circuits/sampling.js';
-import { parseSuspectPattern, SUSPECT_PATTERN_FORMAT, SuspectPatternSchema } from '../circuits/suspect.js';
-import { DR_EVENTS_FORMAT, DrEventsSchema, parseDrEvents } from '../circuits/threshold.js';
-import { parseTieredTariff, TIERED_TARIFF_FORMAT, TieredTariffSchema } from '../circuits/tiered.js';
+import { parseTariffSet, TARIFF_SET_FORMAT, TariffSetSchema } from '../kinds/compare/circuit.js';
+import { parseProfileSet, PROFILE_SET_FORMAT, ProfileSetSchema } from '../kinds/profile/circuit.js';
+import { parseRebateScheme, REBATE_SCHEME_FORMAT, RebateSchemeSchema } from '../kinds/rebate/circuit.js';
+import { CHALLENGE_FORMAT, ChallengeSchema, parseChallenge, type ChallengeJson } from '../kinds/sampling/circuit.js';
+import { parseSuspectPattern, SUSPECT_PATTERN_FORMAT, SuspectPatternSchema } from '../kinds/suspect/circuit.js';
+import { DR_EVENTS_FORMAT, DrEventsSchema, parseDrEvents } from '../kinds/threshold/circuit.js';
+import { parseTieredTariff, TIERED_TARIFF_FORMAT, TieredTariffSchema } from '../kinds/tiered/circuit.js';
 import { isoDay } from '../core/time.js';
 import { documentDigest, parseTariff } from '../tariff/index.js';
 import type { Db, Queryable } from './db.js';

@@ -7,8 +7,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifactsOf, loadCircuits, type CircuitConfig } from '../circuits/registry.js';
-import { KINDS } from '../prover/kinds/index.js';
+import { artifactsOf } from '../core/paths.js';
+import { loadCircuits } from '../kinds/registry.js';
+import type { CircuitConfig } from '../circuits/config.js';
+import { KINDS } from '../kinds/registry.js';
 import type { VerificationKeyJson } from './groth16.js';
 
 export interface PinnedKey {

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { isoDay } from '../core/time.js';
-import type { OutputsJson } from '../prover/kinds/index.js';
+import type { OutputsJson } from '../kinds/registry.js';
 import type { Db, Queryable } from './db.js';
 import { ApiError } from './errors.js';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../circuits/registry.js';
+import { REPO_ROOT } from '../core/paths.js';
 import { WEB_DIR } from '../verifier-api/household.js';
 
 /** The page's own sources and the library folders its modules import from. */

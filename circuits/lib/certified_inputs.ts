@@ -7,7 +7,7 @@ import { toField } from '../../core/field.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { meterIdToField } from '../../meter/meter-id.js';
-import type { CircuitConfig } from '../registry.js';
+import type { CircuitConfig } from '../config.js';
 
 /** The meter and period every statement about certified readings names. */
 export interface CertifiedPeriod {
@@ -18,8 +18,8 @@ export interface CertifiedPeriod {
   days: number;
 }
 
-export const CERTIFIED_PUBLIC_COUNT = 5;
-export const CERTIFIED_SIGNAL_NAMES = ['meterId', 'meter public key x', 'meter public key y', 'startDay', 'days'] as const;
+/** The public inputs every certified-readings circuit declares first: the meter, its key and the period. */
+export const CERTIFIED_LAYOUT = [input('meterId'), input('Ax'), input('Ay'), input('startDay'), input('days')] as const;
 
 /** A positive integer template parameter of a circuit (K, brackets, …); the error names what it counts. */
 export function circuitParam(c: CircuitConfig, name: string, what: string): number {
@@ -36,8 +36,8 @@ export function assertPeriodFits(p: CertifiedPeriod, c: CircuitConfig): void {
 }
 
 /** meterId, Ax, Ay, startDay, days: what a verifier rebuilds from its meter registry and the period. */
-export function certifiedPublicSignals(p: CertifiedPeriod): bigint[] {
-  return [meterIdToField(p.meterId), p.publicKey[0], p.publicKey[1], BigInt(p.startDay), BigInt(p.days)];
+export function certifiedSignalValues(p: CertifiedPeriod): { meterId: bigint; Ax: bigint; Ay: bigint; startDay: bigint; days: bigint } {
+  return { meterId: meterIdToField(p.meterId), Ax: p.publicKey[0], Ay: p.publicKey[1], startDay: BigInt(p.startDay), days: BigInt(p.days) };
 }
 
 /**

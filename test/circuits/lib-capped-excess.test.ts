@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import * as snarkjs from 'snarkjs';
 import { compileTestCircuit, includeFrom } from '../../circuits/compile.js';
-import { NO_CAP_WH } from '../../circuits/threshold.js';
+import { NO_CAP_WH } from '../../kinds/threshold/circuit.js';
 import { SNARK_FIELD } from '../../core/field.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { editWitness } from '../support/witness.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import * as snarkjs from 'snarkjs';
 import { compileTestCircuit, includeFrom } from '../../circuits/compile.js';
-import { dailyRebate } from '../../circuits/rebate.reference.js';
+import { dailyRebate } from '../../kinds/rebate/reference.js';
 import { toField } from '../../core/field.js';
 import { releaseCurve } from '../../prover/backend.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import * as snarkjs from 'snarkjs';
 import { compileTestCircuit, includeFrom } from '../../circuits/compile.js';
-import { seededOffsets } from '../../circuits/sampling.reference.js';
+import { seededOffsets } from '../../kinds/sampling/reference.js';
 import { SNARK_FIELD, toField } from '../../core/field.js';
 import { poseidonHash } from '../../meter/crypto.js';
 import { releaseCurve } from '../../prover/backend.js';

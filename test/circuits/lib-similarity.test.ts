@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { field, libHarness, rejectsWitness } from '../support/lib-harness.js';
 import { profileNorm } from '../../circuits/lib/similarity.js';
-import { classifyProfile, quantisedScore, signedSquaredCorrelation } from '../../circuits/profile.reference.js';
-import { suspectMatch } from '../../circuits/suspect.reference.js';
+import { classifyProfile, quantisedScore, signedSquaredCorrelation } from '../../kinds/profile/reference.js';
+import { suspectMatch } from '../../kinds/suspect/reference.js';
 import { releaseCurve } from '../../prover/backend.js';
 
 after(releaseCurve);

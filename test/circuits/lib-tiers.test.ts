@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { field, libHarness, rejectsWitness } from '../support/lib-harness.js';
-import { blockChargeOf, tierOf } from '../../circuits/tiered.reference.js';
+import { blockChargeOf, tierOf } from '../../kinds/tiered/reference.js';
 import { releaseCurve } from '../../prover/backend.js';
 
 after(releaseCurve);

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSource, type CompiledCircuit } from '../../circuits/compile.js';
-import { BUILD_DIR as PROJECT_BUILD_DIR, REPO_ROOT } from '../../circuits/registry.js';
+import { BUILD_DIR as PROJECT_BUILD_DIR, REPO_ROOT } from '../../core/paths.js';
 
 const BUILD_DIR = join(PROJECT_BUILD_DIR, 'test', 'keys');
 const FIXTURES_DIR = join(REPO_ROOT, 'test', 'keys', 'fixtures');

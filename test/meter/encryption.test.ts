@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { REPO_ROOT } from '../../circuits/registry.js';
+import { REPO_ROOT } from '../../core/paths.js';
 import { bundleToJson, parseBundle, type BundleJson } from '../../meter/bundle.js';
 import { cliRunner } from '../support/cli.js';
 import {

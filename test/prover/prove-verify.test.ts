@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { computeBill } from '../../circuits/billing.reference.js';
+import { computeBill } from '../../kinds/bill/reference.js';
 import { SNARK_FIELD } from '../../core/field.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 import { releaseCurve } from '../../prover/backend.js';

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspectCircuit, r1csInfo } from '../../circuits/compile.js';
-import { artifactsOf, getCircuit, type CircuitConfig } from '../../circuits/registry.js';
+import { artifactsOf } from '../../core/paths.js';
+import { getCircuit } from '../../kinds/registry.js';
+import type { CircuitConfig } from '../../circuits/config.js';
 
 /** One test per circuit: `circom2 --inspect` reports no warning that circuits/compile.ts does not justify. */
 export function inspectionTests(circuits: readonly (string | CircuitConfig)[]): void {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../circuits/registry.js';
+import { REPO_ROOT } from '../../core/paths.js';
 
 export interface CliRun {
   code: number;

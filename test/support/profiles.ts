@@ -3,7 +3,7 @@
  * clone without ../shared/data, and the real Elexon classes and London households when it is present.
  */
 import { SLOTS_PER_DAY } from '../../core/time.js';
-import { parseElexonClass, type ElexonClass } from '../../circuits/profile.elexon.js';
+import { parseElexonClass, type ElexonClass } from '../../kinds/profile/elexon.js';
 import { sharedFile } from '../../core/shared-data.js';
 
 /** Eight distinct day shapes (W per half-hour, one day), loosely modelled on real load classes. */

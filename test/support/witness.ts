@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
-import { artifactsOf } from '../../circuits/registry.js';
+import { artifactsOf } from '../../core/paths.js';
 
 /** Full witness as bigints (index 0 is the constant 1, then outputs, then public inputs). */
 export async function computeWitness(circuitId: string, input: Record<string, unknown>): Promise<bigint[]> {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildBn128 } from 'ffjavascript';
-import { REPO_ROOT } from '../../circuits/registry.js';
+import { REPO_ROOT } from '../../core/paths.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { verifyBillResult } from '../../prover/verify.js';
 import type { RunningServer } from '../../verifier-api/server.js';

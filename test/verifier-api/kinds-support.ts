@@ -4,7 +4,7 @@
  * registered (plus one 7-day rebate claim, to overlap a 1-day one). Proved once and cached like the world
  * (support.ts); sampling is proved during the test, since its challenge is issued by the server under test.
  */
-import { KINDS } from '../../prover/kinds/index.js';
+import { KINDS } from '../../kinds/registry.js';
 import { proveResult } from '../../prover/prove.js';
 import type { ResultJson } from '../../prover/result.js';
 import { firstSlotOfDay, isoSlot, SLOTS_PER_DAY } from '../../core/time.js';

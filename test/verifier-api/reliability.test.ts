@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { buildBn128 } from 'ffjavascript';
-import { REPO_ROOT } from '../../circuits/registry.js';
+import { REPO_ROOT } from '../../core/paths.js';
 import { releaseCurve } from '../../prover/backend.js';
 import type { ResultJson } from '../../prover/result.js';
 import { verifyBillResult } from '../../prover/verify.js';

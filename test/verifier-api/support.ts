@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artifactsOf } from '../../circuits/registry.js';
+import { artifactsOf } from '../../core/paths.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
 import { assembleBundle } from '../../meter/bundle.js';
 import { proveBill } from '../../prover/prove-bill.js';

@@ -1,7 +1,7 @@
 /** The page's bill by price band adds up, to the micro-penny, to the bill the circuit certifies. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeBill } from '../../circuits/billing.reference.js';
+import { computeBill } from '../../kinds/bill/reference.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 import { billBreakdown, MAX_BANDS } from '../../web/src/breakdown.js';
 import { syntheticPrices, syntheticReadings } from '../support/fixtures.js';

@@ -3,7 +3,7 @@
  * Every failure becomes a ServiceError with the API's stable code, or "unreachable" when there is no
  * answer at all.
  */
-import type { CircuitConfig } from '../../circuits/registry.js';
+import type { CircuitConfig } from '../../circuits/config.js';
 import type { ResultJson } from '../../prover/result.js';
 import type { ArtifactRef } from './protocol.js';
 

@@ -4,7 +4,7 @@
  * one, is grouped into MAX_BANDS equal price ranges). Exact integers: Wh × mp/kWh = µp, so the bands plus
  * the standing charge add up to the certified bill to the micro-penny.
  */
-import type { BillingStatement } from '../../circuits/billing.js';
+import type { BillingStatement } from '../../kinds/bill/circuit.js';
 
 export const MAX_BANDS = 5;
 

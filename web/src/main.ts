@@ -8,7 +8,7 @@ import { formatScaled, microPenceToPounds } from '../../core/units.js';
 import type { BundleJson } from '../../meter/bundle-format.js';
 import { parseUserKey, UserKeyError } from '../../meter/encryption/user-key.js';
 import { assertMeterId } from '../../meter/meter-id.js';
-import { billingStatement } from '../../prover/statement.js';
+import { billingStatement } from '../../kinds/bill/statement.js';
 import { parseTariff } from '../../tariff/model.js';
 import { api, type Certified, type Period, type ProvingContext } from './api.js';
 import { billBreakdown, type Breakdown } from './breakdown.js';

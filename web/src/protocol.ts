@@ -1,5 +1,5 @@
 /** Messages between the page and its proving worker (prover.worker.ts). */
-import type { CircuitConfig } from '../../circuits/registry.js';
+import type { CircuitConfig } from '../../circuits/config.js';
 import type { BundleJson } from '../../meter/bundle-format.js';
 import type { ResultJson } from '../../prover/result.js';
 

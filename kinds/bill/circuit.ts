@@ -1,0 +1,94 @@
+/**
+ * TypeScript side of circuits/billing.circom: the public-input layout (what a verifier rebuilds from the
+ * tariff and value vector it knows) and the witness input a prover feeds the circuit.
+ */
+import { toField } from '../../core/field.js';
+import { SLOTS_PER_DAY } from '../../core/time.js';
+import type { Bundle } from '../../meter/bundle.js';
+import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
+import type { CircuitConfig } from '../../circuits/config.js';
+
+/** Prices and values must fit the circuit's 50-bit digit lanes (circuits/lib/paired_inner_products.circom). */
+export const MAX_ABS_PRICE = 2 ** 24 - 1;
+const LANE = 50n;
+
+/** Everything public about a bill proof except its outputs. */
+export interface BillingStatement extends CertifiedPeriod {
+  /** µp for the whole period */
+  standingCharge: bigint;
+  /** mp/kWh per slot of the period */
+  prices: readonly bigint[];
+  /** mp/kWh per slot of the period (the grid's value of energy; zeros when none is given) */
+  values: readonly bigint[];
+}
+
+export interface BillingOutputs {
+  bill: bigint;
+  settlement: bigint;
+  consumption: bigint;
+}
+
+function assertLaneValue(x: bigint, what: string, slot: number): void {
+  const max = BigInt(MAX_ABS_PRICE);
+  if (x > max || x < -max) throw new Error(`${what} of slot ${slot} is beyond ±${MAX_ABS_PRICE} mp/kWh`);
+}
+
+/** Two slots per public input: w = p_a + 2^50 p_b + 2^100 v_a + 2^150 v_b (mod r), zero-padded to the circuit size. */
+export function packWeights(prices: readonly bigint[], values: readonly bigint[], maxDays: number): bigint[] {
+  const pairs = (maxDays * SLOTS_PER_DAY) / 2;
+  if (prices.length !== values.length || prices.length > 2 * pairs) throw new Error('price and value vectors do not fit the circuit');
+  return Array.from({ length: pairs }, (_, i) => {
+    const [a, b] = [2 * i, 2 * i + 1];
+    const pa = prices[a] ?? 0n, pb = prices[b] ?? 0n, va = values[a] ?? 0n, vb = values[b] ?? 0n;
+    assertLaneValue(pa, 'price', a);
+    assertLaneValue(pb, 'price', b);
+    assertLaneValue(va, 'value', a);
+    assertLaneValue(vb, 'value', b);
+    return toField(pa + (pb << LANE) + (va << (2n * LANE)) + (vb << (3n * LANE)));
+  });
+}
+
+function assertStatementFits(s: BillingStatement, c: CircuitConfig): void {
+  assertPeriodFits(s, c);
+  if (s.prices.length !== s.days * SLOTS_PER_DAY || s.values.length !== s.days * SLOTS_PER_DAY) {
+    throw new Error(`prices and values must cover the ${s.days * SLOTS_PER_DAY} slots of the period`);
+  }
+}
+
+/** The public signals, in snarkjs order: outputs, then the public inputs as declared in circuits.json. */
+export function billingPublicSignals(s: BillingStatement, out: BillingOutputs, c: CircuitConfig): bigint[] {
+  assertStatementFits(s, c);
+  return [
+    toField(out.bill),
+    toField(out.settlement),
+    toField(out.consumption),
+    ...certifiedPublicSignals(s),
+    toField(s.standingCharge),
+    ...packWeights(s.prices, s.values, c.params.maxDays),
+  ];
+}
+
+export const BILLING_OUTPUT_COUNT = 3;
+
+/** Human name of public signal `i`, for error messages. */
+export function billingSignalName(i: number): string {
+  const fixed = ['bill', 'settlement', 'consumption', ...CERTIFIED_SIGNAL_NAMES, 'standingCharge'];
+  if (i < fixed.length) return fixed[i];
+  const pair = i - fixed.length;
+  return `tariff/value weights of slots ${2 * pair} and ${2 * pair + 1}`;
+}
+
+/** Number of public signals of a billing circuit. */
+export function billingSignalCount(c: CircuitConfig): number {
+  return BILLING_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 1 + (c.params.maxDays * SLOTS_PER_DAY) / 2;
+}
+
+/** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */
+export function billingWitnessInput(bundle: Bundle, s: BillingStatement, c: CircuitConfig): Record<string, string | string[]> {
+  assertStatementFits(s, c);
+  return {
+    ...certifiedWitnessInput(bundle, s, c),
+    standingCharge: toField(s.standingCharge).toString(),
+    weights: packWeights(s.prices, s.values, c.params.maxDays).map(String),
+  };
+}

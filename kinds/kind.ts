@@ -1,0 +1,109 @@
+/**
+ * What every result kind (bill, threshold, rebate, …) declares so that one prover, one offline verifier,
+ * one CLI command, one API pipeline, the benchmark and the test harness serve them all. A kind's folder
+ * (kinds/<kind>/) holds its circuit, companion (documents, witness input), reference, this declaration
+ * (kind.ts), its API bindings, example, tests and doc; kinds/all.ts registers it with one line.
+ *
+ *   statement fields (the documents a result names) → statement → public signals / witness input
+ *   public signals → outputs, and the reference computation the prover checks the circuit against.
+ *
+ * Public signals of every kind are laid out the same way: the kind's outputs, then meterId, Ax, Ay,
+ * startDay, days (CERTIFIED_LAYOUT), then the kind's own public inputs. A verifier rebuilds everything
+ * after the outputs. The order is declared once, in `layout`.
+ */
+import type { z } from 'zod';
+import type { CircuitConfig } from '../circuits/config.js';
+import { outputCount, packSignals, publicInputNames, signalCount, signalName, unpackSignals, type PublicLayout, type SignalValues } from '../circuits/layout.js';
+import { assertPeriodFits, type CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
+import type { Bundle } from '../meter/bundle.js';
+import type { KindService } from './service.js';
+
+/** Outputs as a result file states them: signed decimal integers, or lists of them. */
+export type OutputsJson = Record<string, string | string[]>;
+
+/** A statement field the CLI fills from a flag: a JSON document file, a text choice or an integer. */
+export interface FieldFlag {
+  /** the statement field, e.g. "tariff" */
+  field: string;
+  /** the command-line flag, e.g. "--tariff <file>" */
+  flag: string;
+  description: string;
+  type: 'document' | 'text' | 'integer';
+  required: boolean;
+  choices?: readonly string[];
+}
+
+/** One instance of a kind's circuit: its template arguments by name and its constraint budget. */
+export interface InstanceDeclaration {
+  params: { maxDays: number; minDays: number } & Record<string, number>;
+  /** the most constraints the compiled instance may have (checked by the kind's circuit tests) */
+  budget: number;
+}
+
+/** The meter and period an example statement is made for (what the benchmark and the demos certify). */
+export interface ExamplePeriod {
+  meterId: string;
+  /** days since 1970-01-01 UTC */
+  startDay: number;
+  days: number;
+}
+
+/** What a kind's author writes (kinds/<kind>/kind.ts). */
+export interface KindDeclaration<S extends CertifiedPeriod, O> {
+  readonly kind: string;
+  /** one line: what a verifier learns */
+  readonly summary: string;
+  /** the .circom file (relative to the repository root), its template and the instances by circuit id */
+  readonly circuit: { source: string; template: string; instances: Record<string, InstanceDeclaration> };
+  /** the public signals in snarkjs order: outputs, then CERTIFIED_LAYOUT, then the kind's inputs */
+  readonly layout: PublicLayout;
+  /** the instances `npm test` builds keys for and proves with */
+  readonly testCircuits: readonly string[];
+  /** the statement's fields beyond meterId, meterPublicKey and period, as a result file carries them */
+  readonly fields: z.ZodType<Record<string, unknown>>;
+  readonly flags: readonly FieldFlag[];
+  /** units of each output, e.g. { bill: 'micro-pence' } */
+  readonly units: Record<string, string>;
+  /** Builds the statement; throws a plain Error naming the bad document or field. */
+  statement(period: CertifiedPeriod, fields: Record<string, unknown>, c: CircuitConfig): S;
+  /** every public signal's value by its layout name */
+  signalValues(s: S, out: O, c: CircuitConfig): SignalValues;
+  /** the outputs from the public signals read by name */
+  readOutputs(signals: Record<string, bigint[]>, s: S, c: CircuitConfig): O;
+  outputsJson(out: O): OutputsJson;
+  witnessInput(bundle: Bundle, s: S, c: CircuitConfig): Record<string, unknown>;
+  /** the plain computation the circuit must agree with (async where it hashes, e.g. sampling's Poseidon) */
+  reference(bundle: Bundle, s: S, c: CircuitConfig): O | Promise<O>;
+  /** the statement fields of the example the benchmark and the demos prove for a period */
+  example(p: ExamplePeriod): Record<string, unknown>;
+  /** what the verifier API checks and offers for this kind (bindings, documents, routes) */
+  readonly service: KindService;
+}
+
+/** A declared kind with everything derived from its declaration. */
+export interface ResultKind<S extends CertifiedPeriod = CertifiedPeriod, O = unknown> extends KindDeclaration<S, O> {
+  /** the instances as circuit configurations */
+  readonly circuits: readonly CircuitConfig[];
+  outputCount(c: CircuitConfig): number;
+  signalCount(c: CircuitConfig): number;
+  signalName(i: number, c: CircuitConfig): string;
+  publicSignals(s: S, out: O, c: CircuitConfig): bigint[];
+  decode(signals: readonly bigint[], s: S, c: CircuitConfig): O;
+}
+
+export function defineKind<S extends CertifiedPeriod, O>(k: KindDeclaration<S, O>): ResultKind<S, O> {
+  const circuits = Object.entries(k.circuit.instances).map(([id, inst]) => ({ id, kind: k.kind, source: k.circuit.source, template: k.circuit.template, params: inst.params, public: publicInputNames(k.layout) }));
+  for (const id of k.testCircuits) if (!k.circuit.instances[id]) throw new Error(`${k.kind}: test circuit ${id} is not one of its instances`);
+  return {
+    ...k,
+    circuits,
+    outputCount: (c) => outputCount(k.layout, c),
+    signalCount: (c) => signalCount(k.layout, c),
+    signalName: (i, c) => signalName(k.layout, i, c),
+    publicSignals: (s, out, c) => {
+      assertPeriodFits(s, c);
+      return packSignals(k.layout, c, k.signalValues(s, out, c));
+    },
+    decode: (signals, s, c) => k.readOutputs(unpackSignals(k.layout, c, signals), s, c),
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * TypeScript side of circuits/profile.circom (profile class): the statement, the public-signal layout a
+ * verifier rebuilds from the scheme's published profiles, the witness input and the output decoding.
+ *
+ * Public signals, in snarkjs order:
+ *   [0] index   best-matching profile, 0..K-1 (lowest index among equals)
+ *   [1] score   floor(scoreLevels × ρ) in [-scoreLevels, scoreLevels], 0 when scoreLevels = 0
+ *   [2..6]      meterId, Ax, Ay, startDay, days
+ *   [7 .. 7+48K)        profiles, row by row (profile k, slot s at 7 + 48k + s)
+ *   [7+48K .. 7+49K)    norms N_k = 48 Σ P_k² − (Σ P_k)²  (derived from the profiles)
+ *   [7+49K]     scoreLevels
+ */
+import { z } from 'zod';
+import { fromFieldSigned, toField } from '../../core/field.js';
+import { isoDay } from '../../core/time.js';
+import type { Bundle } from '../../meter/bundle.js';
+import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, circuitParam, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
+import { assertSamePeriod, DayShapeSchema, parseDocument, PeriodSchema, publishedDocumentHead, type PeriodJson } from '../../core/documents.js';
+import { assertProfile, profileNorm } from '../../circuits/lib/similarity.js';
+import { elexonPeriodProfiles, type ElexonClass } from './elexon.js';
+import type { CircuitConfig } from '../../circuits/config.js';
+
+/** The circuit checks |score| <= 1024 and relies on scoreLevels <= 1000 for its comparison widths. */
+export const MAX_SCORE_LEVELS = 1000;
+export const PROFILE_OUTPUT_COUNT = 2;
+
+/** Everything public about a profile-class proof except its outputs. */
+export interface ProfileStatement extends CertifiedPeriod {
+  /** the scheme's K profile vectors for this period: 48 integers in [0, 2^20) each, none flat */
+  profiles: readonly (readonly bigint[])[];
+  /** 0: no score revealed; L: reveal floor(L × correlation) */
+  scoreLevels: number;
+}
+
+export interface ProfileOutputs {
+  index: number;
+  score: number;
+}
+
+function assertStatementFits(s: ProfileStatement, c: CircuitConfig): void {
+  assertPeriodFits(s, c);
+  const K = circuitParam(c, 'K', 'profile count');
+  if (s.profiles.length !== K) throw new Error(`circuit ${c.id} compares ${K} profiles, the statement has ${s.profiles.length}`);
+  s.profiles.forEach((p, k) => assertProfile(p, `profile ${k}`));
+  if (!Number.isInteger(s.scoreLevels) || s.scoreLevels < 0 || s.scoreLevels > MAX_SCORE_LEVELS) {
+    throw new Error(`scoreLevels must be an integer in 0..${MAX_SCORE_LEVELS}, not ${s.scoreLevels}`);
+  }
+}
+
+/** The kind's public inputs after the five certified ones: profiles, norms, scoreLevels. */
+function parameterSignals(s: ProfileStatement): bigint[] {
+  return [...s.profiles.flat(), ...s.profiles.map(profileNorm), BigInt(s.scoreLevels)];
+}
+
+/** The public signals, in snarkjs order: outputs, then the public inputs as declared in circuits.json. */
+export function profilePublicSignals(s: ProfileStatement, out: ProfileOutputs, c: CircuitConfig): bigint[] {
+  assertStatementFits(s, c);
+  return [BigInt(out.index), toField(BigInt(out.score)), ...certifiedPublicSignals(s), ...parameterSignals(s)];
+}
+
+/** Number of public signals of a profile-class circuit. */
+export function profileSignalCount(c: CircuitConfig): number {
+  return PROFILE_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 49 * circuitParam(c, 'K', 'profile count') + 1;
+}
+
+/** Human name of public signal `i`, for error messages. */
+export function profileSignalName(i: number, c: CircuitConfig): string {
+  const K = circuitParam(c, 'K', 'profile count');
+  const fixed = ['index', 'score', ...CERTIFIED_SIGNAL_NAMES];
+  if (i < fixed.length) return fixed[i];
+  const j = i - fixed.length;
+  if (j < 48 * K) return `profile ${Math.floor(j / 48)} slot ${j % 48}`;
+  if (j < 49 * K) return `norm of profile ${j - 48 * K}`;
+  return 'scoreLevels';
+}
+
+/** Reads the outputs from the public signals (the first two). */
+export function decodeProfileOutputs(publicSignals: readonly bigint[], c: CircuitConfig): ProfileOutputs {
+  const index = smallOutput(publicSignals[0], circuitParam(c, 'K', 'profile count'), 'profile index');
+  const score = fromFieldSigned(publicSignals[1]);
+  if (score < -BigInt(MAX_SCORE_LEVELS) || score > BigInt(MAX_SCORE_LEVELS)) throw new Error(`score ${score} is out of range`);
+  return { index, score: Number(score) };
+}
+
+/** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */
+export function profileWitnessInput(bundle: Bundle, s: ProfileStatement, c: CircuitConfig): Record<string, unknown> {
+  assertStatementFits(s, c);
+  return {
+    ...certifiedWitnessInput(bundle, s, c),
+    profiles: s.profiles.map((p) => p.map(String)),
+    norms: s.profiles.map((p) => profileNorm(p).toString()),
+    scoreLevels: String(s.scoreLevels),
+  };
+}
+
+export const PROFILE_SET_FORMAT = 'meterproof-profile-set/1';
+
+/**
+ * The profile set a scheme publishes ("meterproof-profile-set/1"): 1 to K named day shapes and the score
+ * resolution. Shapes are compared by correlation with the household's summed day, so only their shape
+ * matters; a set built for one period (the Elexon mix of its seasons and day types) names that period.
+ */
+export const ProfileSetSchema = z.strictObject({
+  ...publishedDocumentHead(PROFILE_SET_FORMAT),
+  period: PeriodSchema.optional().describe('the only period this set is for; absent: any period'),
+  scoreLevels: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_SCORE_LEVELS)
+    .describe('0: reveal no score; L: reveal floor(L x correlation) with the best profile'),
+  profiles: z
+    .array(z.strictObject({ name: z.string().min(1), shape: DayShapeSchema }))
+    .min(1)
+    .describe('1 to K (8) profiles; the index output counts from 0 in this order'),
+});
+export type ProfileSetJson = z.infer<typeof ProfileSetSchema>;
+
+export interface ProfileSet {
+  id: string;
+  period?: PeriodJson;
+  scoreLevels: number;
+  profiles: { name: string; shape: bigint[] }[];
+}
+
+/** Parses and checks a published profile set. */
+export function parseProfileSet(json: unknown): ProfileSet {
+  const s = parseDocument(ProfileSetSchema, json, 'profile set');
+  return { id: s.id, period: s.period, scoreLevels: s.scoreLevels, profiles: s.profiles.map((p) => ({ name: p.name, shape: p.shape.map(BigInt) })) };
+}
+
+/** A statement built from a published set: the circuit's K profiles, and how many of them were published. */
+export interface ProfileSetStatement extends ProfileStatement {
+  published: number;
+}
+
+/**
+ * The statement a published set gives for a period on circuit `c`. A set of fewer than K profiles is
+ * padded by repeating its last profile: the copy ties with it and ties go to the lowest index, so a copy
+ * is never the answer and the score is the same. Refuses a set made for another period or with more than K.
+ */
+export function profileSetStatement(p: CertifiedPeriod, set: ProfileSet, c: CircuitConfig): ProfileSetStatement {
+  if (set.period) assertSamePeriod(set.period, p, `profile set ${set.id}`);
+  const K = circuitParam(c, 'K', 'profile count');
+  const shapes = set.profiles.map((x) => x.shape);
+  if (shapes.length === 0 || shapes.length > K) throw new Error(`profile set ${set.id} has ${shapes.length} profiles; circuit ${c.id} compares 1 to ${K}`);
+  const s: ProfileSetStatement = {
+    meterId: p.meterId,
+    publicKey: p.publicKey,
+    startDay: p.startDay,
+    days: p.days,
+    profiles: Array.from({ length: K }, (_, k) => shapes[Math.min(k, shapes.length - 1)]),
+    scoreLevels: set.scoreLevels,
+    published: shapes.length,
+  };
+  assertStatementFits(s, c);
+  return s;
+}
+
+/** The Elexon classes' profile set for a period (circuits/profile.elexon.ts): W summed over its days per UTC half-hour. */
+export function elexonProfileSet(classes: readonly ElexonClass[], o: { id: string; name?: string; publisher?: string; startDay: number; days: number; scoreLevels: number }): ProfileSetJson {
+  const shapes = elexonPeriodProfiles(classes, o.startDay, o.days);
+  const start = isoDay(o.startDay);
+  return parseDocument(
+    ProfileSetSchema,
+    {
+      format: PROFILE_SET_FORMAT,
+      id: o.id,
+      name: o.name ?? `Elexon profile classes, ${start} + ${o.days} day(s)`,
+      ...(o.publisher === undefined ? {} : { publisher: o.publisher }),
+      description: "Elexon standard load profiles: per UTC half-hour of the day, W summed over the period's days (local season and day type, summer time shifted)",
+      period: { start, days: o.days },
+      scoreLevels: o.scoreLevels,
+      profiles: classes.map((c, k) => ({ name: c.name, shape: shapes[k].map(Number) })),
+    },
+    'profile set',
+  );
+}

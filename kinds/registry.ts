@@ -1,0 +1,43 @@
+/**
+ * The kind registry: every result kind (kinds/all.ts) and every circuit instance they declare. The prover,
+ * the offline verifier, the CLI, the verifier API, the benchmark, the examples and the test runner find
+ * kinds and circuits here.
+ */
+import type { CircuitConfig } from '../circuits/config.js';
+import * as all from './all.js';
+import type { ResultKind } from './kind.js';
+
+export const KINDS: Record<string, ResultKind<any, any>> = Object.fromEntries(Object.values(all).map((k) => [k.kind, k]));
+
+export function kindNamed(name: string): ResultKind<any, any> {
+  const k = KINDS[name];
+  if (!k) throw new Error(`unknown result kind "${name}" (known: ${Object.keys(KINDS).join(', ')})`);
+  return k;
+}
+
+/** Every circuit instance of every kind. */
+export function loadCircuits(): CircuitConfig[] {
+  return Object.values(KINDS).flatMap((k) => k.circuits);
+}
+
+export function getCircuit(id: string): CircuitConfig {
+  const circuit = loadCircuits().find((c) => c.id === id);
+  if (!circuit) throw new Error(`unknown circuit "${id}" (known: ${loadCircuits().map((c) => c.id).join(', ')})`);
+  return circuit;
+}
+
+/** The smallest circuit of a kind that serves a period of `days` days. */
+export function circuitForDays(kind: string, days: number): CircuitConfig {
+  const fits = kindNamed(kind)
+    .circuits.filter((c) => c.params.minDays <= days && days <= c.params.maxDays)
+    .sort((a, b) => a.params.maxDays - b.params.maxDays);
+  if (fits.length === 0) throw new Error(`no ${kind} circuit serves a period of ${days} days`);
+  return fits[0];
+}
+
+/** The instances `npm test` builds keys for and proves with. */
+export function testCircuits(): string[] {
+  return Object.values(KINDS).flatMap((k) => [...k.testCircuits]);
+}
+
+export type { FieldFlag, OutputsJson, ResultKind } from './kind.js';

@@ -1,0 +1,106 @@
+/**
+ * TypeScript side of circuits/suspect.circom (suspect-profile match, one bit): the statement, the
+ * public-signal layout a verifier rebuilds from the published pattern and threshold, the witness input and
+ * the output decoding.
+ *
+ * Public signals, in snarkjs order:
+ *   [0] match        1 iff correlation(average day, pattern) >= threshold / 1000
+ *   [1..5]           meterId, Ax, Ay, startDay, days
+ *   [6..54)          pattern (48 slots)
+ *   [54]             patternNorm = 48 Σ P² − (Σ P)²  (derived from the pattern)
+ *   [55]             threshold (per mille, signed)
+ */
+import { z } from 'zod';
+import { toField } from '../../core/field.js';
+import type { Bundle } from '../../meter/bundle.js';
+import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
+import { DayShapeSchema, parseDocument, publishedDocumentHead } from '../../core/documents.js';
+import { assertProfile, profileNorm } from '../../circuits/lib/similarity.js';
+import type { CircuitConfig } from '../../circuits/config.js';
+
+export const SUSPECT_OUTPUT_COUNT = 1;
+/** Thresholds are per mille of correlation, −1000..1000 (the circuit's comparison widths rely on it). */
+export const THRESHOLD_SCALE = 1000;
+
+/** Everything public about a suspect-match proof except its output. */
+export interface SuspectStatement extends CertifiedPeriod {
+  /** the suspect day shape: 48 integers in [0, 2^20), not flat (only its shape matters) */
+  pattern: readonly bigint[];
+  /** match iff correlation >= thresholdPermille / 1000 */
+  thresholdPermille: number;
+}
+
+export interface SuspectOutputs {
+  match: boolean;
+}
+
+function assertStatementFits(s: SuspectStatement, c: CircuitConfig): void {
+  assertPeriodFits(s, c);
+  assertProfile(s.pattern, 'suspect pattern');
+  if (!Number.isInteger(s.thresholdPermille) || Math.abs(s.thresholdPermille) > THRESHOLD_SCALE) {
+    throw new Error(`threshold must be an integer per mille in -${THRESHOLD_SCALE}..${THRESHOLD_SCALE}, not ${s.thresholdPermille}`);
+  }
+}
+
+/** The public signals, in snarkjs order: the output, then the public inputs as declared in circuits.json. */
+export function suspectPublicSignals(s: SuspectStatement, out: SuspectOutputs, c: CircuitConfig): bigint[] {
+  assertStatementFits(s, c);
+  return [out.match ? 1n : 0n, ...certifiedPublicSignals(s), ...s.pattern, profileNorm(s.pattern), toField(BigInt(s.thresholdPermille))];
+}
+
+/** Number of public signals of a suspect-match circuit. */
+export function suspectSignalCount(_c: CircuitConfig): number {
+  return SUSPECT_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 48 + 2;
+}
+
+/** Human name of public signal `i`, for error messages. */
+export function suspectSignalName(i: number): string {
+  const fixed = ['match', ...CERTIFIED_SIGNAL_NAMES];
+  if (i < fixed.length) return fixed[i];
+  const j = i - fixed.length;
+  if (j < 48) return `pattern slot ${j}`;
+  return j === 48 ? 'patternNorm' : 'threshold';
+}
+
+/** Reads the output from the public signals. */
+export function decodeSuspectOutputs(publicSignals: readonly bigint[]): SuspectOutputs {
+  return { match: smallOutput(publicSignals[0], 2, 'match bit') === 1 };
+}
+
+/** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */
+export function suspectWitnessInput(bundle: Bundle, s: SuspectStatement, c: CircuitConfig): Record<string, unknown> {
+  assertStatementFits(s, c);
+  return {
+    ...certifiedWitnessInput(bundle, s, c),
+    pattern: s.pattern.map(String),
+    patternNorm: profileNorm(s.pattern).toString(),
+    threshold: toField(BigInt(s.thresholdPermille)).toString(),
+  };
+}
+
+export const SUSPECT_PATTERN_FORMAT = 'meterproof-suspect-pattern/1';
+
+/** The suspect pattern a fraud team publishes ("meterproof-suspect-pattern/1"): a day shape and a threshold. */
+export const SuspectPatternSchema = z.strictObject({
+  ...publishedDocumentHead(SUSPECT_PATTERN_FORMAT),
+  thresholdPermille: z
+    .number()
+    .int()
+    .min(-THRESHOLD_SCALE)
+    .max(THRESHOLD_SCALE)
+    .describe('match = 1 iff correlation(average day, shape) >= thresholdPermille / 1000'),
+  shape: DayShapeSchema,
+});
+export type SuspectPatternJson = z.infer<typeof SuspectPatternSchema>;
+
+export interface SuspectPattern {
+  id: string;
+  pattern: bigint[];
+  thresholdPermille: number;
+}
+
+/** Parses and checks a published suspect pattern. */
+export function parseSuspectPattern(json: unknown): SuspectPattern {
+  const p = parseDocument(SuspectPatternSchema, json, 'suspect pattern');
+  return { id: p.id, pattern: p.shape.map(BigInt), thresholdPermille: p.thresholdPermille };
+}

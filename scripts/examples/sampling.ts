@@ -1,8 +1,0 @@
-/** Example statement fields of a sampling result: a fresh challenge for the period's meter and days, as a settlement body issues it. */
-import { newChallenge } from '../../circuits/sampling.js';
-import { isoDay } from '../../core/time.js';
-import type { ExamplePeriod } from './documents.js';
-
-export function exampleFields(period: ExamplePeriod): Record<string, unknown> {
-  return { challenge: newChallenge({ issuer: 'Example settlement body', meterId: period.meterId, period: { start: isoDay(period.startDay), days: period.days } }) };
-}
