@@ -1,0 +1,258 @@
+// BN254 prime fields in Montgomery form (R = 2^256), 4 x 64-bit limbs, little-endian.
+// The element layout is exactly the "LEM" layout of .zkey files (and of ffiasm's raw elements), so points and
+// coefficients are used in place from the mapped file. Multiplication is portable C++ (unsigned __int128,
+// "no-carry" CIOS, valid because both moduli are below 2^254) unless MP_ASM is defined: then the
+// mulx/adx assembly that ffiasm generates (build/native/gen/*.asm, assembled with nasm) is called instead.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace mp {
+
+typedef unsigned __int128 u128;
+#define MP_INLINE inline __attribute__((always_inline))
+
+struct FqTag {
+  static constexpr uint64_t P[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+  static constexpr uint64_t NP = 0x87d20782e4866389ULL;
+  static constexpr uint64_t R[4] = {0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL};
+  static constexpr uint64_t R2[4] = {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL};
+};
+struct FrTag {
+  static constexpr uint64_t P[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+  static constexpr uint64_t NP = 0xc2e1f593efffffffULL;
+  static constexpr uint64_t R[4] = {0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL, 0x0e0a77c19a07df2fULL};
+  static constexpr uint64_t R2[4] = {0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL, 0x0216d0b17f4e44a5ULL};
+};
+
+}  // namespace mp
+
+#ifdef MP_ASM
+extern "C" void Fq_rawMMul(uint64_t *r, const uint64_t *a, const uint64_t *b);
+extern "C" void Fr_rawMMul(uint64_t *r, const uint64_t *a, const uint64_t *b);
+#endif
+
+namespace mp {
+
+template <class Tag>
+struct Field {
+  struct E {
+    uint64_t v[4];
+  };
+
+  static MP_INLINE bool geP(const uint64_t *t) {
+    for (int i = 3; i >= 0; i--) {
+      if (t[i] > Tag::P[i]) return true;
+      if (t[i] < Tag::P[i]) return false;
+    }
+    return true;
+  }
+  static MP_INLINE void subP(uint64_t *t) {
+    uint64_t borrow = 0;
+    for (int i = 0; i < 4; i++) {
+      u128 d = (u128)t[i] - Tag::P[i] - borrow;
+      t[i] = (uint64_t)d;
+      borrow = (uint64_t)(d >> 64) & 1;
+    }
+  }
+
+  static MP_INLINE void mulPortable(E &r, const E &a, const E &b) {
+    uint64_t t[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 4; i++) {
+      u128 x = (u128)a.v[0] * b.v[i] + t[0];
+      uint64_t A = (uint64_t)(x >> 64);
+      t[0] = (uint64_t)x;
+      uint64_t m = t[0] * Tag::NP;
+      u128 y = (u128)m * Tag::P[0] + t[0];
+      uint64_t C = (uint64_t)(y >> 64);
+      for (int j = 1; j < 4; j++) {
+        x = (u128)a.v[j] * b.v[i] + t[j] + A;
+        A = (uint64_t)(x >> 64);
+        t[j] = (uint64_t)x;
+        y = (u128)m * Tag::P[j] + t[j] + C;
+        C = (uint64_t)(y >> 64);
+        t[j - 1] = (uint64_t)y;
+      }
+      t[3] = C + A;
+    }
+    if (geP(t)) subP(t);
+    memcpy(r.v, t, 32);
+  }
+
+  static MP_INLINE void mul(E &r, const E &a, const E &b);
+  static MP_INLINE void sq(E &r, const E &a) { mul(r, a, a); }
+
+  static MP_INLINE void add(E &r, const E &a, const E &b) {
+    uint64_t t[4];
+    uint64_t carry = 0;
+    for (int i = 0; i < 4; i++) {
+      u128 s = (u128)a.v[i] + b.v[i] + carry;
+      t[i] = (uint64_t)s;
+      carry = (uint64_t)(s >> 64);
+    }
+    if (geP(t)) subP(t);
+    memcpy(r.v, t, 32);
+  }
+  static MP_INLINE void sub(E &r, const E &a, const E &b) {
+    uint64_t t[4];
+    uint64_t borrow = 0;
+    for (int i = 0; i < 4; i++) {
+      u128 d = (u128)a.v[i] - b.v[i] - borrow;
+      t[i] = (uint64_t)d;
+      borrow = (uint64_t)(d >> 64) & 1;
+    }
+    if (borrow) {
+      uint64_t carry = 0;
+      for (int i = 0; i < 4; i++) {
+        u128 s = (u128)t[i] + Tag::P[i] + carry;
+        t[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+      }
+    }
+    memcpy(r.v, t, 32);
+  }
+  static MP_INLINE void dbl(E &r, const E &a) { add(r, a, a); }
+  static MP_INLINE void neg(E &r, const E &a) {
+    if (isZero(a)) {
+      r = a;
+      return;
+    }
+    E p;
+    memcpy(p.v, Tag::P, 32);
+    sub(r, p, a);
+  }
+  static MP_INLINE bool isZero(const E &a) { return (a.v[0] | a.v[1] | a.v[2] | a.v[3]) == 0; }
+  static MP_INLINE bool eq(const E &a, const E &b) { return memcmp(a.v, b.v, 32) == 0; }
+  static MP_INLINE E zero() { return E{{0, 0, 0, 0}}; }
+  static MP_INLINE E one() {
+    E r;
+    memcpy(r.v, Tag::R, 32);
+    return r;
+  }
+  static MP_INLINE E r2() {
+    E r;
+    memcpy(r.v, Tag::R2, 32);
+    return r;
+  }
+  /** normal form → Montgomery form */
+  static MP_INLINE E toMont(const E &a) {
+    E r;
+    mul(r, a, r2());
+    return r;
+  }
+  /** Montgomery form → normal form */
+  static MP_INLINE E fromMont(const E &a) {
+    E one1{{1, 0, 0, 0}}, r;
+    mul(r, a, one1);
+    return r;
+  }
+  /** a^e, e a little-endian integer of 4 limbs (not Montgomery) */
+  static E pow(const E &a, const uint64_t e[4]) {
+    E r = one();
+    for (int i = 255; i >= 0; i--) {
+      sq(r, r);
+      if ((e[i / 64] >> (i % 64)) & 1) mul(r, r, a);
+    }
+    return r;
+  }
+  static E inv(const E &a) {
+    uint64_t e[4];
+    memcpy(e, Tag::P, 32);
+    e[0] -= 2;  // P[0] > 2 for both moduli
+    return pow(a, e);
+  }
+  /** a normal-form element is canonical (< P) */
+  static MP_INLINE bool isCanonical(const E &a) { return !geP(a.v); }
+  static E fromU64(uint64_t x) { return toMont(E{{x, 0, 0, 0}}); }
+
+  static std::string toDecimal(const E &mont) {
+    E n = fromMont(mont);
+    uint64_t w[4];
+    memcpy(w, n.v, 32);
+    std::string s;
+    bool nz = true;
+    while (nz) {
+      u128 rem = 0;
+      for (int i = 3; i >= 0; i--) {
+        u128 cur = (rem << 64) | w[i];
+        w[i] = (uint64_t)(cur / 10);
+        rem = cur % 10;
+      }
+      s.push_back('0' + (char)rem);
+      nz = (w[0] | w[1] | w[2] | w[3]) != 0;
+    }
+    return std::string(s.rbegin(), s.rend());
+  }
+};
+
+typedef Field<FqTag> Fq;
+typedef Field<FrTag> Fr;
+
+#ifdef MP_ASM
+template <>
+MP_INLINE void Field<FqTag>::mul(E &r, const E &a, const E &b) { Fq_rawMMul(r.v, a.v, b.v); }
+template <>
+MP_INLINE void Field<FrTag>::mul(E &r, const E &a, const E &b) { Fr_rawMMul(r.v, a.v, b.v); }
+#else
+template <class Tag>
+MP_INLINE void Field<Tag>::mul(E &r, const E &a, const E &b) { mulPortable(r, a, b); }
+#endif
+
+// Fq2 = Fq[u]/(u^2 + 1)
+struct Fq2 {
+  struct E {
+    Fq::E a, b;
+  };
+  static MP_INLINE void add(E &r, const E &x, const E &y) {
+    Fq::add(r.a, x.a, y.a);
+    Fq::add(r.b, x.b, y.b);
+  }
+  static MP_INLINE void sub(E &r, const E &x, const E &y) {
+    Fq::sub(r.a, x.a, y.a);
+    Fq::sub(r.b, x.b, y.b);
+  }
+  static MP_INLINE void dbl(E &r, const E &x) { add(r, x, x); }
+  static MP_INLINE void neg(E &r, const E &x) {
+    Fq::neg(r.a, x.a);
+    Fq::neg(r.b, x.b);
+  }
+  static MP_INLINE void mul(E &r, const E &x, const E &y) {
+    Fq::E t0, t1, s0, s1, t2;
+    Fq::mul(t0, x.a, y.a);
+    Fq::mul(t1, x.b, y.b);
+    Fq::add(s0, x.a, x.b);
+    Fq::add(s1, y.a, y.b);
+    Fq::mul(t2, s0, s1);
+    Fq::sub(r.a, t0, t1);
+    Fq::sub(t2, t2, t0);
+    Fq::sub(r.b, t2, t1);
+  }
+  static MP_INLINE void sq(E &r, const E &x) {
+    Fq::E s, d, ab;
+    Fq::add(s, x.a, x.b);
+    Fq::sub(d, x.a, x.b);
+    Fq::mul(ab, x.a, x.b);
+    Fq::mul(r.a, s, d);
+    Fq::add(r.b, ab, ab);
+  }
+  static MP_INLINE bool isZero(const E &x) { return Fq::isZero(x.a) && Fq::isZero(x.b); }
+  static MP_INLINE bool eq(const E &x, const E &y) { return Fq::eq(x.a, y.a) && Fq::eq(x.b, y.b); }
+  static MP_INLINE E zero() { return E{Fq::zero(), Fq::zero()}; }
+  static MP_INLINE E one() { return E{Fq::one(), Fq::zero()}; }
+  static E inv(const E &x) {
+    // 1/(a+bu) = (a-bu)/(a^2+b^2)
+    Fq::E t0, t1, n;
+    Fq::sq(t0, x.a);
+    Fq::sq(t1, x.b);
+    Fq::add(n, t0, t1);
+    n = Fq::inv(n);
+    E r;
+    Fq::mul(r.a, x.a, n);
+    Fq::mul(r.b, x.b, n);
+    Fq::neg(r.b, r.b);
+    return r;
+  }
+};
+
+}  // namespace mp

@@ -1,0 +1,62 @@
+// Groth16 prover on snarkjs's .zkey and .wtns formats (BN254). No Node dependency: the addon, the CLI and
+// the WebAssembly build share it.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "curve.hpp"
+#include "msm.hpp"
+
+namespace mp {
+
+/** An error about a named input file; `what()` already names it. */
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Zkey {
+  std::string name;  // file path (for messages)
+  const uint8_t *data = nullptr;
+  size_t size = 0;
+  // set by the owner (mmap / buffer) and released in its destructor
+  std::shared_ptr<void> owner;
+
+  uint32_t nVars = 0, nPublic = 0, domainSize = 0, power = 0;
+  G1::Aff alpha1, beta1, delta1;
+  G2::Aff beta2, gamma2, delta2;
+  const G1::Aff *IC = nullptr, *A = nullptr, *B1 = nullptr, *C = nullptr, *H = nullptr;
+  const G2::Aff *B2 = nullptr;
+  const uint8_t *coefs = nullptr;
+  uint32_t nCoefs = 0;
+};
+
+/** Parses and checks a mapped .zkey (Groth16, BN254); throws InputError naming the file. */
+void parseZkey(Zkey &z);
+
+struct Witness {
+  std::string name;
+  std::vector<Scalar> values;  // normal form
+};
+
+/** Parses and checks a .wtns (BN254 scalar field); throws InputError naming the file. */
+Witness parseWtns(const uint8_t *data, size_t size, const std::string &name);
+
+struct Proof {
+  G1::Aff a, c;
+  G2::Aff b;
+  std::vector<std::string> publicSignals;
+  double msBuild = 0, msFft = 0, msMsm = 0;
+};
+
+Proof prove(const Zkey &z, const Witness &w, int threads);
+
+/** snarkjs's JSON of a proof ({"pi_a": …, "protocol": "groth16", "curve": "bn128"}) */
+std::string proofJson(const Proof &p);
+/** snarkjs's verification key JSON, from the zkey (for the check of every proof) */
+std::string vkeyJson(const Zkey &z);
+std::string publicJson(const Proof &p);
+
+}  // namespace mp

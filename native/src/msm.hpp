@@ -1,0 +1,264 @@
+// Multi-scalar multiplication: Pippenger with signed digits and batch-affine bucket accumulation.
+//
+// Per window, every point is added into its bucket in affine coordinates; additions are gathered into
+// batches (a bucket appears at most once per batch, later ones wait for the next batch) and all their
+// denominators are inverted with one field inversion (Montgomery's trick): about 6 multiplications per
+// addition instead of 11 for a mixed Jacobian addition. Windows are spread over the threads.
+//
+// Scalars 0 and 1 (two thirds of our witnesses: range-check bits) never enter Pippenger: see Witness
+// classification in groth16.cpp and msmWitness below.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "curve.hpp"
+#include "parallel.hpp"
+
+namespace mp {
+
+/** Scalar in normal form, 4 little-endian limbs. */
+struct Scalar {
+  uint64_t v[4];
+};
+
+inline uint32_t scalarBits(const Scalar &s, int from, int c) {
+  int limb = from / 64, off = from % 64;
+  if (limb >= 4) return 0;
+  uint64_t x = s.v[limb] >> off;
+  if (off + c > 64 && limb + 1 < 4) x |= s.v[limb + 1] << (64 - off);
+  return (uint32_t)(x & ((1ULL << c) - 1));
+}
+
+inline int chooseWindow(size_t n) {
+  // cost ≈ windows · (6 n + 27 · 2^(c-1)) field multiplications (batch-affine additions + bucket reduction)
+  int best = 2;
+  double bestCost = 1e300;
+  for (int c = 2; c <= 16; c++) {
+    int w = (254 + c) / c;
+    double cost = (double)w * (6.0 * (double)n + 27.0 * (double)(1u << (c - 1)));
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = c;
+    }
+  }
+  return best;
+}
+
+template <class F>
+struct BatchAffine {
+  typedef typename F::E FE;
+  typedef typename Curve<F>::Aff Aff;
+  typedef typename Curve<F>::Jac Jac;
+  typedef Curve<F> C;
+
+  int nb;
+  std::vector<Aff> buckets;
+  std::vector<uint8_t> used;
+  std::vector<uint32_t> stamp;
+  uint32_t epoch = 1;
+  size_t B;
+  std::vector<uint32_t> bb;
+  std::vector<Aff> bp;
+  std::vector<FE> den, acc;
+  std::vector<uint8_t> kind;  // 0 add, 1 double, 2 cancel
+  size_t nBatch = 0;
+  std::vector<Jac> extra;
+  std::vector<uint8_t> extraUsed;
+
+  BatchAffine(int nb_, size_t batch) : nb(nb_), buckets(nb_), used(nb_), stamp(nb_), B(batch), bb(batch), bp(batch), den(batch), acc(batch), kind(batch), extra(nb_), extraUsed(nb_) {}
+
+  void reset() {
+    std::fill(used.begin(), used.end(), 0);
+    std::fill(stamp.begin(), stamp.end(), 0);
+    std::fill(extraUsed.begin(), extraUsed.end(), 0);
+    epoch = 1;
+    nBatch = 0;
+  }
+
+  inline void push(uint32_t b, const Aff &p) {
+    if (!used[b]) {
+      buckets[b] = p;
+      used[b] = 1;
+      return;
+    }
+    if (stamp[b] == epoch) {
+      // the bucket is already in this batch: a Jacobian side accumulator takes the point (deferring it
+      // instead degenerates when few buckets are hit, e.g. the top window)
+      if (!extraUsed[b]) {
+        extra[b] = C::fromAff(p);
+        extraUsed[b] = 1;
+      } else {
+        C::addMixed(extra[b], extra[b], p);
+      }
+      return;
+    }
+    stamp[b] = epoch;
+    bb[nBatch] = b;
+    bp[nBatch] = p;
+    nBatch++;
+    if (nBatch == B) flush();
+  }
+
+  void flush() {
+    if (nBatch == 0) return;
+    size_t n = nBatch;
+    FE run = F::one();
+    for (size_t k = 0; k < n; k++) {
+      const Aff &q = buckets[bb[k]];
+      const Aff &p = bp[k];
+      FE d;
+      if (F::eq(q.x, p.x)) {
+        if (F::eq(q.y, p.y) && !F::isZero(p.y)) {
+          kind[k] = 1;
+          F::dbl(d, q.y);
+        } else {
+          kind[k] = 2;
+          d = F::one();
+        }
+      } else {
+        kind[k] = 0;
+        F::sub(d, p.x, q.x);
+      }
+      den[k] = d;
+      acc[k] = run;
+      F::mul(run, run, d);
+    }
+    FE inv = F::inv(run);
+    for (size_t k = n; k-- > 0;) {
+      FE ik;
+      F::mul(ik, inv, acc[k]);  // 1/den[k]
+      F::mul(inv, inv, den[k]);
+      uint32_t b = bb[k];
+      Aff &q = buckets[b];
+      const Aff &p = bp[k];
+      if (kind[k] == 2) {
+        used[b] = 0;
+        continue;
+      }
+      FE lambda, t;
+      if (kind[k] == 0) {
+        F::sub(t, p.y, q.y);
+      } else {
+        F::sq(t, q.x);
+        FE t3;
+        F::dbl(t3, t);
+        F::add(t, t3, t);
+      }
+      F::mul(lambda, t, ik);
+      FE x3, y3;
+      F::sq(x3, lambda);
+      F::sub(x3, x3, q.x);
+      F::sub(x3, x3, p.x);
+      F::sub(t, q.x, x3);
+      F::mul(y3, lambda, t);
+      F::sub(y3, y3, q.y);
+      q.x = x3;
+      q.y = y3;
+    }
+    nBatch = 0;
+    epoch++;
+  }
+
+  void finish() { flush(); }
+
+  /** Σ (k+1)·bucket[k] */
+  Jac reduce() {
+    Jac accJ = C::inf(), sum = C::inf();
+    for (int k = nb - 1; k >= 0; k--) {
+      if (used[k]) C::addMixed(accJ, accJ, buckets[k]);
+      if (extraUsed[k]) C::add(accJ, accJ, extra[k]);
+      C::add(sum, sum, accJ);
+    }
+    return sum;
+  }
+};
+
+/**
+ * Σ scalars[i] · points[idx[i]] over the selected points (idx == nullptr: points[i]).
+ * Scalars are normal-form, below the group order.
+ */
+template <class F>
+typename Curve<F>::Jac msm(const typename Curve<F>::Aff *points, const uint32_t *idx, const Scalar *scalars, size_t n, int threads) {
+  typedef Curve<F> C;
+  typedef typename C::Jac Jac;
+  typedef typename C::Aff Aff;
+  if (n == 0) return C::inf();
+  if (n < 8) {
+    Jac r = C::inf();
+    for (size_t i = 0; i < n; i++) {
+      Jac p = C::fromAff(points[idx ? idx[i] : i]);
+      C::add(r, r, C::mulScalar(p, scalars[i].v));
+    }
+    return r;
+  }
+  const int c = chooseWindow(n);
+  const int W = (254 + c) / c;
+  const int half = 1 << (c - 1);
+  // signed digits, window-major
+  std::vector<int32_t> digits((size_t)W * n);
+  for (size_t i = 0; i < n; i++) {
+    int carry = 0;
+    for (int w = 0; w < W; w++) {
+      int d = (int)scalarBits(scalars[i], w * c, c) + carry;
+      if (d > half) {
+        d -= (1 << c);
+        carry = 1;
+      } else {
+        carry = 0;
+      }
+      digits[(size_t)w * n + i] = d;
+    }
+  }
+  std::vector<Jac> windowSums(W);
+  int T = std::max(1, std::min(threads, W));
+  // batch size: one inversion (~400 multiplications) per batch against collisions (a point whose bucket is
+  // already in the batch goes to a Jacobian side sum, ~5 multiplications more), about B/(2·buckets) of them
+  size_t batch = (size_t)std::sqrt(150.0 * half);
+  batch = std::max<size_t>(32, std::min<size_t>(2048, batch));
+  parallelFor(T, T, [&](int t) {
+    BatchAffine<F> ba(half, batch);
+    for (int w = t; w < W; w += T) {
+      ba.reset();
+      const int32_t *dw = &digits[(size_t)w * n];
+      for (size_t i = 0; i < n; i++) {
+        int d = dw[i];
+        if (d == 0) continue;
+        const Aff &p = points[idx ? idx[i] : i];
+        if (C::isInf(p)) continue;
+        if (d > 0)
+          ba.push((uint32_t)(d - 1), p);
+        else
+          ba.push((uint32_t)(-d - 1), C::negAff(p));
+      }
+      ba.finish();
+      windowSums[w] = ba.reduce();
+    }
+  });
+  Jac r = windowSums[W - 1];
+  for (int w = W - 2; w >= 0; w--) {
+    for (int k = 0; k < c; k++) C::dbl(r, r);
+    C::add(r, r, windowSums[w]);
+  }
+  return r;
+}
+
+/** Σ points[idx[i]] (the scalar-1 terms), split over threads. */
+template <class F>
+typename Curve<F>::Jac sumPoints(const typename Curve<F>::Aff *points, const uint32_t *idx, size_t n, int threads) {
+  typedef Curve<F> C;
+  typedef typename C::Jac Jac;
+  int T = std::max(1, std::min<int>(threads, (int)(n / 256 + 1)));
+  std::vector<Jac> part(T, C::inf());
+  parallelFor(T, T, [&](int t) {
+    Jac acc = C::inf();
+    for (size_t i = t; i < n; i += T) C::addMixed(acc, acc, points[idx[i]]);
+    part[t] = acc;
+  });
+  Jac r = C::inf();
+  for (auto &p : part) C::add(r, r, p);
+  return r;
+}
+
+}  // namespace mp
