@@ -1,19 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { billingWitnessInput, type BillingStatement } from './circuit.js';
+import { billKind } from './kind.js';
 import { computeBill } from './reference.js';
 import { compileCircuit } from '../../circuits/compile.js';
 import { getCircuit } from '../registry.js';
-import { fromFieldSigned, SNARK_FIELD } from '../../core/field.js';
+import { SNARK_FIELD } from '../../core/field.js';
+import { artifactsOf } from '../../core/paths.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
-import { assembleBundle, type Bundle } from '../../meter/bundle.js';
+import type { Bundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { importReadingsCsv } from '../../meter/import/readings.js';
 import { importTariff } from '../../tariff/import.js';
 import { pricesForPeriod } from '../../tariff/prices.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings } from '../../test/support/fixtures.js';
+import { readSymbols } from '../../test/support/sym.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../../test/support/witness.js';
-import { inspectionTests } from '../../test/support/circuit-checks.js';
 
 const CIRCUITS = ['billing_1d', 'billing_7d', 'billing_31d'];
 
@@ -36,12 +38,10 @@ function statementFor(bundle: Bundle, seed = 3, standingCharge = 53_100_000n): B
 }
 
 async function circuitOutputs(circuitId: string, bundle: Bundle, s: BillingStatement) {
-  const w = await computeWitness(circuitId, billingWitnessInput(bundle, s, getCircuit(circuitId)));
-  return { bill: fromFieldSigned(w[1]), settlement: fromFieldSigned(w[2]), consumption: fromFieldSigned(w[3]) };
+  const c = getCircuit(circuitId);
+  const w = await computeWitness(circuitId, billingWitnessInput(bundle, s, c));
+  return billKind.decode(w.slice(1), s, c);
 }
-
-const rejects = (circuitId: string, bundle: Bundle, s: BillingStatement) =>
-  assert.rejects(computeWitness(circuitId, billingWitnessInput(bundle, s, getCircuit(circuitId))), /Assert Failed/);
 
 describe('billing circuit agrees with the TypeScript reference', () => {
   // 2023-01-02 is day 19359; day mod 5 runs through every alignment of a period inside its 5-day group.
@@ -78,67 +78,15 @@ describe('billing circuit agrees with the TypeScript reference', () => {
   });
 });
 
-describe('billing circuit rejects what the meter did not certify', () => {
-  let period: Awaited<ReturnType<typeof certifyPeriod>>;
-  let honest: BillingStatement;
-  before(async () => {
-    period = await certifyPeriod({ startDay: 19357, readings: syntheticReadings(1, 5), before: 3, after: 2 });
-    honest = statementFor(period.bundle);
-  });
-  const edited = (change: (readings: number[]) => void): Bundle => {
-    const readingsWh = [...period.bundle.readingsWh];
-    change(readingsWh);
-    return { ...period.bundle, readingsWh };
-  };
-
-  test('the honest bundle passes (control)', async () => {
-    await computeWitness('billing_1d', billingWitnessInput(period.bundle, honest, getCircuit('billing_1d')));
-  });
-  test('a tampered reading', () => rejects('billing_1d', edited((r) => (r[17] += 1)), honest));
-  test('a dropped slot (later readings shifted down)', () => rejects('billing_1d', edited((r) => (r.splice(9, 1), r.push(0))), honest));
-  test('a duplicated slot', () => rejects('billing_1d', edited((r) => (r[21] = r[20])), honest));
-  test('two slots reordered', () => rejects('billing_1d', edited((r) => ([r[3], r[40]] = [r[40], r[3]])), honest));
-  test('a reading over 14 bits that packs to the same element (range check)', async () => {
-    const bundle = edited((r) => {
-      r[0] += 16384; // carries into the next 14-bit digit…
-      r[1] -= 1; // …which is lowered to keep the packed element, and so the signature, unchanged
-    });
-    assert.ok(period.bundle.readingsWh[1] >= 1);
-    await rejects('billing_1d', bundle, honest);
-  });
-  test('readings of another day (period relabelled)', async () => {
-    const nextDay = assembleBundle(period.key.meterId, period.key.publicKey, period.records, 19358, 1);
-    const relabelled = { ...nextDay, readingsWh: period.bundle.readingsWh };
-    await rejects('billing_1d', relabelled, { ...honest, startDay: 19358 });
-  });
-  test('a period shifted by a whole 5-day group', async () => {
-    await rejects('billing_1d', { ...period.bundle, startDay: 19362, chainStart: { ...period.bundle.chainStart, group: period.bundle.chainStart.group + 1 } }, { ...honest, startDay: 19362 });
-  });
-  test("another meter's key", async () => {
-    const other = await certifyPeriod({ startDay: 19357, readings: period.bundle.readingsWh, before: 3, meterId: period.key.meterId });
-    await rejects('billing_1d', { ...period.bundle, publicKey: other.key.publicKey }, { ...honest, publicKey: other.key.publicKey });
-  });
-  test('another meter id under the same key', () => rejects('billing_1d', { ...period.bundle, meterId: 'MTR-OTHER' }, { ...honest, meterId: 'MTR-OTHER' }));
-  test('a forged signature scalar', () => rejects('billing_1d', { ...period.bundle, signature: { ...period.bundle.signature, S: period.bundle.signature.S + 1n } }, honest));
-  test('a forged chain start', () => rejects('billing_1d', { ...period.bundle, chainStart: { ...period.bundle.chainStart, value: period.bundle.chainStart.value + 1n } }, honest));
-
-  test('non-zero readings after a short month on the 31-day circuit', async () => {
-    const { bundle } = await certifyPeriod({ startDay: dayOf('2023-02-01'), readings: syntheticReadings(28, 4) });
-    const s = statementFor(bundle);
-    const input = billingWitnessInput(bundle, s, getCircuit('billing_31d'));
-    (input.readings as string[])[28 * SLOTS_PER_DAY + 5] = '7';
-    await assert.rejects(computeWitness('billing_31d', input), /Assert Failed/);
-  });
-
+describe('billing circuit refuses an edited bill', () => {
   test('an edited witness does not satisfy the constraints', async () => {
-    const path = await witnessFile('billing_1d', billingWitnessInput(period.bundle, honest, getCircuit('billing_1d')));
+    const { bundle } = await certifyPeriod({ startDay: 19357, readings: syntheticReadings(1, 5), before: 3, after: 2 });
+    const path = await witnessFile('billing_1d', billingWitnessInput(bundle, statementFor(bundle), getCircuit('billing_1d')));
     assert.equal(await witnessSatisfies('billing_1d', path), true, 'control: the honest witness satisfies the r1cs');
-    editWitness(path, 1, 1_000_000n, SNARK_FIELD); // the bill output, one penny lower for the household
+    editWitness(path, readSymbols(artifactsOf('billing_1d').sym).wire('main.bill')!, -1_000_000n, SNARK_FIELD); // one penny lower for the household
     assert.equal(await witnessSatisfies('billing_1d', path), false);
   });
 });
-
-inspectionTests(CIRCUITS);
 
 describe('real data: London households, real Agile prices (negative half-hours included)', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   // Agile's December 2023 import and export prices (70 negative half-hours), re-based onto the

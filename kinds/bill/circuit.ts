@@ -1,11 +1,12 @@
 /**
- * TypeScript side of circuits/billing.circom: the public-input layout (what a verifier rebuilds from the
- * tariff and value vector it knows) and the witness input a prover feeds the circuit.
+ * TypeScript side of billing.circom: the public layout (what a verifier rebuilds from the tariff and value
+ * vector it knows) and the witness input a prover feeds the circuit.
  */
 import { toField } from '../../core/field.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
-import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
+import { input, output, type PublicLayout } from '../../circuits/layout.js';
+import { assertPeriodFits, CERTIFIED_LAYOUT, certifiedSignalValues, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
 import type { CircuitConfig } from '../../circuits/config.js';
 
 /** Prices and values must fit the circuit's 50-bit digit lanes (circuits/lib/paired_inner_products.circom). */
@@ -55,32 +56,23 @@ function assertStatementFits(s: BillingStatement, c: CircuitConfig): void {
   }
 }
 
-/** The public signals, in snarkjs order: outputs, then the public inputs as declared in circuits.json. */
-export function billingPublicSignals(s: BillingStatement, out: BillingOutputs, c: CircuitConfig): bigint[] {
+/** Public inputs holding the tariff and value vectors: two slots each. */
+const weightCount = (c: CircuitConfig) => (c.params.maxDays * SLOTS_PER_DAY) / 2;
+
+/** The public signals: bill, settlement, consumption, the certified period, the standing charge and the packed weights. */
+export const BILLING_LAYOUT: PublicLayout = [output('bill'), output('settlement'), output('consumption'), ...CERTIFIED_LAYOUT, input('standingCharge'), input('weights', weightCount)];
+
+/** Every public signal's value by name. */
+export function billingSignalValues(s: BillingStatement, out: BillingOutputs, c: CircuitConfig) {
   assertStatementFits(s, c);
-  return [
-    toField(out.bill),
-    toField(out.settlement),
-    toField(out.consumption),
-    ...certifiedPublicSignals(s),
-    toField(s.standingCharge),
-    ...packWeights(s.prices, s.values, c.params.maxDays),
-  ];
-}
-
-export const BILLING_OUTPUT_COUNT = 3;
-
-/** Human name of public signal `i`, for error messages. */
-export function billingSignalName(i: number): string {
-  const fixed = ['bill', 'settlement', 'consumption', ...CERTIFIED_SIGNAL_NAMES, 'standingCharge'];
-  if (i < fixed.length) return fixed[i];
-  const pair = i - fixed.length;
-  return `tariff/value weights of slots ${2 * pair} and ${2 * pair + 1}`;
-}
-
-/** Number of public signals of a billing circuit. */
-export function billingSignalCount(c: CircuitConfig): number {
-  return BILLING_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 1 + (c.params.maxDays * SLOTS_PER_DAY) / 2;
+  return {
+    bill: toField(out.bill),
+    settlement: toField(out.settlement),
+    consumption: toField(out.consumption),
+    ...certifiedSignalValues(s),
+    standingCharge: toField(s.standingCharge),
+    weights: packWeights(s.prices, s.values, c.params.maxDays),
+  };
 }
 
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */

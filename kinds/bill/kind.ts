@@ -1,7 +1,9 @@
 /** The certified bill: bill and settlement value in micro-pence and consumption in Wh for the period. */
 import { z } from 'zod';
-import { BILLING_OUTPUT_COUNT, billingPublicSignals, billingSignalCount, billingSignalName, billingWitnessInput, type BillingOutputs, type BillingStatement } from './circuit.js';
+import { BILLING_LAYOUT, billingSignalValues, billingWitnessInput, type BillingOutputs, type BillingStatement } from './circuit.js';
+import { exampleFields } from './example.js';
 import { computeBill } from './reference.js';
+import { billService } from './service.js';
 import { fromFieldSigned } from '../../core/field.js';
 import { parseTariff } from '../../tariff/index.js';
 import { billingStatement } from './statement.js';
@@ -10,6 +12,17 @@ import { defineKind } from '../kind.js';
 export const billKind = defineKind<BillingStatement, BillingOutputs>({
   kind: 'bill',
   summary: 'the bill, the settlement value and the consumption of the period; no reading',
+  circuit: {
+    source: 'kinds/bill/billing.circom',
+    template: 'Billing',
+    instances: {
+      billing_1d: { params: { maxDays: 1, minDays: 1 }, budget: 6_150 },
+      billing_7d: { params: { maxDays: 7, minDays: 7 }, budget: 11_650 },
+      billing_31d: { params: { maxDays: 31, minDays: 28 }, budget: 31_550 },
+    },
+  },
+  layout: BILLING_LAYOUT,
+  testCircuits: ['billing_1d', 'billing_7d'],
   fields: z.object({ tariff: z.unknown(), valueOfEnergy: z.unknown().nullable().default(null) }),
   flags: [
     { field: 'tariff', flag: '--tariff <file>', description: 'tariff document (meterproof-tariff/1)', type: 'document', required: true },
@@ -22,12 +35,11 @@ export const billKind = defineKind<BillingStatement, BillingOutputs>({
       tariff: parseTariff(f.tariff),
       valueOfEnergy: f.valueOfEnergy == null ? null : parseTariff(f.valueOfEnergy),
     }),
-  outputCount: () => BILLING_OUTPUT_COUNT,
-  signalCount: billingSignalCount,
-  signalName: (i) => billingSignalName(i),
-  publicSignals: billingPublicSignals,
-  decode: (signals) => ({ bill: fromFieldSigned(signals[0]), settlement: fromFieldSigned(signals[1]), consumption: fromFieldSigned(signals[2]) }),
+  signalValues: billingSignalValues,
+  readOutputs: (v) => ({ bill: fromFieldSigned(v.bill[0]), settlement: fromFieldSigned(v.settlement[0]), consumption: fromFieldSigned(v.consumption[0]) }),
   outputsJson: (o) => ({ bill: String(o.bill), settlement: String(o.settlement), consumption: String(o.consumption) }),
   witnessInput: billingWitnessInput,
   reference: (bundle, s) => computeBill(bundle.readingsWh, s.prices, s.values, s.standingCharge),
+  example: exampleFields,
+  service: billService,
 });

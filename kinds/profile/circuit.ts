@@ -1,20 +1,18 @@
 /**
- * TypeScript side of circuits/profile.circom (profile class): the statement, the public-signal layout a
- * verifier rebuilds from the scheme's published profiles, the witness input and the output decoding.
+ * TypeScript side of profile.circom (profile class): the statement, the public layout a verifier rebuilds
+ * from the scheme's published profiles and the witness input.
  *
- * Public signals, in snarkjs order:
- *   [0] index   best-matching profile, 0..K-1 (lowest index among equals)
- *   [1] score   floor(scoreLevels × ρ) in [-scoreLevels, scoreLevels], 0 when scoreLevels = 0
- *   [2..6]      meterId, Ax, Ay, startDay, days
- *   [7 .. 7+48K)        profiles, row by row (profile k, slot s at 7 + 48k + s)
- *   [7+48K .. 7+49K)    norms N_k = 48 Σ P_k² − (Σ P_k)²  (derived from the profiles)
- *   [7+49K]     scoreLevels
+ * Outputs: index, the best-matching profile 0..K-1 (lowest index among equals); score, floor(scoreLevels
+ * × ρ) in [-scoreLevels, scoreLevels], 0 when scoreLevels = 0. Public inputs after the certified period:
+ * profiles (row by row, profile k slot s at 48k + s), norms N_k = 48 Σ P_k² − (Σ P_k)² (derived from the
+ * profiles), scoreLevels.
  */
 import { z } from 'zod';
-import { fromFieldSigned, toField } from '../../core/field.js';
+import { toField } from '../../core/field.js';
 import { isoDay } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
-import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, circuitParam, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
+import { input, output, type PublicLayout } from '../../circuits/layout.js';
+import { assertPeriodFits, CERTIFIED_LAYOUT, circuitParam, certifiedSignalValues, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
 import { assertSamePeriod, DayShapeSchema, parseDocument, PeriodSchema, publishedDocumentHead, type PeriodJson } from '../../core/documents.js';
 import { assertProfile, profileNorm } from '../../circuits/lib/similarity.js';
 import { elexonPeriodProfiles, type ElexonClass } from './elexon.js';
@@ -22,7 +20,9 @@ import type { CircuitConfig } from '../../circuits/config.js';
 
 /** The circuit checks |score| <= 1024 and relies on scoreLevels <= 1000 for its comparison widths. */
 export const MAX_SCORE_LEVELS = 1000;
-export const PROFILE_OUTPUT_COUNT = 2;
+
+/** K, the number of profiles the circuit compares. */
+export const profileCount = (c: CircuitConfig) => circuitParam(c, 'K', 'profile count');
 
 /** Everything public about a profile-class proof except its outputs. */
 export interface ProfileStatement extends CertifiedPeriod {
@@ -39,7 +39,7 @@ export interface ProfileOutputs {
 
 function assertStatementFits(s: ProfileStatement, c: CircuitConfig): void {
   assertPeriodFits(s, c);
-  const K = circuitParam(c, 'K', 'profile count');
+  const K = profileCount(c);
   if (s.profiles.length !== K) throw new Error(`circuit ${c.id} compares ${K} profiles, the statement has ${s.profiles.length}`);
   s.profiles.forEach((p, k) => assertProfile(p, `profile ${k}`));
   if (!Number.isInteger(s.scoreLevels) || s.scoreLevels < 0 || s.scoreLevels > MAX_SCORE_LEVELS) {
@@ -47,39 +47,20 @@ function assertStatementFits(s: ProfileStatement, c: CircuitConfig): void {
   }
 }
 
-/** The kind's public inputs after the five certified ones: profiles, norms, scoreLevels. */
-function parameterSignals(s: ProfileStatement): bigint[] {
-  return [...s.profiles.flat(), ...s.profiles.map(profileNorm), BigInt(s.scoreLevels)];
-}
+/** The public signals: index, score, the certified period, then profiles (K × 48, flattened), norms[K] and scoreLevels. */
+export const PROFILE_LAYOUT: PublicLayout = [output('index'), output('score'), ...CERTIFIED_LAYOUT, input('profiles', (c) => 48 * profileCount(c)), input('norms', profileCount), input('scoreLevels')];
 
-/** The public signals, in snarkjs order: outputs, then the public inputs as declared in circuits.json. */
-export function profilePublicSignals(s: ProfileStatement, out: ProfileOutputs, c: CircuitConfig): bigint[] {
+/** Every public signal's value by name. */
+export function profileSignalValues(s: ProfileStatement, out: ProfileOutputs, c: CircuitConfig) {
   assertStatementFits(s, c);
-  return [BigInt(out.index), toField(BigInt(out.score)), ...certifiedPublicSignals(s), ...parameterSignals(s)];
-}
-
-/** Number of public signals of a profile-class circuit. */
-export function profileSignalCount(c: CircuitConfig): number {
-  return PROFILE_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 49 * circuitParam(c, 'K', 'profile count') + 1;
-}
-
-/** Human name of public signal `i`, for error messages. */
-export function profileSignalName(i: number, c: CircuitConfig): string {
-  const K = circuitParam(c, 'K', 'profile count');
-  const fixed = ['index', 'score', ...CERTIFIED_SIGNAL_NAMES];
-  if (i < fixed.length) return fixed[i];
-  const j = i - fixed.length;
-  if (j < 48 * K) return `profile ${Math.floor(j / 48)} slot ${j % 48}`;
-  if (j < 49 * K) return `norm of profile ${j - 48 * K}`;
-  return 'scoreLevels';
-}
-
-/** Reads the outputs from the public signals (the first two). */
-export function decodeProfileOutputs(publicSignals: readonly bigint[], c: CircuitConfig): ProfileOutputs {
-  const index = smallOutput(publicSignals[0], circuitParam(c, 'K', 'profile count'), 'profile index');
-  const score = fromFieldSigned(publicSignals[1]);
-  if (score < -BigInt(MAX_SCORE_LEVELS) || score > BigInt(MAX_SCORE_LEVELS)) throw new Error(`score ${score} is out of range`);
-  return { index, score: Number(score) };
+  return {
+    index: BigInt(out.index),
+    score: toField(BigInt(out.score)),
+    ...certifiedSignalValues(s),
+    profiles: s.profiles.flat(),
+    norms: s.profiles.map(profileNorm),
+    scoreLevels: BigInt(s.scoreLevels),
+  };
 }
 
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */
@@ -141,7 +122,7 @@ export interface ProfileSetStatement extends ProfileStatement {
  */
 export function profileSetStatement(p: CertifiedPeriod, set: ProfileSet, c: CircuitConfig): ProfileSetStatement {
   if (set.period) assertSamePeriod(set.period, p, `profile set ${set.id}`);
-  const K = circuitParam(c, 'K', 'profile count');
+  const K = profileCount(c);
   const shapes = set.profiles.map((x) => x.shape);
   if (shapes.length === 0 || shapes.length > K) throw new Error(`profile set ${set.id} has ${shapes.length} profiles; circuit ${c.id} compares 1 to ${K}`);
   const s: ProfileSetStatement = {

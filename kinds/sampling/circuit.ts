@@ -1,10 +1,10 @@
 /**
- * TypeScript side of circuits/sampling.circom (sampled disclosure for settlement): the challenge seed, the
- * public-signal layout and the witness input.
+ * TypeScript side of sampling.circom (sampled disclosure for settlement): the challenge seed, the public
+ * layout and the witness input.
  *
  * Protocol: the verifier draws a fresh seed (randomSeed), stores it with the challenge and sends it to the
  * household; the household proves with that seed; the verifier checks the proof against the public
- * signals rebuilt from ITS stored seed (samplingPublicSignals). The sampled slots are outputs of the
+ * signals rebuilt from ITS stored seed (samplingSignalValues). The sampled slots are outputs of the
  * circuit, derived from the seed inside it, so the verifier needs no Poseidon of its own: it reads the
  * slots and readings from the verified public signals.
  */
@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isCanonicalFieldDecimal, SNARK_FIELD } from '../../core/field.js';
 import type { Bundle } from '../../meter/bundle.js';
-import { assertPeriodFits, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
+import { input, output, type PublicLayout } from '../../circuits/layout.js';
+import { assertPeriodFits, CERTIFIED_LAYOUT, certifiedSignalValues, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
 import { assertSamePeriod, DocumentIdSchema, MeterIdSchema, parseDocument, PeriodSchema, type PeriodJson } from '../../core/documents.js';
 import { MAX_READING_WH } from '../../meter/chain.js';
 import type { CircuitConfig } from '../../circuits/config.js';
@@ -104,8 +105,11 @@ function assertSeed(seed: bigint): void {
   if (seed < 0n || seed >= SNARK_FIELD) throw new Error('the seed must be a field element (0 <= seed < r)');
 }
 
-/** The public signals in snarkjs order: slot[0 … S-1], reading[0 … S-1], meterId, Ax, Ay, startDay, days, seed. */
-export function samplingPublicSignals(s: SamplingStatement, out: SamplingOutputs, c: CircuitConfig): bigint[] {
+/** The public signals: slot[samples] (absolute UTC slot numbers), reading[samples] (Wh), the certified period, then the seed. */
+export const SAMPLING_LAYOUT: PublicLayout = [output('slot', sampleCount), output('reading', sampleCount), ...CERTIFIED_LAYOUT, input('seed')];
+
+/** Every public signal's value by name; refuses samples outside the period or beyond 14 bits. */
+export function samplingSignalValues(s: SamplingStatement, out: SamplingOutputs, c: CircuitConfig) {
   assertPeriodFits(s, c);
   assertSeed(s.seed);
   const n = sampleCount(c);
@@ -115,33 +119,7 @@ export function samplingPublicSignals(s: SamplingStatement, out: SamplingOutputs
     if (!Number.isInteger(slot) || slot < first || slot >= first + 48 * s.days) throw new Error(`sampled slot ${slot} is outside the period`);
     if (!Number.isInteger(readingWh) || readingWh < 0 || readingWh > MAX_READING_WH) throw new Error(`sampled reading ${readingWh} Wh is not a 14-bit reading`);
   }
-  return [...out.samples.map((x) => BigInt(x.slot)), ...out.samples.map((x) => BigInt(x.readingWh)), ...certifiedPublicSignals(s), s.seed];
-}
-
-export function samplingSignalCount(c: CircuitConfig): number {
-  return 2 * sampleCount(c) + CERTIFIED_SIGNAL_NAMES.length + 1;
-}
-
-/** Human name of public signal `i`, for error messages. */
-export function samplingSignalName(i: number, c: CircuitConfig): string {
-  const n = sampleCount(c);
-  if (i < n) return `slot of sample ${i}`;
-  if (i < 2 * n) return `reading of sample ${i - n}`;
-  const names = [...CERTIFIED_SIGNAL_NAMES, 'seed'];
-  if (i < 2 * n + names.length) return names[i - 2 * n];
-  throw new Error(`${c.id} has ${samplingSignalCount(c)} public signals, not ${i + 1}`);
-}
-
-/** Reads the samples from a proof's public signals. */
-export function decodeSamplingOutputs(publicSignals: readonly (string | bigint)[], c: CircuitConfig): SamplingOutputs {
-  const n = sampleCount(c);
-  const slotLimit = Number.MAX_SAFE_INTEGER;
-  return {
-    samples: Array.from({ length: n }, (_, j) => ({
-      slot: smallOutput(BigInt(publicSignals[j]), slotLimit, `slot of sample ${j}`),
-      readingWh: smallOutput(BigInt(publicSignals[n + j]), MAX_READING_WH + 1, `reading of sample ${j}`),
-    })),
-  };
+  return { slot: out.samples.map((x) => BigInt(x.slot)), reading: out.samples.map((x) => BigInt(x.readingWh)), ...certifiedSignalValues(s), seed: s.seed };
 }
 
 /** The witness input: the certified period and readings, and the seed (the slots are derived in-circuit). */

@@ -7,7 +7,8 @@ import { compileCircuit } from '../../circuits/compile.js';
 import { artifactsOf, BUILD_DIR } from '../../core/paths.js';
 import { getCircuit } from '../registry.js';
 import type { CircuitConfig } from '../../circuits/config.js';
-import { decodeSamplingOutputs, randomSeed, samplingPublicSignals, samplingSignalCount, samplingSignalName, samplingWitnessInput, type SamplingStatement } from './circuit.js';
+import { randomSeed, samplingWitnessInput, type SamplingStatement } from './circuit.js';
+import { samplingKind } from './kind.js';
 import { sampleReadings } from './reference.js';
 import { SNARK_FIELD } from '../../core/field.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
@@ -15,12 +16,12 @@ import { buildKeys } from '../../keys/ceremony.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { certifyPeriod, hasSharedData, syntheticReadings, certifiedRealPeriod, REAL_HOUSEHOLDS } from '../../test/support/fixtures.js';
+import { readSymbols } from '../../test/support/sym.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../../test/support/witness.js';
-import { constraintBudgetTest, inspectionTests } from '../../test/support/circuit-checks.js';
 
-// A 1-3-day instance (not in circuits.json) with 6 samples (two hashes): periods shorter than the
+// A 1-3-day instance (not declared in kind.ts) with 6 samples (two hashes): periods shorter than the
 // circuit, as on the 28-31-day monthly circuit, without compiling that one in CI.
-const SHORT: CircuitConfig = { ...getCircuit('sampling_7d'), id: 'test/kinds-sampling_3d', params: { maxDays: 3, minDays: 1, samples: 6 } };
+const SHORT: CircuitConfig = { ...getCircuit('sampling_7d'), id: 'test/kinds-sampling_3d', params: { maxDays: 3, minDays: 1, samples: 6 }, budget: undefined };
 const circuitOf = (id: string) => (id === SHORT.id ? SHORT : getCircuit(id));
 
 before(async () => {
@@ -35,8 +36,9 @@ const tellingReadings = (days: number, salt = 0) => Array.from({ length: days * 
 
 async function circuitSamples(id: string, bundle: Bundle, seed: bigint) {
   const c = circuitOf(id);
-  const w = await computeWitness(id, samplingWitnessInput(bundle, statementFor(bundle, seed), c));
-  return decodeSamplingOutputs(w.slice(1), c).samples;
+  const s = statementFor(bundle, seed);
+  const w = await computeWitness(id, samplingWitnessInput(bundle, s, c));
+  return samplingKind.decode(w.slice(1), s, c).samples;
 }
 
 const SEEDS = [0n, 1n, 2n, SNARK_FIELD - 1n, 0x5eedn << 230n, 987654321987654321n];
@@ -99,25 +101,19 @@ describe('sampling circuit refuses cheats', () => {
 
   test('the honest input passes (control)', async () => void (await computeWitness('sampling_7d', input)));
   test('a changed reading at a sampled slot', () => rejects(withInput((i) => ((i.readings as string[])[honest[0].slot - 48 * 19362] = '1'))));
-  test("another meter's key", async () => {
-    const other = await certifyPeriod({ startDay: 19362, readings: period.bundle.readingsWh, meterId: period.key.meterId });
-    await rejects(withInput((i) => ((i.Ax = other.key.publicKey[0].toString()), (i.Ay = other.key.publicKey[1].toString()))));
-  });
-  test('the same readings relabelled as another week', () => rejects(withInput((i) => (i.startDay = '19369'))));
-
-  // Witness wires: 0 = constant 1, then slot[0..3] (1-4), reading[0..3] (5-8), meterId, Ax, Ay, startDay, days, seed (14).
+  const wire = (name: string) => readSymbols(artifactsOf('sampling_7d').sym).wire(`main.${name}`)!;
   test('an edited witness: a sample moved to a slot the prover prefers (slot and reading both edited)', async () => {
     const path = await witnessFile('sampling_7d', input);
     assert.equal(await witnessSatisfies('sampling_7d', path), true, 'control: the honest witness satisfies the r1cs');
     const offset = honest[0].slot - 48 * 19362;
     const preferred = (offset + 100) % 336;
-    editWitness(path, 1, BigInt(preferred - offset), SNARK_FIELD);
-    editWitness(path, 5, BigInt(period.bundle.readingsWh[preferred] - honest[0].readingWh), SNARK_FIELD);
+    editWitness(path, wire('slot[0]'), BigInt(preferred - offset), SNARK_FIELD);
+    editWitness(path, wire('reading[0]'), BigInt(period.bundle.readingsWh[preferred] - honest[0].readingWh), SNARK_FIELD);
     assert.equal(await witnessSatisfies('sampling_7d', path), false);
   });
   test('an edited witness: the seed replaced by another one', async () => {
     const path = await witnessFile('sampling_7d', input);
-    editWitness(path, 14, 1n, SNARK_FIELD);
+    editWitness(path, wire('seed'), 1n, SNARK_FIELD);
     assert.equal(await witnessSatisfies('sampling_7d', path), false);
   });
   test('another seed selects other slots', async () => {
@@ -137,15 +133,15 @@ describe('Groth16: a proof for one seed does not verify for another', () => {
     const s = statementFor(bundle, seed);
     const { proof, publicSignals } = await snarkjs.groth16.fullProve(samplingWitnessInput(bundle, s, c), artifactsOf(c.id).wasm, keys.zkeyPath);
 
-    const outputs = decodeSamplingOutputs(publicSignals, c);
+    const outputs = samplingKind.decode(publicSignals.map(BigInt), s, c);
     assert.deepEqual(outputs.samples, await sampleReadings(bundle.readingsWh, 19358, seed, 1));
-    const rebuilt = (st: SamplingStatement) => samplingPublicSignals(st, outputs, c).map(String);
+    const rebuilt = (st: SamplingStatement) => samplingKind.publicSignals(st, outputs, c).map(String);
     assert.deepEqual(rebuilt(s), publicSignals);
     assert.equal(await snarkjs.groth16.verify(vkey, rebuilt(s), proof), true);
     assert.equal(await snarkjs.groth16.verify(vkey, rebuilt({ ...s, seed: seed + 1n }), proof), false, 'another seed');
     // The prover's choice of slot: same proof, the sample claimed at another slot with its true reading.
     const moved = { samples: [{ slot: outputs.samples[0].slot ^ 1, readingWh: bundle.readingsWh[(outputs.samples[0].slot ^ 1) - 48 * 19358] }] };
-    assert.equal(await snarkjs.groth16.verify(vkey, samplingPublicSignals(s, moved, c).map(String), proof), false, 'another slot');
+    assert.equal(await snarkjs.groth16.verify(vkey, samplingKind.publicSignals(s, moved, c).map(String), proof), false, 'another slot');
   });
 });
 
@@ -155,17 +151,14 @@ describe('companion checks', () => {
     const { bundle } = await certifyPeriod({ startDay: 19362, readings: syntheticReadings(7, 5) });
     const s = statementFor(bundle, 77n);
     const w = await computeWitness(c.id, samplingWitnessInput(bundle, s, c));
-    assert.deepEqual(w.slice(1, 1 + samplingSignalCount(c)), samplingPublicSignals(s, { samples: await sampleReadings(bundle.readingsWh, 19362, 77n, 4) }, c));
-    assert.deepEqual([0, 4, 8, 13].map((i) => samplingSignalName(i, c)), ['slot of sample 0', 'reading of sample 0', 'meterId', 'seed']);
-    assert.throws(() => samplingPublicSignals(s, { samples: [{ slot: 0, readingWh: 1 }] }, c), /reveals 4 samples/);
+    assert.deepEqual(w.slice(1, 1 + samplingKind.signalCount(c)), samplingKind.publicSignals(s, { samples: await sampleReadings(bundle.readingsWh, 19362, 77n, 4) }, c));
+    assert.deepEqual([0, 4, 8, 13].map((i) => samplingKind.signalName(i, c)), ['slot[0]', 'reading[0]', 'meterId', 'seed']);
+    assert.throws(() => samplingKind.publicSignals(s, { samples: [{ slot: 0, readingWh: 1 }] }, c), /reveals 4 samples/);
     assert.throws(() => samplingWitnessInput(bundle, { ...s, seed: SNARK_FIELD }, c), /field element/);
     const seed = randomSeed();
     assert.ok(seed >= 0n && seed < 1n << 248n);
   });
-  constraintBudgetTest('docs/kinds/sampling.md', { sampling_1d: 6_700, sampling_7d: 12_700 });
 });
-
-inspectionTests([getCircuit('sampling_1d'), SHORT]);
 
 describe('real data: London households, one week of March 2013 on the 7-day circuit', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   for (const household of REAL_HOUSEHOLDS) {

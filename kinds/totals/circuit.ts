@@ -1,11 +1,12 @@
 /**
- * TypeScript side of circuits/totals.circom (consumption per sub-period, for substation balancing): the
- * public-signal layout and the witness input. The statement is just the meter and the period; the
- * sub-period length is a parameter of the circuit instance (`daysPerTotal` in circuits/circuits.json).
+ * TypeScript side of totals.circom (consumption per sub-period, for substation balancing): the public
+ * layout and the witness input. The statement is just the meter and the period; the sub-period length is
+ * a parameter of the circuit instance (`daysPerTotal`, declared in kind.ts).
  */
 import type { Bundle } from '../../meter/bundle.js';
 import { isoDay } from '../../core/time.js';
-import { assertPeriodFits, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
+import { output, type PublicLayout } from '../../circuits/layout.js';
+import { assertPeriodFits, CERTIFIED_LAYOUT, certifiedSignalValues, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
 import type { CircuitConfig } from '../../circuits/config.js';
 
 export type TotalsStatement = CertifiedPeriod;
@@ -28,9 +29,7 @@ function daysPerTotal(c: CircuitConfig): number {
 }
 
 /** Number of total outputs of the circuit: ceil(maxDays / daysPerTotal). */
-export function totalsOutputCount(c: CircuitConfig): number {
-  return Math.ceil(c.params.maxDays / daysPerTotal(c));
-}
+const totalCount = (c: CircuitConfig) => Math.ceil(c.params.maxDays / daysPerTotal(c));
 
 /** The sub-periods a statement's totals cover (the last one may be shorter than daysPerTotal). */
 export function subPeriods(s: TotalsStatement, c: CircuitConfig): SubPeriod[] {
@@ -39,35 +38,15 @@ export function subPeriods(s: TotalsStatement, c: CircuitConfig): SubPeriod[] {
   return Array.from({ length: Math.ceil(s.days / n) }, (_, i) => ({ startDay: s.startDay + i * n, days: Math.min(n, s.days - i * n) }));
 }
 
-/**
- * The public signals in snarkjs order: total[0 … totalsOutputCount - 1], then meterId, Ax, Ay, startDay,
- * days. Outputs for sub-periods wholly after a short period (the 31-day circuit on a 28-day month) are 0.
- */
-export function totalsPublicSignals(s: TotalsStatement, out: TotalsOutputs, c: CircuitConfig): bigint[] {
+/** The public signals: total[ceil(maxDays / daysPerTotal)], then the certified period. */
+export const TOTALS_LAYOUT: PublicLayout = [output('total', totalCount), ...CERTIFIED_LAYOUT];
+
+/** Every public signal's value by name. Totals for sub-periods wholly after a short period (the 31-day circuit on a 28-day month) are 0. */
+export function totalsSignalValues(s: TotalsStatement, out: TotalsOutputs, c: CircuitConfig) {
   const expected = subPeriods(s, c).length;
   if (out.totals.length !== expected) throw new Error(`a ${s.days}-day period on ${c.id} has ${expected} totals, not ${out.totals.length}`);
   if (out.totals.some((t) => t < 0n)) throw new Error('totals are never negative');
-  const padded = Array.from({ length: totalsOutputCount(c) }, (_, i) => out.totals[i] ?? 0n);
-  return [...padded, ...certifiedPublicSignals(s)];
-}
-
-export function totalsSignalCount(c: CircuitConfig): number {
-  return totalsOutputCount(c) + CERTIFIED_SIGNAL_NAMES.length;
-}
-
-/** Human name of public signal `i`, for error messages. */
-export function totalsSignalName(i: number, c: CircuitConfig): string {
-  const n = totalsOutputCount(c);
-  const per = daysPerTotal(c);
-  if (i < n) return per === 1 ? `total of day ${i + 1}` : `total of days ${i * per + 1}-${Math.min((i + 1) * per, c.params.maxDays)}`;
-  if (i < n + CERTIFIED_SIGNAL_NAMES.length) return CERTIFIED_SIGNAL_NAMES[i - n];
-  throw new Error(`${c.id} has ${totalsSignalCount(c)} public signals, not ${i + 1}`);
-}
-
-/** Reads the totals of a proof's public signals, for a statement of `days` days. */
-export function decodeTotalsOutputs(publicSignals: readonly (string | bigint)[], s: TotalsStatement, c: CircuitConfig): TotalsOutputs {
-  const count = subPeriods(s, c).length;
-  return { totals: publicSignals.slice(0, count).map((x) => BigInt(x)) };
+  return { total: Array.from({ length: totalCount(c) }, (_, i) => out.totals[i] ?? 0n), ...certifiedSignalValues(s) };
 }
 
 /** The witness input: only the certified period and readings. */

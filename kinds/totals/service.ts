@@ -1,0 +1,9 @@
+/** The totals kind in the verifier API: the grid reads totals (substation balancing); nothing to bind, the sub-periods are the circuit's. */
+import type { KindService } from '../service.js';
+
+export const totalsService: KindService = {
+  readers: ['grid'],
+  async bind() {
+    return { fields: {}, shared: '', bindings: {} };
+  },
+};
