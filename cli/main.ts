@@ -15,6 +15,7 @@ import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-ke
 import { releaseCurve } from '../prover/backend.js';
 import { KINDS } from '../kinds/registry.js';
 import { proveResult } from '../prover/prove.js';
+import { pickBackend, type BackendName } from '../prover/native-backend.js';
 import type { ResultJson } from '../prover/result.js';
 import { ResultRejected, verifyResult } from '../prover/verify.js';
 import { importTariff } from '../tariff/import.js';
@@ -172,6 +173,7 @@ for (const kind of Object.values(KINDS)) {
     if (f.required) option.makeOptionMandatory();
     command.addOption(option);
   }
+  command.addOption(new Option('--backend <name>', 'prover: native (default when built, see native/README.md) or snarkjs').choices(['native', 'snarkjs']));
   command.requiredOption('--out <file>', 'result file to write').action(async (o: Record<string, string | undefined>) => {
     const bundle = (() => {
       try {
@@ -186,7 +188,7 @@ for (const kind of Object.values(KINDS)) {
       if (text === undefined) continue;
       fields[f.field] = f.type === 'document' ? readJson(text, f.field) : f.type === 'integer' ? parseCount(text, f.flag.split(' ')[0], 0, 1e15) : text;
     }
-    const result = await proveResult({ kind: kind.kind, bundle, fields });
+    const result = await proveResult({ kind: kind.kind, bundle, fields, backend: pickBackend(o.backend as BackendName | undefined) });
     writeJson(o.out!, result);
     printOutputs(result);
     console.log(`proof (${result.circuit}) written to ${o.out} in ${((result.prover!.witnessMs + result.prover!.proveMs) / 1000).toFixed(1)} s`);

@@ -11,7 +11,8 @@
  * build/native/build.log; build/native/build.json records what was built and how.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, appendFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +110,21 @@ function build() {
   }
   const march = arch() === 'x64' ? (process.env.MP_MARCH ?? '-march=native') : '';
 
+  // nothing to do when the same sources were built the same way (CI runs this after npm ci's postinstall)
+  const hash = createHash('sha256');
+  for (const f of readdirSync(join(REPO, 'native', 'src')).sort()) hash.update(f).update(readFileSync(join(REPO, 'native', 'src', f)));
+  hash.update(readFileSync(join(REPO, 'native', 'binding.gyp'))).update(readFileSync(fileURLToPath(import.meta.url)));
+  hash.update(JSON.stringify({ field: asmObjects.length ? 'asm' : 'portable', march, node: process.version, cxx }));
+  const sourceHash = hash.digest('hex');
+  try {
+    const prev = JSON.parse(readFileSync(join(OUT, 'build.json'), 'utf8'));
+    if (prev.sourceHash === sourceHash && existsSync(prev.addon) && existsSync(prev.cli)) {
+      log('up to date');
+      return { ...prev, cached: true };
+    }
+  } catch {}
+  rmSync(join(OUT, 'build.json'), { force: true });
+
   // 1. the addon, through node-gyp, in build/native/addon/
   const addonDir = join(OUT, 'addon');
   rmSync(join(addonDir, 'build'), { recursive: true, force: true });
@@ -137,7 +153,7 @@ function build() {
 
   // 3. smoke test: load it in a fresh Node
   run(process.execPath, ['-e', `const a = require(${JSON.stringify(addon)}); if (typeof a.prove !== 'function') process.exit(1);`]);
-  const info = { built: new Date().toISOString(), addon, cli: join(OUT, 'meterproof-prove'), field, node: process.version, platform: `${platform()}-${arch()}` };
+  const info = { built: new Date().toISOString(), addon, cli: join(OUT, 'meterproof-prove'), field, node: process.version, platform: `${platform()}-${arch()}`, sourceHash };
   writeFileSync(join(OUT, 'build.json'), JSON.stringify(info, null, 2) + '\n');
   return info;
 }
@@ -145,7 +161,8 @@ function build() {
 const started = Date.now();
 try {
   const info = build();
-  console.log(`meterproof: native prover built (${info.field}, ${((Date.now() - started) / 1000).toFixed(0)} s) → build/native/`);
+  if (info.cached) console.log(`meterproof: native prover up to date (${info.field}) in build/native/`);
+  else console.log(`meterproof: native prover built (${info.field}, ${((Date.now() - started) / 1000).toFixed(0)} s) → build/native/`);
 } catch (e) {
   try {
     rmSync(join(OUT, 'build.json'), { force: true });

@@ -8,7 +8,9 @@
  * Then the household page proves the bill circuits in headless Chromium (scripts/bench-browser.ts, written
  * to docs/bench-browser.json) unless --no-browser is given or no bill circuit was measured.
  *
- *   npm run bench [-- --runs 3] [-- --kind bill] [-- --circuit billing_31d] [-- --days 31] [-- --no-browser]
+ * Then the native prover beside snarkjs (native/bench.ts, docs/bench-native.json) unless --no-native is given.
+ *
+ *   npm run bench [-- --runs 3] [-- --kind bill] [-- --circuit billing_31d] [-- --days 31] [-- --no-browser] [-- --no-native]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -146,6 +148,12 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, snarkjs 0.7.6`;
   console.log(`\n${table(merged)}\n\nMachine: ${machine}`);
   writeFileSync(resultsPath, JSON.stringify({ machine, date: new Date().toISOString(), rows: merged }, null, 2) + '\n');
+
+  // The native prover beside snarkjs (and rapidsnark with RAPIDSNARK=/path/to/prover): native/bench.ts.
+  if (!process.argv.includes('--no-native')) {
+    const { benchNative } = await import('../native/bench.js');
+    console.log(`\n${await benchNative(ids, runs, rows, (m) => console.log(m))}`);
+  }
 
   // Imported here only: the measuring children must not load the browser tooling (their peak RSS is reported).
   const { benchBrowser, BROWSER_BENCH_CIRCUITS, recordBrowserBench } = await import('./bench-browser.js');

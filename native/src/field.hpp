@@ -31,6 +31,7 @@ struct FrTag {
 #ifdef MP_ASM
 extern "C" void Fq_rawMMul(uint64_t *r, const uint64_t *a, const uint64_t *b);
 extern "C" void Fr_rawMMul(uint64_t *r, const uint64_t *a, const uint64_t *b);
+extern "C" void Fq_rawMSquare(uint64_t *r, const uint64_t *a);
 #endif
 
 namespace mp {
@@ -81,7 +82,7 @@ struct Field {
   }
 
   static MP_INLINE void mul(E &r, const E &a, const E &b);
-  static MP_INLINE void sq(E &r, const E &a) { mul(r, a, a); }
+  static MP_INLINE void sq(E &r, const E &a);
 
   static MP_INLINE void add(E &r, const E &a, const E &b) {
     uint64_t t[4];
@@ -194,9 +195,15 @@ template <>
 MP_INLINE void Field<FqTag>::mul(E &r, const E &a, const E &b) { Fq_rawMMul(r.v, a.v, b.v); }
 template <>
 MP_INLINE void Field<FrTag>::mul(E &r, const E &a, const E &b) { Fr_rawMMul(r.v, a.v, b.v); }
+template <>
+MP_INLINE void Field<FqTag>::sq(E &r, const E &a) { Fq_rawMSquare(r.v, a.v); }
+template <>
+MP_INLINE void Field<FrTag>::sq(E &r, const E &a) { Fr_rawMMul(r.v, a.v, a.v); }
 #else
 template <class Tag>
 MP_INLINE void Field<Tag>::mul(E &r, const E &a, const E &b) { mulPortable(r, a, b); }
+template <class Tag>
+MP_INLINE void Field<Tag>::sq(E &r, const E &a) { mulPortable(r, a, a); }
 #endif
 
 // Fq2 = Fq[u]/(u^2 + 1)

@@ -202,21 +202,33 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
   const uint32_t n = z.domainSize;
   std::vector<Fr::E> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
   {
+    // A on one thread, B on the other
     std::vector<Fr::E> *out[2] = {&a, &b};
-    for (uint32_t i = 0; i < z.nCoefs; i++) {
-      const uint8_t *cf = z.coefs + (size_t)i * 44;
-      uint32_t m = rd32(cf), ci = rd32(cf + 4), si = rd32(cf + 8);
-      const Scalar &ws = w.values[si];
-      if ((ws.v[0] | ws.v[1] | ws.v[2] | ws.v[3]) == 0) continue;
-      Fr::E coef, wv, t;
-      memcpy(coef.v, cf + 12, 32);
-      memcpy(wv.v, ws.v, 32);
-      // stored coefficient = value·R² (normal form): Montgomery product with the normal-form witness
-      // value gives value·w in Montgomery form
-      Fr::mul(t, coef, wv);
-      Fr::add((*out[m])[ci], (*out[m])[ci], t);
-    }
-    for (uint32_t i = 0; i < n; i++) Fr::mul(c[i], a[i], b[i]);
+    parallelFor(2, threads, [&](int matrix) {
+      std::vector<Fr::E> &o = *out[matrix];
+      for (uint32_t i = 0; i < z.nCoefs; i++) {
+        const uint8_t *cf = z.coefs + (size_t)i * 44;
+        if (rd32(cf) != (uint32_t)matrix) continue;
+        uint32_t ci = rd32(cf + 4), si = rd32(cf + 8);
+        const Scalar &ws = w.values[si];
+        if ((ws.v[0] | ws.v[1] | ws.v[2] | ws.v[3]) == 0) continue;
+        Fr::E coef, wv, t;
+        memcpy(coef.v, cf + 12, 32);
+        // stored coefficient = value·R² (normal form): its Montgomery product with the normal-form
+        // witness value is value·w in Montgomery form
+        if (ws.v[0] == 1 && (ws.v[1] | ws.v[2] | ws.v[3]) == 0) {
+          wv = Fr::E{{1, 0, 0, 0}};
+        } else {
+          memcpy(wv.v, ws.v, 32);
+        }
+        Fr::mul(t, coef, wv);
+        Fr::add(o[ci], o[ci], t);
+      }
+    });
+    parallelFor(2, threads, [&](int part) {
+      uint32_t lo = part == 0 ? 0 : n / 2, hi = part == 0 ? n / 2 : n;
+      for (uint32_t i = lo; i < hi; i++) Fr::mul(c[i], a[i], b[i]);
+    });
   }
   proof.msBuild = msSince(t0);
   auto t1 = std::chrono::steady_clock::now();

@@ -1,0 +1,156 @@
+/**
+ * The native prover (native/, prover/native-backend.ts): proofs of random valid witnesses of every 1-day
+ * circuit with both backends, each verified by snarkjs; a native result accepted by the strict verifier
+ * the API uses; bad inputs (zkey of another circuit, truncated witness, witness that does not satisfy the
+ * constraints, corrupt zkey) as clean errors naming the file, in this process.
+ *
+ * Without the addon (not built here) the suite skips with the reason; under CI=true it fails instead.
+ */
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as snarkjs from 'snarkjs';
+import { setupCircuits } from '../cli/setup.js';
+import { artifactsOf, BUILD_DIR } from '../core/paths.js';
+import { syntheticReadings } from '../core/synthetic.js';
+import { dayOf, SLOTS_PER_DAY } from '../core/time.js';
+import { kindNamed, loadCircuits } from '../kinds/registry.js';
+import { assembleBundle } from '../meter/bundle.js';
+import { MeterCore } from '../meter/meter-core.js';
+import { generateMeterKey } from '../meter/meter-key.js';
+import { releaseCurve, snarkjsBackend } from '../prover/backend.js';
+import { computeWitnessWasm, loadNativeAddon, nativeBackend, nativeUnavailableReason, proveNative, releaseNative } from '../prover/native-backend.js';
+import { proveResult } from '../prover/prove.js';
+import { verifyResult } from '../prover/verify.js';
+
+const addon = loadNativeAddon();
+const skip = addon || process.env.CI === 'true' ? false : `${nativeUnavailableReason()} — run: node native/build.mjs --strict`;
+const TMP = join(BUILD_DIR, 'native', 'test');
+
+const oneDay = loadCircuits().filter((c) => c.params.maxDays === 1);
+
+/** A random valid statement of circuit `id`: a fresh meter key, random readings, the kind's example fields. */
+async function randomInput(id: string) {
+  const circuit = loadCircuits().find((c) => c.id === id)!;
+  const kind = kindNamed(circuit.kind);
+  const days = circuit.params.maxDays;
+  const startDay = dayOf('2023-01-02') + randomInt(0, 300);
+  const key = await generateMeterKey(`MTR-T${randomInt(0, 1e6)}`);
+  const core = await MeterCore.commission(key, startDay);
+  const readings = syntheticReadings(days, randomInt(1, 1e6));
+  const records = [];
+  for (let d = 0; d < days; d++) records.push(await core.recordDay(readings.slice(d * SLOTS_PER_DAY, (d + 1) * SLOTS_PER_DAY)));
+  const bundle = assembleBundle(key.meterId, key.publicKey, records, startDay, days);
+  const period = { meterId: key.meterId, publicKey: key.publicKey, startDay, days };
+  const fields = kind.example(period);
+  return { circuit, kind, bundle, fields, input: kind.witnessInput(bundle, kind.statement(period, kind.fields.parse(fields), circuit), circuit) };
+}
+
+const vkeyOf = (id: string) => JSON.parse(readFileSync(artifactsOf(id).vkey, 'utf8'));
+
+describe('native Groth16 prover', { skip }, () => {
+  before(async () => {
+    assert.ok(addon, `native prover missing under CI: ${nativeUnavailableReason()}`);
+    mkdirSync(TMP, { recursive: true });
+    await setupCircuits({ only: oneDay.map((c) => c.id) });
+  });
+  after(async () => {
+    await releaseNative();
+    await releaseCurve();
+  });
+
+  for (const c of oneDay) {
+    test(`${c.id}: a random valid witness proved by both backends, both verified by snarkjs`, async () => {
+      const a = artifactsOf(c.id);
+      const { input } = await randomInput(c.id);
+      const vkey = vkeyOf(c.id);
+      const viaSnarkjs = await snarkjsBackend.prove(input, a.wasm, a.zkey);
+      const viaNative = await nativeBackend.prove(input, a.wasm, a.zkey);
+      assert.deepEqual(viaNative.publicSignals, viaSnarkjs.publicSignals);
+      assert.equal(await snarkjs.groth16.verify(vkey, viaNative.publicSignals, viaNative.proof), true, 'native proof rejected by snarkjs');
+      assert.equal(await snarkjs.groth16.verify(vkey, viaSnarkjs.publicSignals, viaSnarkjs.proof), true);
+      // a proof is bound to its public signals: changing one must fail
+      const altered = [...viaNative.publicSignals];
+      altered[0] = (BigInt(altered[0]) + 1n).toString();
+      assert.equal(await snarkjs.groth16.verify(vkey, altered, viaNative.proof), false);
+    });
+  }
+
+  test('a native bill result passes the strict verification the verifier API runs', async () => {
+    const { bundle, fields } = await randomInput('billing_1d');
+    const result = await proveResult({ kind: 'bill', bundle, fields, backend: nativeBackend });
+    assert.equal(result.prover?.backend, 'native-groth16');
+    const verified = await verifyResult(JSON.parse(JSON.stringify(result)));
+    assert.ok(verified);
+  });
+
+  describe('bad input: clean errors naming the file, the process keeps running', () => {
+    let wtnsFile = '';
+    let wtns: Uint8Array;
+    before(async () => {
+      const { input } = await randomInput('billing_1d');
+      wtns = await computeWitnessWasm(input, artifactsOf('billing_1d').wasm);
+      wtnsFile = join(TMP, 'billing_1d.wtns');
+      writeFileSync(wtnsFile, wtns);
+    });
+
+    test('the witness file proves (control)', async () => {
+      const r = await proveNative(artifactsOf('billing_1d').zkey, wtnsFile);
+      assert.equal(await snarkjs.groth16.verify(vkeyOf('billing_1d'), r.publicSignals, r.proof), true);
+    });
+
+    test('a zkey of another circuit', async () => {
+      const other = oneDay.find((c) => c.id !== 'billing_1d')!;
+      await assert.rejects(proveNative(artifactsOf(other.id).zkey, wtnsFile), (e: Error) => {
+        assert.match(e.message, /billing_1d\.wtns/);
+        assert.match(e.message, new RegExp(`${other.id}.*zkey|does not (match|verify)`));
+        return true;
+      });
+    });
+
+    test('a truncated witness', async () => {
+      const cut = join(TMP, 'truncated.wtns');
+      writeFileSync(cut, wtns.subarray(0, wtns.length - 1000));
+      await assert.rejects(proveNative(artifactsOf('billing_1d').zkey, cut), /truncated\.wtns: truncated/);
+      writeFileSync(cut, wtns.subarray(0, 20));
+      await assert.rejects(proveNative(artifactsOf('billing_1d').zkey, cut), /truncated\.wtns: truncated/);
+      writeFileSync(cut, new Uint8Array(0));
+      await assert.rejects(proveNative(artifactsOf('billing_1d').zkey, cut), /truncated\.wtns: not a \.wtns/);
+    });
+
+    test('a witness that does not satisfy the constraints', async () => {
+      const bad = new Uint8Array(wtns);
+      // the last witness value (an internal signal) + 1
+      const last = bad.length - 32;
+      bad[last] = (bad[last] + 1) & 0xff;
+      const badFile = join(TMP, 'unsatisfying.wtns');
+      writeFileSync(badFile, bad);
+      await assert.rejects(proveNative(artifactsOf('billing_1d').zkey, badFile), /unsatisfying\.wtns: the proof .* does not verify: the witness does not satisfy the constraints/);
+      // and a value outside the field
+      bad.fill(0xff, last, last + 32);
+      writeFileSync(badFile, bad);
+      await assert.rejects(proveNative(artifactsOf('billing_1d').zkey, badFile), /unsatisfying\.wtns: witness value \d+ is not a field element/);
+    });
+
+    test('a truncated or corrupt zkey, a missing file', async () => {
+      const zkey = readFileSync(artifactsOf('billing_1d').zkey);
+      const cut = join(TMP, 'truncated.zkey');
+      writeFileSync(cut, zkey.subarray(0, Math.floor(zkey.length / 2)));
+      await assert.rejects(proveNative(cut, wtnsFile), /truncated\.zkey: truncated \.zkey file/);
+      const corrupt = join(TMP, 'corrupt.zkey');
+      const z = new Uint8Array(zkey);
+      z.set([0x77, 0x74, 0x6e, 0x73], 0);
+      writeFileSync(corrupt, z);
+      await assert.rejects(proveNative(corrupt, wtnsFile), /corrupt\.zkey: not a \.zkey file/);
+      await assert.rejects(proveNative(join(TMP, 'missing.zkey'), wtnsFile), /missing\.zkey: cannot open/);
+    });
+
+    test('the witness as bytes, named in errors', async () => {
+      await assert.rejects(proveNative(artifactsOf('billing_1d').zkey, wtns.subarray(0, 100), { witnessName: 'my-witness' }), /my-witness: truncated/);
+      const r = await proveNative(artifactsOf('billing_1d').zkey, wtns);
+      assert.equal(await snarkjs.groth16.verify(vkeyOf('billing_1d'), r.publicSignals, r.proof), true);
+    });
+  });
+});
