@@ -6,20 +6,19 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { TIERED_TARIFF_FORMAT } from '../kinds/tiered/circuit.js';
 import { isoDay } from '../core/time.js';
 import { KINDS } from '../kinds/registry.js';
 import { parseTariff, pricesForPeriod, tariffDigest } from '../tariff/index.js';
-import { settlement, substationBalance } from './aggregate.js';
+import { BALANCE_SOURCES, settlement, substationBalance } from './aggregate.js';
 import { legacySchemeDigest, schemaVersion } from './db.js';
 import type { Certifier } from './certify.js';
 import { ApiError } from './errors.js';
-import { DATE, day, FIELD_DECIMAL, ID, METER_ID, middleware, parseBody, periodQuery, queryText, wrap } from './http.js';
+import { alternatives, DATE, day, FIELD_DECIMAL, ID, METER_ID, middleware, parseBody, periodQuery, queryText, wrap } from './http.js';
 import { Counter, Histogram, Registry, Gauge } from './metrics.js';
 import { mountHousehold } from './household.js';
-import { mountKinds } from './kind-routes.js';
+import { KindApi, mountKinds } from './kind-routes.js';
 import { openApiDocument } from './openapi.js';
-import { checkDocument, formatOfKind, LEGACY_SCHEME_KIND } from './parameters.js';
+import { checkDocument, LEGACY_SCHEME_KIND, PARAMETER_FORMATS } from './parameters.js';
 import type { PinnedKey } from './pinned-keys.js';
 import { RateLimiter, type Limit } from './rate-limit.js';
 import { type ApiKeyRecord, type ResultRow, type Role, type Store } from './store.js';
@@ -67,18 +66,11 @@ function publicResult(r: ResultRow, body?: any) {
   };
 }
 
-/** Roles, beyond the auditor and the meter's supplier, that read the results of a kind. */
-export const RESULT_READERS: Record<string, readonly Role[]> = {
-  bill: [],
-  tiered: [],
-  compare: ['service'],
-  threshold: ['grid'],
-  rebate: ['scheme'],
-  totals: ['grid'],
-  sampling: ['grid'],
-  profile: ['scheme', 'grid'],
-  suspect: ['grid'],
-};
+/** Roles, beyond the auditor and the meter's supplier, that read the results of a kind (its service's readers). */
+export const RESULT_READERS: Record<string, readonly Role[]> = Object.fromEntries(Object.values(KINDS).map((k) => [k.kind, k.service.readers]));
+
+/** Document formats a supplier assigns to its meters like tariffs (POST /v1/tariffs). */
+const ASSIGNED_FORMATS = PARAMETER_FORMATS.filter((f) => f.assigned);
 
 /** The kinds a role lists (undefined: every kind), narrowed to `only` when asked. */
 function kindsReadBy(role: Role, only?: string): string[] | undefined {
@@ -343,16 +335,17 @@ export function createApp(o: AppOptions) {
     }
     return { parsed, digest: tariffDigest(parsed) };
   }
-  /** What a supplier assigns to meters: a tariff (bills, penalty bills) or a tiered tariff (tiered bills). */
-  function assignableTariff(doc: unknown, fromDay: number, toDay: number): { kind: 'tariff' | 'tiered-tariff'; docId: string; digest: string } {
-    if ((doc as { format?: unknown } | null)?.format !== TIERED_TARIFF_FORMAT) {
+  /** What a supplier assigns to meters: a tariff (bills, penalty bills) or a document of an assigned format. */
+  function assignableTariff(doc: unknown, fromDay: number, toDay: number): { kind: string; docId: string; digest: string } {
+    const format = ASSIGNED_FORMATS.find((f) => f.format === (doc as { format?: unknown } | null)?.format);
+    if (!format) {
       const { parsed, digest } = checkedDocument(doc, 'tariff', fromDay, toDay);
       return { kind: 'tariff', docId: parsed.id, digest };
     }
     checkRange(fromDay, toDay);
     try {
-      const { docId, digest } = checkDocument(formatOfKind('tiered-tariff'), doc);
-      return { kind: 'tiered-tariff', docId, digest };
+      const { docId, digest } = checkDocument(format, doc);
+      return { kind: format.kind, docId, digest };
     } catch (e) {
       throw new ApiError(400, 'invalid_document', (e as Error).message);
     }
@@ -430,6 +423,7 @@ export function createApp(o: AppOptions) {
   // Free-form scheme parameter sets: kept for existing clients, stored in the one published-parameters
   // registry (kind-routes.ts serves the typed documents of the result kinds).
   const parameters = o.certifier.registries.parameters;
+  const kindApi = new KindApi(store, parameters);
   app.put(
     '/v1/scheme-parameters/:id',
     requireRole('scheme'),
@@ -472,7 +466,7 @@ export function createApp(o: AppOptions) {
   );
 
   // The auditor reads every result and a supplier its own customers'; the party running a kind's programme
-  // reads that kind's results too (the scheme its rebate claims, the grid totals for balancing, …).
+  // reads that kind's results too (the kind's service names its readers).
   // A supplier gets 404 for another supplier's customer; a kind-limited role gets 403 for other kinds.
   const readable = (req: Request, r: (ResultRow & { body: unknown }) | undefined, id: string) => {
     const { role, subject } = req.principal!;
@@ -552,13 +546,13 @@ export function createApp(o: AppOptions) {
       if (!m || tolText === '' || tolText === '.') throw new ApiError(400, 'invalid_request', '"tolerance" must be a decimal fraction such as 0.05');
       const ppm = BigInt(m[1] ?? '0') * 1_000_000n + BigInt((m[2] ?? '').padEnd(6, '0') || '0');
       const source = queryText(req, 'source') ?? 'bill';
-      if (source !== 'bill' && source !== 'totals') throw new ApiError(400, 'invalid_request', '"source" must be bill (bill results of exactly the period) or totals (certified sub-period totals equal to the period)');
-      res.json(await substationBalance(store, p.startDay, p.days, ppm, source));
+      if (!Object.hasOwn(BALANCE_SOURCES, source)) throw new ApiError(400, 'invalid_request', `"source" must be ${alternatives(Object.entries(BALANCE_SOURCES).map(([name, s]) => `${name} (${s.description})`))}`);
+      res.json(await substationBalance(store, kindApi, p.startDay, p.days, ppm, source));
     }),
   );
 
-  // ------------------------------------------------------------------- the result kinds' parameters, challenges, aggregates (kind-routes.ts)
-  mountKinds(app, { store, parameters, requireRole, jsonBody });
+  // ------------------------------------------------------------------- the result kinds' parameters and own routes (kind-routes.ts)
+  mountKinds(app, { parameters, api: kindApi, requireRole, jsonBody });
 
   // ------------------------------------------------------------------- household web page (household.ts)
   mountHousehold(app, { store, keys: o.keys, requireRole, jsonBody });

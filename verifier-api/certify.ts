@@ -3,25 +3,24 @@
  * everything else has passed:
  *
  *   shape (zod, with the kind's statement fields) → circuit of the kind and pinned key → period → meter
- *   registered, key active → the kind's registry bindings (verifier-api/bindings.ts) → statement rebuilt
- *   from the registries' documents → public-signal count and encoding, decoded outputs → every public input
- *   equal to the rebuilt one → (idempotency fast path) → worker: proof points on the curve / in the
- *   subgroup → batched pairing check → store, once per statement key (and claim).
+ *   registered, key active → the kind's registry bindings (its service's bind, kinds/service.ts) →
+ *   statement rebuilt from the registries' documents → public-signal count and encoding, decoded outputs →
+ *   every public input equal to the rebuilt one → (idempotency fast path) → worker: proof points on the
+ *   curve / in the subgroup → batched pairing check → store, once per statement key (and claim).
  *
  * The per-field checks are prover/verify.ts's building blocks with its rejection codes; the statement is
  * built from what the registries hold, never from the documents the result carries.
  */
 import { createHash } from 'node:crypto';
 import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
-import { loadCircuits } from '../kinds/registry.js';
 import type { CircuitConfig } from '../circuits/config.js';
 import { dayOf, isoDay } from '../core/time.js';
 import { meterIdToField } from '../meter/meter-id.js';
-import { kindNamed, type ResultKind } from '../kinds/registry.js';
+import { kindNamed, loadCircuits, type ResultKind } from '../kinds/registry.js';
 import { parseResult, type ResultJson } from '../prover/result.js';
 import { checkSignals, parseStatementFields, ResultRejected } from '../prover/verify.js';
 import { canonicalJson } from '../tariff/index.js';
-import { BINDINGS, Registries, type Binding } from './bindings.js';
+import { Registries, type Binding } from './bindings.js';
 import { ApiError, REJECTION_STATUS } from './errors.js';
 import { ParameterStore } from './parameters.js';
 import type { PinnedKey } from './pinned-keys.js';
@@ -63,7 +62,7 @@ export interface CertifierOptions {
 
 export class Certifier {
   private readonly shared = new Map<string, SharedStatement>();
-  /** circuits.json, read once */
+  /** every kind's circuit instances, by id */
   private readonly circuits = new Map(loadCircuits().map((c) => [c.id, c]));
   readonly registries: Registries;
   /** called with "created", "existing" or the error code of each submission (metrics) */
@@ -107,8 +106,6 @@ export class Certifier {
     if (!circuit) throw reject('unknown_circuit', `unknown circuit "${result.circuit}" (known: ${[...this.circuits.keys()].join(', ')})`);
     if (!this.o.keys.has(circuit.id)) throw reject('unknown_circuit', `circuit ${circuit.id} has no verification key pinned on this server`);
     if (circuit.kind !== kind.kind) throw reject('unknown_circuit', `circuit ${circuit.id} does not certify "${kind.kind}" results`);
-    const bind = BINDINGS[kind.kind];
-    if (!bind) throw reject('unknown_circuit', `"${kind.kind}" results are not certified by this API`);
 
     // ---------------------------------------------------------------- period
     const s = result.statement;
@@ -145,7 +142,7 @@ export class Certifier {
     }
 
     // ---------------------------------------------------------------- the kind's registry bindings
-    const binding = await bind({ circuit, meter, startDay, days, fields, registries: this.registries });
+    const binding = await kind.service.bind({ circuit, meter, startDay, days, fields, registries: this.registries });
     const publicKey: [bigint, bigint] = [BigInt(s.meterPublicKey[0]), BigInt(s.meterPublicKey[1])];
     const shared = this.sharedStatement(kind, circuit, binding, { meterId: meter.id, publicKey, startDay, days });
     const statement = { ...shared.statement, meterId: meter.id, publicKey };

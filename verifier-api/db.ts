@@ -259,7 +259,7 @@ export const MIGRATIONS: Migration[] = [
     name: 'every result kind: generic results, published parameters, challenges, claims',
     sql: [
       // Results of any kind: outputs and registry bindings as JSON text; uniqueness on a per-kind statement
-      // key (bill: meter, circuit, period as before; sampling: the challenge; …, verifier-api/bindings.ts).
+      // key (bill: meter, circuit, period as before; other kinds add what their binding names, certify.ts).
       // SQLite cannot drop NOT NULL from the bill columns, so the table is rebuilt and the rows copied.
       `CREATE TABLE results_any (
          id TEXT PRIMARY KEY, kind TEXT NOT NULL, circuit TEXT NOT NULL, meter_id TEXT NOT NULL REFERENCES meters(id),
@@ -280,21 +280,21 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX results_supplier ON results(supplier_id, start_day)`,
       `CREATE INDEX results_kind ON results(kind, start_day)`,
       `CREATE INDEX results_meter ON results(meter_id, start_day)`,
-      // Exclusive claims (a rebate per meter and scheme): one row per claimed day, so the database itself
+      // Exclusive claims (a kind's binding names the scope): one row per claimed day, so the database itself
       // refuses a claim that overlaps another, also under concurrent submissions to several instances.
       `CREATE TABLE result_claim_days (
          scope TEXT NOT NULL, day INTEGER NOT NULL, result_id TEXT NOT NULL REFERENCES results(id),
          PRIMARY KEY (scope, day))`,
-      // A meter may have one tariff per document kind and day (a tariff for bills, a tiered tariff).
+      // A meter may have one tariff per document kind and day (a tariff for bills, an assigned document format).
       `ALTER TABLE tariff_assignments ADD COLUMN kind TEXT NOT NULL DEFAULT 'tariff'`,
-      // Published parameters of the result kinds (events, tariff sets, schemes, profile sets, patterns):
+      // Published parameters of the result kinds (the document formats their statements name):
       // immutable, one document per (kind, id), optionally valid on days valid_from .. valid_to only.
       `CREATE TABLE parameters (
          digest TEXT PRIMARY KEY REFERENCES documents(digest), kind TEXT NOT NULL, doc_id TEXT NOT NULL,
          role TEXT NOT NULL, publisher TEXT NOT NULL, subject TEXT, valid_from INTEGER, valid_to INTEGER,
          created_at TEXT NOT NULL, UNIQUE (kind, doc_id))`,
       `CREATE INDEX parameters_kind ON parameters(kind, valid_from)`,
-      // Sampling challenges the API issued; a sampling result answers exactly one of them.
+      // Challenges the API issued; a result answers exactly one of them.
       `CREATE TABLE challenges (
          id TEXT PRIMARY KEY, meter_id TEXT NOT NULL REFERENCES meters(id), start_day INTEGER NOT NULL,
          days INTEGER NOT NULL, issuer TEXT NOT NULL, issued_by TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL)`,

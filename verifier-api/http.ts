@@ -1,24 +1,16 @@
 /**
- * Helpers the route modules share (app.ts and kind-routes.ts): request validation with the API's error
- * codes, days and periods from requests, and async handlers whose rejections reach the error handler.
+ * Helpers the route modules share (app.ts, kind-routes.ts, household.ts): request validation with the
+ * API's error codes, days and periods from requests, and async handlers whose rejections reach the error
+ * handler.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { dayOf } from '../core/time.js';
-import { meterIdToField } from '../meter/meter-id.js';
 import { ApiError } from './errors.js';
 
+/** shared with the kinds' routes (kinds/service.ts) */
+export { DATE, ID, METER_ID } from '../kinds/service.js';
 export const FIELD_DECIMAL = z.string().regex(/^(0|[1-9]\d{0,76})$/, 'expected a canonical decimal field element');
-export const ID = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 characters from A-Z a-z 0-9 . _ -');
-export const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
-export const METER_ID = z.string().refine((s) => {
-  try {
-    meterIdToField(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'a meter id is 1-31 characters from A-Z a-z 0-9 . _ -');
 
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const parsed = schema.safeParse(body);
@@ -56,6 +48,9 @@ export function periodQuery(req: Request, required = true): { startDay: number; 
   if (!/^[1-9]\d{0,2}$/.test(daysText)) throw new ApiError(400, 'invalid_request', '"days" must be a whole number from 1 to 999');
   return { startDay: day(m[1], 'period'), days: Number(daysText) };
 }
+
+/** Choices in a message: "a", "a or b", "a, b or c". */
+export const alternatives = (xs: readonly string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
 
 /** An async route handler: a rejection goes to the error handler. */
 export const wrap = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response, next: NextFunction) => {

@@ -1,31 +1,92 @@
 /**
- * Routes of the non-linear result kinds (docs/verifier-api.md "Result kinds"):
+ * Routes of the result kinds (docs/verifier-api.md "Result kinds"):
  *
- *   - published parameters: one registry for every parameter document a statement can name (the grid's
- *     demand-response events, tariff sets for comparisons, rebate schemes, profile sets, suspect patterns),
- *     each format published by the roles that own it, immutable, optionally valid on a range of days;
- *   - sampling challenges: the API issues and stores them; a sampling result must answer one, unchanged;
- *   - aggregates: rebate payouts per scheme, households per profile class.
+ *   - published parameters: one registry for every parameter document a kind's statements name (the
+ *     `documents` of each kind's service), each format published by the roles that own it, immutable,
+ *     optionally valid on a range of days;
+ *   - each kind's own routes (its service's `features`, kinds/<kind>/routes.ts), served with KindApi: the
+ *     registries and certified results the API offers them (the ApiServices port of kinds/service.ts).
  *
  * Routes are added to the app directly (not through a sub-router) so that the OpenAPI test sees them.
  */
-import type { Express, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import { circuitForDays } from '../kinds/registry.js';
-import { newChallenge } from '../kinds/sampling/circuit.js';
 import { isoDay } from '../core/time.js';
-import { profileClasses, rebatePayouts } from './aggregate.js';
+import { circuitForDays, KINDS, loadCircuits } from '../kinds/registry.js';
+import type { ApiServices, ChallengeRecord, KindRequest, KindRoute } from '../kinds/service.js';
 import { ApiError } from './errors.js';
-import { DATE, day, ID, METER_ID, parseBody, periodQuery, queryText, wrap } from './http.js';
-import { checkDocument, formatOfDocument, PARAMETER_FORMATS, type ChallengeRecord, type ParameterRecord, type ParameterStore } from './parameters.js';
+import { DATE, day, parseBody, periodQuery, queryText, wrap } from './http.js';
+import { checkDocument, formatOfDocument, LEGACY_SCHEME_KIND, PARAMETER_FORMATS, type ParameterRecord, type ParameterStore } from './parameters.js';
 import type { Role, Store } from './store.js';
 
 export interface KindRoutesContext {
-  store: Store;
   parameters: ParameterStore;
+  /** what the kinds' routes are served with */
+  api: ApiServices;
   requireRole: (...roles: Role[]) => RequestHandler;
   jsonBody: RequestHandler;
 }
+
+/** Every route the kinds contribute, in the registry's order. */
+export const KIND_ROUTES: readonly KindRoute[] = Object.values(KINDS).flatMap((k) => k.service.features?.routes ?? []);
+
+/** The registries and results as the kinds' routes and balancing sources read them. */
+export class KindApi implements ApiServices {
+  private readonly circuits = new Map(loadCircuits().map((c) => [c.id, c]));
+
+  constructor(
+    private readonly store: Store,
+    private readonly parameters: ParameterStore,
+  ) {}
+
+  meter(id: string) {
+    return this.store.getMeter(id);
+  }
+  resultsOfPeriod(kind: string, startDay: number, days: number) {
+    return this.store.resultsOfPeriod(startDay, days, kind);
+  }
+  resultsCovering(kind: string, startDay: number, days: number) {
+    return this.store.resultsCovering(kind, startDay, days);
+  }
+  resultsWithin(kind: string, fromDay: number, toDay: number) {
+    return this.store.resultsWithin(kind, fromDay, toDay);
+  }
+  resultByKey(key: string) {
+    return this.store.resultByKey(key);
+  }
+  published(digest: string) {
+    return this.parameters.get(digest);
+  }
+  async publishedById(kind: string, docId: string) {
+    const found = await this.parameters.byId(kind, docId);
+    return found && this.parameters.get(found.digest);
+  }
+  issueChallenge(c: Omit<ChallengeRecord, 'createdAt'>) {
+    return this.parameters.issueChallenge(c);
+  }
+  challenge(id: string) {
+    return this.parameters.getChallenge(id);
+  }
+  challenges(f: { meterId?: string; supplierId?: string }) {
+    return this.parameters.listChallenges(f);
+  }
+  circuit(id: string) {
+    return this.circuits.get(id);
+  }
+  circuitForDays(kind: string, days: number) {
+    return circuitForDays(kind, days);
+  }
+}
+
+/** A request as a kind's route sees it, with the API's own validation helpers. */
+const kindRequest = (req: Request): KindRequest => ({
+  params: req.params as Record<string, string>,
+  principal: req.principal,
+  body: (schema) => parseBody(schema, req.body),
+  query: (name) => queryText(req, name),
+  period: () => periodQuery(req)!,
+  day,
+});
 
 const optionalDay = (s: string | undefined, what: string) => (s === undefined ? null : day(s, what));
 
@@ -45,7 +106,7 @@ function parameterView(p: ParameterRecord) {
 }
 
 export function mountKinds(app: Express, c: KindRoutesContext): void {
-  const { store, parameters, requireRole, jsonBody } = c;
+  const { parameters, api, requireRole, jsonBody } = c;
   const publisherRoles = [...new Set(PARAMETER_FORMATS.flatMap((f) => f.publishers))];
 
   // ------------------------------------------------------------------- published parameters
@@ -90,7 +151,7 @@ export function mountKinds(app: Express, c: KindRoutesContext): void {
     '/v1/parameters',
     wrap(async (req, res) => {
       const kind = queryText(req, 'kind');
-      if (kind !== undefined && !PARAMETER_FORMATS.some((f) => f.kind === kind) && kind !== 'scheme-parameters') throw new ApiError(400, 'invalid_request', `unknown kind "${kind}" (kinds: ${PARAMETER_FORMATS.map((f) => f.kind).join(', ')}, scheme-parameters)`);
+      if (kind !== undefined && !PARAMETER_FORMATS.some((f) => f.kind === kind) && kind !== LEGACY_SCHEME_KIND) throw new ApiError(400, 'invalid_request', `unknown kind "${kind}" (kinds: ${PARAMETER_FORMATS.map((f) => f.kind).join(', ')}, ${LEGACY_SCHEME_KIND})`);
       const period = periodQuery(req, false);
       res.json({ items: (await parameters.list({ kind, docId: queryText(req, 'id'), validFor: period })).map(parameterView) });
     }),
@@ -104,86 +165,17 @@ export function mountKinds(app: Express, c: KindRoutesContext): void {
     }),
   );
 
-  // ------------------------------------------------------------------- sampling challenges
-  const issuers: Role[] = ['grid', 'supplier', 'auditor'];
-  const challengeView = async (ch: ChallengeRecord) => ({
-    id: ch.id,
-    meterId: ch.meterId,
-    period: { start: isoDay(ch.startDay), days: ch.days },
-    issuer: ch.issuer,
-    issuedAt: ch.createdAt,
-    challenge: ch.body,
-    resultId: (await store.resultByKey(`sampling|${ch.id}`))?.id ?? null,
-  });
-  app.post(
-    '/v1/challenges',
-    requireRole(...issuers),
-    jsonBody,
-    wrap(async (req, res) => {
-      const b = parseBody(z.strictObject({ meterId: METER_ID, period: z.strictObject({ start: DATE, days: z.number().int().min(1).max(366) }) }), req.body);
-      const principal = req.principal!;
-      const meter = await store.getMeter(b.meterId);
-      if (!meter) throw new ApiError(422, 'meter_not_registered', `meter ${b.meterId} is not registered`);
-      if (principal.role === 'supplier' && meter.supplierId !== principal.subject) throw new ApiError(403, 'forbidden', `meter ${meter.id} is not a customer of supplier ${principal.subject}`);
-      const startDay = day(b.period.start, 'period.start');
-      try {
-        circuitForDays('sampling', b.period.days);
-      } catch (e) {
-        throw new ApiError(422, 'period_invalid', (e as Error).message);
-      }
-      // the issuer as the challenge names it: role and supplier (or key name), for the household to see
-      const issuer = `${principal.role}:${principal.subject ?? principal.name}`.slice(0, 200);
-      const doc = newChallenge({ issuer, meterId: meter.id, period: { start: isoDay(startDay), days: b.period.days } });
-      const stored = await parameters.issueChallenge({ id: doc.id, meterId: meter.id, startDay, days: b.period.days, issuer, issuedBy: principal.id, body: doc });
-      res.setHeader('Location', `/v1/challenges/${doc.id}`);
-      res.status(201).json(await challengeView(stored));
-    }),
-  );
-  app.get(
-    '/v1/challenges',
-    requireRole(...issuers),
-    wrap(async (req, res) => {
-      const principal = req.principal!;
-      const supplierId = principal.role === 'supplier' ? (principal.subject ?? '\u0000none') : undefined;
-      const list = await parameters.listChallenges({ meterId: queryText(req, 'meter'), supplierId });
-      res.json({ items: await Promise.all(list.map(challengeView)) });
-    }),
-  );
-  app.get(
-    '/v1/challenges/:id',
-    wrap(async (req, res) => {
-      // public, like the documents a statement names: the household proves with it
-      const ch = ID.safeParse(req.params.id).success ? await parameters.getChallenge(String(req.params.id)) : undefined;
-      if (!ch) throw new ApiError(404, 'not_found', `no challenge ${req.params.id}`);
-      res.json(await challengeView(ch));
-    }),
-  );
-
-  // ------------------------------------------------------------------- aggregates
-  app.get(
-    '/v1/rebates/payouts',
-    requireRole('scheme', 'auditor'),
-    wrap(async (req, res) => {
-      const from = queryText(req, 'from');
-      const to = queryText(req, 'to');
-      if (from === undefined || to === undefined) throw new ApiError(400, 'invalid_request', 'query parameters "from" and "to" (YYYY-MM-DD) are required');
-      const fromDay = day(from, 'from');
-      const toDay = day(to, 'to');
-      if (toDay < fromDay) throw new ApiError(400, 'invalid_request', '"to" is before "from"');
-      res.json(await rebatePayouts(store, parameters, fromDay, toDay, queryText(req, 'scheme')));
-    }),
-  );
-  app.get(
-    '/v1/profiles/classes',
-    requireRole('scheme', 'grid', 'auditor'),
-    wrap(async (req, res) => {
-      const setId = queryText(req, 'set');
-      if (setId === undefined) throw new ApiError(400, 'invalid_request', 'query parameter "set" (a profile set id) is required');
-      const p = periodQuery(req)!;
-      const found = await parameters.byId('profile-set', setId);
-      const set = found && (await parameters.get(found.digest));
-      if (!set) throw new ApiError(404, 'not_found', `no published profile set ${setId}`);
-      res.json(await profileClasses(store, set, p.startDay, p.days));
-    }),
-  );
+  // ------------------------------------------------------------------- the kinds' own routes
+  for (const route of KIND_ROUTES) {
+    app[route.method](
+      route.path,
+      ...(route.roles ? [requireRole(...route.roles)] : []),
+      ...(route.jsonBody ? [jsonBody] : []),
+      wrap(async (req, res) => {
+        const out = await route.handle(kindRequest(req), api);
+        for (const [name, value] of Object.entries(out.headers ?? {})) res.setHeader(name, value);
+        res.status(out.status ?? 200).json(out.body);
+      }),
+    );
+  }
 }

@@ -1,9 +1,18 @@
 /**
  * The OpenAPI 3.1 description of the API, served at /openapi.json. test/verifier-api/openapi.test.ts
  * validates it against the OpenAPI schema and checks that its paths and methods are exactly the routes
- * the Express app serves.
+ * the Express app serves. What depends on the result kinds is read from the kind registry: their names,
+ * summaries, statement fields and outputs, their documents' formats and publishers, their own routes
+ * (operations and component schemas) and balancing sources.
  */
+import { z } from 'zod';
+import { KINDS } from '../kinds/registry.js';
+import type { OpenApiKit } from '../kinds/service.js';
+import { BALANCE_SOURCES } from './aggregate.js';
 import { householdPaths } from './household.js';
+import { alternatives } from './http.js';
+import { KIND_ROUTES } from './kind-routes.js';
+import { PARAMETER_FORMATS } from './parameters.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonContent = (schema: object) => ({ 'application/json': { schema } });
@@ -94,6 +103,27 @@ const FieldElement = { type: 'string', pattern: '^(0|[1-9]\\d{0,76})$' };
 const IsoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 const Fraction = { type: ['string', 'null'], description: 'decimal fraction (9 places, truncated); null when the total is 0' };
 
+const kit: OpenApiKit = { ref, ok, errors, keyed, pathId, query, period: [periodParam(true), daysParam], body, Decimal, IsoDate };
+
+const KIND_NAMES = Object.keys(KINDS);
+const kindsText = KIND_NAMES.join(', ');
+/** per kind, e.g. "bill: tariff, valueOfEnergy; …" ("none" for a kind with nothing to list) */
+const perKind = (f: (k: (typeof KINDS)[string]) => string[]) =>
+  Object.values(KINDS)
+    .map((k) => `${k.kind}: ${f(k).join(', ') || 'none'}`)
+    .join('; ');
+const statementFields = (k: (typeof KINDS)[string]) => (k.fields instanceof z.ZodObject ? Object.keys(k.fields.shape) : []);
+const PUBLISHED = PARAMETER_FORMATS.filter((f) => f.publishers.length > 0);
+const ASSIGNED = PARAMETER_FORMATS.filter((f) => f.assigned);
+const kindOfFormat = (kind: string) => Object.values(KINDS).find((k) => k.service.documents?.some((f) => f.kind === kind))!.kind;
+
+/** The kinds' own routes as OpenAPI paths ("/v1/x/:id" → "/v1/x/{id}"). */
+function kindPaths(): Record<string, Record<string, object>> {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const r of KIND_ROUTES) (paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')] ??= {})[r.method] = r.openapi(kit);
+  return paths;
+}
+
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
@@ -101,7 +131,9 @@ export function openApiDocument() {
       title: 'meterproof verifier API',
       version: '1.0.0',
       description:
-        'Accepts Groth16 proofs made by `meterproof prove <kind>` (bill, threshold, tiered, compare, rebate, totals, sampling, profile, suspect) as certified results, checks their statements against its registries, stores them with their evidence and aggregates them (settlement per supplier, substation balancing, rebate payouts, profile classes). It never sees a meter reading. See docs/verifier-api.md.',
+        `Accepts Groth16 proofs made by \`meterproof prove <kind>\` (${kindsText}) as certified results, checks their statements against its registries, stores them with their evidence and aggregates them (settlement per supplier, substation balancing, and each kind’s own aggregates). It never sees a meter reading. See docs/verifier-api.md. What a verifier learns from each kind: ${Object.values(KINDS)
+          .map((k) => `${k.kind}: ${k.summary}`)
+          .join('; ')}.`,
     },
     servers: [{ url: '/' }],
     security: [],
@@ -161,11 +193,11 @@ export function openApiDocument() {
         post: {
           tags: ['documents'],
           operationId: 'publishTariff',
-          summary: 'Assign a tariff (meterproof-tariff/1: bills, penalty bills) or a tiered tariff (meterproof-tiered-tariff/1: tiered bills) to some of the supplier’s meters over [from, to] (supplier); one of each kind per meter and day',
+          summary: `Assign ${alternatives(['a tariff (meterproof-tariff/1: bills, penalty bills)', ...ASSIGNED.map((f) => `a ${f.what} (${f.format}: ${kindOfFormat(f.kind)} results)`)])} to some of the supplier’s meters over [from, to] (supplier); one of each kind per meter and day`,
           security: keyed,
           requestBody: body({ type: 'object', additionalProperties: false, required: ['tariff', 'meters', 'from', 'to'], properties: { tariff: { type: 'object', description: 'meterproof-tariff/1 document (schemas/tariff.schema.json)' }, meters: { type: 'array', items: { type: 'string' }, minItems: 1 }, from: IsoDate, to: IsoDate } }),
           responses: {
-            ...ok('Published', { type: 'object', required: ['digest', 'tariffId'], properties: { digest: { type: 'string' }, tariffId: { type: 'string' }, kind: { type: 'string', enum: ['tariff', 'tiered-tariff'] }, from: IsoDate, to: IsoDate, meters: { type: 'array', items: { type: 'string' } }, assignmentsCreated: { type: 'integer' } } }, '201'),
+            ...ok('Published', { type: 'object', required: ['digest', 'tariffId'], properties: { digest: { type: 'string' }, tariffId: { type: 'string' }, kind: { type: 'string', enum: ['tariff', ...ASSIGNED.map((f) => f.kind)] }, from: IsoDate, to: IsoDate, meters: { type: 'array', items: { type: 'string' } }, assignmentsCreated: { type: 'integer' } } }, '201'),
             ...errors(400, 401, 403, 409, 413, 415, 422, 429),
           },
         },
@@ -189,7 +221,7 @@ export function openApiDocument() {
       },
       ...householdPaths({ ok, errors, pathId, body }),
       '/v1/documents/{digest}': {
-        get: { tags: ['documents'], operationId: 'getDocument', summary: 'A published document by digest: tariff, tiered tariff, value-of-energy vector or parameters (public)', parameters: [pathId('digest', 'sha256 hex of the canonical document (tariffDigest)')], responses: { ...ok('Document', { type: 'object', required: ['digest', 'kind', 'id', 'document'], properties: { digest: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' }, document: { type: 'object' } } }), ...errors(404, 429) } },
+        get: { tags: ['documents'], operationId: 'getDocument', summary: `A published document by digest: ${['tariff', ...ASSIGNED.map((f) => f.what)].join(', ')}, value-of-energy vector or parameters (public)`, parameters: [pathId('digest', 'sha256 hex of the canonical document (tariffDigest)')], responses: { ...ok('Document', { type: 'object', required: ['digest', 'kind', 'id', 'document'], properties: { digest: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' }, document: { type: 'object' } } }), ...errors(404, 429) } },
       },
       '/v1/feeder-measurements': {
         put: {
@@ -221,12 +253,12 @@ export function openApiDocument() {
           operationId: 'submitResult',
           summary: 'Submit a result file (meterproof-result/1) of any kind for certification; no API key needed, registered meters only',
           description:
-            'Checked in order: shape (with the kind’s statement fields), circuit of the kind with a pinned key, period (whole, past days the circuit serves), meter registered and key active for the whole period, the kind’s registry bindings (assigned tariff, value vector, published parameters valid for the period, issued challenge), public-signal count and encoding, decoded outputs, every public input equal to the one rebuilt from the registries, proof points (on curve, not infinity, B in the subgroup), pairing check. One result per statement key (bill: meter, circuit, period; sampling: the challenge; rebate: meter, scheme, period, and no overlapping claims).',
+            'Checked in order: shape (with the kind’s statement fields), circuit of the kind with a pinned key, period (whole, past days the circuit serves), meter registered and key active for the whole period, the kind’s registry bindings (assigned tariff, value vector, published parameters valid for the period, issued challenge), public-signal count and encoding, decoded outputs, every public input equal to the one rebuilt from the registries, proof points (on curve, not infinity, B in the subgroup), pairing check. One result per statement key (meter, circuit and period, plus what the kind binds: its published documents, or the challenge it answers), and a kind may claim days: no two results claim a day under one scope.',
           requestBody: body(ref('ResultFile')),
           responses: {
             ...ok('Certified and stored', ref('Submission'), '201'),
             ...ok('Identical resubmission: the stored result', ref('Submission')),
-            '409': { description: 'A different valid proof of a statement that already has a certified result (code: duplicate_statement), or a rebate claim overlapping another of the meter under the scheme (code: claim_overlap); existingId names the stored result', content: jsonContent(ref('Error')) },
+            '409': { description: 'A different valid proof of a statement that already has a certified result (code: duplicate_statement), or a claim overlapping another claim under the same scope (code: claim_overlap); existingId names the stored result', content: jsonContent(ref('Error')) },
             ...errors(400, 401, 413, 415, 422, 429, 503),
           },
         },
@@ -235,7 +267,7 @@ export function openApiDocument() {
           operationId: 'listResults',
           summary: 'Certified results, oldest period first (auditor; a supplier sees its own customers only; grid, scheme and service roles the kinds they run)',
           security: keyed,
-          parameters: [query('meter', 'meter id'), query('circuit', 'circuit id'), query('kind', 'result kind (bill, threshold, tiered, compare, rebate, totals, sampling, profile, suspect)'), periodParam(false), daysParam, query('limit', 'page size, 1-1000 (default 100)', { type: 'string', pattern: '^[1-9]\\d{0,3}$' }), query('cursor', 'nextCursor of the previous page')],
+          parameters: [query('meter', 'meter id'), query('circuit', 'circuit id'), query('kind', `result kind (${kindsText})`), periodParam(false), daysParam, query('limit', 'page size, 1-1000 (default 100)', { type: 'string', pattern: '^[1-9]\\d{0,3}$' }), query('cursor', 'nextCursor of the previous page')],
           responses: { ...ok('A page of results', { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('Result') }, nextCursor: { type: ['string', 'null'] } } }), ...errors(400, 401, 403, 429) },
         },
       },
@@ -259,7 +291,13 @@ export function openApiDocument() {
             periodParam(true),
             daysParam,
             query('tolerance', 'flag when |certified − measured| > tolerance × measured (default 0.05)', { type: 'string', pattern: '^\\d{0,3}(\\.\\d{1,6})?$' }),
-            query('source', 'bill: bill results of exactly the period (default); totals: certified sub-period totals (totals results) equal to the period', { type: 'string', enum: ['bill', 'totals'] }),
+            query(
+              'source',
+              Object.entries(BALANCE_SOURCES)
+                .map(([name, s]) => `${name}: ${s.description}${name === 'bill' ? ' (default)' : ''}`)
+                .join('; '),
+              { type: 'string', enum: Object.keys(BALANCE_SOURCES) },
+            ),
           ],
           responses: { ...ok('Balance', ref('Balance')), ...errors(400, 401, 403, 429) },
         },
@@ -269,8 +307,8 @@ export function openApiDocument() {
         post: {
           tags: ['kinds'],
           operationId: 'publishParameters',
-          summary: 'Publish a parameter document of a result kind (immutable; one per kind and id): dr-events (grid), tariff-set (service, supplier, grid), rebate-scheme (scheme), profile-set (scheme, grid), suspect-pattern (grid, supplier)',
-          description: 'The document’s `format` names its kind. `from`/`to` limit the days it is valid for (optional; required for dr-events, of which at most one is valid on any day). Republishing the same document and validity answers 200.',
+          summary: `Publish a parameter document of a result kind (immutable; one per kind and id): ${PUBLISHED.map((f) => `${f.kind} (${f.publishers.join(', ')})`).join(', ')}`,
+          description: `The document’s \`format\` names its kind (${PUBLISHED.map((f) => `${f.kind}: ${f.format}`).join(', ')}). \`from\`/\`to\` limit the days it is valid for (optional${PARAMETER_FORMATS.some((f) => f.exclusive) ? `; required for ${PARAMETER_FORMATS.filter((f) => f.exclusive).map((f) => f.kind).join(', ')}, of which at most one is valid on any day` : ''}). Republishing the same document and validity answers 200.`,
           security: keyed,
           requestBody: body({ type: 'object', additionalProperties: false, required: ['document'], properties: { document: { type: 'object' }, from: IsoDate, to: IsoDate } }),
           responses: { ...ok('Published', ref('Parameters'), '201'), ...ok('Already published, identical', ref('Parameters')), ...errors(400, 401, 403, 409, 413, 415, 429) },
@@ -279,54 +317,14 @@ export function openApiDocument() {
           tags: ['kinds'],
           operationId: 'listParameters',
           summary: 'Published parameter documents (public)',
-          parameters: [query('kind', 'dr-events, tariff-set, rebate-scheme, profile-set, suspect-pattern or scheme-parameters'), query('id', 'document id'), { ...periodParam(false), description: 'only documents valid on every day of this period (YYYY-MM-DD or YYYY-MM-DD/days)' }, daysParam],
+          parameters: [query('kind', alternatives([...PUBLISHED.map((f) => f.kind), 'scheme-parameters'])), query('id', 'document id'), { ...periodParam(false), description: 'only documents valid on every day of this period (YYYY-MM-DD or YYYY-MM-DD/days)' }, daysParam],
           responses: { ...ok('Documents', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Parameters') } } }), ...errors(400, 429) },
         },
       },
       '/v1/parameters/{digest}': {
         get: { tags: ['kinds'], operationId: 'getParameters', summary: 'A published parameter document with its publication (public)', parameters: [pathId('digest', 'sha256 hex of the canonical document')], responses: { ...ok('Document', { allOf: [ref('Parameters'), { type: 'object', required: ['document'], properties: { document: { type: 'object' } } }] }), ...errors(404, 429) } },
       },
-      '/v1/challenges': {
-        post: {
-          tags: ['kinds'],
-          operationId: 'issueChallenge',
-          summary: 'Issue a sampling challenge (fresh random seed) for a meter and period (grid, auditor, supplier for its customers); a sampling result must answer it unchanged, once',
-          security: keyed,
-          requestBody: body({ type: 'object', additionalProperties: false, required: ['meterId', 'period'], properties: { meterId: { type: 'string' }, period: ref('Period') } }),
-          responses: { ...ok('Issued', ref('Challenge'), '201'), ...errors(400, 401, 403, 413, 415, 422, 429) },
-        },
-        get: {
-          tags: ['kinds'],
-          operationId: 'listChallenges',
-          summary: 'Issued challenges, newest period first (grid, auditor; a supplier its customers’)',
-          security: keyed,
-          parameters: [query('meter', 'meter id')],
-          responses: { ...ok('Challenges', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Challenge') } } }), ...errors(400, 401, 403, 429) },
-        },
-      },
-      '/v1/challenges/{id}': {
-        get: { tags: ['kinds'], operationId: 'getChallenge', summary: 'An issued challenge and the result answering it, if any (public: the household proves with it)', parameters: [pathId('id', 'challenge id')], responses: { ...ok('Challenge', ref('Challenge')), ...errors(404, 429) } },
-      },
-      '/v1/rebates/payouts': {
-        get: {
-          tags: ['aggregation'],
-          operationId: 'rebatePayouts',
-          summary: 'Rebate payouts per scheme: certified claims whose whole period lies in [from, to], total, counts and each claim (scheme, auditor)',
-          security: keyed,
-          parameters: [query('from', 'first day', IsoDate, true), query('to', 'last day', IsoDate, true), query('scheme', 'only this rebate scheme id')],
-          responses: { ...ok('Payouts', ref('Payouts')), ...errors(400, 401, 403, 429) },
-        },
-      },
-      '/v1/profiles/classes': {
-        get: {
-          tags: ['aggregation'],
-          operationId: 'profileClasses',
-          summary: 'Households per class of a published profile set, from the profile results of exactly a period (scheme, grid, auditor)',
-          security: keyed,
-          parameters: [query('set', 'profile set id', { type: 'string' }, true), periodParam(true), daysParam],
-          responses: { ...ok('Classes', ref('ProfileClasses')), ...errors(400, 401, 403, 404, 429) },
-        },
-      },
+      ...kindPaths(),
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from `meterproof api key create` (roles: registrar, supplier, grid, scheme, service, auditor); also accepted as X-API-Key' } },
@@ -367,11 +365,11 @@ export function openApiDocument() {
         Period: { type: 'object', required: ['start', 'days'], properties: { start: IsoDate, days: { type: 'integer', minimum: 1 } } },
         ResultFile: {
           type: 'object',
-          description: 'The result file of `meterproof prove <kind>` (format meterproof-result/1, schemas/result.schema.json); the statement holds the meter, the period and the kind’s documents (bill: tariff, valueOfEnergy; threshold: mode, events, tariff; tiered: tariff; compare: tariffs, current; rebate: scheme; sampling: challenge; profile: profiles; suspect: pattern; totals: none)',
+          description: `The result file of \`meterproof prove <kind>\` (format meterproof-result/1, schemas/result.schema.json); the statement holds the meter, the period and the kind’s documents (${perKind(statementFields)})`,
           required: ['format', 'kind', 'circuit', 'statement', 'outputs', 'units', 'proof', 'publicSignals'],
           properties: {
             format: { const: 'meterproof-result/1' },
-            kind: { type: 'string', enum: ['bill', 'threshold', 'tiered', 'compare', 'rebate', 'totals', 'sampling', 'profile', 'suspect'] },
+            kind: { type: 'string', enum: KIND_NAMES },
             circuit: { type: 'string' },
             statement: { type: 'object', required: ['meterId', 'meterPublicKey', 'period'], properties: { meterId: { type: 'string' }, meterPublicKey: { type: 'array', items: FieldElement }, period: ref('Period') } },
             outputs: ref('Outputs'),
@@ -384,7 +382,7 @@ export function openApiDocument() {
         },
         Outputs: {
           type: 'object',
-          description: 'The kind’s outputs: bill {bill, settlement, consumption}; threshold and tiered {bill}; compare {cheapest, saving}; rebate {rebate}; totals {totals[]}; sampling {slots[], readings[]}; profile {index, score}; suspect {match}',
+          description: `The kind’s outputs (decimal strings, or lists of them), with their units: ${perKind((k) => Object.entries(k.units).map(([name, unit]) => `${name} (${unit})`))}`,
           additionalProperties: { oneOf: [Decimal, { type: 'array', items: Decimal }] },
         },
         Proof: {
@@ -407,7 +405,7 @@ export function openApiDocument() {
             units: { type: 'object' },
             bindings: {
               type: 'object',
-              description: 'What the statement was bound to in the registries: bill {tariffDigest, valueOfEnergyDigest}; threshold {mode, eventsDigest, tariffDigest}; tiered {tariffDigest}; compare {tariffSetDigest, current}; rebate {schemeDigest}; sampling {challengeId}; profile {profileSetDigest}; suspect {patternDigest}',
+              description: 'What the statement was bound to in the registries, as the kind’s binding names it: digests of the documents (GET /v1/documents/{digest} or /v1/parameters/{digest}), a mode, the challenge answered',
               additionalProperties: { type: ['string', 'integer', 'null'] },
             },
             createdAt: { type: 'string' },
@@ -442,58 +440,10 @@ export function openApiDocument() {
             format: { type: ['string', 'null'] },
             id: { type: 'string' },
             role: { type: 'string' },
-            supplierId: { type: ['string', 'null'], description: 'the publishing supplier (a supplier’s suspect pattern applies to its own customers only)' },
+            supplierId: { type: ['string', 'null'], description: 'the publishing supplier (a kind may apply a supplier’s document to its own customers only)' },
             from: { type: ['string', 'null'], description: 'first day it is valid (null: any)' },
             to: { type: ['string', 'null'], description: 'last day it is valid (null: any)' },
             publishedAt: { type: 'string' },
-          },
-        },
-        Challenge: {
-          type: 'object',
-          required: ['id', 'meterId', 'period', 'issuer', 'challenge', 'resultId'],
-          properties: {
-            id: { type: 'string' },
-            meterId: { type: 'string' },
-            period: ref('Period'),
-            issuer: { type: 'string' },
-            issuedAt: { type: 'string' },
-            challenge: { type: 'object', description: 'the meterproof-challenge/1 document a sampling result must carry unchanged' },
-            resultId: { type: ['string', 'null'], description: 'the certified sampling result answering it' },
-          },
-        },
-        Payouts: {
-          type: 'object',
-          required: ['range', 'total', 'schemes'],
-          properties: {
-            range: { type: 'object', properties: { from: IsoDate, to: IsoDate } },
-            units: { type: 'object' },
-            total: { type: 'object', properties: { rebate: Decimal, claims: { type: 'integer' } } },
-            schemes: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['schemeId', 'schemeDigest', 'rebate', 'claims', 'meters', 'items'],
-                properties: {
-                  schemeId: { type: 'string' },
-                  schemeDigest: { type: 'string' },
-                  name: { type: ['string', 'null'] },
-                  rebate: Decimal,
-                  claims: { type: 'integer' },
-                  meters: { type: 'integer' },
-                  items: { type: 'array', items: { type: 'object', required: ['resultId', 'meterId', 'period', 'rebate'], properties: { resultId: { type: 'string' }, meterId: { type: 'string' }, supplierId: { type: 'string' }, period: ref('Period'), rebate: Decimal, certifiedAt: { type: 'string' } } } },
-                },
-              },
-            },
-          },
-        },
-        ProfileClasses: {
-          type: 'object',
-          required: ['set', 'period', 'households', 'classes'],
-          properties: {
-            set: { type: 'object', properties: { id: { type: 'string' }, digest: { type: 'string' } } },
-            period: ref('Period'),
-            households: { type: 'integer' },
-            classes: { type: 'array', items: { type: 'object', required: ['index', 'name', 'households'], properties: { index: { type: 'integer' }, name: { type: 'string' }, households: { type: 'integer' } } } },
           },
         },
         Balance: {
@@ -501,7 +451,7 @@ export function openApiDocument() {
           required: ['period', 'substations'],
           properties: {
             period: ref('Period'),
-            source: { type: 'string', enum: ['bill', 'totals'] },
+            source: { type: 'string', enum: Object.keys(BALANCE_SOURCES) },
             tolerance: { type: ['string', 'null'] },
             substations: {
               type: 'array',
@@ -523,6 +473,7 @@ export function openApiDocument() {
             },
           },
         },
+        ...Object.assign({}, ...Object.values(KINDS).map((k) => k.service.features?.schemas?.(kit) ?? {})),
       },
     },
   };

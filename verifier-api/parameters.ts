@@ -1,66 +1,25 @@
 /**
- * The published parameters of the result kinds — one registry for every document format a statement can
- * name (demand-response events, tariff sets, rebate schemes, profile sets, suspect patterns, and the
- * free-form scheme parameter sets of /v1/scheme-parameters) — and the sampling challenges the API issues.
+ * The published parameters of the result kinds — one registry for every document format a kind's
+ * statements name (its service's `documents`, kinds/service.ts), plus the free-form scheme parameter sets
+ * of /v1/scheme-parameters — and the challenges the API issues.
  *
- * A document is checked by its kind's own parser (circuits/<kind>.ts) and identified by the digest of its
- * schema-parsed form (documentDigest: defaults filled in, key order irrelevant), like tariffs. Publications
- * are immutable: one document per (kind, id), with an optional validity range of whole UTC days. A format
- * may be exclusive (at most one document valid on any day): the grid's events are, so a household cannot
- * pick the schedule that suits it.
+ * A document is checked by its kind's own parser and identified by the digest of its schema-parsed form
+ * (documentDigest: defaults filled in, key order irrelevant), like tariffs. Publications are immutable:
+ * one document per (kind, id), with an optional validity range of whole UTC days. A format may be
+ * exclusive (at most one document valid on any day), so a household cannot pick the schedule that suits it.
  */
-import type { z } from 'zod';
-import { parseTariffSet, TARIFF_SET_FORMAT, TariffSetSchema } from '../kinds/compare/circuit.js';
-import { parseProfileSet, PROFILE_SET_FORMAT, ProfileSetSchema } from '../kinds/profile/circuit.js';
-import { parseRebateScheme, REBATE_SCHEME_FORMAT, RebateSchemeSchema } from '../kinds/rebate/circuit.js';
-import { CHALLENGE_FORMAT, ChallengeSchema, parseChallenge, type ChallengeJson } from '../kinds/sampling/circuit.js';
-import { parseSuspectPattern, SUSPECT_PATTERN_FORMAT, SuspectPatternSchema } from '../kinds/suspect/circuit.js';
-import { DR_EVENTS_FORMAT, DrEventsSchema, parseDrEvents } from '../kinds/threshold/circuit.js';
-import { parseTieredTariff, TIERED_TARIFF_FORMAT, TieredTariffSchema } from '../kinds/tiered/circuit.js';
 import { isoDay } from '../core/time.js';
-import { documentDigest, parseTariff } from '../tariff/index.js';
+import { KINDS } from '../kinds/registry.js';
+import type { ChallengeRecord, ParameterFormat } from '../kinds/service.js';
+import { documentDigest } from '../tariff/index.js';
 import type { Db, Queryable } from './db.js';
 import { ApiError } from './errors.js';
-import { isUniqueViolation, type Role } from './store.js';
+import { isUniqueViolation } from './store.js';
 
-export interface ParameterFormat {
-  /** short name, stored as the document's kind: "dr-events", "rebate-scheme", … */
-  kind: string;
-  /** the `format` field of the document */
-  format: string;
-  /** what the document is, for messages */
-  what: string;
-  /** roles that may publish it; empty: not published through /v1/parameters (tiered tariffs are assigned, challenges issued) */
-  publishers: readonly Role[];
-  /** at most one document of the kind valid on any day (a validity range is then required) */
-  exclusive: boolean;
-  /** the shape, with defaults: its output is what is hashed */
-  schema: z.ZodType;
-  /** the companion's parser: every semantic check a statement built from the document would make */
-  parse(json: unknown): unknown;
-  /** normalisation beyond the schema before hashing */
-  normalize?(parsed: any): unknown;
-}
+export type { ChallengeRecord, ParameterFormat };
 
-export const PARAMETER_FORMATS: readonly ParameterFormat[] = [
-  { kind: 'dr-events', format: DR_EVENTS_FORMAT, what: 'demand-response events', publishers: ['grid'], exclusive: true, schema: DrEventsSchema, parse: parseDrEvents },
-  {
-    kind: 'tariff-set',
-    format: TARIFF_SET_FORMAT,
-    what: 'tariff set',
-    publishers: ['service', 'supplier', 'grid'],
-    exclusive: false,
-    schema: TariffSetSchema,
-    parse: parseTariffSet,
-    // the set's tariffs as parsed tariffs: a tariff written with or without its defaults hashes the same
-    normalize: (set: { tariffs: unknown[] }) => ({ ...set, tariffs: set.tariffs.map(parseTariff) }),
-  },
-  { kind: 'rebate-scheme', format: REBATE_SCHEME_FORMAT, what: 'rebate scheme', publishers: ['scheme'], exclusive: false, schema: RebateSchemeSchema, parse: parseRebateScheme },
-  { kind: 'profile-set', format: PROFILE_SET_FORMAT, what: 'profile set', publishers: ['scheme', 'grid'], exclusive: false, schema: ProfileSetSchema, parse: parseProfileSet },
-  { kind: 'suspect-pattern', format: SUSPECT_PATTERN_FORMAT, what: 'suspect pattern', publishers: ['grid', 'supplier'], exclusive: false, schema: SuspectPatternSchema, parse: parseSuspectPattern },
-  { kind: 'tiered-tariff', format: TIERED_TARIFF_FORMAT, what: 'tiered tariff', publishers: [], exclusive: false, schema: TieredTariffSchema, parse: parseTieredTariff },
-  { kind: 'challenge', format: CHALLENGE_FORMAT, what: 'sampling challenge', publishers: [], exclusive: false, schema: ChallengeSchema, parse: parseChallenge },
-];
+/** Every document format of every kind, in the registry's order. */
+export const PARAMETER_FORMATS: readonly ParameterFormat[] = Object.values(KINDS).flatMap((k) => k.service.documents ?? []);
 
 /** The kind of the free-form sets of PUT /v1/scheme-parameters/{id} (no format, no parser). */
 export const LEGACY_SCHEME_KIND = 'scheme-parameters';
@@ -131,18 +90,6 @@ export function validityText(p: { validFrom: number | null; validTo: number | nu
 /** Does the publication cover every day of [startDay, startDay + days)? */
 export function validFor(p: { validFrom: number | null; validTo: number | null }, startDay: number, days: number): boolean {
   return (p.validFrom === null || p.validFrom <= startDay) && (p.validTo === null || p.validTo >= startDay + days - 1);
-}
-
-export interface ChallengeRecord {
-  id: string;
-  meterId: string;
-  startDay: number;
-  days: number;
-  issuer: string;
-  /** the API key that issued it */
-  issuedBy: string;
-  body: ChallengeJson;
-  createdAt: string;
 }
 
 export class ParameterStore {

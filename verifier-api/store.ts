@@ -4,21 +4,14 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { isoDay } from '../core/time.js';
-import type { OutputsJson } from '../kinds/registry.js';
+import { ROLES, type Claim, type Principal, type Role, type StoredResult } from '../kinds/service.js';
 import type { Db, Queryable } from './db.js';
 import { ApiError } from './errors.js';
 
-/** `service`: third-party services (tariff comparison) that publish parameter documents. */
-export const ROLES = ['registrar', 'supplier', 'grid', 'scheme', 'service', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+/** The roles of API keys (kinds/service.ts: the kinds name them as the readers and publishers of theirs). */
+export { ROLES, type Claim, type Role };
 
-export interface ApiKeyRecord {
-  id: string;
-  name: string;
-  role: Role;
-  /** the supplier a supplier key acts for */
-  subject: string | null;
-}
+export type ApiKeyRecord = Principal;
 
 export interface MeterRecord {
   id: string;
@@ -43,32 +36,10 @@ export interface DocumentRecord {
   body: unknown;
 }
 
-export interface ResultRow {
-  id: string;
-  kind: string;
-  circuit: string;
-  meterId: string;
-  startDay: number;
-  days: number;
-  supplierId: string;
-  substationId: string | null;
-  /** one certified result per key (verifier-api/bindings.ts: meter, circuit, period and the kind's parameters) */
+export interface ResultRow extends StoredResult {
+  /** one certified result per key (certify.ts: meter, circuit, period and what the kind's binding adds) */
   statementKey: string;
-  /** the kind's outputs as the result file states them (decimal strings or lists) */
-  outputs: OutputsJson;
-  /** what the statement was bound to in the registries (document digests, challenge id, mode) */
-  bindings: Record<string, string | number | null>;
   proofDigest: string;
-  createdAt: string;
-}
-
-/**
- * An exclusive claim: no two results may claim the same day under one scope (a rebate per meter and
- * scheme), so periods that overlap are refused, not only equal ones.
- */
-export interface Claim {
-  scope: string;
-  days: number[];
 }
 
 export type NewResult = Omit<ResultRow, 'id' | 'createdAt'> & { body: string; claim?: Claim };
@@ -210,8 +181,8 @@ export class Store {
   }
 
   /**
-   * Publishes a tariff for meters over [from, to]. `kind` is the document kind ("tariff" for bills,
-   * "tiered-tariff"): a day of a meter may have one tariff of each kind.
+   * Publishes a tariff for meters over [from, to]. `kind` is the document kind ("tariff" for bills, or a
+   * kind's assigned document format): a day of a meter may have one tariff of each kind.
    */
   async assignTariff(a: { supplierId: string; digest: string; kind: string; docId: string; body: unknown; meterIds: string[]; fromDay: number; toDay: number }): Promise<string[]> {
     return this.db.tx(async (q) => {

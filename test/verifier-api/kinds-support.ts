@@ -18,7 +18,7 @@ const FIXTURE_VERSION = 1;
 /** The circuits the fixtures prove with (and the test server serves). */
 export const KIND_CIRCUITS = ['threshold_1d', 'tiered_1d', 'compare_1d', 'rebate_1d', 'rebate_7d', 'totals_1d', 'sampling_1d', 'profile_1d', 'suspect_1d'];
 
-/** Kinds the prover knows now (adapters land in prover/kinds/index.ts); tests of the others are skipped. */
+/** Kinds registered now (kinds/all.ts); tests of the others are skipped. */
 export const KINDS_AVAILABLE = ['threshold', 'tiered', 'compare', 'rebate', 'totals', 'sampling', 'profile', 'suspect'].filter((k) => k in KINDS);
 
 export interface KindsWorld {

@@ -22,7 +22,7 @@ const w = await world();
 const kw = await kindsWorld();
 after(releaseCurve);
 
-const skip = (kind: string) => (KINDS_AVAILABLE.includes(kind) ? false : `no "${kind}" adapter in prover/kinds/index.ts yet`);
+const skip = (kind: string) => (KINDS_AVAILABLE.includes(kind) ? false : `no "${kind}" kind in kinds/all.ts yet`);
 const total = (...xs: string[]) => xs.reduce((a, b) => a + BigInt(b), 0n).toString();
 const [K1, K2] = kw.meters;
 const docs = kw.documents;

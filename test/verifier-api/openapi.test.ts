@@ -124,7 +124,7 @@ describe('OpenAPI document', () => {
     await go('GET', '/v1/proving-context/{meterId}/{start}/{days}', `/v1/proving-context/MTR-A1/${DAY}/1`);
     await go('GET', '/v1/proving-context/{meterId}/{start}/{days}', '/v1/proving-context/MTR-A1/2020-01-01/1');
     await go('GET', '/artifacts/{circuit}/{hash}/{file}', `/artifacts/billing_1d/${'0'.repeat(64)}/circuit.zkey`);
-    // the result kinds' routes (verifier-api/kind-routes.ts)
+    // the published parameters and the kinds' own routes (verifier-api/kind-routes.ts, kinds/<kind>/routes.ts)
     const kw = await kindsWorld();
     const january = { from: '2025-01-01', to: '2025-01-31' };
     const events = await go('POST', '/v1/parameters', '/v1/parameters', { key: keys.grid, body: { document: kw.documents.events, ...january } });
