@@ -8,6 +8,7 @@ import { ApiError } from '../../core/api-error.js';
 import { isoDay } from '../../core/time.js';
 import type { KindService } from '../service.js';
 import { parseProfileSet, PROFILE_SET_FORMAT, ProfileSetSchema } from './circuit.js';
+import { profileFeatures } from './routes.js';
 
 export const profileService: KindService = {
   readers: ['scheme', 'grid'],
@@ -31,4 +32,5 @@ export const profileService: KindService = {
     }
     return { fields: { profiles: set.body }, shared: set.digest, bindings: { profileSetDigest: set.digest }, keyParts: [set.digest] };
   },
+  features: profileFeatures,
 };

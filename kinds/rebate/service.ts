@@ -6,6 +6,7 @@
 import type { KindService } from '../service.js';
 import { parseRebateScheme, REBATE_SCHEME_FORMAT, RebateSchemeSchema } from './circuit.js';
 import { z } from 'zod';
+import { rebateFeatures } from './routes.js';
 
 export const rebateService: KindService = {
   readers: ['scheme'],
@@ -31,4 +32,5 @@ export const rebateService: KindService = {
       claim: { scope: `rebate|${ctx.meter.id}|${scheme.digest}`, days: Array.from({ length: ctx.days }, (_, i) => ctx.startDay + i) },
     };
   },
+  features: rebateFeatures,
 };

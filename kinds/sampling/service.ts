@@ -9,6 +9,7 @@ import { isoDay } from '../../core/time.js';
 import { canonicalJson } from '../../tariff/index.js';
 import type { KindService } from '../service.js';
 import { CHALLENGE_FORMAT, ChallengeSchema, parseChallenge } from './circuit.js';
+import { samplingFeatures } from './routes.js';
 
 const periodText = (c: { startDay: number; days: number }) => `${isoDay(c.startDay)}..${isoDay(c.startDay + c.days - 1)}`;
 
@@ -37,4 +38,5 @@ export const samplingService: KindService = {
     if (stored.startDay !== ctx.startDay || stored.days !== ctx.days) throw new ApiError(422, 'challenge_mismatch', `challenge ${stored.id} was issued for ${periodText(stored)}, not ${periodText(ctx)}`);
     return { fields: { challenge: stored.body }, shared: `challenge:${stored.id}`, cacheable: false, bindings: { challengeId: stored.id }, ownKey: `sampling|${stored.id}` };
   },
+  features: samplingFeatures,
 };
