@@ -1,18 +1,18 @@
 /**
- * TypeScript side of circuits/compare.circom (tariff comparison): the statement, the public-signal layout a
- * verifier rebuilds from the published tariffs, the witness input and the output decoding.
+ * TypeScript side of compare.circom (tariff comparison): the statement, the public layout a verifier
+ * rebuilds from the published tariffs and the witness input.
  *
- * Public signals, in snarkjs order (K tariffs, P = ceil(K / 2) pairs, H = maxDays × 24):
+ * Public signals, in snarkjs order (COMPARE_LAYOUT; K tariffs, P = ceil(K / 2) pairs, H = maxDays × 24):
  *   [0] cheapest     index of the cheapest tariff, 0..K-1 (lowest index among equal bills)
  *   [1] saving       µp, current tariff's bill − cheapest bill (≥ 0)
  *   [2..6]           meterId, Ax, Ay, startDay, days
  *   [7]              current (index of the household's current tariff)
  *   [8 .. 8+K)       standing charges, µp for the period
  *   [8+K + jH + i]   prices of tariffs 2j and 2j+1 at slots 2i and 2i+1, packed as in billing
- *                    (packWeights in circuits/billing.ts, tariff 2j in the price lanes, 2j+1 in the value lanes)
+ *                    (packWeights in kinds/bill/circuit.ts, tariff 2j in the price lanes, 2j+1 in the value lanes)
  */
 import { z } from 'zod';
-import { fromFieldSigned, toField } from '../../core/field.js';
+import { toField } from '../../core/field.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { parseTariff, tariffJsonSchema, type Tariff } from '../../tariff/model.js';
@@ -20,17 +20,20 @@ import { pricesForPeriod, standingChargeForPeriod } from '../../tariff/prices.js
 import { packWeights } from '../bill/circuit.js';
 import type { ComparedTariff } from './reference.js';
 import { parseDocument, publishedDocumentHead } from '../../core/documents.js';
-import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, circuitParam, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
+import { input, output, type PublicLayout } from '../../circuits/layout.js';
+import { assertPeriodFits, CERTIFIED_LAYOUT, certifiedSignalValues, certifiedWitnessInput, circuitParam, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
 import type { CircuitConfig } from '../../circuits/config.js';
 
 export type { ComparedTariff } from './reference.js';
-export const COMPARE_OUTPUT_COUNT = 2;
 /** Standing charges (µp for the period) must be below 2^40 (about £11,000): the circuit's bill width. */
 export const MAX_STANDING_CHARGE = 2n ** 40n - 1n;
 
 export const TARIFF_SET_FORMAT = 'meterproof-tariff-set/1';
-/** K of every configured comparison circuit (circuits.json). */
+/** K of every comparison circuit the kind declares (kind.ts). */
 export const MAX_COMPARED_TARIFFS = 4;
+
+/** K: the number of tariffs circuit `c` compares. */
+export const tariffCount = (c: CircuitConfig): number => circuitParam(c, 'K', 'tariff count');
 
 /**
  * A published set of tariffs to compare ("meterproof-tariff-set/1", docs/kinds/compare.md): 1 to K complete
@@ -86,7 +89,7 @@ export function tariffSetJsonSchema(): object {
  * `current` must name a listed tariff.
  */
 export function compareStatement(period: CertifiedPeriod, set: TariffSet, current: number, c: CircuitConfig): CompareStatement {
-  const K = circuitParam(c, 'K', 'tariff count');
+  const K = tariffCount(c);
   if (set.tariffs.length > K) throw new Error(`circuit ${c.id} compares at most ${K} tariffs, set ${set.id} has ${set.tariffs.length}`);
   if (!Number.isInteger(current) || current < 0 || current >= set.tariffs.length) {
     throw new Error(`current: tariff index ${current} is not one of the ${set.tariffs.length} tariffs of set ${set.id} (0..${set.tariffs.length - 1})`);
@@ -111,7 +114,7 @@ export interface CompareOutputs {
 
 function assertStatementFits(s: CompareStatement, c: CircuitConfig): void {
   assertPeriodFits(s, c);
-  const K = circuitParam(c, 'K', 'tariff count');
+  const K = tariffCount(c);
   if (s.tariffs.length !== K) throw new Error(`circuit ${c.id} compares ${K} tariffs, the statement has ${s.tariffs.length}`);
   if (!Number.isInteger(s.current) || s.current < 0 || s.current >= K) throw new Error(`current tariff ${s.current} is not one of the ${K}`);
   s.tariffs.forEach((t, k) => {
@@ -130,43 +133,30 @@ function packedTariffs(s: CompareStatement, c: CircuitConfig): bigint[][] {
   });
 }
 
-/** The public signals, in snarkjs order: outputs, then the public inputs as declared in circuits.json. */
-export function comparePublicSignals(s: CompareStatement, out: CompareOutputs, c: CircuitConfig): bigint[] {
+/**
+ * The public signals: the cheapest index and the saving, the certified period, then the current index, the
+ * standing charges and the packed prices (weights[ceil(K/2)][maxDays × 24], row after row).
+ */
+export const COMPARE_LAYOUT: PublicLayout = [
+  output('cheapest'),
+  output('saving'),
+  ...CERTIFIED_LAYOUT,
+  input('current'),
+  input('standingCharges', tariffCount),
+  input('weights', (c) => [Math.ceil(tariffCount(c) / 2), (c.params.maxDays * SLOTS_PER_DAY) / 2]),
+];
+
+/** Every public signal's value by name. */
+export function compareSignalValues(s: CompareStatement, out: CompareOutputs, c: CircuitConfig) {
   assertStatementFits(s, c);
-  return [
-    BigInt(out.cheapest),
-    toField(out.saving),
-    ...certifiedPublicSignals(s),
-    BigInt(s.current),
-    ...s.tariffs.map((t) => t.standingCharge),
-    ...packedTariffs(s, c).flat(),
-  ];
-}
-
-/** Number of public signals of a tariff-comparison circuit. */
-export function compareSignalCount(c: CircuitConfig): number {
-  const K = circuitParam(c, 'K', 'tariff count');
-  return COMPARE_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 1 + K + Math.ceil(K / 2) * ((c.params.maxDays * SLOTS_PER_DAY) / 2);
-}
-
-/** Human name of public signal `i`, for error messages. */
-export function compareSignalName(i: number, c: CircuitConfig): string {
-  const K = circuitParam(c, 'K', 'tariff count');
-  const fixed = ['cheapest', 'saving', ...CERTIFIED_SIGNAL_NAMES, 'current'];
-  if (i < fixed.length) return fixed[i];
-  const j = i - fixed.length;
-  if (j < K) return `standing charge of tariff ${j}`;
-  const half = (c.params.maxDays * SLOTS_PER_DAY) / 2;
-  const pair = Math.floor((j - K) / half);
-  const slot = 2 * ((j - K) % half);
-  return `prices of tariffs ${2 * pair} and ${2 * pair + 1} at slots ${slot} and ${slot + 1}`;
-}
-
-/** Reads the outputs from the public signals (the first two). */
-export function decodeCompareOutputs(publicSignals: readonly bigint[], c: CircuitConfig): CompareOutputs {
-  const saving = fromFieldSigned(publicSignals[1]);
-  if (saving < 0n) throw new Error(`saving ${saving} is negative`);
-  return { cheapest: smallOutput(publicSignals[0], circuitParam(c, 'K', 'tariff count'), 'tariff index'), saving };
+  return {
+    cheapest: BigInt(out.cheapest),
+    saving: toField(out.saving),
+    ...certifiedSignalValues(s),
+    current: BigInt(s.current),
+    standingCharges: s.tariffs.map((t) => t.standingCharge),
+    weights: packedTariffs(s, c).flat(),
+  };
 }
 
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { compareTariffs, tariffBill, type ComparedTariff } from './reference.js';
-import { compareSignalCount, comparePublicSignals, compareWitnessInput, decodeCompareOutputs, type CompareStatement } from './circuit.js';
+import { COMPARE_LAYOUT, compareWitnessInput, type CompareStatement } from './circuit.js';
+import { compareKind } from './kind.js';
+import { placeSignals } from '../../circuits/layout.js';
 import { compileCircuit } from '../../circuits/compile.js';
 import { getCircuit } from '../registry.js';
 import { SNARK_FIELD } from '../../core/field.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
-import { assembleBundle, type Bundle } from '../../meter/bundle.js';
+import type { Bundle } from '../../meter/bundle.js';
 import { importReadingsCsv } from '../../meter/import/readings.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { importTariff } from '../../tariff/import.js';
@@ -14,7 +16,6 @@ import { parseTariff } from '../../tariff/model.js';
 import { pricesForPeriod, standingChargeForPeriod } from '../../tariff/prices.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings } from '../../test/support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../../test/support/witness.js';
-import { inspectionTests } from '../../test/support/circuit-checks.js';
 
 const CIRCUITS = ['compare_1d', 'compare_7d'];
 
@@ -43,9 +44,9 @@ function statementFor(bundle: Bundle, tariffs = syntheticTariffs(bundle.days * S
 async function circuitOutputs(circuitId: string, bundle: Bundle, s: CompareStatement) {
   const c = getCircuit(circuitId);
   const w = await computeWitness(circuitId, compareWitnessInput(bundle, s, c));
-  const publicSignals = w.slice(1, 1 + compareSignalCount(c));
-  const out = decodeCompareOutputs(publicSignals, c);
-  assert.deepEqual(publicSignals, comparePublicSignals(s, out, c), 'public signals as the verifier rebuilds them');
+  const publicSignals = w.slice(1, 1 + compareKind.signalCount(c));
+  const out = compareKind.decode(publicSignals, s, c);
+  assert.deepEqual(publicSignals, compareKind.publicSignals(s, out, c), 'public signals as the verifier rebuilds them');
   return out;
 }
 
@@ -124,27 +125,18 @@ describe('tariff comparison circuit rejects what the meter did not certify, and 
   test('the honest bundle passes (control)', async () => {
     await circuitOutputs('compare_1d', period.bundle, honest);
   });
-  test('a tampered reading', () => rejects('compare_1d', input(edited((r) => (r[44] += 3)), honest)));
   test('a reading moved to a cheaper half-hour', () => rejects('compare_1d', input(edited((r) => ((r[2] += r[40]), (r[40] = 0))), honest)));
-  test('readings of another day (period relabelled)', async () => {
-    const nextDay = assembleBundle(period.key.meterId, period.key.publicKey, period.records, 19358, 1);
-    await rejects('compare_1d', input({ ...nextDay, readingsWh: period.bundle.readingsWh }, { ...honest, startDay: 19358 }));
-  });
-  test("another meter's key", async () => {
-    const other = await certifyPeriod({ startDay: 19357, readings: period.bundle.readingsWh, before: 3, meterId: period.key.meterId });
-    await rejects('compare_1d', input({ ...period.bundle, publicKey: other.key.publicKey }, { ...honest, publicKey: other.key.publicKey }));
-  });
-  test('a forged signature scalar', () => rejects('compare_1d', input({ ...period.bundle, signature: { ...period.bundle.signature, S: period.bundle.signature.S + 1n } }, honest)));
 
   test('a current-tariff index outside the K tariffs has no witness', async () => {
     await rejects('compare_1d', { ...input(period.bundle, honest), current: '4' });
     assert.throws(() => input(period.bundle, { ...honest, current: 4 }), /not one of the 4/);
   });
 
-  for (const [wire, what] of [[1, 'the cheapest index'], [2, 'the saving']] as const) {
+  for (const [name, what] of [['cheapest', 'the cheapest index'], ['saving', 'the saving']] as const) {
     test(`an edited witness (${what} moved by one) does not satisfy the constraints`, async () => {
       const path = await witnessFile('compare_1d', input(period.bundle, honest));
       assert.equal(await witnessSatisfies('compare_1d', path), true, 'control: the honest witness satisfies the r1cs');
+      const wire = 1 + placeSignals(COMPARE_LAYOUT, getCircuit('compare_1d')).find((p) => p.name === name)!.offset; // wire 0 is the constant 1
       editWitness(path, wire, 1n, SNARK_FIELD);
       assert.equal(await witnessSatisfies('compare_1d', path), false);
     });
@@ -154,11 +146,11 @@ describe('tariff comparison circuit rejects what the meter did not certify, and 
   test('the verifier rebuilds other public signals for other tariffs, another order or another current tariff', async () => {
     const c = getCircuit('compare_1d');
     const out = await circuitOutputs('compare_1d', period.bundle, honest);
-    const proven = comparePublicSignals(honest, out, c);
+    const proven = compareKind.publicSignals(honest, out, c);
     const [a, b, ...rest] = honest.tariffs;
-    assert.notDeepEqual(comparePublicSignals({ ...honest, tariffs: [b, a, ...rest] }, out, c), proven);
-    assert.notDeepEqual(comparePublicSignals({ ...honest, current: 1 }, out, c), proven);
-    assert.notDeepEqual(comparePublicSignals({ ...honest, tariffs: [{ ...a, standingCharge: a.standingCharge + 1n }, b, ...rest] }, out, c), proven);
+    assert.notDeepEqual(compareKind.publicSignals({ ...honest, tariffs: [b, a, ...rest] }, out, c), proven);
+    assert.notDeepEqual(compareKind.publicSignals({ ...honest, current: 1 }, out, c), proven);
+    assert.notDeepEqual(compareKind.publicSignals({ ...honest, tariffs: [{ ...a, standingCharge: a.standingCharge + 1n }, b, ...rest] }, out, c), proven);
   });
 
   test('the companion refuses statements outside the circuit widths', () => {
@@ -168,8 +160,6 @@ describe('tariff comparison circuit rejects what the meter did not certify, and 
     assert.throws(() => input(period.bundle, { ...honest, tariffs: [{ ...t[0], prices: t[0].prices.map(() => 2n ** 24n) }, ...t.slice(1)] }), /beyond/);
   });
 });
-
-inspectionTests(CIRCUITS);
 
 describe('real data: London households, four real and realistic tariffs', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   // 0: the trial's standard flat rate (14.228 p/kWh, the households' current tariff); 1: the trial's real

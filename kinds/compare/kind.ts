@@ -1,28 +1,31 @@
 /**
- * Tariff comparison (circuits/compare.ts): which tariff of a published set would have been cheapest for the
+ * Tariff comparison (compare.circom): which tariff of a published set would have been cheapest for the
  * period, and the saving against the household's current one. Reveals those two numbers only.
  */
 import { z } from 'zod';
-import {
-  COMPARE_OUTPUT_COUNT,
-  comparePublicSignals,
-  compareSignalCount,
-  compareSignalName,
-  compareStatement,
-  compareWitnessInput,
-  decodeCompareOutputs,
-  parseTariffSet,
-  TARIFF_SET_FORMAT,
-  type CompareOutputs,
-  type CompareStatement,
-} from './circuit.js';
+import { fromFieldSigned } from '../../core/field.js';
+import { smallOutput } from '../../circuits/lib/certified_inputs.js';
+import { COMPARE_LAYOUT, compareSignalValues, compareStatement, compareWitnessInput, parseTariffSet, TARIFF_SET_FORMAT, tariffCount, type CompareOutputs, type CompareStatement } from './circuit.js';
+import { exampleFields } from './example.js';
 import { compareTariffs } from './reference.js';
+import { compareService } from './service.js';
 import { documentFlag, inField } from '../fields.js';
 import { defineKind } from '../kind.js';
 
 export const compareKind = defineKind<CompareStatement, CompareOutputs>({
   kind: 'compare',
   summary: 'the index of the cheapest tariff of the set and the saving against the current one; no bill, no reading',
+  circuit: {
+    source: 'kinds/compare/compare.circom',
+    template: 'TariffComparison',
+    instances: {
+      compare_1d: { params: { maxDays: 1, minDays: 1, K: 4 }, budget: 6_650 },
+      compare_7d: { params: { maxDays: 7, minDays: 7, K: 4 }, budget: 12_300 },
+      compare_31d: { params: { maxDays: 31, minDays: 28, K: 4 }, budget: 32_800 },
+    },
+  },
+  layout: COMPARE_LAYOUT,
+  testCircuits: ['compare_1d', 'compare_7d'],
   fields: z.object({ tariffs: z.unknown(), current: z.number().int().min(0) }),
   flags: [
     documentFlag('tariffs', TARIFF_SET_FORMAT, 'the tariffs to compare'),
@@ -33,12 +36,15 @@ export const compareKind = defineKind<CompareStatement, CompareOutputs>({
     const set = inField('tariffs', () => parseTariffSet(f.tariffs));
     return compareStatement(period, set, f.current as number, c);
   },
-  outputCount: () => COMPARE_OUTPUT_COUNT,
-  signalCount: compareSignalCount,
-  signalName: compareSignalName,
-  publicSignals: comparePublicSignals,
-  decode: (signals, _s, c) => decodeCompareOutputs(signals, c),
+  signalValues: compareSignalValues,
+  readOutputs: (v, _s, c) => {
+    const saving = fromFieldSigned(v.saving[0]);
+    if (saving < 0n) throw new Error(`saving ${saving} is negative`);
+    return { cheapest: smallOutput(v.cheapest[0], tariffCount(c), 'tariff index'), saving };
+  },
   outputsJson: (o) => ({ cheapest: String(o.cheapest), saving: String(o.saving) }),
   witnessInput: compareWitnessInput,
   reference: (bundle, s) => compareTariffs(bundle.readingsWh, s.tariffs, s.current),
+  example: exampleFields,
+  service: compareService,
 });

@@ -1,9 +1,8 @@
 /**
- * TypeScript side of circuits/suspect.circom (suspect-profile match, one bit): the statement, the
- * public-signal layout a verifier rebuilds from the published pattern and threshold, the witness input and
- * the output decoding.
+ * TypeScript side of suspect.circom (suspect-profile match, one bit): the statement, the public layout a
+ * verifier rebuilds from the published pattern and threshold, and the witness input.
  *
- * Public signals, in snarkjs order:
+ * Public signals, in snarkjs order (SUSPECT_LAYOUT):
  *   [0] match        1 iff correlation(average day, pattern) >= threshold / 1000
  *   [1..5]           meterId, Ax, Ay, startDay, days
  *   [6..54)          pattern (48 slots)
@@ -13,12 +12,13 @@
 import { z } from 'zod';
 import { toField } from '../../core/field.js';
 import type { Bundle } from '../../meter/bundle.js';
-import { assertPeriodFits, CERTIFIED_PUBLIC_COUNT, CERTIFIED_SIGNAL_NAMES, certifiedPublicSignals, certifiedWitnessInput, smallOutput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
-import { DayShapeSchema, parseDocument, publishedDocumentHead } from '../../core/documents.js';
-import { assertProfile, profileNorm } from '../../circuits/lib/similarity.js';
+import { SLOTS_PER_DAY } from '../../core/time.js';
+import { input, output, type PublicLayout } from '../../circuits/layout.js';
+import { assertPeriodFits, CERTIFIED_LAYOUT, certifiedSignalValues, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
+import { parseDocument, publishedDocumentHead } from '../../core/documents.js';
+import { assertProfile, DayShapeSchema, profileNorm } from '../../circuits/lib/similarity.js';
 import type { CircuitConfig } from '../../circuits/config.js';
 
-export const SUSPECT_OUTPUT_COUNT = 1;
 /** Thresholds are per mille of correlation, −1000..1000 (the circuit's comparison widths rely on it). */
 export const THRESHOLD_SCALE = 1000;
 
@@ -42,29 +42,13 @@ function assertStatementFits(s: SuspectStatement, c: CircuitConfig): void {
   }
 }
 
-/** The public signals, in snarkjs order: the output, then the public inputs as declared in circuits.json. */
-export function suspectPublicSignals(s: SuspectStatement, out: SuspectOutputs, c: CircuitConfig): bigint[] {
+/** The public signals: the match bit, the certified period, then the pattern (one day), its norm and the threshold. */
+export const SUSPECT_LAYOUT: PublicLayout = [output('match'), ...CERTIFIED_LAYOUT, input('pattern', () => SLOTS_PER_DAY), input('patternNorm'), input('threshold')];
+
+/** Every public signal's value by name. */
+export function suspectSignalValues(s: SuspectStatement, out: SuspectOutputs, c: CircuitConfig) {
   assertStatementFits(s, c);
-  return [out.match ? 1n : 0n, ...certifiedPublicSignals(s), ...s.pattern, profileNorm(s.pattern), toField(BigInt(s.thresholdPermille))];
-}
-
-/** Number of public signals of a suspect-match circuit. */
-export function suspectSignalCount(_c: CircuitConfig): number {
-  return SUSPECT_OUTPUT_COUNT + CERTIFIED_PUBLIC_COUNT + 48 + 2;
-}
-
-/** Human name of public signal `i`, for error messages. */
-export function suspectSignalName(i: number): string {
-  const fixed = ['match', ...CERTIFIED_SIGNAL_NAMES];
-  if (i < fixed.length) return fixed[i];
-  const j = i - fixed.length;
-  if (j < 48) return `pattern slot ${j}`;
-  return j === 48 ? 'patternNorm' : 'threshold';
-}
-
-/** Reads the output from the public signals. */
-export function decodeSuspectOutputs(publicSignals: readonly bigint[]): SuspectOutputs {
-  return { match: smallOutput(publicSignals[0], 2, 'match bit') === 1 };
+  return { match: out.match ? 1n : 0n, ...certifiedSignalValues(s), pattern: s.pattern, patternNorm: profileNorm(s.pattern), threshold: toField(BigInt(s.thresholdPermille)) };
 }
 
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */

@@ -4,16 +4,16 @@ import { compileCircuit } from '../../circuits/compile.js';
 import { quantisedScore, signedSquaredCorrelation, sumDay } from '../profile/reference.js';
 import { getCircuit } from '../registry.js';
 import { suspectMatch } from './reference.js';
-import { decodeSuspectOutputs, suspectPublicSignals, suspectSignalCount, suspectWitnessInput, type SuspectStatement } from './circuit.js';
+import { suspectWitnessInput, type SuspectStatement } from './circuit.js';
+import { suspectKind } from './kind.js';
 import { SNARK_FIELD } from '../../core/field.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
-import { assembleBundle, type Bundle } from '../../meter/bundle.js';
+import type { Bundle } from '../../meter/bundle.js';
 import { importReadingsCsv } from '../../meter/import/readings.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings } from '../../test/support/fixtures.js';
 import { syntheticProfileShapes } from '../../test/support/profiles.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../../test/support/witness.js';
-import { inspectionTests } from '../../test/support/circuit-checks.js';
 
 const CIRCUITS = ['suspect_1d', 'suspect_7d'];
 
@@ -33,14 +33,11 @@ function statementFor(bundle: Bundle, thresholdPermille: number, pattern: readon
 async function circuitMatch(circuitId: string, bundle: Bundle, s: SuspectStatement): Promise<boolean> {
   const c = getCircuit(circuitId);
   const w = await computeWitness(circuitId, suspectWitnessInput(bundle, s, c));
-  const publicSignals = w.slice(1, 1 + suspectSignalCount(c));
-  const out = decodeSuspectOutputs(publicSignals);
-  assert.deepEqual(publicSignals, suspectPublicSignals(s, out, c), 'public signals as the verifier rebuilds them');
+  const publicSignals = w.slice(1, 1 + suspectKind.signalCount(c));
+  const out = suspectKind.decode(publicSignals, s, c);
+  assert.deepEqual(publicSignals, suspectKind.publicSignals(s, out, c), 'public signals as the verifier rebuilds them');
   return out.match;
 }
-
-const rejects = (circuitId: string, bundle: Bundle, s: SuspectStatement) =>
-  assert.rejects(computeWitness(circuitId, suspectWitnessInput(bundle, s, getCircuit(circuitId))), /Assert Failed/);
 
 /** floor(1000 ρ) of the readings' average day with the pattern: the highest threshold that still matches. */
 const permille = (readings: readonly number[], pattern: readonly bigint[]) => quantisedScore(signedSquaredCorrelation(sumDay(readings), pattern), 1000);
@@ -94,25 +91,10 @@ describe('suspect circuit rejects what the meter did not certify, and cheats', (
     period = await certifyPeriod({ startDay: 19357, readings: syntheticReadings(1, 5), before: 3, after: 2 });
     honest = statementFor(period.bundle, 200);
   });
-  const edited = (change: (readings: number[]) => void): Bundle => {
-    const readingsWh = [...period.bundle.readingsWh];
-    change(readingsWh);
-    return { ...period.bundle, readingsWh };
-  };
 
   test('the honest bundle passes (control)', async () => {
     await circuitMatch('suspect_1d', period.bundle, honest);
   });
-  test('a tampered reading', () => rejects('suspect_1d', edited((r) => (r[30] -= 1)), honest));
-  test('readings of another day (period relabelled)', async () => {
-    const nextDay = assembleBundle(period.key.meterId, period.key.publicKey, period.records, 19358, 1);
-    await rejects('suspect_1d', { ...nextDay, readingsWh: period.bundle.readingsWh }, { ...honest, startDay: 19358 });
-  });
-  test("another meter's key", async () => {
-    const other = await certifyPeriod({ startDay: 19357, readings: period.bundle.readingsWh, before: 3, meterId: period.key.meterId });
-    await rejects('suspect_1d', { ...period.bundle, publicKey: other.key.publicKey }, { ...honest, publicKey: other.key.publicKey });
-  });
-  test('a forged chain start', () => rejects('suspect_1d', { ...period.bundle, chainStart: { ...period.bundle.chainStart, value: period.bundle.chainStart.value + 1n } }, honest));
 
   test('a flipped match bit (the household claiming "no match") does not satisfy the constraints', async () => {
     const q = permille(period.bundle.readingsWh, LIGHTS);
@@ -127,9 +109,9 @@ describe('suspect circuit rejects what the meter did not certify, and cheats', (
   test('the verifier rebuilds other public signals for another pattern or threshold', async () => {
     const c = getCircuit('suspect_1d');
     const out = { match: await circuitMatch('suspect_1d', period.bundle, honest) };
-    const proven = suspectPublicSignals(honest, out, c);
-    assert.notDeepEqual(suspectPublicSignals({ ...honest, thresholdPermille: 201 }, out, c), proven);
-    assert.notDeepEqual(suspectPublicSignals({ ...honest, pattern: LIGHTS.map((w, s) => (s ? w : w + 1n)) }, out, c), proven);
+    const proven = suspectKind.publicSignals(honest, out, c);
+    assert.notDeepEqual(suspectKind.publicSignals({ ...honest, thresholdPermille: 201 }, out, c), proven);
+    assert.notDeepEqual(suspectKind.publicSignals({ ...honest, pattern: LIGHTS.map((w, s) => (s ? w : w + 1n)) }, out, c), proven);
   });
 
   test('the companion refuses a flat pattern and thresholds outside -1000..1000', () => {
@@ -139,8 +121,6 @@ describe('suspect circuit rejects what the meter did not certify, and cheats', (
     assert.throws(() => suspectWitnessInput(period.bundle, { ...honest, thresholdPermille: 0.5 }, c), /threshold/);
   });
 });
-
-inspectionTests(CIRCUITS);
 
 describe('real data: London households against a grow-light pattern', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   const weeks = [['MAC000002', '2013-02-04'], ['MAC000005', '2013-03-11'], ['MAC000010', '2013-05-13'], ['MAC000019', '2013-09-16'], ['MAC000044', '2013-12-02']] as const;

@@ -1,16 +1,18 @@
 /**
- * TypeScript side of circuits/threshold.circom (demand response): the grid's events as per-slot caps, the
- * two statements (compliance, penalty bill), the public-signal layout a verifier rebuilds from the published
- * events and tariff, and the witness input a prover feeds the circuit. Reference: threshold.reference.ts.
+ * TypeScript side of threshold.circom (demand response): the grid's events as per-slot caps, the two
+ * statements (compliance, penalty bill), the public layout a verifier rebuilds from the published events and
+ * tariff, and the witness input a prover feeds the circuit. Reference: reference.ts.
  */
 import { z } from 'zod';
 import { MAX_READING_WH } from '../../meter/chain.js';
-import { fromFieldSigned, toField } from '../../core/field.js';
+import { toField } from '../../core/field.js';
 import { firstSlotOfDay, isoSlot, parseIsoInstant, slotStartingAt, SLOTS_PER_DAY } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { parseDocument, publishedDocumentHead, FIELDS_VALID } from '../../core/documents.js';
-import { assertPeriodFits, certifiedPublicSignals, certifiedWitnessInput } from '../../circuits/lib/certified_inputs.js';
-import { MAX_ABS_PRICE, packWeights } from '../bill/circuit.js';
+import { input, output, type PublicLayout } from '../../circuits/layout.js';
+import { assertPeriodFits, CERTIFIED_LAYOUT, certifiedSignalValues, certifiedWitnessInput } from '../../circuits/lib/certified_inputs.js';
+import { MAX_ABS_PRICE } from '../../core/units.js';
+import { packWeights } from '../bill/circuit.js';
 import type { CircuitConfig } from '../../circuits/config.js';
 
 /** A slot without an event: no 14-bit reading can exceed it (circuits/lib/capped_excess.circom). */
@@ -189,48 +191,32 @@ function assertStatementFits(s: ThresholdStatement, c: CircuitConfig): void {
 
 const zeros = (n: number): bigint[] => Array(n).fill(0n);
 
-/** The public signals, in snarkjs order: the output, then the public inputs as declared in circuits.json. */
-export function thresholdPublicSignals(s: ThresholdStatement, out: ThresholdOutputs, c: CircuitConfig): bigint[] {
+const circuitSlots = (c: CircuitConfig): number => c.params.maxDays * SLOTS_PER_DAY;
+
+/** The public signals: the bill, the certified period, then the statement switch, the amounts, the packed caps and prices. */
+export const THRESHOLD_LAYOUT: PublicLayout = [
+  output('bill'),
+  ...CERTIFIED_LAYOUT,
+  input('mustComply'),
+  input('standingCharge'),
+  input('penaltyRate'),
+  input('caps', (c) => circuitSlots(c) / CAPS_PER_INPUT),
+  input('weights', (c) => circuitSlots(c) / 2),
+];
+
+/** Every public signal's value by name. */
+export function thresholdSignalValues(s: ThresholdStatement, out: ThresholdOutputs, c: CircuitConfig) {
   assertStatementFits(s, c);
   if (s.mode === 'compliance' && out.bill !== 0n) throw new Error('a compliance proof outputs 0');
-  return [
-    toField(out.bill),
-    ...certifiedPublicSignals(s),
-    s.mode === 'compliance' ? 1n : 0n,
-    toField(s.standingCharge),
-    s.penaltyRate,
-    ...packCaps(s.caps, c.params.maxDays),
-    ...packWeights(s.prices, zeros(s.prices.length), c.params.maxDays),
-  ];
-}
-
-/** The public signals of a compliance proof (its output is fixed: 0). */
-export function complianceSignals(s: ThresholdStatement, c: CircuitConfig): bigint[] {
-  return thresholdPublicSignals(s, { bill: 0n }, c);
-}
-
-export const THRESHOLD_OUTPUT_COUNT = 1;
-
-/** Number of public signals of a threshold circuit. */
-export function thresholdSignalCount(c: CircuitConfig): number {
-  const slots = c.params.maxDays * SLOTS_PER_DAY;
-  return THRESHOLD_OUTPUT_COUNT + 8 + slots / CAPS_PER_INPUT + slots / 2;
-}
-
-/** Human name of public signal `i`, for error messages. */
-export function thresholdSignalName(i: number, c: CircuitConfig): string {
-  const fixed = ['bill', 'meterId', 'meter public key x', 'meter public key y', 'startDay', 'days', 'mustComply', 'standingCharge', 'penaltyRate'];
-  if (i < fixed.length) return fixed[i];
-  const capInputs = (c.params.maxDays * SLOTS_PER_DAY) / CAPS_PER_INPUT;
-  const k = i - fixed.length;
-  if (k < capInputs) return `caps of slots ${CAPS_PER_INPUT * k}-${CAPS_PER_INPUT * k + CAPS_PER_INPUT - 1}`;
-  const pair = k - capInputs;
-  return `prices of slots ${2 * pair} and ${2 * pair + 1}`;
-}
-
-/** Decodes the output from public signals (snarkjs decimal strings or bigints). */
-export function decodeThresholdOutputs(publicSignals: readonly (string | bigint)[]): ThresholdOutputs {
-  return { bill: fromFieldSigned(BigInt(publicSignals[0])) };
+  return {
+    bill: toField(out.bill),
+    ...certifiedSignalValues(s),
+    mustComply: s.mode === 'compliance' ? 1n : 0n,
+    standingCharge: toField(s.standingCharge),
+    penaltyRate: s.penaltyRate,
+    caps: packCaps(s.caps, c.params.maxDays),
+    weights: packWeights(s.prices, zeros(s.prices.length), c.params.maxDays),
+  };
 }
 
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */

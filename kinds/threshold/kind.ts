@@ -1,5 +1,5 @@
 /**
- * Demand response (circuits/threshold.ts): against the grid's published events, either a compliance proof
+ * Demand response (threshold.circom): against the grid's published events, either a compliance proof
  * (every reading at or under its slot's cap; reveals nothing else, its bill is always 0) or a penalty bill
  * (energy + standing charge + penalty on the Wh above the caps, revealed only as one sum).
  */
@@ -7,19 +7,19 @@ import { z } from 'zod';
 import {
   capsForPeriod,
   complianceStatement,
-  decodeThresholdOutputs,
   DR_EVENTS_FORMAT,
   parseDrEvents,
   penaltyBillStatement,
-  THRESHOLD_OUTPUT_COUNT,
-  thresholdPublicSignals,
-  thresholdSignalCount,
-  thresholdSignalName,
+  THRESHOLD_LAYOUT,
+  thresholdSignalValues,
   thresholdWitnessInput,
   type ThresholdOutputs,
   type ThresholdStatement,
 } from './circuit.js';
 import { computeThreshold } from './reference.js';
+import { exampleFields } from './example.js';
+import { thresholdService } from './service.js';
+import { fromFieldSigned } from '../../core/field.js';
 import { firstSlotOfDay, isoSlot } from '../../core/time.js';
 import { parseTariff } from '../../tariff/index.js';
 import { billingStatement } from '../bill/statement.js';
@@ -31,6 +31,17 @@ const MODES = ['compliance', 'penalty'] as const;
 export const thresholdKind = defineKind<ThresholdStatement, ThresholdOutputs>({
   kind: 'threshold',
   summary: 'for compliance, only that every reading was at or under its event cap; for a penalty bill, only the bill including the penalty',
+  circuit: {
+    source: 'kinds/threshold/threshold.circom',
+    template: 'Threshold',
+    instances: {
+      threshold_1d: { params: { maxDays: 1, minDays: 1 }, budget: 6_950 },
+      threshold_7d: { params: { maxDays: 7, minDays: 7 }, budget: 17_100 },
+      threshold_31d: { params: { maxDays: 31, minDays: 28 }, budget: 55_600 },
+    },
+  },
+  layout: THRESHOLD_LAYOUT,
+  testCircuits: ['threshold_1d'],
   fields: z.object({ mode: z.enum(MODES), events: z.unknown(), tariff: z.unknown().optional() }),
   flags: [
     { field: 'mode', flag: '--mode <mode>', description: 'compliance (every reading ≤ its cap) or penalty (bill with the penalty)', type: 'text', required: true, choices: MODES },
@@ -51,11 +62,8 @@ export const thresholdKind = defineKind<ThresholdStatement, ThresholdOutputs>({
     const { prices, standingCharge } = inField('tariff', () => billingStatement({ ...period, tariff: parseTariff(f.tariff), valueOfEnergy: null }));
     return penaltyBillStatement(period, caps, { prices, standingCharge }, events.penaltyRate);
   },
-  outputCount: () => THRESHOLD_OUTPUT_COUNT,
-  signalCount: thresholdSignalCount,
-  signalName: thresholdSignalName,
-  publicSignals: thresholdPublicSignals,
-  decode: (signals) => decodeThresholdOutputs(signals),
+  signalValues: thresholdSignalValues,
+  readOutputs: (v) => ({ bill: fromFieldSigned(v.bill[0]) }),
   outputsJson: (o) => ({ bill: String(o.bill) }),
   witnessInput: (bundle, s, c) => {
     // Say which slot breaks a compliance statement instead of letting witness generation fail on an assert.
@@ -68,4 +76,6 @@ export const thresholdKind = defineKind<ThresholdStatement, ThresholdOutputs>({
     return thresholdWitnessInput(bundle, s, c);
   },
   reference: (bundle, s) => ({ bill: computeThreshold(bundle.readingsWh, s.caps, s.prices, s.standingCharge, s.penaltyRate).bill }),
+  example: exampleFields,
+  service: thresholdService,
 });

@@ -1,15 +1,16 @@
 /**
- * TypeScript side of circuits/tiered.circom (tiered / lookup tariff): the tariff's tier table and cumulative
- * blocks, the public-signal layout a verifier rebuilds from the published tariff, and the witness input a
- * prover feeds the circuit. Reference: tiered.reference.ts.
+ * TypeScript side of tiered.circom (tiered / lookup tariff): the tariff's tier table and cumulative blocks,
+ * the public layout a verifier rebuilds from the published tariff, and the witness input a prover feeds the
+ * circuit. Reference: reference.ts.
  */
 import { z } from 'zod';
-import { fromFieldSigned, toField } from '../../core/field.js';
+import { toField } from '../../core/field.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { MAX_READING_WH } from '../../meter/chain.js';
 import { parseDocument, publishedDocumentHead } from '../../core/documents.js';
-import { assertPeriodFits, certifiedPublicSignals, certifiedWitnessInput } from '../../circuits/lib/certified_inputs.js';
-import { MAX_ABS_PRICE } from '../bill/circuit.js';
+import { input, output, type PublicLayout } from '../../circuits/layout.js';
+import { assertPeriodFits, CERTIFIED_LAYOUT, certifiedSignalValues, certifiedWitnessInput, circuitParam } from '../../circuits/lib/certified_inputs.js';
+import { MAX_ABS_PRICE } from '../../core/units.js';
 import type { CircuitConfig } from '../../circuits/config.js';
 
 /** The tier table covers every 14-bit reading: [0, 2^14) Wh per half-hour. */
@@ -67,7 +68,7 @@ export interface TieredTariff {
 }
 
 export const TIERED_TARIFF_FORMAT = 'meterproof-tiered-tariff/1';
-/** The table sizes of every configured tiered circuit (circuits.json: tierBits 2, blocks 3). */
+/** The table sizes of every tiered circuit the kind declares (kind.ts: tierBits 2, blocks 3). */
 export const MAX_TIERS = 4;
 export const MAX_BLOCKS = 3;
 /**
@@ -184,48 +185,35 @@ function assertStatementFits(s: TieredStatement, c: CircuitConfig): void {
   if (!Number.isInteger(c.params.tierBits) || !Number.isInteger(c.params.blocks)) throw new Error(`circuit ${c.id} is not a tiered circuit`);
 }
 
-/** The tariff's public inputs in circuit order: tierBounds, tierPrices, blockBounds, blockRates. */
-function tariffInputs(s: TieredStatement, c: CircuitConfig): bigint[] {
+/** The circuit's table sizes: 2^tierBits tiers and `blocks` blocks. */
+const tierCount = (c: CircuitConfig): number => 2 ** circuitParam(c, 'tierBits', 'tier-table size');
+const blockCount = (c: CircuitConfig): number => circuitParam(c, 'blocks', 'block count');
+
+/** The public signals: the bill, the certified period, then the standing charge and the tariff's tables. */
+export const TIERED_LAYOUT: PublicLayout = [
+  output('bill'),
+  ...CERTIFIED_LAYOUT,
+  input('standingCharge'),
+  input('tierBounds', (c) => tierCount(c) - 1),
+  input('tierPrices', tierCount),
+  input('blockBounds', (c) => blockCount(c) - 1),
+  input('blockRates', blockCount),
+];
+
+/** Every public signal's value by name. */
+export function tieredSignalValues(s: TieredStatement, out: TieredOutputs, c: CircuitConfig) {
+  assertStatementFits(s, c);
   const tiers = padTierTable(s.tiers, c.params.tierBits);
   const blocks = padBlockTable(s.blocks, c.params.blocks);
-  return [...tiers.bounds, ...tiers.prices, ...blocks.bounds, ...blocks.rates].map(toField);
-}
-
-/** The public signals, in snarkjs order: the output, then the public inputs as declared in circuits.json. */
-export function tieredPublicSignals(s: TieredStatement, out: TieredOutputs, c: CircuitConfig): bigint[] {
-  assertStatementFits(s, c);
-  return [
-    toField(out.bill),
-    ...certifiedPublicSignals(s),
-    toField(s.standingCharge),
-    ...tariffInputs(s, c),
-  ];
-}
-
-export const TIERED_OUTPUT_COUNT = 1;
-
-/** Number of public signals of a tiered circuit. */
-export function tieredSignalCount(c: CircuitConfig): number {
-  return TIERED_OUTPUT_COUNT + 6 + 2 * 2 ** c.params.tierBits - 1 + 2 * c.params.blocks - 1;
-}
-
-/** Human name of public signal `i`, for error messages. */
-export function tieredSignalName(i: number, c: CircuitConfig): string {
-  const tiers = 2 ** c.params.tierBits;
-  const blocks = c.params.blocks;
-  const names = [
-    'bill', 'meterId', 'meter public key x', 'meter public key y', 'startDay', 'days', 'standingCharge',
-    ...Array.from({ length: tiers - 1 }, (_, k) => `upper bound of tier ${k}`),
-    ...Array.from({ length: tiers }, (_, k) => `price of tier ${k}`),
-    ...Array.from({ length: blocks - 1 }, (_, k) => `upper bound of block ${k}`),
-    ...Array.from({ length: blocks }, (_, k) => `rate of block ${k}`),
-  ];
-  return names[i] ?? `public signal ${i}`;
-}
-
-/** Decodes the output from public signals (snarkjs decimal strings or bigints). */
-export function decodeTieredOutputs(publicSignals: readonly (string | bigint)[]): TieredOutputs {
-  return { bill: fromFieldSigned(BigInt(publicSignals[0])) };
+  return {
+    bill: toField(out.bill),
+    ...certifiedSignalValues(s),
+    standingCharge: toField(s.standingCharge),
+    tierBounds: tiers.bounds.map(toField),
+    tierPrices: tiers.prices.map(toField),
+    blockBounds: blocks.bounds.map(toField),
+    blockRates: blocks.rates.map(toField),
+  };
 }
 
 /** The witness input: the statement's public part plus the bundle's private readings, chain state and signature. */

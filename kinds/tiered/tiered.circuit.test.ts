@@ -2,27 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { compileCircuit } from '../../circuits/compile.js';
 import { getCircuit } from '../registry.js';
-import {
-  decodeTieredOutputs,
-  padBlockTable,
-  padTierTable,
-  tieredPublicSignals,
-  tieredSignalCount,
-  tieredSignalName,
-  tieredStatement,
-  tieredWitnessInput,
-  type TieredStatement,
-  type TieredTariff,
-} from './circuit.js';
+import { padBlockTable, padTierTable, tieredStatement, tieredWitnessInput, type TieredStatement, type TieredTariff } from './circuit.js';
+import { tieredKind } from './kind.js';
 import { computeTieredBill } from './reference.js';
 import { SNARK_FIELD } from '../../core/field.js';
 import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
-import { assembleBundle, type Bundle } from '../../meter/bundle.js';
+import type { Bundle } from '../../meter/bundle.js';
 import { importReadingsCsv } from '../../meter/import/readings.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings } from '../../test/support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../../test/support/witness.js';
-import { inspectionTests } from '../../test/support/circuit-checks.js';
 
 const CIRCUITS = ['tiered_1d', 'tiered_7d'];
 
@@ -43,11 +32,9 @@ const reference = (bundle: Bundle, s: TieredStatement) => computeTieredBill(bund
 
 async function publicSignals(circuitId: string, bundle: Bundle, s: TieredStatement): Promise<bigint[]> {
   const w = await computeWitness(circuitId, tieredWitnessInput(bundle, s, getCircuit(circuitId)));
-  return w.slice(1, 1 + tieredSignalCount(getCircuit(circuitId)));
+  return w.slice(1, 1 + tieredKind.signalCount(getCircuit(circuitId)));
 }
-const billOf = async (circuitId: string, bundle: Bundle, s: TieredStatement) => decodeTieredOutputs(await publicSignals(circuitId, bundle, s)).bill;
-const rejects = (circuitId: string, bundle: Bundle, s: TieredStatement) =>
-  assert.rejects(computeWitness(circuitId, tieredWitnessInput(bundle, s, getCircuit(circuitId))), /Assert Failed/);
+const billOf = async (circuitId: string, bundle: Bundle, s: TieredStatement) => tieredKind.decode(await publicSignals(circuitId, bundle, s), s, getCircuit(circuitId)).bill;
 
 describe('tiered circuit agrees with the TypeScript reference', () => {
   // Readings on and around every tier bound, and the extremes.
@@ -62,8 +49,8 @@ describe('tiered circuit agrees with the TypeScript reference', () => {
       const expected = reference(bundle, s);
       assert.ok(expected.slotsPerTier.every((n) => n > 0), 'fixture reaches every tier');
       const pub = await publicSignals('tiered_1d', bundle, s);
-      assert.deepEqual(decodeTieredOutputs(pub), { bill: expected.bill });
-      assert.deepEqual(pub, tieredPublicSignals(s, { bill: expected.bill }, getCircuit('tiered_1d')));
+      assert.deepEqual(tieredKind.decode(pub, s, getCircuit('tiered_1d')), { bill: expected.bill });
+      assert.deepEqual(pub, tieredKind.publicSignals(s, { bill: expected.bill }, getCircuit('tiered_1d')));
     });
   }
 
@@ -107,25 +94,10 @@ describe('tiered circuit rejects what it must not prove', () => {
     period = await certifyPeriod({ startDay: 19357, readings: syntheticReadings(1, 5), before: 3, after: 2 });
     honest = tieredStatement(periodOf(period.bundle), TARIFF);
   });
-  const edited = (change: (readings: number[]) => void): Bundle => {
-    const readingsWh = [...period.bundle.readingsWh];
-    change(readingsWh);
-    return { ...period.bundle, readingsWh };
-  };
 
   test('the honest bundle passes (control)', async () => {
     assert.equal(await billOf('tiered_1d', period.bundle, honest), reference(period.bundle, honest).bill);
   });
-  test('a reading lowered into a cheaper tier (tampered reading)', () => rejects('tiered_1d', edited((r) => (r[40] = 249)), honest));
-  test('readings of another day (period relabelled)', async () => {
-    const nextDay = assembleBundle(period.key.meterId, period.key.publicKey, period.records, 19358, 1);
-    await rejects('tiered_1d', { ...nextDay, readingsWh: period.bundle.readingsWh }, { ...honest, startDay: 19358 });
-  });
-  test("another meter's key", async () => {
-    const other = await certifyPeriod({ startDay: 19357, readings: period.bundle.readingsWh, before: 3 });
-    await rejects('tiered_1d', { ...period.bundle, publicKey: other.key.publicKey }, { ...honest, publicKey: other.key.publicKey });
-  });
-  test('a forged chain start', () => rejects('tiered_1d', { ...period.bundle, chainStart: { ...period.bundle.chainStart, value: period.bundle.chainStart.value + 1n } }, honest));
 
   test('a published table out of order or out of range has no proof (checked in the circuit too)', async () => {
     const c = getCircuit('tiered_1d');
@@ -146,16 +118,16 @@ describe('tiered circuit rejects what it must not prove', () => {
   test('wrong public parameters: the proof carries the tariff it was made for', async () => {
     const c = getCircuit('tiered_1d');
     const pub = await publicSignals('tiered_1d', period.bundle, honest);
-    const bill = decodeTieredOutputs(pub).bill;
+    const bill = tieredKind.decode(pub, honest, c).bill;
     const others: [string, TieredTariff][] = [
       ['a tier bound moved by 1 Wh', { ...TARIFF, tiers: { ...TARIFF.tiers, bounds: [251, 500, 1000] } }],
       ['a cheaper top tier', { ...TARIFF, tiers: { ...TARIFF.tiers, prices: [12_000n, 15_000n, 25_000n, 39_999n] } }],
       ['a larger allowance', { ...TARIFF, blocksPerDay: { ...TARIFF.blocksPerDay, bounds: [8_001n, 12_000n] } }],
     ];
     for (const [what, tariff] of others) {
-      const expected = tieredPublicSignals(tieredStatement(periodOf(period.bundle), tariff), { bill }, c);
+      const expected = tieredKind.publicSignals(tieredStatement(periodOf(period.bundle), tariff), { bill }, c);
       const differing = expected.map((x, i) => (x === pub[i] ? -1 : i)).filter((i) => i >= 0);
-      assert.equal(differing.length, 1, `${what}: exactly one public input differs (${differing.map((i) => tieredSignalName(i, c))})`);
+      assert.equal(differing.length, 1, `${what}: exactly one public input differs (${differing.map((i) => tieredKind.signalName(i, c))})`);
     }
   });
 
@@ -168,8 +140,6 @@ describe('tiered circuit rejects what it must not prove', () => {
     // test/circuits/lib-tiers.test.ts ("TierOf accepts only the tier that contains x").
   });
 });
-
-inspectionTests(CIRCUITS);
 
 describe('real data: London households under a tiered tariff', { skip: !hasSharedData && 'no ../shared/data' }, () => {
   const startDay = dayOf('2013-01-14');
