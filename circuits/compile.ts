@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { artifactsOf, BUILD_DIR, REPO_ROOT } from '../core/paths.js';
@@ -76,8 +76,10 @@ export async function compileSource(dir: string, source: string, log: (msg: stri
 
   const started = Date.now();
   log(`compiling ${relative(REPO_ROOT, dir)} (circom2 --O2)…`);
-  rmSync(dir, { recursive: true, force: true });
+  // Keep keys/: they are cached by the r1cs's hash, so a recompile that yields the same r1cs (a moved
+  // file, an edited comment) keeps the circuit's keys and results proved with them still verify.
   mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(dir)) if (entry !== 'keys') rmSync(join(dir, entry), { recursive: true, force: true });
   writeFileSync(main, source);
   await circom([relative(REPO_ROOT, main), ...COMPILE_FLAGS, '-l', 'node_modules', '-o', relative(REPO_ROOT, dir)]);
   writeFileSync(stamp, digest);
@@ -109,7 +111,13 @@ function mainSource(c: CircuitConfig, dir: string): string {
 /** Compiles a configured circuit instance (declared by its kind). Returns true if it compiled. */
 export async function compileCircuit(c: CircuitConfig, log?: (msg: string) => void): Promise<boolean> {
   const dir = artifactsOf(c.id).dir;
-  return (await compileSource(dir, mainSource(c, dir), log)).compiled;
+  const { circuit, compiled } = await compileSource(dir, mainSource(c, dir), log);
+  if (c.budget !== undefined) {
+    // an instance over its declared budget is a regression of its kind's circuit, not a build to keep
+    const n = (await r1csInfo(circuit.r1cs)).nConstraints;
+    if (n > c.budget) throw new Error(`${c.id} has ${n} constraints, over its budget of ${c.budget} (declared in kinds/${c.kind}/kind.ts)`);
+  }
+  return compiled;
 }
 
 /** A scratch circuit for tests: compiled into build/test/<name>/. */

@@ -14,4 +14,6 @@ export interface CircuitConfig {
   params: { maxDays: number; minDays: number } & Record<string, number>;
   /** the main component's public inputs, in the order the kind's public layout declares them */
   public: string[];
+  /** the most constraints the compiled instance may have: compiling it over budget fails */
+  budget?: number;
 }

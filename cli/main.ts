@@ -5,8 +5,8 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { newChallenge } from '../kinds/sampling/circuit.js';
-import { dayOf } from '../core/time.js';
-import { microPenceToPounds } from '../core/units.js';
+import { dayOf, isoDay } from '../core/time.js';
+import { DAY_NUMBER_UNIT, microPenceToPounds } from '../core/units.js';
 import { assembleBundle, bundleToJson, parseBundle, readBundle } from '../meter/bundle.js';
 import { decryptBundle, encryptBundle, generateUserKey, parseEncryptedBundle, parseUserKey, parseUserKeyRecord, rotateUserKey, userKeyRecord, type UserKeyRecord } from '../meter/encryption/index.js';
 import { importReadingsCsv } from '../meter/import/readings.js';
@@ -245,13 +245,13 @@ function parseDay(text: string): number {
   }
 }
 
-/** One line per output, with its unit; amounts of money also in pounds. */
+/** One line per output, with its unit; amounts of money also in pounds, day numbers also as dates. */
 function printOutputs(r: Pick<ResultJson, 'outputs' | 'units'>): void {
   for (const [name, value] of Object.entries(r.outputs)) {
     const unit = r.units[name] === 'micro-pence' ? 'µp' : (r.units[name] ?? '');
     const shown = Array.isArray(value) ? `[${value.join(', ')}]` : value;
-    const pounds = unit === 'µp' && !Array.isArray(value) ? ` (${microPenceToPounds(BigInt(value))})` : '';
-    console.log(`  ${name.padEnd(12)}${shown} ${unit}${pounds}`);
+    const readable = Array.isArray(value) ? '' : unit === 'µp' ? ` (${microPenceToPounds(BigInt(value))})` : unit === DAY_NUMBER_UNIT ? ` (${isoDay(Number(value))})` : '';
+    console.log(`  ${name.padEnd(12)}${shown} ${unit}${readable}`);
   }
 }
 

@@ -1,12 +1,9 @@
 /**
  * Pieces shared by the parameter documents that verifiers publish for the non-linear kinds (rebate scheme,
- * sampling challenge, profile set, suspect pattern): document ids, periods, 48-slot day shapes and one
- * error format, so that every document is checked the same way and names its bad field.
+ * sampling challenge, profile set, suspect pattern): document ids, periods and one error format, so that every document is checked the same way and names its bad field.
  */
 import { z } from 'zod';
-import { dayOf, isoDay, SLOTS_PER_DAY } from './time.js';
-import { assertMeterId } from '../meter/meter-id.js';
-import { MAX_PROFILE_VALUE, profileNorm } from '../circuits/lib/similarity.js';
+import { dayOf, isoDay } from './time.js';
 
 export const DocumentIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 characters from A-Z a-z 0-9 . _ -');
 
@@ -33,8 +30,6 @@ const succeeds = (check: () => unknown) => {
   }
 };
 
-export const MeterIdSchema = z.string().refine((id) => succeeds(() => assertMeterId(id)), 'use 1-31 characters from A-Z a-z 0-9 . _ -').describe('meter id (meter/meter-id.ts)');
-
 /** A period as documents name it: first UTC day and number of days (the result file's own form). */
 export const PeriodSchema = z.strictObject({
   start: z
@@ -44,15 +39,6 @@ export const PeriodSchema = z.strictObject({
   days: z.number().int().min(1).max(366),
 });
 export type PeriodJson = z.infer<typeof PeriodSchema>;
-
-/**
- * A day shape: 48 integers (one per UTC half-hour) in [0, 2^20), not all equal. Only the shape matters to
- * the similarity circuits (correlation ignores scale and offset); a flat shape has no correlation.
- */
-export const DayShapeSchema = z
-  .array(z.number().int('values are integers').min(0).max(Number(MAX_PROFILE_VALUE), 'values are below 2^20'))
-  .length(SLOTS_PER_DAY, `a day shape has ${SLOTS_PER_DAY} half-hour values`)
-  .refine((shape) => profileNorm(shape.map(BigInt)) !== 0n, 'the shape is flat (every value equal): a correlation with it is undefined');
 
 /** "path: message; …" for a failed parse. */
 export function describeIssues(error: z.ZodError): string {

@@ -60,3 +60,9 @@ export function microPenceToPounds(microPence: bigint): string {
   const pence = (abs + 500_000n) / 1_000_000n;
   return `${neg && pence !== 0n ? '-' : ''}£${pence / 100n}.${(pence % 100n).toString().padStart(2, '0')}`;
 }
+
+/** Prices and values in mp/kWh are within ±(2^24 − 1): they must fit the circuits' 50-bit digit lanes (circuits/lib/paired_inner_products.circom). */
+export const MAX_ABS_PRICE = 2 ** 24 - 1;
+
+/** The unit of an output that is a day: days since 1970-01-01 UTC (shown with its date). */
+export const DAY_NUMBER_UNIT = 'day number (days since 1970-01-01 UTC)';

@@ -1,4 +1,4 @@
-/** What the kinds of prover/kinds/ share when they turn statement fields into a statement. */
+/** What the kinds share when they turn statement fields into a statement. */
 import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
 import { assertPeriodFits } from '../circuits/lib/certified_inputs.js';
 import type { CircuitConfig } from '../circuits/config.js';

@@ -13,7 +13,7 @@
  */
 import type { z } from 'zod';
 import type { CircuitConfig } from '../circuits/config.js';
-import { outputCount, packSignals, publicInputNames, signalCount, signalName, unpackSignals, type PublicLayout, type SignalValues } from '../circuits/layout.js';
+import { outputCount, packSignals, publicInputNames, signalCount, signalDescription, unpackSignals, type PublicLayout, type SignalValues } from '../circuits/layout.js';
 import { assertPeriodFits, type CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
 import type { Bundle } from '../meter/bundle.js';
 import type { KindService } from './service.js';
@@ -36,7 +36,7 @@ export interface FieldFlag {
 /** One instance of a kind's circuit: its template arguments by name and its constraint budget. */
 export interface InstanceDeclaration {
   params: { maxDays: number; minDays: number } & Record<string, number>;
-  /** the most constraints the compiled instance may have (checked by the kind's circuit tests) */
+  /** the most constraints the compiled instance may have (compiling it over budget fails) */
   budget: number;
 }
 
@@ -86,20 +86,21 @@ export interface ResultKind<S extends CertifiedPeriod = CertifiedPeriod, O = unk
   readonly circuits: readonly CircuitConfig[];
   outputCount(c: CircuitConfig): number;
   signalCount(c: CircuitConfig): number;
+  /** public signal `i` for messages: its layout name and what it stands for */
   signalName(i: number, c: CircuitConfig): string;
   publicSignals(s: S, out: O, c: CircuitConfig): bigint[];
   decode(signals: readonly bigint[], s: S, c: CircuitConfig): O;
 }
 
 export function defineKind<S extends CertifiedPeriod, O>(k: KindDeclaration<S, O>): ResultKind<S, O> {
-  const circuits = Object.entries(k.circuit.instances).map(([id, inst]) => ({ id, kind: k.kind, source: k.circuit.source, template: k.circuit.template, params: inst.params, public: publicInputNames(k.layout) }));
+  const circuits = Object.entries(k.circuit.instances).map(([id, inst]) => ({ id, kind: k.kind, source: k.circuit.source, template: k.circuit.template, params: inst.params, public: publicInputNames(k.layout), budget: inst.budget }));
   for (const id of k.testCircuits) if (!k.circuit.instances[id]) throw new Error(`${k.kind}: test circuit ${id} is not one of its instances`);
   return {
     ...k,
     circuits,
     outputCount: (c) => outputCount(k.layout, c),
     signalCount: (c) => signalCount(k.layout, c),
-    signalName: (i, c) => signalName(k.layout, i, c),
+    signalName: (i, c) => signalDescription(k.layout, i, c),
     publicSignals: (s, out, c) => {
       assertPeriodFits(s, c);
       return packSignals(k.layout, c, k.signalValues(s, out, c));

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: constraints, per-reading cost (and its ratio to the bill's at the same size), witness /
  * prove / verify times, proof and key sizes and peak memory of every circuit of every result kind, proving
- * with snarkjs as shipped on the example documents of scripts/examples/<kind>.ts. Each circuit is measured
+ * with snarkjs as shipped on the example statement of each kind (kinds/<kind>/example.ts). Each circuit is measured
  * in its own child process so that its peak RSS is its own. Prints a Markdown table and writes
  * docs/bench-results.json.
  *
@@ -69,8 +69,7 @@ async function measure(circuitId: string, runs: number): Promise<Row> {
   const slots = days * SLOTS_PER_DAY;
   const kind = kindNamed(circuit.kind);
   const period = { meterId: key.meterId, publicKey: key.publicKey, startDay, days };
-  const { exampleFields } = (await import(`./examples/${circuit.kind}.js`)) as { exampleFields: (p: typeof period) => Record<string, unknown> };
-  const input = kind.witnessInput(bundle, kind.statement(period, kind.fields.parse(exampleFields(period)), circuit), circuit);
+  const input = kind.witnessInput(bundle, kind.statement(period, kind.fields.parse(kind.example(period)), circuit), circuit);
   const vkey = JSON.parse(readFileSync(a.vkey, 'utf8'));
 
   const witness: number[] = [];

@@ -1,6 +1,7 @@
 /**
  * `npm run load`: a bounded load test of the verifier API on loopback. Starts `meterproof api serve` as a
- * child process on a fresh database, registers the test world, then drives POST /v1/results with
+ * child process on a fresh database, registers a small world (one supplier, four meters with a day of
+ * certified bills each, its tariff and the grid's value vector), then drives POST /v1/results with
  * autocannon in two phases:
  *
  *   1. saturation: as fast as `--connections` clients go, for `--duration` seconds → sustained throughput
@@ -20,11 +21,16 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { buildBn128 } from 'ffjavascript';
-import { REPO_ROOT } from '../core/paths.js';
+import { artifactsOf, REPO_ROOT } from '../core/paths.js';
+import { dayOf, isoDay } from '../core/time.js';
+import { syntheticReadings } from '../core/synthetic.js';
+import { generateMeterKey } from '../meter/meter-key.js';
 import { releaseCurve } from '../prover/backend.js';
-import { createKeys, registerWorld } from '../test/verifier-api/harness.js';
-import { vkeyJson, world } from '../test/verifier-api/support.js';
+import { proveBill } from '../prover/prove-bill.js';
+import type { BillResultJson } from '../prover/result.js';
 import { rerandomizeProof } from '../verifier-api/rerandomize.js';
+import { certifyDays, demoTariff, demoValueVector } from './demo-data.js';
+import { apiCall, createPartyKeys } from './household-provision.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +51,7 @@ function startServer(database: string): Promise<{ child: ChildProcess; url: stri
   const dbArgs = database.startsWith('postgres') ? ['--database-url', database] : ['--db', database];
   const child = spawn(
     process.execPath,
-    [...(process.env.LOAD_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'bin/meterproof.js', 'api', 'serve', '--port', '0', '--circuit', 'billing_1d', '--rate', '0', '--rate-address', '0', '--log-level', 'warn', ...(args.workers ? ['--workers', args.workers] : []), ...dbArgs],
+    [...(process.env.LOAD_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'bin/meterproof.js', 'api', 'serve', '--port', '0', '--circuit', CIRCUIT, '--rate', '0', '--rate-address', '0', '--log-level', 'warn', ...(args.workers ? ['--workers', args.workers] : []), ...dbArgs],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -69,6 +75,35 @@ function serverCpuSeconds(pid: number | undefined): number {
   }
 }
 
+const CIRCUIT = 'billing_1d';
+const DAY = dayOf('2013-01-15'); // inside the trial's 2013 tariff when ../shared/data is present
+const SUPPLIER = 'load-supplier';
+
+/** Four meters with a certified bill of one day each, and the documents the API checks them against. */
+async function makeWorld(): Promise<{ meters: { id: string; publicKey: [string, string] }[]; tariff: object; value: object; results: BillResultJson[] }> {
+  const tariff = demoTariff(DAY, 1);
+  const value = demoValueVector(DAY, 1);
+  const meters = [];
+  const results = [];
+  for (let i = 1; i <= 4; i++) {
+    const key = await generateMeterKey(`MTR-LOAD-${i}`);
+    const { bundle } = await certifyDays(key, DAY, syntheticReadings(1, 40 + i));
+    meters.push({ id: key.meterId, publicKey: [key.publicKey[0].toString(), key.publicKey[1].toString()] as [string, string] });
+    results.push(await proveBill({ bundle, tariff, valueOfEnergy: value }));
+  }
+  return { meters, tariff, value, results };
+}
+
+/** The registrar registers the supplier, a substation and the meters; the supplier and the grid publish. */
+async function registerWorld(url: string, keys: Awaited<ReturnType<typeof createPartyKeys>>, w: Awaited<ReturnType<typeof makeWorld>>): Promise<void> {
+  await apiCall(url, 'PUT', `/v1/suppliers/${SUPPLIER}`, { key: keys.registrar, body: { name: 'Load Supplier' }, what: 'supplier' });
+  await apiCall(url, 'PUT', '/v1/substations/sub-load', { key: keys.registrar, body: { name: 'Load substation' }, what: 'substation' });
+  for (const m of w.meters) await apiCall(url, 'POST', '/v1/meters', { key: keys.registrar, body: { id: m.id, supplierId: SUPPLIER, substationId: 'sub-load', publicKey: m.publicKey, validFrom: isoDay(DAY) }, what: `meter ${m.id}` });
+  const period = { from: isoDay(DAY), to: isoDay(DAY) };
+  await apiCall(url, 'POST', '/v1/tariffs', { key: keys.supplier, body: { tariff: w.tariff, meters: w.meters.map((m) => m.id), ...period }, what: 'tariff' });
+  await apiCall(url, 'POST', '/v1/value-vectors', { key: keys.grid, body: { vector: w.value, ...period }, what: 'value vector' });
+}
+
 function run(o: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(o, (err, result) => (err ? reject(err) : resolve(result)));
@@ -77,18 +112,18 @@ function run(o: autocannon.Options): Promise<autocannon.Result> {
 
 const loadBefore = loadavg()[0];
 if (loadBefore > 0.5) console.error(`note: load average ${loadBefore.toFixed(2)} before the run; other work on this machine lowers the numbers`);
-const w = await world();
+const w = await makeWorld();
 const dir = mkdtempSync(join(tmpdir(), 'meterproof-load-'));
 const database = args['database-url'] ?? join(dir, 'api.sqlite3');
-const keys = await createKeys(database);
+const keys = await createPartyKeys(database, SUPPLIER);
 const { child, url } = await startServer(database);
 try {
   await registerWorld(url, keys, w);
 
-  // Different valid proofs: re-randomisations of the four statements of the test world.
+  // Different valid proofs: re-randomisations of the four statements of the world.
   const curve = await buildBn128(true);
-  const vkey = vkeyJson();
-  const bases = [w.results.a1, w.results.a2, w.results.b1, w.results.a1Next];
+  const vkey = JSON.parse(readFileSync(artifactsOf(CIRCUIT).vkey, 'utf8'));
+  const bases = w.results;
   const variants = Number(args.variants);
   const bodies = Array.from({ length: variants }, (_, i) => {
     const base = bases[i % bases.length];

@@ -1,22 +1,27 @@
 #!/usr/bin/env node
-// `npm test`: builds what the tests need (cached), then runs every test/**/*.test.ts with node's test
-// runner and ends with the plain "N passed, N failed" line.
+// `npm test`: builds what the tests need (cached), then runs every *.test.ts of the repository (test/, and
+// the tests beside the code they test, as in kinds/<kind>/) with node's test runner and ends with the plain "N passed, N failed" line.
 //
 // Two lanes run side by side, because much of the work is single-threaded (circom2 compiling, witness
-// generation) on a 2-core machine: the circuit tests (test/circuits: compile and witness-level checks, no
-// proving keys) and everything else (proofs, the API, the browser). Inside a lane, files run one at a time.
+// generation) on a 2-core machine: the circuit tests (test/circuits and kinds/*/*.circuit.test.ts: compile
+// and witness-level checks, no proving keys) and everything else (proofs, the API, the browser). Inside a
+// lane, files run one at a time.
 // The setup of the proving circuits is split over two processes the same way; each circuit has its own
 // build folder, so the two never write the same file.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 
+// folders that hold no tests of the project's own
+const NOT_SOURCE = new Set(['node_modules', 'build', 'out', 'data', 'scratch', '.git']);
+
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []))
+    .flatMap((e) => (e.isDirectory() ? (NOT_SOURCE.has(e.name) ? [] : testFiles(join(dir, e.name))) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []))
     .sort();
 }
 
@@ -39,8 +44,9 @@ function run(args, live) {
   });
 }
 
-// Circuits and development keys for the instances the tests prove with.
-const PROVING_CIRCUITS = ['billing_1d', 'billing_7d', 'rebate_1d', 'rebate_7d', 'totals_1d', 'sampling_1d', 'profile_1d', 'suspect_1d', 'threshold_1d', 'tiered_1d', 'compare_1d', 'compare_7d'];
+// Circuits and development keys for the instances the tests prove with, as each kind declares them.
+const { testCircuits } = await tsImport('../kinds/registry.ts', import.meta.url);
+const PROVING_CIRCUITS = testCircuits();
 const halves = [PROVING_CIRCUITS.filter((_, i) => i % 2 === 0), PROVING_CIRCUITS.filter((_, i) => i % 2 === 1)];
 const setups = await Promise.all(halves.map((ids, i) => run(['bin/meterproof.js', 'setup', '--circuit', ...ids], i === 0)));
 if (setups.some((s) => s.code !== 0)) {
@@ -49,10 +55,10 @@ if (setups.some((s) => s.code !== 0)) {
 }
 
 const filter = process.argv.slice(2);
-const files = testFiles(join(root, 'test'))
+const files = testFiles(root)
   .filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)))
   .map((f) => relative(root, f));
-const isCircuitTest = (f) => f.startsWith(`test${sep}circuits${sep}`);
+const isCircuitTest = (f) => f.startsWith(`test${sep}circuits${sep}`) || f.endsWith('.circuit.test.ts');
 const lanes = [files.filter((f) => !isCircuitTest(f)), files.filter(isCircuitTest)].filter((l) => l.length > 0);
 const testArgs = (lane) => ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=tap', ...lane];
 const results = await Promise.all(lanes.map((lane, i) => run(testArgs(lane), i === 0)));

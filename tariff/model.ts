@@ -6,7 +6,7 @@
  * milli-pence per day. The same format carries the grid's per-slot value of energy used for settlement.
  */
 import { z } from 'zod';
-import { MAX_ABS_PRICE } from '../kinds/bill/circuit.js';
+import { MAX_ABS_PRICE } from '../core/units.js';
 import { DocumentIdSchema, FIELDS_VALID } from '../core/documents.js';
 import { DAY_TYPES, bandProblems } from './tou.js';
 import { isTimeZone } from './zone.js';

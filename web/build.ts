@@ -7,12 +7,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../core/paths.js';
-import { WEB_DIR } from '../verifier-api/household.js';
+import { REPO_ROOT, WEB_BUILD_DIR } from '../core/paths.js';
 
 /** The page's own sources and the library folders its modules import from. */
-const SOURCE_DIRS = ['web', 'meter', 'tariff', 'core', 'circuits', 'prover'];
-const STAMP = join(WEB_DIR, '.sources.sha256');
+const SOURCE_DIRS = ['web', 'meter', 'tariff', 'core', 'circuits', 'kinds', 'prover'];
+const STAMP = join(WEB_BUILD_DIR, '.sources.sha256');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -31,7 +30,7 @@ function sourcesHash(): string {
 export async function buildWeb(o: { force?: boolean; log?: (message: string) => void } = {}): Promise<{ built: boolean; ms: number }> {
   const t0 = performance.now();
   const hash = sourcesHash();
-  if (!o.force && existsSync(join(WEB_DIR, 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash) {
+  if (!o.force && existsSync(join(WEB_BUILD_DIR, 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash) {
     return { built: false, ms: performance.now() - t0 };
   }
   o.log?.('building the household page (Vite)');
@@ -43,5 +42,5 @@ export async function buildWeb(o: { force?: boolean; log?: (message: string) => 
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { built, ms } = await buildWeb({ force: process.argv.includes('--force'), log: console.log });
-  console.log(`${built ? 'built' : 'up to date:'} ${relative(REPO_ROOT, WEB_DIR)}/ (${(ms / 1000).toFixed(1)} s)`);
+  console.log(`${built ? 'built' : 'up to date:'} ${relative(REPO_ROOT, WEB_BUILD_DIR)}/ (${(ms / 1000).toFixed(1)} s)`);
 }

@@ -8,6 +8,7 @@ import { SLOTS_PER_DAY } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { meterIdToField } from '../../meter/meter-id.js';
 import type { CircuitConfig } from '../config.js';
+import { input } from '../layout.js';
 
 /** The meter and period every statement about certified readings names. */
 export interface CertifiedPeriod {

@@ -3,6 +3,7 @@
  * the profile norm N = 48 Σ P² − (Σ P)² that a verifier derives from it (a public input of the circuits
  * that use the block: profile.circom, suspect.circom).
  */
+import { z } from 'zod';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 
 /** Profile entries are integers in [0, 2^20): the widths of circuits/lib/similarity.circom rely on it. */
@@ -28,3 +29,12 @@ export function assertProfile(profile: readonly bigint[], what: string): void {
   });
   if (profileNorm(profile) === 0n) throw new Error(`${what} is flat: a correlation with it is undefined`);
 }
+
+/**
+ * A day shape: 48 integers (one per UTC half-hour) in [0, 2^20), not all equal. Only the shape matters to
+ * the similarity circuits (correlation ignores scale and offset); a flat shape has no correlation.
+ */
+export const DayShapeSchema = z
+  .array(z.number().int('values are integers').min(0).max(Number(MAX_PROFILE_VALUE), 'values are below 2^20'))
+  .length(SLOTS_PER_DAY, `a day shape has ${SLOTS_PER_DAY} half-hour values`)
+  .refine((shape) => profileNorm(shape.map(BigInt)) !== 0n, 'the shape is flat (every value equal): a correlation with it is undefined');

@@ -8,9 +8,8 @@ import type { Bundle } from '../../meter/bundle.js';
 import { input, output, type PublicLayout } from '../../circuits/layout.js';
 import { assertPeriodFits, CERTIFIED_LAYOUT, certifiedSignalValues, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
 import type { CircuitConfig } from '../../circuits/config.js';
+import { MAX_ABS_PRICE } from '../../core/units.js';
 
-/** Prices and values must fit the circuit's 50-bit digit lanes (circuits/lib/paired_inner_products.circom). */
-export const MAX_ABS_PRICE = 2 ** 24 - 1;
 const LANE = 50n;
 
 /** Everything public about a bill proof except its outputs. */
@@ -60,7 +59,7 @@ function assertStatementFits(s: BillingStatement, c: CircuitConfig): void {
 const weightCount = (c: CircuitConfig) => (c.params.maxDays * SLOTS_PER_DAY) / 2;
 
 /** The public signals: bill, settlement, consumption, the certified period, the standing charge and the packed weights. */
-export const BILLING_LAYOUT: PublicLayout = [output('bill'), output('settlement'), output('consumption'), ...CERTIFIED_LAYOUT, input('standingCharge'), input('weights', weightCount)];
+export const BILLING_LAYOUT: PublicLayout = [output('bill'), output('settlement'), output('consumption'), ...CERTIFIED_LAYOUT, input('standingCharge'), input('weights', weightCount, (j) => `slots ${2 * j} and ${2 * j + 1}`)];
 
 /** Every public signal's value by name. */
 export function billingSignalValues(s: BillingStatement, out: BillingOutputs, c: CircuitConfig) {

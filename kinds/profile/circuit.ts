@@ -13,7 +13,8 @@ import { isoDay } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { input, output, type PublicLayout } from '../../circuits/layout.js';
 import { assertPeriodFits, CERTIFIED_LAYOUT, circuitParam, certifiedSignalValues, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
-import { assertSamePeriod, DayShapeSchema, parseDocument, PeriodSchema, publishedDocumentHead, type PeriodJson } from '../../core/documents.js';
+import { assertSamePeriod, parseDocument, PeriodSchema, publishedDocumentHead, type PeriodJson } from '../../core/documents.js';
+import { DayShapeSchema } from '../../circuits/lib/similarity.js';
 import { assertProfile, profileNorm } from '../../circuits/lib/similarity.js';
 import { elexonPeriodProfiles, type ElexonClass } from './elexon.js';
 import type { CircuitConfig } from '../../circuits/config.js';
@@ -48,7 +49,7 @@ function assertStatementFits(s: ProfileStatement, c: CircuitConfig): void {
 }
 
 /** The public signals: index, score, the certified period, then profiles (K × 48, flattened), norms[K] and scoreLevels. */
-export const PROFILE_LAYOUT: PublicLayout = [output('index'), output('score'), ...CERTIFIED_LAYOUT, input('profiles', (c) => 48 * profileCount(c)), input('norms', profileCount), input('scoreLevels')];
+export const PROFILE_LAYOUT: PublicLayout = [output('index'), output('score'), ...CERTIFIED_LAYOUT, input('profiles', (c) => [profileCount(c), 48]), input('norms', profileCount), input('scoreLevels')];
 
 /** Every public signal's value by name. */
 export function profileSignalValues(s: ProfileStatement, out: ProfileOutputs, c: CircuitConfig) {

@@ -1,7 +1,7 @@
 /**
  * The reading-based result kinds end to end on their 1-day circuits: rebate, totals, sampling, profile and
  * suspect. Real Groth16 proofs with proveResult, verified with verifyResult; each kind's outputs against its
- * plain reference (circuits/<kind>.reference.ts) on the published documents; and the ways a result can be
+ * plain reference (kinds/<kind>/reference.ts) on the published documents; and the ways a result can be
  * tampered with, each with its rejection code. The command line for rebate and sampling.
  */
 import assert from 'node:assert/strict';

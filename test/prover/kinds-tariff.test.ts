@@ -251,11 +251,10 @@ describe('parameter documents', () => {
 
   test('the example generators give statements of every circuit size (what the benchmark proves)', async () => {
     for (const kind of ['threshold', 'tiered', 'compare']) {
-      const { exampleFields } = (await import(`../../scripts/examples/${kind}.js`)) as { exampleFields: (p: object) => Record<string, unknown> };
       for (const c of loadCircuits().filter((c) => c.kind === kind)) {
         const period = { meterId: 'MTR-BENCH', publicKey: [1n, 2n] as [bigint, bigint], startDay: START, days: c.params.maxDays };
         const k = kindNamed(kind);
-        const s = k.statement(period, k.fields.parse(exampleFields(period)), c);
+        const s = k.statement(period, k.fields.parse(k.example(period)), c);
         const out = await k.reference({ ...bundle, readingsWh: syntheticReadings(c.params.maxDays, 1) }, s, c);
         assert.equal(k.publicSignals(s, out, c).length, k.signalCount(c), c.id);
       }

@@ -179,7 +179,7 @@ for (const backend of await backends()) {
       await expect422(x, 'period_invalid');
       x = a1n();
       x.publicSignals[20] = String(BigInt(x.publicSignals[20]) + 1n);
-      await expect422(x, 'statement_mismatch', /weights of slots 22 and 23/);
+      await expect422(x, 'statement_mismatch', /weights\[11\] \(slots 22 and 23\)/);
       x = a1n();
       x.publicSignals[3] = w.results.a2.publicSignals[3];
       await expect422(x, 'statement_mismatch', /meterId/);
