@@ -1,27 +1,24 @@
 /**
  * The native prover (native/, prover/native-backend.ts): proofs of random valid witnesses of every 1-day
  * circuit with both backends, each verified by snarkjs; a native result accepted by the strict verifier
- * the API uses; bad inputs (zkey of another circuit, truncated witness, witness that does not satisfy the
- * constraints, corrupt zkey) as clean errors naming the file, in this process.
+ * the API uses; the C++ witness generator against the WebAssembly one; bad inputs (zkey of another circuit,
+ * truncated witness, witness that does not satisfy the constraints, corrupt zkey, inputs that do not satisfy
+ * the circuit) as clean errors naming the file, in this process.
  *
  * Without the addon (not built here) the suite skips with the reason; under CI=true it fails instead.
  */
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as snarkjs from 'snarkjs';
 import { setupCircuits } from '../cli/setup.js';
 import { artifactsOf, BUILD_DIR } from '../core/paths.js';
-import { syntheticReadings } from '../core/synthetic.js';
-import { dayOf, SLOTS_PER_DAY } from '../core/time.js';
-import { kindNamed, loadCircuits } from '../kinds/registry.js';
-import { assembleBundle } from '../meter/bundle.js';
-import { MeterCore } from '../meter/meter-core.js';
-import { generateMeterKey } from '../meter/meter-key.js';
+import { loadCircuits } from '../kinds/registry.js';
 import { releaseCurve, snarkjsBackend } from '../prover/backend.js';
-import { computeWitnessWasm, loadNativeAddon, nativeBackend, nativeUnavailableReason, proveNative, releaseNative } from '../prover/native-backend.js';
+import { computeWitnessNative, computeWitnessWasm, loadNativeAddon, nativeBackend, nativeUnavailableReason, nativeWitnessGenerator, proveNative, releaseNative } from '../prover/native-backend.js';
+import { buildNativeWitness } from './build-witness.js';
+import { randomInput } from './test-support.js';
 import { proveResult } from '../prover/prove.js';
 import { verifyResult } from '../prover/verify.js';
 
@@ -30,23 +27,6 @@ const skip = addon || process.env.CI === 'true' ? false : `${nativeUnavailableRe
 const TMP = join(BUILD_DIR, 'native', 'test');
 
 const oneDay = loadCircuits().filter((c) => c.params.maxDays === 1);
-
-/** A random valid statement of circuit `id`: a fresh meter key, random readings, the kind's example fields. */
-async function randomInput(id: string) {
-  const circuit = loadCircuits().find((c) => c.id === id)!;
-  const kind = kindNamed(circuit.kind);
-  const days = circuit.params.maxDays;
-  const startDay = dayOf('2023-01-02') + randomInt(0, 300);
-  const key = await generateMeterKey(`MTR-T${randomInt(0, 1e6)}`);
-  const core = await MeterCore.commission(key, startDay);
-  const readings = syntheticReadings(days, randomInt(1, 1e6));
-  const records = [];
-  for (let d = 0; d < days; d++) records.push(await core.recordDay(readings.slice(d * SLOTS_PER_DAY, (d + 1) * SLOTS_PER_DAY)));
-  const bundle = assembleBundle(key.meterId, key.publicKey, records, startDay, days);
-  const period = { meterId: key.meterId, publicKey: key.publicKey, startDay, days };
-  const fields = kind.example(period);
-  return { circuit, kind, bundle, fields, input: kind.witnessInput(bundle, kind.statement(period, kind.fields.parse(fields), circuit), circuit) };
-}
 
 const vkeyOf = (id: string) => JSON.parse(readFileSync(artifactsOf(id).vkey, 'utf8'));
 
@@ -84,6 +64,35 @@ describe('native Groth16 prover', { skip }, () => {
     assert.equal(result.prover?.backend, 'native-groth16');
     const verified = await verifyResult(JSON.parse(JSON.stringify(result)));
     assert.ok(verified);
+  });
+
+  describe('native witness generation (circom --c, built by native/build-witness.ts)', () => {
+    let gen: { exe: string; dat: string } | undefined;
+    before(async () => {
+      // ≈1 min of g++ the first time, cached by the circuit's source hash afterwards
+      await buildNativeWitness('billing_1d');
+      gen = nativeWitnessGenerator(artifactsOf('billing_1d').wasm);
+    });
+
+    test('the same witness as the WebAssembly, byte for byte, on random valid inputs', async () => {
+      assert.ok(gen, 'the native witness generator of billing_1d is built and current');
+      for (let i = 0; i < 2; i++) {
+        const { input } = await randomInput('billing_1d');
+        const native = await computeWitnessNative(input, gen!);
+        const wasm = await computeWitnessWasm(input, artifactsOf('billing_1d').wasm);
+        assert.equal(Buffer.compare(Buffer.from(native), Buffer.from(wasm)), 0);
+      }
+    });
+
+    test('inputs that do not satisfy the constraints: a clean error, the prover process keeps running', async () => {
+      const { input } = await randomInput('billing_1d');
+      const tampered = structuredClone(input) as { readings: (string | number | bigint)[] };
+      tampered.readings[0] = BigInt(tampered.readings[0]) + 1n; // no longer what the meter signed
+      await assert.rejects(computeWitnessNative(tampered, gen!), /witness generation failed .*billing_1d.*: the inputs do not satisfy the circuit's constraints/);
+      await assert.rejects(computeWitnessNative({ ...input, nonsense: 1 }, gen!), /the circuit has no input signal "nonsense"/);
+      const { readings: _dropped, ...missing } = input as Record<string, unknown>;
+      await assert.rejects(computeWitnessNative(missing, gen!), /input signal value\(s\) missing/);
+    });
   });
 
   describe('bad input: clean errors naming the file, the process keeps running', () => {

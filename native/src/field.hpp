@@ -36,6 +36,13 @@ extern "C" void Fq_rawMSquare(uint64_t *r, const uint64_t *a);
 
 namespace mp {
 
+#ifdef MP_COUNT
+extern unsigned long long mulCount[2];
+#define MP_COUNTED(i) (mulCount[i]++)
+#else
+#define MP_COUNTED(i) ((void)0)
+#endif
+
 template <class Tag>
 struct Field {
   struct E {
@@ -59,6 +66,7 @@ struct Field {
   }
 
   static MP_INLINE void mulPortable(E &r, const E &a, const E &b) {
+    MP_COUNTED(Tag::P[0] == FqTag::P[0] ? 0 : 1);
     uint64_t t[4] = {0, 0, 0, 0};
     for (int i = 0; i < 4; i++) {
       u128 x = (u128)a.v[0] * b.v[i] + t[0];

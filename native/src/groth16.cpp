@@ -282,7 +282,11 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
   };
   const bool verbose = getenv("MP_VERBOSE") != nullptr;
   auto lap = [&](const char *what) {
+#ifdef MP_COUNT
+    if (verbose) fprintf(stderr, "  %s: %.1f ms, Fq mul %.2f M\n", what, msSince(t2), mulCount[0] / 1e6);
+#else
     if (verbose) fprintf(stderr, "  %s: %.1f ms\n", what, msSince(t2));
+#endif
   };
   if (verbose) fprintf(stderr, "  witness: %zu zero, %zu one, %zu other of %u\n", (size_t)z.nVars - ones.size() - big.size(), ones.size(), big.size(), z.nVars);
   G1::Jac pa = msmW1(z.A, ones, bigIdx, big);

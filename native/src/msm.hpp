@@ -75,8 +75,25 @@ struct BatchAffine {
     std::fill(extraUsed.begin(), extraUsed.end(), 0);
     epoch = 1;
     nBatch = 0;
+    pending.clear();
   }
 
+  struct Pending {
+    uint32_t bucket;
+    Aff p;
+  };
+  std::vector<Pending> pending, retry;
+
+  inline void addExtra(uint32_t b, const Aff &p) {
+    if (!extraUsed[b]) {
+      extra[b] = C::fromAff(p);
+      extraUsed[b] = 1;
+    } else {
+      C::addMixed(extra[b], extra[b], p);
+    }
+  }
+
+  /** bucket b += p (batched) */
   inline void push(uint32_t b, const Aff &p) {
     if (!used[b]) {
       buckets[b] = p;
@@ -84,21 +101,47 @@ struct BatchAffine {
       return;
     }
     if (stamp[b] == epoch) {
-      // the bucket is already in this batch: a Jacobian side accumulator takes the point (deferring it
-      // instead degenerates when few buckets are hit, e.g. the top window)
-      if (!extraUsed[b]) {
-        extra[b] = C::fromAff(p);
-        extraUsed[b] = 1;
-      } else {
-        C::addMixed(extra[b], extra[b], p);
-      }
+      // the bucket is already in this batch: the point waits for the next batch; when too many wait (few
+      // buckets hit, e.g. the top window) a Jacobian side sum takes it
+      if (pending.size() < B)
+        pending.push_back(Pending{b, p});
+      else
+        addExtra(b, p);
       return;
     }
     stamp[b] = epoch;
     bb[nBatch] = b;
     bp[nBatch] = p;
     nBatch++;
-    if (nBatch == B) flush();
+    if (nBatch == B) {
+      flush();
+      drain();
+    }
+  }
+
+  /** after a flush: the waiting points into the new batch (flushing as it fills) */
+  void drain() {
+    retry.swap(pending);
+    pending.clear();
+    for (const Pending &e : retry) {
+      uint32_t b = e.bucket;
+      if (!used[b]) {
+        buckets[b] = e.p;
+        used[b] = 1;
+      } else if (stamp[b] == epoch) {
+        if (pending.size() < B)
+          pending.push_back(e);
+        else
+          addExtra(b, e.p);
+      } else {
+        stamp[b] = epoch;
+        bb[nBatch] = b;
+        bp[nBatch] = e.p;
+        nBatch++;
+        if (nBatch == B) flush();
+      }
+    }
+    retry.clear();
   }
 
   void flush() {
@@ -161,7 +204,22 @@ struct BatchAffine {
     epoch++;
   }
 
-  void finish() { flush(); }
+  void finish() {
+    flush();
+    if (pending.size() > B / 4) {
+      drain();
+      flush();
+    }
+    for (const Pending &e : pending) {
+      if (!used[e.bucket]) {
+        buckets[e.bucket] = e.p;
+        used[e.bucket] = 1;
+      } else {
+        addExtra(e.bucket, e.p);
+      }
+    }
+    pending.clear();
+  }
 
   /** Σ (k+1)·bucket[k] */
   Jac reduce() {

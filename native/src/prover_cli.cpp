@@ -8,6 +8,12 @@
 #include "groth16.hpp"
 #include "mapfile.hpp"
 
+#ifdef MP_COUNT
+namespace mp {
+unsigned long long mulCount[2];
+}
+#endif
+
 int main(int argc, char **argv) {
   if (argc < 5) {
     fprintf(stderr, "usage: %s <circuit.zkey> <witness.wtns> <proof.json> <public.json> [threads]\n", argv[0]);
@@ -29,6 +35,9 @@ int main(int argc, char **argv) {
     std::ofstream(argv[3]) << mp::proofJson(p);
     std::ofstream(argv[4]) << mp::publicJson(p);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+#ifdef MP_COUNT
+    fprintf(stderr, "Fq mul/sq: %.2f M, Fr: %.2f M\n", mp::mulCount[0] / 1e6, mp::mulCount[1] / 1e6);
+#endif
     if (getenv("MP_VERBOSE")) fprintf(stderr, "abc %.1f ms, fft %.1f ms, msm %.1f ms, total %.1f ms\n", p.msBuild, p.msFft, p.msMsm, ms);
   } catch (const std::exception &e) {
     fprintf(stderr, "%s\n", e.what());
