@@ -13,7 +13,8 @@
       "sources": [
         "<(repo)/native/src/addon.cpp",
         "<(repo)/native/src/groth16.cpp",
-        "<(repo)/native/src/parallel.cpp"
+        "<(repo)/native/src/parallel.cpp",
+        "<(repo)/native/src/pairing.cpp"
       ],
       "include_dirs": ["<(repo)/node_modules/node-addon-api"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "<@(mp_defines)"],

@@ -18,7 +18,7 @@ mkdirSync(OUT, { recursive: true });
 const emcc = process.env.EMCC ?? 'emcc';
 const args = [
   '-O3', '-std=c++17', '-DMP_NO_THREADS', '-fexceptions',
-  join(src, 'wasm_api.cpp'), join(src, 'groth16.cpp'), join(src, 'parallel.cpp'),
+  join(src, 'wasm_api.cpp'), join(src, 'groth16.cpp'), join(src, 'parallel.cpp'), join(src, 'pairing.cpp'),
   '-sMODULARIZE=1', '-sEXPORT_ES6=1', '-sEXPORT_NAME=createProver', '-sALLOW_MEMORY_GROWTH=1', '-sINITIAL_MEMORY=33554432',
   '-sENVIRONMENT=web,worker', '-sEXPORTED_FUNCTIONS=["_mp_prove","_mp_alloc","_mp_free"]', '-sEXPORTED_RUNTIME_METHODS=["UTF8ToString","HEAPU8"]',
   '-o', join(OUT, 'prover.mjs'),

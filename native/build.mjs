@@ -148,7 +148,7 @@ function build() {
 
   // 2. the command-line prover (benchmarks, debugging)
   const src = join(REPO, 'native', 'src');
-  const cliArgs = ['-O3', '-std=c++17', '-pthread', ...(march ? [march] : []), ...(asmObjects.length ? ['-DMP_ASM'] : []), '-o', join(OUT, 'meterproof-prove'), join(src, 'prover_cli.cpp'), join(src, 'groth16.cpp'), join(src, 'parallel.cpp'), ...(asmObjects.length ? [join(src, 'asm_stubs.cpp'), ...asmObjects, '-Wl,-z,noexecstack'] : [])];
+  const cliArgs = ['-O3', '-std=c++17', '-pthread', ...(march ? [march] : []), ...(asmObjects.length ? ['-DMP_ASM'] : []), '-o', join(OUT, 'meterproof-prove'), join(src, 'prover_cli.cpp'), join(src, 'groth16.cpp'), join(src, 'parallel.cpp'), join(src, 'pairing.cpp'), ...(asmObjects.length ? [join(src, 'asm_stubs.cpp'), ...asmObjects, '-Wl,-z,noexecstack'] : [])];
   run(cxx, cliArgs);
 
   // 3. smoke test: load it in a fresh Node

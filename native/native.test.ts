@@ -105,8 +105,9 @@ describe('native Groth16 prover', { skip }, () => {
       writeFileSync(wtnsFile, wtns);
     });
 
-    test('the witness file proves (control)', async () => {
-      const r = await proveNative(artifactsOf('billing_1d').zkey, wtnsFile);
+    test('the witness file proves (control); ffjavascript agrees with the addon\'s own check', async () => {
+      const r = await proveNative(artifactsOf('billing_1d').zkey, wtnsFile, { independentCheck: true });
+      assert.ok(r.timings.checkMs > 0);
       assert.equal(await snarkjs.groth16.verify(vkeyOf('billing_1d'), r.publicSignals, r.proof), true);
     });
 

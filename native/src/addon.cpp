@@ -1,4 +1,5 @@
-// Node addon: prove(zkeyPath, witness) → Promise<{ proof, publicSignals, vkey, timings }> (JSON strings).
+// Node addon: prove(zkeyPath, witness) → Promise<{ proof, publicSignals, vkey, timings }> (JSON strings);
+// every proof is checked (pairing.hpp) before it is returned.
 // The proof runs on a worker thread (the event loop stays free); every error is a rejected promise with a
 // message naming the file, never an abort of the hosting process. Proving keys are mapped once and kept
 // (re-mapped when the file changes: device, inode, size or mtime).
@@ -76,6 +77,7 @@ class ProveWorker : public Napi::AsyncWorker {
       msBuild_ = p.msBuild;
       msFft_ = p.msFft;
       msMsm_ = p.msMsm;
+      msCheck_ = p.msCheck;
     } catch (const std::bad_alloc &) {
       SetError("native prover: out of memory");
     } catch (const std::exception &e) {
@@ -95,6 +97,7 @@ class ProveWorker : public Napi::AsyncWorker {
     t.Set("qapMs", msBuild_);
     t.Set("fftMs", msFft_);
     t.Set("msmMs", msMsm_);
+    t.Set("checkMs", msCheck_);
     r.Set("timings", t);
     deferred_.Resolve(r);
   }
@@ -106,7 +109,7 @@ class ProveWorker : public Napi::AsyncWorker {
   std::vector<uint8_t> wtnsBytes_;
   int threads_;
   std::string proof_, public_, vkey_;
-  double msBuild_ = 0, msFft_ = 0, msMsm_ = 0;
+  double msBuild_ = 0, msFft_ = 0, msMsm_ = 0, msCheck_ = 0;
 };
 
 // prove(zkeyPath: string, witness: string (path) | Uint8Array, options?: { threads?: number, witnessName?: string })

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "fft.hpp"
+#include "pairing.hpp"
 
 namespace mp {
 
@@ -339,7 +340,22 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
     memcpy(e.v, w.values[i].v, 32);
     proof.publicSignals.push_back(Fr::toDecimal(Fr::toMont(e)));
   }
+  auto t3 = std::chrono::steady_clock::now();
+  if (!check(z, proof, &w.values[1])) {
+    throw InputError(w.name + ": the proof made with " + z.name +
+                     " does not verify: the witness does not satisfy the constraints of the proving key's circuit (a wrong or stale witness, or a zkey of another circuit)");
+  }
+  proof.msCheck = msSince(t3);
   return proof;
+}
+
+bool check(const Zkey &z, const Proof &p, const Scalar *publicValues) {
+  // vk_x = IC_0 + Σ public_i · IC_i
+  G1::Jac vkx = msm<Fq>(z.IC + 1, nullptr, publicValues, z.nPublic, 1);
+  G1::addMixed(vkx, vkx, z.IC[0]);
+  G1::Aff ps[4] = {G1::negAff(p.a), G1::toAff(vkx), p.c, z.alpha1};
+  G2::Aff qs[4] = {p.b, z.gamma2, z.delta2, z.beta2};
+  return pairingProductIsOne(ps, qs, 4);
 }
 
 static std::string dq(const Fq::E &m) { return "\"" + Fq::toDecimal(m) + "\""; }

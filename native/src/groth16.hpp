@@ -48,10 +48,14 @@ struct Proof {
   G1::Aff a, c;
   G2::Aff b;
   std::vector<std::string> publicSignals;
-  double msBuild = 0, msFft = 0, msMsm = 0;
+  double msBuild = 0, msFft = 0, msMsm = 0, msCheck = 0;
 };
 
+/** Proves, then checks the proof (one pairing product, pairing.hpp); throws InputError if it does not verify. */
 Proof prove(const Zkey &z, const Witness &w, int threads);
+
+/** Groth16's verification equation for the proof and the public values (normal form), with the zkey's vk. */
+bool check(const Zkey &z, const Proof &p, const Scalar *publicValues);
 
 /** snarkjs's JSON of a proof ({"pi_a": …, "protocol": "groth16", "curve": "bn128"}) */
 std::string proofJson(const Proof &p);

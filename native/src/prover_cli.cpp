@@ -38,7 +38,7 @@ int main(int argc, char **argv) {
 #ifdef MP_COUNT
     fprintf(stderr, "Fq mul/sq: %.2f M, Fr: %.2f M\n", mp::mulCount[0] / 1e6, mp::mulCount[1] / 1e6);
 #endif
-    if (getenv("MP_VERBOSE")) fprintf(stderr, "abc %.1f ms, fft %.1f ms, msm %.1f ms, total %.1f ms\n", p.msBuild, p.msFft, p.msMsm, ms);
+    if (getenv("MP_VERBOSE")) fprintf(stderr, "abc %.1f ms, fft %.1f ms, msm %.1f ms, check %.1f ms, total %.1f ms\n", p.msBuild, p.msFft, p.msMsm, p.msCheck, ms);
   } catch (const std::exception &e) {
     fprintf(stderr, "%s\n", e.what());
     return 1;
