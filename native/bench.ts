@@ -39,6 +39,8 @@ interface NativeTimes {
   proveMs: number;
   checkMs: number;
   peakRssMB: number;
+  /** the child's RSS before its first proof: Node + tsx + the modules loaded (what any Node process pays) */
+  baseRssMB: number;
 }
 
 interface ProofOnlyTimes {
@@ -89,6 +91,7 @@ async function writeInput(id: string): Promise<void> {
 
 /** Child: witness + native proof (+ check) `runs` times after a warm-up. */
 async function childNative(id: string, runs: number): Promise<NativeTimes> {
+  const baseRssMB = process.memoryUsage().rss / 2 ** 20;
   const dir = benchDir(id);
   const a = JSON.parse(readFileSync(join(dir, 'artifacts.json'), 'utf8')) as { wasm: string; zkey: string };
   const input = JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8'));
@@ -108,7 +111,7 @@ async function childNative(id: string, runs: number): Promise<NativeTimes> {
     c.push(r.timings.checkMs);
   }
   await releaseNative();
-  return { witness: gen ? 'native' : 'wasm', witnessMs: median(w), proveMs: median(p), checkMs: median(c), peakRssMB: process.resourceUsage().maxRSS / 1024 };
+  return { witness: gen ? 'native' : 'wasm', witnessMs: median(w), proveMs: median(p), checkMs: median(c), peakRssMB: process.resourceUsage().maxRSS / 1024, baseRssMB };
 }
 
 /** A proof-only command (`<prover> <zkey> <wtns> <proof> <public>`) under /usr/bin/time; snarkjs verifies its proof. */
@@ -161,10 +164,10 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function table(rows: NativeBenchRow[]): string {
   const rapid = rows.some((r) => r.rapidsnark);
-  const head = `| circuit | snarkjs witness | snarkjs prove | snarkjs RSS | native witness | native prove (incl. check) | native total | native RSS | speed-up | native CLI prove | CLI RSS |${rapid ? ' rapidsnark prove | rapidsnark RSS |' : ''}`;
+  const head = `| circuit | snarkjs witness | snarkjs prove | snarkjs RSS | native witness | native prove (incl. check) | native total | native RSS (Node base) | speed-up | native CLI prove | CLI RSS |${rapid ? ' rapidsnark prove | rapidsnark RSS |' : ''}`;
   const sep = `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${rapid ? '---:|---:|' : ''}`;
   const line = (r: NativeBenchRow) =>
-    `| ${r.circuit} | ${r.snarkjs ? s(r.snarkjs.witnessMs) : '–'} | ${r.snarkjs ? s(r.snarkjs.proveMs) : '–'} | ${r.snarkjs ? `${r.snarkjs.peakRssMB.toFixed(0)} MB` : '–'} | ${s(r.native.witnessMs)} (${r.native.witness}) | ${s(r.native.proveMs)} | ${s(r.native.witnessMs + r.native.proveMs)} | ${r.native.peakRssMB.toFixed(0)} MB | ${r.speedup ? `${r.speedup.toFixed(1)}×` : '–'} | ${r.nativeCli ? s(r.nativeCli.proveMs) : '–'} | ${r.nativeCli ? `${r.nativeCli.peakRssMB.toFixed(0)} MB` : '–'} |${rapid ? ` ${r.rapidsnark ? s(r.rapidsnark.proveMs) : '–'} | ${r.rapidsnark ? `${r.rapidsnark.peakRssMB.toFixed(0)} MB` : '–'} |` : ''}`;
+    `| ${r.circuit} | ${r.snarkjs ? s(r.snarkjs.witnessMs) : '–'} | ${r.snarkjs ? s(r.snarkjs.proveMs) : '–'} | ${r.snarkjs ? `${r.snarkjs.peakRssMB.toFixed(0)} MB` : '–'} | ${s(r.native.witnessMs)} (${r.native.witness}) | ${s(r.native.proveMs)} | ${s(r.native.witnessMs + r.native.proveMs)} | ${r.native.peakRssMB.toFixed(0)} MB (${r.native.baseRssMB?.toFixed(0) ?? '–'} MB) | ${r.speedup ? `${r.speedup.toFixed(1)}×` : '–'} | ${r.nativeCli ? s(r.nativeCli.proveMs) : '–'} | ${r.nativeCli ? `${r.nativeCli.peakRssMB.toFixed(0)} MB` : '–'} |${rapid ? ` ${r.rapidsnark ? s(r.rapidsnark.proveMs) : '–'} | ${r.rapidsnark ? `${r.rapidsnark.peakRssMB.toFixed(0)} MB` : '–'} |` : ''}`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
