@@ -11,7 +11,8 @@
  *    WebAssembly) + addon proof + the pairing check of the proof; a process that does not load snarkjs;
  *  - native-cli: build/native/meterproof-prove on the .wtns (no Node, like rapidsnark), proof only;
  *  - rapidsnark: $RAPIDSNARK <zkey> <wtns> <proof> <public>, proof only; its proofs are verified by snarkjs.
- * Times are medians of `runs` after a warm-up. Writes docs/bench-native.json.
+ * Times are medians of `runs` after a warm-up; every native proof is also verified by snarkjs here (the
+ * cross-check for every kind and size benchmarked). Writes docs/bench-native.json.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -105,6 +106,7 @@ async function childNative(id: string, runs: number): Promise<NativeTimes> {
     const t1 = performance.now();
     const r = await proveNative(a.zkey, wtns, { witnessName: id });
     const t2 = performance.now();
+    if (i === 0) writeFileSync(join(dir, 'native-proof.json'), JSON.stringify({ proof: r.proof, publicSignals: r.publicSignals }));
     if (i === 0) continue;
     w.push(t1 - t0);
     p.push(t2 - t1);
@@ -181,6 +183,11 @@ export async function benchNative(ids: string[], runs: number, snarkjs: SnarkjsT
     await writeInput(id);
     const sj = snarkjs?.find((r) => r.circuit === id) ?? (child('snarkjs', id, runs) as SnarkjsTimes);
     const native = child('native', id, runs) as NativeTimes;
+    // the cross-check: snarkjs verifies the native proof with the circuit's exported verification key
+    const { proof, publicSignals } = JSON.parse(readFileSync(join(benchDir(id), 'native-proof.json'), 'utf8'));
+    const { vkey } = JSON.parse(readFileSync(join(benchDir(id), 'artifacts.json'), 'utf8')) as { vkey: string };
+    const { groth16 } = await import('snarkjs');
+    if (!(await groth16.verify(JSON.parse(readFileSync(vkey, 'utf8')), publicSignals, proof))) throw new Error(`the native proof of ${id} does not verify under snarkjs`);
     const cli = join(NATIVE_BUILD_DIR, 'meterproof-prove');
     const nativeCli = existsSync(cli) ? await proofOnly(cli, id, runs) : undefined;
     const rapidsnark = process.env.RAPIDSNARK ? await proofOnly(process.env.RAPIDSNARK, id, runs) : undefined;
