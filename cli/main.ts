@@ -12,17 +12,16 @@ import { decryptBundle, encryptBundle, generateUserKey, parseEncryptedBundle, pa
 import { importReadingsCsv } from '../meter/import/readings.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
-import { releaseCurve } from '../prover/backend.js';
 import { KINDS } from '../kinds/registry.js';
-import { proveResult } from '../prover/prove.js';
-import { pickBackend, type BackendName } from '../prover/native-backend.js';
+import type { BackendName } from '../prover/native-backend.js';
 import type { ResultJson } from '../prover/result.js';
 import { ResultRejected, verifyResult } from '../prover/verify.js';
 import { importTariff } from '../tariff/import.js';
 import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
-import { setupCircuits } from './setup.js';
 import { registerApiCommands } from '../verifier-api/cli.js';
 
+// Commands import the provers, the circuit compiler and the server when they run (`await import`), so that
+// `meterproof --help` and `meterproof verify` do not load them.
 const program = new Command('meterproof')
   .description('Certified, privacy-friendly computations on smart-meter readings (Groth16 proofs).')
   .showHelpAfterError('(run with --help for usage)')
@@ -188,6 +187,7 @@ for (const kind of Object.values(KINDS)) {
       if (text === undefined) continue;
       fields[f.field] = f.type === 'document' ? readJson(text, f.field) : f.type === 'integer' ? parseCount(text, f.flag.split(' ')[0], 0, 1e15) : text;
     }
+    const [{ proveResult }, { pickBackend }] = await Promise.all([import('../prover/prove.js'), import('../prover/native-backend.js')]);
     const result = await proveResult({ kind: kind.kind, bundle, fields, backend: pickBackend(o.backend as BackendName | undefined) });
     writeJson(o.out!, result);
     printOutputs(result);
@@ -232,6 +232,7 @@ program
   .option('--ptau <file>', 'phase-1 file from a real ceremony; without it a single-party INSECURE development ceremony is run')
   .option('--circuit <id...>', 'only these circuits')
   .action(async (o: { ptau?: string; circuit?: string[] }) => {
+    const { setupCircuits } = await import('./setup.js');
     await setupCircuits({ ptauPath: o.ptau, only: o.circuit, log: (m) => console.log(m) });
   });
 
@@ -269,7 +270,8 @@ async function main(): Promise<number> {
     if (process.env.METERPROOF_DEBUG) console.error(e);
     return 1;
   } finally {
-    await releaseCurve();
+    // snarkjs's worker threads keep the process alive; the curve exists only if a command loaded snarkjs
+    if ((globalThis as { curve_bn128?: unknown }).curve_bn128) await (await import('../prover/backend.js')).releaseCurve();
   }
 }
 

@@ -2,10 +2,12 @@
  * Where things are: the repository, the one build tree (gitignored) and each circuit instance's artifacts
  * in it — build/<circuit id>/ (compiled circuit) and build/<circuit id>/keys/ (ceremony output).
  */
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+// core/ sits in the repository root, or in dist/core/ when running the compiled package (tsconfig.build.json)
+const ROOT_OR_DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = basename(ROOT_OR_DIST) === 'dist' ? dirname(ROOT_OR_DIST) : ROOT_OR_DIST;
 export const BUILD_DIR = join(REPO_ROOT, 'build');
 /** the household page as Vite builds it, served at / by the verifier API */
 export const WEB_BUILD_DIR = join(BUILD_DIR, 'web');

@@ -1,22 +1,21 @@
 /**
  * Poseidon and EdDSA (Baby Jubjub) exactly as circomlib's circuits compute them, via circomlibjs.
- * The builders compile WebAssembly, so they are created once and shared.
+ * The builders compile WebAssembly, so they are created once and shared. circomlibjs is imported on first
+ * use: its entry loads ethers and every contract generator (~0.4 s), which a command that never hashes skips.
  */
-import { buildEddsa, buildPoseidon } from 'circomlibjs';
-
-type Poseidon = Awaited<ReturnType<typeof buildPoseidon>>;
-type Eddsa = Awaited<ReturnType<typeof buildEddsa>>;
+type Poseidon = Awaited<ReturnType<typeof import('circomlibjs').buildPoseidon>>;
+type Eddsa = Awaited<ReturnType<typeof import('circomlibjs').buildEddsa>>;
 
 let poseidonPromise: Promise<Poseidon> | undefined;
 let eddsaPromise: Promise<Eddsa> | undefined;
 
 export function getPoseidon(): Promise<Poseidon> {
-  poseidonPromise ??= buildPoseidon();
+  poseidonPromise ??= import('circomlibjs').then((c) => c.buildPoseidon());
   return poseidonPromise;
 }
 
 export function getEddsa(): Promise<Eddsa> {
-  eddsaPromise ??= buildEddsa();
+  eddsaPromise ??= import('circomlibjs').then((c) => c.buildEddsa());
   return eddsaPromise;
 }
 

@@ -4,16 +4,12 @@
  * equal to the stated ones → proof points → statement (every public input after the outputs must be exactly
  * the one rebuilt from the named documents) → pairing check.
  */
-import { readFileSync } from 'node:fs';
-import * as snarkjs from 'snarkjs';
 import type { CertifiedPeriod } from '../circuits/lib/certified_inputs.js';
-import { artifactsOf } from '../core/paths.js';
 import { getCircuit } from '../kinds/registry.js';
 import type { CircuitConfig } from '../circuits/config.js';
 import { isCanonicalFieldDecimal } from '../core/field.js';
 import { describeIssues } from '../core/documents.js';
 import { canonicalJson } from '../tariff/index.js';
-import { assertWellFormedProof } from './groth16-checks.js';
 import type { BillingOutputs } from '../kinds/bill/circuit.js';
 import { kindNamed, type ResultKind } from '../kinds/registry.js';
 import { parseResult, statementFields, statementPeriod, type BillResultJson, type ResultJson } from './result.js';
@@ -46,12 +42,18 @@ export interface VerifiedResult<O = unknown> {
   outputs: O;
 }
 
-/** The verification key pinned for a circuit: from the local build, never from the result file. */
-export type VerificationKeyLookup = (circuitId: string) => unknown;
+/**
+ * The verification key pinned for a circuit: from the local build, never from the result file. A service
+ * (or a browser) that ships its keys passes its own lookup.
+ */
+export type VerificationKeyLookup = (circuitId: string) => unknown | Promise<unknown>;
 
-export const localVerificationKey: VerificationKeyLookup = (id) => {
+// Node modules and the pairing code are imported when first needed: importing this module stays light for a
+// service, and loads in a browser.
+export const localVerificationKey: VerificationKeyLookup = async (id) => {
+  const [{ readFile }, { artifactsOf }] = await Promise.all([import('node:fs/promises'), import('../core/paths.js')]);
   try {
-    return JSON.parse(readFileSync(artifactsOf(id).vkey, 'utf8'));
+    return JSON.parse(await readFile(artifactsOf(id).vkey, 'utf8'));
   } catch {
     throw new Error(`no verification key for ${id}: run "meterproof setup" first`);
   }
@@ -137,10 +139,11 @@ export function firstStatementMismatch(expected: readonly bigint[], signals: rea
 
 export async function verifyResult(json: unknown, vkeyFor: VerificationKeyLookup = localVerificationKey): Promise<VerifiedResult> {
   const { result, circuit, kind } = resultCircuit(json);
-  const vkey = vkeyFor(circuit.id);
+  const vkey = await vkeyFor(circuit.id);
   const statement = rebuildStatement(result, circuit, kind);
   const { signals, outputs } = checkSignals(result, circuit, kind, statement);
 
+  const [{ assertWellFormedProof }, snarkjs] = await Promise.all([import('./groth16-checks.js'), import('snarkjs')]);
   try {
     await assertWellFormedProof(result.proof);
   } catch (e) {

@@ -18,7 +18,7 @@ const levelOf = (folder: string) => LEVELS.findIndex((l) => l.includes(folder));
 /** Same-level folders that stay independent of each other (they only share what is below them). */
 const INDEPENDENT = [['meter', 'tariff', 'keys'], ['web', 'cli']];
 
-const NOT_SOURCE = new Set(['node_modules', 'build', 'out', 'data', 'scratch', '.git', 'test']);
+const NOT_SOURCE = new Set(['node_modules', 'build', 'dist', 'out', 'data', 'scratch', '.git', 'test']);
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     if (e.isDirectory()) return NOT_SOURCE.has(e.name) ? [] : sources(join(dir, e.name));

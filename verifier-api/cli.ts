@@ -4,9 +4,11 @@
  */
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openDb } from './db.js';
-import { startServer, DEFAULT_DB } from './server.js';
-import { ROLES, Store, type Role } from './store.js';
+import { ROLES, type Role } from '../kinds/service.js';
+import { DEFAULT_DB } from './db.js';
+
+// The server, the database drivers and Express are imported by the commands that run them, not by every
+// `meterproof` start (cli/main.ts registers these commands eagerly).
 
 function intOption(min: number, max: number) {
   return (text: string) => {
@@ -55,6 +57,7 @@ export function registerApiCommands(program: Command): void {
       .addOption(new Option('--trust-proxy <hops>', 'behind a load balancer: number of proxy hops to trust for client addresses').argParser(intOption(0, 10)))
       .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   ).action(async (o: DbOptions & { port: number; host: string; circuit?: string[]; workers?: number; maxBatch: number; bodyLimit: string; rate: number; rateAddress: number; trustProxy?: number; logLevel: string }) => {
+    const { startServer } = await import('./server.js');
     const running = await startServer({
       database: databaseOf(o),
       port: o.port,
@@ -92,6 +95,7 @@ export function registerApiCommands(program: Command): void {
       .option('--supplier <id>', 'supplier id a supplier key acts for'),
   ).action(async (o: DbOptions & { role: Role; name: string; supplier?: string }) => {
     if (o.supplier && o.role !== 'supplier') throw new InvalidArgumentError('--supplier is only for --role supplier');
+    const [{ openDb }, { Store }] = await Promise.all([import('./db.js'), import('./store.js')]);
     const db = await openDb(databaseOf(o));
     try {
       const subject = o.role === 'supplier' ? (o.supplier ?? o.name) : null;

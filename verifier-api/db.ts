@@ -28,6 +28,9 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/** The SQLite file `meterproof api serve` uses without --db, --database-url or $DATABASE_URL. */
+export const DEFAULT_DB = 'data/verifier-api.sqlite3';
+
 /** A connection string: `postgres://…` for PostgreSQL, anything else is a SQLite file path. */
 export async function openDb(target: string): Promise<Db> {
   const db = /^postgres(ql)?:\/\//.test(target) ? await openPostgres(target) : await openSqlite(target);

@@ -8,13 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createApp, DEFAULT_RATE_LIMIT } from './app.js';
 import { Certifier } from './certify.js';
-import { openDb } from './db.js';
+import { DEFAULT_DB, openDb } from './db.js';
 import { loadPinnedKeys, type PinnedKey } from './pinned-keys.js';
 import type { Limit } from './rate-limit.js';
 import { Store } from './store.js';
 import { VerifyPool } from './verify-pool.js';
 
-export const DEFAULT_DB = 'data/verifier-api.sqlite3';
+export { DEFAULT_DB };
 
 export interface ServeOptions {
   /** SQLite file path or postgres:// URL */
