@@ -11,7 +11,8 @@
  *    WebAssembly) + addon proof + the pairing check of the proof; a process that does not load snarkjs;
  *  - native-cli: build/native/meterproof-prove on the .wtns (no Node, like rapidsnark), proof only;
  *  - rapidsnark: $RAPIDSNARK <zkey> <wtns> <proof> <public>, proof only; its proofs are verified by snarkjs.
- * Times are medians of `runs` after a warm-up. Writes docs/bench-native.json.
+ * Times are medians of `runs` after a warm-up; every native proof is also verified by snarkjs here (the
+ * cross-check for every kind and size benchmarked). Writes docs/bench-native.json.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,8 @@ interface NativeTimes {
   proveMs: number;
   checkMs: number;
   peakRssMB: number;
+  /** the child's RSS before its first proof: Node + tsx + the modules loaded (what any Node process pays) */
+  baseRssMB: number;
 }
 
 interface ProofOnlyTimes {
@@ -89,6 +92,7 @@ async function writeInput(id: string): Promise<void> {
 
 /** Child: witness + native proof (+ check) `runs` times after a warm-up. */
 async function childNative(id: string, runs: number): Promise<NativeTimes> {
+  const baseRssMB = process.memoryUsage().rss / 2 ** 20;
   const dir = benchDir(id);
   const a = JSON.parse(readFileSync(join(dir, 'artifacts.json'), 'utf8')) as { wasm: string; zkey: string };
   const input = JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8'));
@@ -102,13 +106,14 @@ async function childNative(id: string, runs: number): Promise<NativeTimes> {
     const t1 = performance.now();
     const r = await proveNative(a.zkey, wtns, { witnessName: id });
     const t2 = performance.now();
+    if (i === 0) writeFileSync(join(dir, 'native-proof.json'), JSON.stringify({ proof: r.proof, publicSignals: r.publicSignals }));
     if (i === 0) continue;
     w.push(t1 - t0);
     p.push(t2 - t1);
     c.push(r.timings.checkMs);
   }
   await releaseNative();
-  return { witness: gen ? 'native' : 'wasm', witnessMs: median(w), proveMs: median(p), checkMs: median(c), peakRssMB: process.resourceUsage().maxRSS / 1024 };
+  return { witness: gen ? 'native' : 'wasm', witnessMs: median(w), proveMs: median(p), checkMs: median(c), peakRssMB: process.resourceUsage().maxRSS / 1024, baseRssMB };
 }
 
 /** A proof-only command (`<prover> <zkey> <wtns> <proof> <public>`) under /usr/bin/time; snarkjs verifies its proof. */
@@ -161,10 +166,10 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function table(rows: NativeBenchRow[]): string {
   const rapid = rows.some((r) => r.rapidsnark);
-  const head = `| circuit | snarkjs witness | snarkjs prove | snarkjs RSS | native witness | native prove (incl. check) | native total | native RSS | speed-up | native CLI prove | CLI RSS |${rapid ? ' rapidsnark prove | rapidsnark RSS |' : ''}`;
+  const head = `| circuit | snarkjs witness | snarkjs prove | snarkjs RSS | native witness | native prove (incl. check) | native total | native RSS (Node base) | speed-up | native CLI prove | CLI RSS |${rapid ? ' rapidsnark prove | rapidsnark RSS |' : ''}`;
   const sep = `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${rapid ? '---:|---:|' : ''}`;
   const line = (r: NativeBenchRow) =>
-    `| ${r.circuit} | ${r.snarkjs ? s(r.snarkjs.witnessMs) : '–'} | ${r.snarkjs ? s(r.snarkjs.proveMs) : '–'} | ${r.snarkjs ? `${r.snarkjs.peakRssMB.toFixed(0)} MB` : '–'} | ${s(r.native.witnessMs)} (${r.native.witness}) | ${s(r.native.proveMs)} | ${s(r.native.witnessMs + r.native.proveMs)} | ${r.native.peakRssMB.toFixed(0)} MB | ${r.speedup ? `${r.speedup.toFixed(1)}×` : '–'} | ${r.nativeCli ? s(r.nativeCli.proveMs) : '–'} | ${r.nativeCli ? `${r.nativeCli.peakRssMB.toFixed(0)} MB` : '–'} |${rapid ? ` ${r.rapidsnark ? s(r.rapidsnark.proveMs) : '–'} | ${r.rapidsnark ? `${r.rapidsnark.peakRssMB.toFixed(0)} MB` : '–'} |` : ''}`;
+    `| ${r.circuit} | ${r.snarkjs ? s(r.snarkjs.witnessMs) : '–'} | ${r.snarkjs ? s(r.snarkjs.proveMs) : '–'} | ${r.snarkjs ? `${r.snarkjs.peakRssMB.toFixed(0)} MB` : '–'} | ${s(r.native.witnessMs)} (${r.native.witness}) | ${s(r.native.proveMs)} | ${s(r.native.witnessMs + r.native.proveMs)} | ${r.native.peakRssMB.toFixed(0)} MB (${r.native.baseRssMB?.toFixed(0) ?? '–'} MB) | ${r.speedup ? `${r.speedup.toFixed(1)}×` : '–'} | ${r.nativeCli ? s(r.nativeCli.proveMs) : '–'} | ${r.nativeCli ? `${r.nativeCli.peakRssMB.toFixed(0)} MB` : '–'} |${rapid ? ` ${r.rapidsnark ? s(r.rapidsnark.proveMs) : '–'} | ${r.rapidsnark ? `${r.rapidsnark.peakRssMB.toFixed(0)} MB` : '–'} |` : ''}`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
@@ -178,6 +183,11 @@ export async function benchNative(ids: string[], runs: number, snarkjs: SnarkjsT
     await writeInput(id);
     const sj = snarkjs?.find((r) => r.circuit === id) ?? (child('snarkjs', id, runs) as SnarkjsTimes);
     const native = child('native', id, runs) as NativeTimes;
+    // the cross-check: snarkjs verifies the native proof with the circuit's exported verification key
+    const { proof, publicSignals } = JSON.parse(readFileSync(join(benchDir(id), 'native-proof.json'), 'utf8'));
+    const { vkey } = JSON.parse(readFileSync(join(benchDir(id), 'artifacts.json'), 'utf8')) as { vkey: string };
+    const { groth16 } = await import('snarkjs');
+    if (!(await groth16.verify(JSON.parse(readFileSync(vkey, 'utf8')), publicSignals, proof))) throw new Error(`the native proof of ${id} does not verify under snarkjs`);
     const cli = join(NATIVE_BUILD_DIR, 'meterproof-prove');
     const nativeCli = existsSync(cli) ? await proofOnly(cli, id, runs) : undefined;
     const rapidsnark = process.env.RAPIDSNARK ? await proofOnly(process.env.RAPIDSNARK, id, runs) : undefined;
