@@ -19,6 +19,7 @@ import { ResultRejected, verifyResult } from '../prover/verify.js';
 import { importTariff } from '../tariff/import.js';
 import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
 import { registerApiCommands } from '../verifier-api/cli.js';
+import { registerChainCommands } from './chain.js';
 
 // Commands import the provers, the circuit compiler and the server when they run (`await import`), so that
 // `meterproof --help` and `meterproof verify` do not load them.
@@ -237,6 +238,7 @@ program
   });
 
 registerApiCommands(program);
+registerChainCommands(program);
 
 function parseDay(text: string): number {
   try {

@@ -4,7 +4,7 @@
  */
 import { compileCircuit } from '../circuits/compile.js';
 import { artifactsOf } from '../core/paths.js';
-import { loadCircuits } from '../kinds/registry.js';
+import { allCircuits } from '../kinds/registry.js';
 import { buildKeys } from '../keys/ceremony.js';
 
 export interface SetupOptions {
@@ -15,7 +15,7 @@ export interface SetupOptions {
 
 export async function setupCircuits(o: SetupOptions = {}): Promise<void> {
   const log = o.log ?? (() => {});
-  const circuits = loadCircuits().filter((c) => !o.only || o.only.includes(c.id));
+  const circuits = allCircuits().filter((c) => !o.only || o.only.includes(c.id));
   if (o.only) {
     const unknown = o.only.filter((id) => !circuits.some((c) => c.id === id));
     if (unknown.length) throw new Error(`unknown circuit(s): ${unknown.join(', ')}`);

@@ -5,6 +5,7 @@
  */
 import type { CircuitConfig } from '../circuits/config.js';
 import * as all from './all.js';
+import { claimFamily } from './claim/kind.js';
 import type { ResultKind } from './kind.js';
 
 export const KINDS: Record<string, ResultKind<any, any>> = Object.fromEntries(Object.values(all).map((k) => [k.kind, k]));
@@ -20,9 +21,21 @@ export function loadCircuits(): CircuitConfig[] {
   return Object.values(KINDS).flatMap((k) => k.circuits);
 }
 
+/**
+ * Circuit families that are not result kinds (the on-chain claim, kinds/claim): their own public
+ * layouts, never certified by the verifier API, so loadCircuits() (whose callers read each circuit's
+ * kind) leaves them out; allCircuits() and getCircuit() include them.
+ */
+const FAMILIES = [claimFamily];
+
+/** Every circuit instance: the kinds' and the families'. */
+export function allCircuits(): CircuitConfig[] {
+  return [...loadCircuits(), ...FAMILIES.flatMap((f) => f.circuits)];
+}
+
 export function getCircuit(id: string): CircuitConfig {
-  const circuit = loadCircuits().find((c) => c.id === id);
-  if (!circuit) throw new Error(`unknown circuit "${id}" (known: ${loadCircuits().map((c) => c.id).join(', ')})`);
+  const circuit = allCircuits().find((c) => c.id === id);
+  if (!circuit) throw new Error(`unknown circuit "${id}" (known: ${allCircuits().map((c) => c.id).join(', ')})`);
   return circuit;
 }
 
@@ -37,7 +50,7 @@ export function circuitForDays(kind: string, days: number): CircuitConfig {
 
 /** The instances `npm test` builds keys for and proves with. */
 export function testCircuits(): string[] {
-  return Object.values(KINDS).flatMap((k) => [...k.testCircuits]);
+  return [...Object.values(KINDS), ...FAMILIES].flatMap((k) => [...k.testCircuits]);
 }
 
 export type { FieldFlag, OutputsJson, ResultKind } from './kind.js';

@@ -61,7 +61,9 @@ const files = testFiles(root)
 const isCircuitTest = (f) => f.startsWith(`test${sep}circuits${sep}`) || f.endsWith('.circuit.test.ts');
 const lanes = [files.filter((f) => !isCircuitTest(f)), files.filter(isCircuitTest)].filter((l) => l.length > 0);
 const testArgs = (lane) => ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=tap', ...lane];
-const results = await Promise.all(lanes.map((lane, i) => run(testArgs(lane), i === 0)));
+// A third lane: the contract tests (mocha under Hardhat, test/contracts/*.spec.ts), in TAP as well.
+const contracts = filter.length === 0 || filter.some((p) => p.includes('contracts')) ? [['--import', 'tsx', 'cli/hardhat.ts', 'test', '--tap']] : [];
+const results = await Promise.all([...lanes.map((lane, i) => run(testArgs(lane), i === 0)), ...contracts.map((args) => run(args, false))]);
 
 const count = (name) => results.reduce((sum, { out }) => sum + Number(out.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0), 0);
 console.log(`${count('pass')} passed, ${count('fail')} failed${count('skipped') ? `, ${count('skipped')} skipped` : ''}`);

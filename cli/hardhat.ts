@@ -1,0 +1,21 @@
+/**
+ * Runs Hardhat 2 inside this tsx process. `npx hardhat` would load hardhat.config.ts with ts-node, which the
+ * project does not use (tsx runs all its TypeScript); Hardhat's library entry point loads the same config
+ * through tsx instead. As a script: `tsx cli/hardhat.ts <task> [--tap]` (compile, test; --tap: mocha's TAP
+ * reporter, whose "# pass N / # fail N" lines the test runner counts).
+ */
+import type { HardhatRuntimeEnvironment } from 'hardhat/types/index.js';
+
+/** The Hardhat runtime of the repository's hardhat.config.ts (loaded once per process). */
+export async function hardhat(): Promise<HardhatRuntimeEnvironment> {
+  process.env.HARDHAT_DISABLE_TELEMETRY_PROMPT = 'true';
+  return (await import('hardhat')).default as unknown as HardhatRuntimeEnvironment;
+}
+
+if (process.argv[1]?.endsWith('cli/hardhat.ts')) {
+  const [task = 'compile', ...rest] = process.argv.slice(2);
+  if (rest.includes('--tap')) process.env.MOCHA_REPORTER = 'tap';
+  const hre = await hardhat();
+  const failures = await hre.run(task, task === 'test' ? {} : { quiet: true });
+  process.exit(task === 'test' && failures ? 1 : 0);
+}
