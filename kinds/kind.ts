@@ -31,6 +31,12 @@ export interface FieldFlag {
   type: 'document' | 'text' | 'integer';
   required: boolean;
   choices?: readonly string[];
+  /**
+   * Where a household finds a document field's document (the household page's proving context): "tariff"
+   * or "tiered-tariff" (assigned by the meter's supplier), "value-of-energy" (the grid's vector), or a
+   * parameter document kind of the kind's service (default: its one document format).
+   */
+  source?: string;
 }
 
 /** One instance of a kind's circuit: its template arguments by name and its constraint budget. */
@@ -53,6 +59,11 @@ export interface KindDeclaration<S extends CertifiedPeriod, O> {
   readonly kind: string;
   /** one line: what a verifier learns */
   readonly summary: string;
+  /**
+   * For the household page, in plain words: what the service that receives the result learns, and what
+   * stays at home (default: `summary`).
+   */
+  readonly reveals?: { learns: string; staysHome: string };
   /** the .circom file (relative to the repository root), its template and the instances by circuit id */
   readonly circuit: { source: string; template: string; instances: Record<string, InstanceDeclaration> };
   /** the public signals in snarkjs order: outputs, then CERTIFIED_LAYOUT, then the kind's inputs */

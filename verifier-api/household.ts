@@ -16,13 +16,15 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { artifactsOf, BUILD_DIR } from '../core/paths.js';
-import { circuitForDays } from '../kinds/registry.js';
+import type { FieldFlag, ResultKind } from '../kinds/kind.js';
+import { circuitForDays, KINDS } from '../kinds/registry.js';
 import { isoDay } from '../core/time.js';
 import { BUNDLE_FORMAT } from '../meter/bundle-format.js';
 import { EncryptedBundleSchema, parseEncryptedBundle } from '../meter/encryption/envelope.js';
 import { BundleStore } from './bundle-store.js';
 import { ApiError } from './errors.js';
 import { day } from './http.js';
+import { PARAMETER_FORMATS, ParameterStore } from './parameters.js';
 import type { PinnedKey } from './pinned-keys.js';
 import type { Role, Store } from './store.js';
 
@@ -37,6 +39,13 @@ export interface HouseholdContext {
 
 /** A meter authenticates its uploads with this header (its upload token), not with an API key. */
 const UPLOAD_TOKEN_HEADER = 'x-upload-token';
+/** A document a household may prove with: its digest (a challenge: its id), its id and its body. */
+interface HouseholdDocument {
+  digest: string;
+  id: string;
+  document: unknown;
+}
+
 const ARTIFACT_FILES = { 'circuit.wasm': 'wasm', 'circuit.zkey': 'zkey' } as const;
 const ENVELOPE_FIELDS = new Set(Object.keys(EncryptedBundleSchema.shape));
 
@@ -72,6 +81,7 @@ const periodLabel = (startDay: number, days: number) => `${isoDay(startDay)} + $
 
 export function mountHousehold(app: Express, c: HouseholdContext): void {
   const bundles = new BundleStore(c.store.db);
+  const parameters = new ParameterStore(c.store.db);
 
   async function registeredMeter(id: string) {
     const meter = await c.store.getMeter(id);
@@ -159,16 +169,16 @@ export function mountHousehold(app: Express, c: HouseholdContext): void {
   });
 
   // ------------------------------------------------------------------- proving context and artifacts
-  /** The pinned bill circuit serving a period of `days` days. */
-  function billCircuit(days: number): PinnedKey {
+  /** The pinned circuit of `kind` serving a period of `days` days. */
+  function kindCircuit(kind: string, days: number): PinnedKey {
     let id: string;
     try {
-      id = circuitForDays('bill', days).id;
+      id = circuitForDays(kind, days).id;
     } catch {
-      throw new ApiError(422, 'unknown_circuit', `no bill circuit serves a period of ${days} day(s)`);
+      throw new ApiError(422, 'unknown_circuit', `no ${kind} circuit serves a period of ${days} day(s)`);
     }
     const pinned = c.keys.get(id);
-    if (!pinned) throw new ApiError(422, 'unknown_circuit', `this service has no verification key for ${id}, the circuit of ${days}-day bills`);
+    if (!pinned) throw new ApiError(422, 'unknown_circuit', `this service has no verification key for ${id}, the circuit of ${days}-day ${kind} results`);
     return pinned;
   }
 
@@ -179,15 +189,52 @@ export function mountHousehold(app: Express, c: HouseholdContext): void {
     return { path, sha256: await sha256, bytes };
   }
 
+  /**
+   * The documents a household may prove a document field with, from the registries the API binds results
+   * to (kinds/service.ts): the supplier's assigned tariff, the grid's value vector, the challenges issued
+   * for the meter and period, or the published parameter documents valid for the whole period.
+   */
+  async function candidates(kind: ResultKind, flag: FieldFlag, meter: { id: string; supplierId: string }, startDay: number, days: number): Promise<HouseholdDocument[]> {
+    const source = flag.source ?? kind.service.documents?.[0]?.kind;
+    const stored = async (digest: string | undefined) => {
+      const doc = digest ? await c.store.getDocument(digest) : undefined;
+      return doc ? [{ digest: doc.digest, id: doc.docId, document: doc.body }] : [];
+    };
+    if (source === 'value-of-energy') return stored(await c.store.valueVectorFor(startDay, days));
+    if (source === 'tariff' || PARAMETER_FORMATS.find((f) => f.kind === source)?.assigned) return stored((await c.store.tariffFor(meter.id, startDay, days, source))?.digest);
+    if (source === 'challenge') {
+      const issued = (await parameters.listChallenges({ meterId: meter.id })).filter((ch) => ch.startDay === startDay && ch.days === days);
+      return issued.map((ch) => ({ digest: ch.id, id: ch.id, document: ch.body }));
+    }
+    const published = await parameters.list({ kind: source, validFor: { startDay, days } });
+    // a supplier's documents are for its own customers (the suspect binding refuses the others)
+    const own = published.filter((p) => p.role !== 'supplier' || p.subject === meter.supplierId);
+    return Promise.all(own.map(async (p) => ({ digest: p.digest, id: p.docId, document: (await parameters.get(p.digest))!.body })));
+  }
+
+  /** Why a required document field has nothing to prove with, in the API's codes. */
+  function missing(flag: FieldFlag, kind: ResultKind, startDay: number, days: number): ApiError {
+    const period = periodLabel(startDay, days);
+    if (flag.source === 'tariff') return new ApiError(422, 'tariff_not_published', `no tariff is published for this meter for the whole period ${period}`);
+    if (flag.source === 'value-of-energy') return new ApiError(422, 'value_vector_missing', `the grid has published no value-of-energy vector for ${period}`);
+    const format = kind.service.documents?.find((d) => d.kind === (flag.source ?? kind.service.documents?.[0]?.kind));
+    if (format?.kind === 'challenge') return new ApiError(422, 'challenge_missing', `no challenge was issued for this meter and ${period}: a sampling proof answers a verifier's challenge`);
+    return new ApiError(422, 'parameters_not_published', `no ${format?.what ?? flag.field} is published for the whole period ${period}`);
+  }
+
   app.get('/v1/proving-context/:meterId/:start/:days', async (req: Request, res: Response) => {
     const { startDay, days } = periodParams(req);
+    const kindName = typeof req.query.kind === 'string' ? req.query.kind : 'bill';
+    const kind = KINDS[kindName];
+    if (!kind) throw new ApiError(400, 'invalid_request', `unknown result kind "${kindName}" (kinds: ${Object.keys(KINDS).join(', ')})`);
     const meter = await registeredMeter(String(req.params.meterId));
-    const pinned = billCircuit(days);
-    const tariff = await c.store.tariffFor(meter.id, startDay, days);
-    if (!tariff) throw new ApiError(422, 'tariff_not_published', `no tariff is published for meter ${meter.id} for the whole period ${periodLabel(startDay, days)}`);
-    const value = await c.store.valueVectorFor(startDay, days);
-    if (!value) throw new ApiError(422, 'value_vector_missing', `the grid has published no value-of-energy vector for ${periodLabel(startDay, days)}`);
-    const [tariffDoc, valueDoc] = await Promise.all([c.store.getDocument(tariff.digest), c.store.getDocument(value)]);
+    const pinned = kindCircuit(kind.kind, days);
+    const documents: Record<string, HouseholdDocument[]> = {};
+    for (const flag of kind.flags.filter((f) => f.type === 'document')) {
+      documents[flag.field] = await candidates(kind, flag, meter, startDay, days);
+      // the API binds a bill to the grid's value vector, although the statement can do without one
+      if (documents[flag.field].length === 0 && (flag.required || flag.source === 'value-of-energy')) throw missing(flag, kind, startDay, days);
+    }
     const files = await Promise.all((Object.keys(ARTIFACT_FILES) as (keyof typeof ARTIFACT_FILES)[]).map(async (file) => {
       const a = await artifact(pinned, file);
       return [ARTIFACT_FILES[file], { url: `/artifacts/${pinned.circuit.id}/${a.sha256}/${file}`, sha256: a.sha256, bytes: a.bytes }] as const;
@@ -196,10 +243,10 @@ export function mountHousehold(app: Express, c: HouseholdContext): void {
     res.json({
       meterId: meter.id,
       period: { start: isoDay(startDay), days },
-      kind: 'bill',
+      kind: kind.kind,
       circuit: pinned.circuit,
       vkeySha256: pinned.vkeySha256,
-      statement: { tariff: { digest: tariff.digest, document: tariffDoc!.body }, valueOfEnergy: { digest: value, document: valueDoc!.body } },
+      documents,
       artifacts: Object.fromEntries(files),
     });
   });
@@ -207,7 +254,7 @@ export function mountHousehold(app: Express, c: HouseholdContext): void {
   app.get('/artifacts/:circuit/:hash/:file', async (req: Request, res: Response) => {
     const file = String(req.params.file);
     const pinned = c.keys.get(String(req.params.circuit));
-    if (!pinned || pinned.circuit.kind !== 'bill' || !(file in ARTIFACT_FILES)) throw new ApiError(404, 'not_found', `no artifact ${req.path}`);
+    if (!pinned || !(file in ARTIFACT_FILES)) throw new ApiError(404, 'not_found', `no artifact ${req.path}`);
     const a = await artifact(pinned, file as keyof typeof ARTIFACT_FILES);
     if (a.sha256 !== req.params.hash) throw new ApiError(404, 'not_found', `${pinned.circuit.id}'s ${file} is no longer ${String(req.params.hash).slice(0, 16)}… (its keys were rebuilt): fetch the proving context again`);
     // Content-addressed: the URL names the bytes, so they never change.
@@ -268,7 +315,7 @@ export function householdPaths({ ok, errors, pathId, body }: OpenApiBuilders): R
     properties: { format: { const: 'meterproof-encrypted-bundle/1' }, meterId: { type: 'string' }, period: Period, key: KeyRef, kdf: { type: 'object' }, cipher: { const: 'AES-256-GCM' }, salt: { type: 'string' }, nonce: { type: 'string' }, ciphertext: { type: 'string' } },
   };
   const Artifact = { type: 'object', required: ['url', 'sha256', 'bytes'], properties: { url: { type: 'string' }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, bytes: { type: 'integer' } } };
-  const Doc = { type: 'object', required: ['digest', 'document'], properties: { digest: { type: 'string' }, document: { type: 'object' } } };
+  const Doc = { type: 'object', required: ['digest', 'id', 'document'], properties: { digest: { type: 'string' }, id: { type: 'string' }, document: { type: 'object' } } };
   const meterPeriod = [pathId('meterId', 'meter id'), pathId('start', 'first day of the period, YYYY-MM-DD'), pathId('days', 'length of the period in days')];
   const tags = ['household'];
   return {
@@ -315,19 +362,20 @@ export function householdPaths({ ok, errors, pathId, body }: OpenApiBuilders): R
       get: {
         tags,
         operationId: 'provingContext',
-        summary: "What a household needs to prove a period's bill: the published tariff and value-of-energy vector, the circuit and its proving artifacts (public)",
-        parameters: meterPeriod,
+        summary: "What a household needs to prove a result of a kind for a period (default: the bill): the documents it may prove with, the circuit and its proving artifacts (public)",
+        description: 'documents: for each document field of the kind, the documents the API would bind the result to (the assigned tariff, the grid\'s value vector, challenges issued for the meter and period, published parameters valid for the period); 422 with tariff_not_published, value_vector_missing, parameters_not_published or challenge_missing when a required one is missing.',
+        parameters: [...meterPeriod, { name: 'kind', in: 'query', required: false, description: 'result kind (default bill)', schema: { type: 'string' } }],
         responses: {
           ...ok('Proving context', {
             type: 'object',
-            required: ['meterId', 'period', 'kind', 'circuit', 'statement', 'artifacts'],
+            required: ['meterId', 'period', 'kind', 'circuit', 'documents', 'artifacts'],
             properties: {
               meterId: { type: 'string' },
               period: Period,
-              kind: { const: 'bill' },
+              kind: { type: 'string' },
               circuit: { type: 'object', required: ['id', 'params'] },
               vkeySha256: { type: 'string' },
-              statement: { type: 'object', required: ['tariff', 'valueOfEnergy'], properties: { tariff: Doc, valueOfEnergy: Doc } },
+              documents: { type: 'object', additionalProperties: { type: 'array', items: Doc } },
               artifacts: { type: 'object', required: ['wasm', 'zkey'], properties: { wasm: Artifact, zkey: Artifact } },
             },
           }),

@@ -55,9 +55,9 @@ export async function openReadings(page: Page, meterId: string, key: string): Pr
 export async function proveAndSend(page: Page, timeoutMs = 120_000): Promise<{ resultId: string; timings: PageTimings }> {
   await page.waitForFunction(() => !(document.querySelector('#prove') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
   await page.click('#prove');
-  await page.waitForSelector('#receipt:not([hidden]), #message:not([hidden])', { timeout: timeoutMs });
-  const message = await pageMessage(page);
-  if (message) throw new Error(`the page says: ${message}`);
+  await page.waitForSelector('#receipt:not([hidden]), #message:not([hidden]), #prove-message:not([hidden])', { timeout: timeoutMs });
+  const message = (await pageMessage(page)) ?? ((await page.isVisible('#prove-message')) ? await page.textContent('#prove-message') : null);
+  if (message) throw new Error(`the page says: ${message.trim()}`);
   const resultId = await page.getAttribute('#receipt-fields', 'data-result-id');
   const timings = await page.evaluate(() => (window as unknown as { meterproof: { timings: PageTimings } }).meterproof.timings);
   return { resultId: resultId!, timings };

@@ -11,7 +11,13 @@ const browserSafe: Plugin = {
   name: 'meterproof-browser-safe',
   enforce: 'pre',
   resolveId(id, importer) {
+    // A kind's example (demo and benchmark documents read from docs/examples/) is Node-only; the page never uses it.
+    if (id === './example.js' && importer && /[\\/]kinds[\\/][^\\/]+[\\/]kind\.ts$/.test(importer)) return '\0node-only-example';
     if (id.startsWith('node:') || builtinModules.includes(id)) this.error(`not browser-safe: ${importer ?? 'an entry'} imports the Node module "${id}"`);
+    return null;
+  },
+  load(id) {
+    if (id === '\0node-only-example') return "export function exampleFields() { throw new Error('the kinds\\' examples are not available in the browser'); }";
     return null;
   },
 };

@@ -12,6 +12,7 @@ import { defineKind } from '../kind.js';
 export const billKind = defineKind<BillingStatement, BillingOutputs>({
   kind: 'bill',
   summary: 'the bill, the settlement value and the consumption of the period; no reading',
+  reveals: { learns: 'your bill for the period, the value of your electricity to the grid (the settlement value, which suppliers settle between themselves: you do not pay it) and your total consumption', staysHome: 'every half-hourly reading: when you were home, when you cooked or slept, your key' },
   circuit: {
     source: 'kinds/bill/billing.circom',
     template: 'Billing',
@@ -25,8 +26,8 @@ export const billKind = defineKind<BillingStatement, BillingOutputs>({
   testCircuits: ['billing_1d', 'billing_7d'],
   fields: z.object({ tariff: z.unknown(), valueOfEnergy: z.unknown().nullable().default(null) }),
   flags: [
-    { field: 'tariff', flag: '--tariff <file>', description: 'tariff document (meterproof-tariff/1)', type: 'document', required: true },
-    { field: 'valueOfEnergy', flag: '--value <file>', description: 'value-of-energy document (settlement); settlement is 0 without it', type: 'document', required: false },
+    { field: 'tariff', flag: '--tariff <file>', description: 'tariff document (meterproof-tariff/1)', type: 'document', required: true, source: 'tariff' },
+    { field: 'valueOfEnergy', flag: '--value <file>', description: 'value-of-energy document (settlement); settlement is 0 without it', type: 'document', required: false, source: 'value-of-energy' },
   ],
   units: { bill: 'micro-pence', settlement: 'micro-pence', consumption: 'Wh' },
   statement: (period, f) =>

@@ -15,6 +15,7 @@ import { defineKind } from '../kind.js';
 export const compareKind = defineKind<CompareStatement, CompareOutputs>({
   kind: 'compare',
   summary: 'the index of the cheapest tariff of the set and the saving against the current one; no bill, no reading',
+  reveals: { learns: 'which tariff of the published set would have been cheapest for you and how much you would have saved against your current one', staysHome: 'your bill, your readings, your consumption' },
   circuit: {
     source: 'kinds/compare/compare.circom',
     template: 'TariffComparison',

@@ -12,6 +12,7 @@ import { defineKind } from '../kind.js';
 export const profileKind = defineKind<ProfileSetStatement, ProfileOutputs>({
   kind: 'profile',
   summary: "which published profile the household's average day resembles most (and a quantised score if the set asks); no reading, no consumption level",
+  reveals: { learns: 'which published daily profile your average day looks most like (and, if the set asks, a rough score)', staysHome: 'your readings and how much you use' },
   circuit: {
     source: 'kinds/profile/profile.circom',
     template: 'ProfileClass',

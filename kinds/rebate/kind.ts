@@ -11,6 +11,7 @@ import { rebateService } from './service.js';
 export const rebateKind = defineKind<RebateStatement, RebateOutputs>({
   kind: 'rebate',
   summary: "the period's total rebate under the scheme; no day's consumption or saving, no reading",
+  reveals: { learns: 'the total rebate you earned under the scheme for the period', staysHome: "each day's consumption or saving, every reading" },
   circuit: {
     source: 'kinds/rebate/rebate.circom',
     template: 'Rebate',

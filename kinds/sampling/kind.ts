@@ -16,6 +16,7 @@ import { defineKind } from '../kind.js';
 export const samplingKind = defineKind<SamplingStatement, SamplingOutputs>({
   kind: 'sampling',
   summary: "the readings at the slots the verifier's challenge seed selects (about 1 in 100); no other reading",
+  reveals: { learns: "the readings of the few half-hours (about 1 in 100) the verifier's challenge picks at random", staysHome: 'every other reading' },
   circuit: {
     source: 'kinds/sampling/sampling.circom',
     template: 'SampledReadings',

@@ -11,6 +11,7 @@ import { defineKind } from '../kind.js';
 export const suspectKind = defineKind<SuspectStatement, SuspectOutputs>({
   kind: 'suspect',
   summary: "one bit: whether the household's average day correlates with the published pattern at or above its threshold",
+  reveals: { learns: 'one yes/no answer: whether your average day matches the published pattern', staysHome: 'your readings, your consumption, how close the match was' },
   circuit: {
     source: 'kinds/suspect/suspect.circom',
     template: 'SuspectMatch',

@@ -31,6 +31,7 @@ const MODES = ['compliance', 'penalty'] as const;
 export const thresholdKind = defineKind<ThresholdStatement, ThresholdOutputs>({
   kind: 'threshold',
   summary: 'for compliance, only that every reading was at or under its event cap; for a penalty bill, only the bill including the penalty',
+  reveals: { learns: "for compliance, only that you stayed under every event's cap; for a penalty bill, only the bill including the penalty", staysHome: 'your readings, by how much you stayed under, the half-hours of the events' },
   circuit: {
     source: 'kinds/threshold/threshold.circom',
     template: 'Threshold',
@@ -46,7 +47,7 @@ export const thresholdKind = defineKind<ThresholdStatement, ThresholdOutputs>({
   flags: [
     { field: 'mode', flag: '--mode <mode>', description: 'compliance (every reading ≤ its cap) or penalty (bill with the penalty)', type: 'text', required: true, choices: MODES },
     documentFlag('events', DR_EVENTS_FORMAT, "the grid's demand-response events"),
-    { field: 'tariff', flag: '--tariff <file>', description: "the supplier's tariff (meterproof-tariff/1); penalty mode only", type: 'document', required: false },
+    { field: 'tariff', flag: '--tariff <file>', description: "the supplier's tariff (meterproof-tariff/1); penalty mode only", type: 'document', required: false, source: 'tariff' },
   ],
   units: { bill: 'micro-pence' },
   statement: (period, f) => {

@@ -15,6 +15,7 @@ import { defineKind } from '../kind.js';
 export const tieredKind = defineKind<TieredStatement, TieredOutputs>({
   kind: 'tiered',
   summary: 'the bill under a tiered tariff; not the tier of any half-hour, the block reached or the consumption',
+  reveals: { learns: 'your bill under the tiered tariff', staysHome: 'which tier any half-hour fell in, how much you used, every reading' },
   circuit: {
     source: 'kinds/tiered/tiered.circom',
     template: 'Tiered',

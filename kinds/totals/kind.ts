@@ -10,6 +10,7 @@ import { defineKind } from '../kind.js';
 export const totalsKind = defineKind<TotalsStatement, TotalsOutputs>({
   kind: 'totals',
   summary: 'the consumption of each sub-period (daily; weekly on the monthly circuit); nothing finer',
+  reveals: { learns: 'your consumption per day (per week on a monthly period)', staysHome: 'every half-hourly reading within a day' },
   circuit: {
     source: 'kinds/totals/totals.circom',
     template: 'SubPeriodTotals',

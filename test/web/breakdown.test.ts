@@ -45,3 +45,13 @@ test('a flat tariff is one band', () => {
   assert.equal(b.bands.length, 1);
   assert.equal(b.total, 24_500n * b.wh);
 });
+
+test('price bands are told apart without colour: each colour at least 3:1 against white, each band its own letter', async () => {
+  const { BAND_COLOURS, BAND_LETTERS } = await import('../../web/src/chart.js');
+  const luminance = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  for (const c of BAND_COLOURS) assert.ok(1.05 / (luminance(c) + 0.05) >= 3, `${c}: contrast ${(1.05 / (luminance(c) + 0.05)).toFixed(2)}:1 against white`);
+  assert.equal(new Set(BAND_LETTERS).size, BAND_COLOURS.length);
+});

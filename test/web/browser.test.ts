@@ -1,16 +1,21 @@
 /**
  * The household page in a real browser (headless Chromium): the full flow on the 1-day and the 7-day
  * circuit with the API accepting the browser's proof, a network assertion over every request the page
- * makes, and the failure paths — wrong key, mistyped key, altered ciphertext, unknown meter, no readings,
- * server gone. The final screen is saved as build/test-artifacts/web-receipt.png.
+ * makes, other kinds (totals, rebate) proven and certified the same way, the failure paths — wrong key,
+ * mistyped key, altered ciphertext, unknown meter, no readings, server gone, service down at "Prove and
+ * send", already certified — and what a household met when trying the page (issue 13): the error shown
+ * where it looks, the progress card in view, no second proof after a certified result, en-GB dates, plain
+ * words, the receipt saved and found again, a quiet screen-reader announcement, no download before the
+ * key is checked, a lower-case meter id. The final screen is saved as build/test-artifacts/web-receipt.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page, Request } from 'playwright-core';
 import { computeBill } from '../../kinds/bill/reference.js';
-import { BUILD_DIR } from '../../core/paths.js';
+import { computeSubPeriodTotals } from '../../kinds/totals/reference.js';
+import { BUILD_DIR, REPO_ROOT } from '../../core/paths.js';
 import { isoDay, SLOTS_PER_DAY } from '../../core/time.js';
 import { generateUserKey, type KdfParams } from '../../meter/encryption/index.js';
 import { releaseCurve } from '../../prover/backend.js';
@@ -60,11 +65,16 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
     await buildWeb();
     db = await freshDatabase('sqlite');
     keys = await createKeys(db.url);
-    server = await startTestServer(db.url, { circuits: ['billing_1d', 'billing_7d'] });
+    server = await startTestServer(db.url, { circuits: ['billing_1d', 'billing_7d', 'totals_1d', 'compare_1d'] });
     await household('MTR-DAY', START_DAY, 1, { seed: 31 }); // default Argon2id parameters
     await household('MTR-WEEK', WEEK_START, 7, { kdf: FAST, seed: 32 });
     await household('MTR-ALTERED', START_DAY, 1, { kdf: FAST, seed: 33 });
     await household('MTR-AGAIN', START_DAY, 1, { kdf: FAST, seed: 34 });
+    await household('MTR-DOWN', START_DAY, 1, { kdf: FAST, seed: 35 });
+    await household('MTR-KINDS', START_DAY, 1, { kdf: FAST, seed: 36 });
+    const offers = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'examples', 'tariff-set.json'), 'utf8'));
+    const published = await call(server.url, 'POST', '/v1/parameters', { key: keys.service, body: { document: offers } });
+    assert.ok(published.status === 201 || published.status === 200, JSON.stringify(published.body));
     browser = await launchBrowser();
   });
   after(async () => {
@@ -109,11 +119,39 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
       assert.equal(await p.locator('#chart svg path').count() > 0, true);
       assert.match((await p.textContent('#breakdown tfoot')) ?? '', /Total/);
       assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 390), 'no horizontal scrolling at 390 px');
+      // dates a household in the UK cannot misread: "15 Jan", never "01-15"
+      const labels = await p.locator('#chart svg text').allTextContents();
+      assert.ok(labels.includes('15 Jan'), labels.join('|'));
+      assert.ok(!labels.some((l) => /\d{2}-\d{2}/.test(l)), labels.join('|'));
+      assert.equal(await p.inputValue('#kind'), 'bill');
+      assert.match((await p.textContent('#reveals')) ?? '', /The service will learn: your bill .* you do not pay it.*Stays on this device: every half-hourly reading/s);
       const { resultId, timings } = await proveAndSend(p);
       assert.match(resultId, /^res_/);
       assert.ok(timings.proveMs > 0 && timings.witnessMs > 0);
-      assert.match((await p.textContent('#receipt')) ?? '', new RegExp(resultId));
+      const receiptText = (await p.textContent('#receipt')) ?? '';
+      assert.match(receiptText, new RegExp(resultId));
       await checkCertified(resultId, 'MTR-DAY', START_DAY, 1);
+      // plain words: no "witness", "µp" or circuit id; the settlement value explained as not owed
+      const visible = await p.evaluate(() => document.body.innerText);
+      assert.doesNotMatch(visible, /witness|µp|billing_\d+d|circuit/i);
+      assert.match(receiptText, /Value to the grid \(settlement\)£[\d,.]+What your electricity was worth .* you do not pay it/);
+      // "Certified at" in local time, not a raw UTC timestamp
+      const certifiedAt = await p.locator('#receipt-fields dt:text-is("Certified at") + dd').textContent();
+      assert.match(certifiedAt ?? '', /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} \S+$/);
+      // no second proof of a certified result
+      assert.equal(await p.isDisabled('#prove'), true);
+      assert.equal((await p.textContent('#prove'))?.trim(), 'Certified');
+      // the receipt as a file, and found again after a reload
+      const [download] = await Promise.all([p.waitForEvent('download'), p.click('#save-receipt')]);
+      assert.equal(download.suggestedFilename(), `${resultId}.receipt.json`);
+      const saved = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+      assert.equal(saved.format, 'meterproof-receipt/1');
+      assert.equal(saved.certified.result.id, resultId);
+      assert.ok(saved.result.proof, 'the receipt holds the result file with its proof');
+      await p.reload();
+      await p.click(`#receipt-list button[data-result-id="${resultId}"]`);
+      assert.equal(await p.getAttribute('#receipt-fields', 'data-result-id'), resultId);
+      assert.match((await p.textContent('#receipt')) ?? '', /Bill£/);
       mkdirSync(ARTIFACTS_DIR, { recursive: true });
       await p.screenshot({ path: join(ARTIFACTS_DIR, 'web-receipt.png'), fullPage: true });
       await p.close();
@@ -136,8 +174,18 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
 
   test('7 days: the API accepts the browser’s proof, and the page stays responsive while it is made', async (t) => {
     const p = await page();
-    await openReadings(p, 'MTR-WEEK', households['MTR-WEEK'].key);
+    // meter ids are printed in upper case: one typed in lower case is found
+    await openReadings(p, 'mtr-week', households['MTR-WEEK'].key);
     assert.equal(await pageMessage(p), null);
+    assert.equal(await p.inputValue('#meter-id'), 'MTR-WEEK');
+    // the elapsed time is not announced; the live region speaks once per stage
+    assert.equal(await p.getAttribute('#elapsed', 'aria-live'), null);
+    assert.equal(await p.getAttribute('#elapsed', 'aria-hidden'), 'true');
+    await p.evaluate(`(() => {
+      window.announcements = 0;
+      const observer = new MutationObserver((records) => (window.announcements += records.length));
+      for (const region of document.querySelectorAll('[aria-live]')) observer.observe(region, { childList: true, characterData: true, subtree: true });
+    })()`);
     // Frame gaps on the page's main thread while proving: the proof runs in a worker, so none is long.
     // (A string: tsx's helpers in a compiled function would not exist in the page.)
     await p.evaluate(`(() => {
@@ -152,6 +200,8 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
     })()`);
     const { resultId, timings } = await proveAndSend(p);
     const gaps = await p.evaluate(() => (window as unknown as { gaps: number[] }).gaps);
+    const announcements = await p.evaluate(() => (window as unknown as { announcements: number }).announcements);
+    assert.ok(announcements <= 15, `${announcements} screen-reader announcements during a ${Math.round(timings.totalMs)} ms proof`);
     t.diagnostic(`${gaps.length} frames while proving, the longest gap ${Math.round(Math.max(...gaps))} ms; proof ${timings.proveMs} ms, witness ${timings.witnessMs} ms`);
     assert.ok(gaps.length > 10, `${gaps.length} frames while proving`);
     assert.ok(Math.max(...gaps) < Math.min(1000, timings.proveMs), `longest frame gap ${Math.round(Math.max(...gaps))} ms (proof ${timings.proveMs} ms)`);
@@ -190,8 +240,8 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
       await p.goto(server.url);
       await openReadings(p, 'MTR-AGAIN', households['MTR-AGAIN'].key);
       await p.click('#prove');
-      await p.waitForSelector('#message:not([hidden])', { timeout: 60_000 });
-      assert.match((await pageMessage(p)) ?? '', /^A proving file failed its integrity check and was not used \(circuit\.zkey failed its integrity check: its SHA-256 is [0-9a-f]{64}, the service announced [0-9a-f]{64}\)/);
+      await p.waitForSelector('#prove-message:not([hidden])', { timeout: 60_000 });
+      assert.match((await p.textContent('#prove-message')) ?? '', /^A proving file failed its integrity check and was not used \(circuit\.zkey failed its integrity check: its SHA-256 is [0-9a-f]{64}, the service announced [0-9a-f]{64}\)/);
       assert.equal(await p.isVisible('#receipt'), false);
     } finally {
       await fresh.close();
@@ -200,8 +250,11 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
 
   test('wrong key, mistyped key, unknown meter, meter without readings: clear sentences, nothing shown', async () => {
     const p = await page();
+    const artifacts: string[] = [];
+    p.on('request', (r) => void (r.url().includes('/artifacts/') && artifacts.push(r.url())));
     const other = generateUserKey('MTR-DAY').key;
     await openReadings(p, 'MTR-DAY', other);
+    assert.deepEqual(artifacts, [], 'no proving file is downloaded before the key is checked');
     assert.match((await pageMessage(p)) ?? '', /^This key does not open the readings of meter MTR-DAY\. Check the key printed on the meter/);
     assert.equal(await p.isVisible('#local'), false);
 
@@ -228,9 +281,76 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
     assert.equal(put.status, 200);
     const p = await page();
     await openReadings(p, 'MTR-ALTERED', households['MTR-ALTERED'].key);
-    assert.match((await pageMessage(p)) ?? '', /^The readings of meter MTR-ALTERED for 2025-01-15 were altered after the meter encrypted them/);
+    assert.match((await pageMessage(p)) ?? '', /^The readings of meter MTR-ALTERED for 15 Jan 2025 were altered after the meter encrypted them/);
     assert.equal(await p.isVisible('#local'), false);
     await p.close();
+  });
+
+  test('service down at "Prove and send" on a phone: the progress card is in view, the error appears in it, focused', async () => {
+    const p = await page({ width: 390, height: 844 });
+    await openReadings(p, 'MTR-DOWN', households['MTR-DOWN'].key);
+    await p.route('**/v1/results', (route) => route.abort());
+    await p.waitForFunction(() => !(document.querySelector('#prove') as HTMLButtonElement).disabled);
+    await p.click('#prove');
+    await p.waitForSelector('#progress:not([hidden])');
+    await p.waitForTimeout(300); // the scroll
+    const inView = (selector: string) =>
+      p.evaluate((sel) => {
+        const r = document.querySelector(sel)!.getBoundingClientRect();
+        return r.top >= 0 && r.top < window.innerHeight;
+      }, selector);
+    assert.ok(await inView('#progress-title'), 'the progress card is scrolled into view while proving');
+    await p.waitForSelector('#prove-message:not([hidden])', { timeout: 120_000 });
+    assert.equal((await p.textContent('#prove-message'))?.trim(), 'The service cannot be reached. Check your connection or try again later; your readings stay on this device.');
+    assert.ok(await inView('#prove-message'), 'the error is where the household looks');
+    assert.equal(await p.evaluate(() => document.activeElement?.id), 'prove-message');
+    assert.equal((await p.textContent('#progress-title'))?.trim(), 'Nothing was certified');
+    assert.equal(await p.isDisabled('#prove'), false, 'the household may try again');
+    await p.close();
+  });
+
+  test('a result already certified: said in the progress card, and the button stays disabled', async () => {
+    const p = await page();
+    await openReadings(p, 'MTR-DAY', households['MTR-DAY'].key); // certified by the first test
+    await p.waitForFunction(() => !(document.querySelector('#prove') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
+    await p.click('#prove');
+    await p.waitForSelector('#prove-message:not([hidden])', { timeout: 120_000 });
+    assert.match((await p.textContent('#prove-message')) ?? '', /^A bill for meter MTR-DAY and 15 Jan 2025 was already certified \(result res_/);
+    assert.equal(await p.isDisabled('#prove'), true);
+    assert.equal((await p.textContent('#prove'))?.trim(), 'Already certified');
+    await p.close();
+  });
+
+  test('other kinds: daily totals and a tariff comparison proven in the browser and certified, with what each reveals; nothing else sent', async () => {
+    const { period, key } = households['MTR-KINDS'];
+    const requests: { url: string; text: string }[] = [];
+    const record = (r: Request) => void requests.push({ url: r.url(), text: `${decodeURIComponent(r.url())}\n${JSON.stringify(r.headers())}\n${r.postDataBuffer()?.toString('utf8') ?? ''}` });
+    browser.context.on('request', record);
+    try {
+      const p = await page();
+      await openReadings(p, 'MTR-KINDS', key);
+      const offered = await p.locator('#kind option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      assert.deepEqual(offered.sort(), ['bill', 'compare', 'profile', 'rebate', 'suspect', 'totals']);
+      for (const kind of ['totals', 'compare']) {
+        await p.selectOption('#kind', kind);
+        await p.waitForFunction(() => !(document.querySelector('#prove') as HTMLButtonElement).disabled || !(document.querySelector('#message') as HTMLElement).hidden, null, { timeout: 60_000 });
+        assert.equal(await pageMessage(p), null);
+        assert.equal(await p.isVisible('#bill-breakdown'), false);
+        assert.match((await p.textContent('#reveals-learns')) ?? '', kind === 'totals' ? /consumption per day/ : /which tariff of the published set would have been cheapest/);
+        const { resultId } = await proveAndSend(p);
+        const r = await call(server.url, 'GET', `/v1/results/${resultId}`, { key: keys.auditor });
+        assert.equal(r.status, 200);
+        assert.equal(r.body.kind, kind);
+        if (kind === 'totals') assert.deepEqual(r.body.outputs, { totals: computeSubPeriodTotals(period.bundle.readingsWh, 1).map(String) });
+        else assert.match(r.body.outputs.rebate, /^-?\d+$/);
+        assert.match((await p.textContent('#receipt')) ?? '', kind === 'totals' ? /Used per sub-period[\d.]+ kWh/ : /Rebate-?£/);
+      }
+      await p.close();
+    } finally {
+      browser.context.off('request', record);
+    }
+    const leaks = requests.flatMap(({ url, text }) => secrets(period.bundle.readingsWh, key).filter((s) => text.includes(s)).map((s) => `${url} carries "${s}"`));
+    assert.deepEqual(leaks, []);
   });
 
   test('server gone: "cannot be reached", and the page keeps working when it is back', async () => {

@@ -137,8 +137,9 @@ for (const backend of await backends()) {
       const ctx = await call(base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/1`);
       assert.equal(ctx.status, 200);
       assert.equal(ctx.body.circuit.id, 'billing_1d');
-      assert.deepEqual(ctx.body.statement.tariff.document, tariff);
-      assert.deepEqual(ctx.body.statement.valueOfEnergy.document, value);
+      assert.equal(ctx.body.kind, 'bill');
+      assert.deepEqual(ctx.body.documents.tariff.map((d: { document: unknown }) => d.document), [tariff]);
+      assert.deepEqual(ctx.body.documents.valueOfEnergy.map((d: { document: unknown }) => d.document), [value]);
       for (const file of ['wasm', 'zkey'] as const) {
         const a = ctx.body.artifacts[file];
         assert.equal(a.url, `/artifacts/billing_1d/${a.sha256}/circuit.${file}`);
@@ -155,6 +156,11 @@ for (const backend of await backends()) {
       assert.match(stale.body.error.message, /fetch the proving context again/);
       assert.equal((await call(base, 'GET', `/artifacts/billing_1d/${ctx.body.artifacts.zkey.sha256}/circuit.r1cs`)).status, 404);
       assert.equal((await call(base, 'GET', `/artifacts/billing_7d/${ctx.body.artifacts.zkey.sha256}/circuit.zkey`)).status, 404); // not pinned here
+      const unknownKind = await call(base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/1?kind=horoscope`);
+      assert.equal(unknownKind.status, 400);
+      assert.match(unknownKind.body.error.message, /unknown result kind "horoscope"/);
+      const noScheme = await call(base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/1?kind=rebate`);
+      assert.equal(noScheme.body.error.code, 'unknown_circuit'); // no rebate key pinned on this server
       const noTariff = await call(base, 'GET', '/v1/proving-context/MTR-W1/2020-01-01/1');
       assert.equal(noTariff.body.error.code, 'tariff_not_published');
       const noCircuit = await call(base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/7`);

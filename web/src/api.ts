@@ -29,13 +29,21 @@ export interface EnvelopeListing {
   items: { period: Period; key: { generation: number; id: string }; bytes: number; uploadedAt: string }[];
 }
 
+/** A document a result may be proved with, as the registries hold it. */
+export interface ContextDocument {
+  digest: string;
+  id: string;
+  document: unknown;
+}
+
 export interface ProvingContext {
   meterId: string;
   period: Period;
-  kind: 'bill';
+  kind: string;
   circuit: CircuitConfig;
   vkeySha256: string;
-  statement: { tariff: { digest: string; document: unknown }; valueOfEnergy: { digest: string; document: unknown } };
+  /** for each document field of the kind, the documents the service would bind the result to */
+  documents: Record<string, ContextDocument[]>;
   artifacts: { wasm: ArtifactRef; zkey: ArtifactRef };
 }
 
@@ -44,10 +52,12 @@ export interface Certified {
   status: 'created' | 'existing';
   result: {
     id: string;
+    kind: string;
     circuit: string;
     meterId: string;
     period: Period;
-    outputs: { bill: string; settlement: string; consumption: string };
+    outputs: Record<string, string | string[]>;
+    units: Record<string, string>;
     createdAt: string;
   };
 }
@@ -77,6 +87,6 @@ const seg = encodeURIComponent;
 export const api = {
   envelopes: (meterId: string) => send<EnvelopeListing>('GET', `/v1/encrypted-bundles/${seg(meterId)}`),
   envelope: (meterId: string, p: Period) => send<unknown>('GET', `/v1/encrypted-bundles/${seg(meterId)}/${p.start}/${p.days}`),
-  provingContext: (meterId: string, p: Period) => send<ProvingContext>('GET', `/v1/proving-context/${seg(meterId)}/${p.start}/${p.days}`),
+  provingContext: (meterId: string, p: Period, kind: string) => send<ProvingContext>('GET', `/v1/proving-context/${seg(meterId)}/${p.start}/${p.days}?kind=${seg(kind)}`),
   submit: (result: ResultJson) => send<Certified>('POST', '/v1/results', result),
 };

@@ -1,20 +1,26 @@
 /**
  * The household page (docs/web-app.md): meter id + key → the encrypted readings from the service →
- * decrypted in a worker → chart and bill by price band, drawn here → "Prove and send": the proof is made
- * in the worker, only the result file is sent → receipt with the certified outputs.
+ * decrypted in a worker → chart (and, for a bill, the bill by price band) drawn here → the household picks
+ * what to prove (every kind of the registry, each with what it reveals) → "Prove and send": the proof is
+ * made in the worker, only the result file is sent → receipt with the certified outputs, saved on this
+ * device and downloadable.
  */
-import { isoDay, dayOf } from '../../core/time.js';
+import { dayOf } from '../../core/time.js';
 import { formatScaled, microPenceToPounds } from '../../core/units.js';
 import type { BundleJson } from '../../meter/bundle-format.js';
 import { parseUserKey, UserKeyError } from '../../meter/encryption/user-key.js';
 import { assertMeterId } from '../../meter/meter-id.js';
 import { billingStatement } from '../../kinds/bill/statement.js';
+import type { FieldFlag } from '../../kinds/kind.js';
+import { KINDS } from './kinds.js';
 import { parseTariff } from '../../tariff/model.js';
-import { api, type Certified, type Period, type ProvingContext } from './api.js';
+import { api, ServiceError, type Certified, type Period, type ProvingContext } from './api.js';
 import { billBreakdown, type Breakdown } from './breakdown.js';
-import { BAND_COLOURS, consumptionChart } from './chart.js';
+import { BAND_LETTERS, bandSwatch, consumptionChart } from './chart.js';
 import { failureSentence, serviceSentence, type Where } from './messages.js';
 import type { Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
+import { loadReceipts, saveReceipt, type StoredReceipt } from './receipts.js';
+import { localTime, NOTES, outputLines, periodText } from './words.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('open-form');
@@ -24,12 +30,18 @@ const openButton = $<HTMLButtonElement>('open');
 const message = $<HTMLParagraphElement>('message');
 const local = $<HTMLElement>('local');
 const periodSelect = $<HTMLSelectElement>('period');
+const kindSelect = $<HTMLSelectElement>('kind');
+const fieldsBox = $<HTMLElement>('fields');
 const proveButton = $<HTMLButtonElement>('prove');
 const prefetchNote = $<HTMLParagraphElement>('prefetch');
 const progressCard = $<HTMLElement>('progress');
+const progressTitle = $<HTMLElement>('progress-title');
 const progressBar = $<HTMLProgressElement>('progress-bar');
+const progressStatus = $<HTMLParagraphElement>('progress-status');
+const proveMessage = $<HTMLParagraphElement>('prove-message');
 const elapsed = $<HTMLParagraphElement>('elapsed');
 const receipt = $<HTMLElement>('receipt');
+const receiptsCard = $<HTMLElement>('receipts');
 
 // ------------------------------------------------------------------------------------------ worker
 
@@ -70,9 +82,12 @@ interface Opened {
   period: Period;
   bundle: BundleJson;
   decryptMs: number;
+  kind: string;
   context?: ProvingContext;
   /** resolves to the time the proving files took to download (or to come from the cache) while the readings were shown */
   prefetched?: Promise<number | undefined>;
+  /** set once the service certified this kind and period: a second proof would only be refused as a duplicate */
+  certified?: string;
 }
 let opened: Opened | undefined;
 let periods: Period[] = [];
@@ -95,12 +110,23 @@ export interface PageTimings {
 const exposed = { timings: undefined as PageTimings | undefined, measureKdf: () => run<'kdf'>({ type: 'kdf' }).then((r) => r.ms) };
 (window as unknown as { meterproof: typeof exposed }).meterproof = exposed;
 
-const periodLabel = (p: Period) => (p.days === 1 ? p.start : `${p.start} to ${isoDay(dayOf(p.start) + p.days - 1)} (${p.days} days)`);
+/** The kinds the page offers, the bill first. */
+const PAGE_KINDS = Object.values(KINDS).sort((a, b) => Number(b.kind === 'bill') - Number(a.kind === 'bill'));
 
 function say(text: string, kind: 'error' | 'info' = 'error') {
   message.textContent = text;
   message.className = `message ${kind}`;
   message.hidden = false;
+}
+
+/** A failure of "Prove and send", shown where the household is looking: in the progress card, focused. */
+function sayNearProof(text: string) {
+  progressTitle.textContent = 'Nothing was certified';
+  proveMessage.textContent = text;
+  proveMessage.hidden = false;
+  progressStatus.textContent = '';
+  progressCard.scrollIntoView({ block: 'nearest' });
+  proveMessage.focus();
 }
 
 function busy(button: HTMLButtonElement, text: string | null) {
@@ -111,34 +137,55 @@ function busy(button: HTMLButtonElement, text: string | null) {
 
 // ------------------------------------------------------------------------------------------ opening
 
+/**
+ * The meter as registered. Meter ids are case-sensitive in the registry (docs/web-app.md); the ids printed
+ * on meters are upper case, so an id typed in lower case that is not registered is looked up in upper case.
+ */
+async function listing(typed: string) {
+  try {
+    return await api.envelopes(typed);
+  } catch (e) {
+    const upper = typed.toUpperCase();
+    if (!(e instanceof ServiceError && e.status === 404 && upper !== typed)) throw e;
+    try {
+      const found = await api.envelopes(upper);
+      meterInput.value = upper;
+      return found;
+    } catch {
+      throw e;
+    }
+  }
+}
+
 async function openMeter(): Promise<void> {
   message.hidden = true;
   local.hidden = progressCard.hidden = receipt.hidden = true;
   opened = undefined;
-  const meterId = meterInput.value.trim();
+  const typed = meterInput.value.trim();
   try {
-    assertMeterId(meterId);
+    assertMeterId(typed);
   } catch {
-    return say(`"${meterId}" is not a meter id: it has 1 to 31 letters, digits, dots, dashes or underscores, as printed on the meter.`);
+    return say(`"${typed}" is not a meter id: it has 1 to 31 letters, digits, dots, dashes or underscores, as printed on the meter.`);
   }
   let key: string;
   try {
     key = parseUserKey(keyInput.value);
   } catch (e) {
-    if (e instanceof UserKeyError) return say(failureSentence({ code: 'invalid_key', message: e.message }, { meterId }));
+    if (e instanceof UserKeyError) return say(failureSentence({ code: 'invalid_key', message: e.message }, { meterId: typed }));
     throw e;
   }
   busy(openButton, 'Opening…');
   try {
-    let listing;
+    let list;
     try {
-      listing = await api.envelopes(meterId);
+      list = await listing(typed);
     } catch (e) {
-      return say(serviceSentence(e, 'list', { meterId }));
+      return say(serviceSentence(e, 'list', { meterId: typed }));
     }
-    periods = listing.items.map((i) => i.period);
+    const meterId = list.meterId;
+    periods = list.items.map((i) => i.period);
     if (periods.length === 0) return say(`Meter ${meterId} has no encrypted readings on this service yet.`);
-    periodSelect.replaceChildren(...periods.map((p, i) => new Option(periodLabel(p), String(i))));
+    periodSelect.replaceChildren(...periods.map((p, i) => new Option(periodText(p), String(i))));
     await openPeriod(meterId, key, periods[0]);
   } finally {
     busy(openButton, null);
@@ -146,46 +193,123 @@ async function openMeter(): Promise<void> {
 }
 
 async function openPeriod(meterId: string, key: string, period: Period): Promise<void> {
-  const where: Where = { meterId, period: periodLabel(period) };
+  const where: Where = { meterId, period: periodText(period) };
   message.hidden = true;
   receipt.hidden = progressCard.hidden = true;
   proveButton.disabled = true;
   prefetchNote.textContent = '';
   opened = undefined;
-  const [envelope, context] = await Promise.allSettled([api.envelope(meterId, period), api.provingContext(meterId, period)]);
-  if (envelope.status === 'rejected') {
+  let envelope;
+  try {
+    envelope = await api.envelope(meterId, period);
+  } catch (e) {
     local.hidden = true;
-    return say(serviceSentence(envelope.reason, 'envelope', where));
+    return say(serviceSentence(e, 'envelope', where));
   }
-  // The proving files download while the household looks at its readings.
-  const prefetchStarted = performance.now();
-  const prefetched =
-    context.status === 'fulfilled'
-      ? run({ type: 'prefetch', artifacts: [context.value.artifacts.wasm, context.value.artifacts.zkey] }, (stage, loaded, total) => {
-          if (total) prefetchNote.textContent = `Preparing the proof: proving files ${Math.floor((100 * (loaded ?? 0)) / total)}%`;
-          downloadWatcher?.(stage, loaded, total);
-        }).then(
-          () => {
-            prefetchNote.textContent = 'Ready to prove: the proving files are on this device.';
-            return performance.now() - prefetchStarted;
-          },
-          () => {
-            prefetchNote.textContent = ''; // "Prove and send" downloads again and reports the error
-            return undefined;
-          },
-        )
-      : undefined;
   let reply;
   try {
-    reply = await run<'opened'>({ type: 'open', envelope: envelope.value, key });
+    reply = await run<'opened'>({ type: 'open', envelope, key });
   } catch (e) {
     local.hidden = true;
     return say(isFailure(e) ? failureSentence(e, where) : serviceSentence(e, 'envelope', where));
   }
-  opened = { meterId, key, period, bundle: reply.bundle, decryptMs: reply.decryptMs, context: context.status === 'fulfilled' ? context.value : undefined, prefetched };
-  render(opened);
-  if (context.status === 'rejected') say(serviceSentence(context.reason, 'context', where), 'info');
-  else proveButton.disabled = false;
+  opened = { meterId, key, period, bundle: reply.bundle, decryptMs: reply.decryptMs, kind: kindSelect.value || 'bill' };
+  await chooseKind(opened);
+}
+
+/**
+ * The proving context of the chosen kind; only now, with the key checked, the proving files start to
+ * download while the household looks at its readings.
+ */
+async function chooseKind(o: Opened): Promise<void> {
+  const where: Where = { meterId: o.meterId, period: periodText(o.period) };
+  const kind = KINDS[o.kind];
+  message.hidden = true;
+  receipt.hidden = progressCard.hidden = true;
+  proveButton.disabled = true;
+  resetProveButton();
+  prefetchNote.textContent = '';
+  o.context = o.prefetched = o.certified = undefined;
+  $('reveals-learns').textContent = kind.reveals?.learns ?? kind.summary;
+  $('reveals-home').textContent = kind.reveals?.staysHome ?? 'every reading and your key';
+  fieldsBox.replaceChildren();
+  let context: ProvingContext;
+  try {
+    context = await api.provingContext(o.meterId, o.period, o.kind);
+  } catch (e) {
+    render(o);
+    return say(serviceSentence(e, 'context', { ...where, kind: o.kind }), 'info');
+  }
+  if (opened !== o || o.kind !== context.kind) return; // the household chose something else meanwhile
+  o.context = context;
+  render(o);
+  showFields(o, context);
+  const prefetchStarted = performance.now();
+  o.prefetched = run({ type: 'prefetch', artifacts: [context.artifacts.wasm, context.artifacts.zkey] }, (stage, loaded, total) => {
+    // in steps of a quarter: the note is a polite live region, read out at each change
+    if (total) prefetchNote.textContent = `Preparing the proof: proving files ${25 * Math.floor((4 * (loaded ?? 0)) / total)}%`;
+    downloadWatcher?.(stage, loaded, total);
+  }).then(
+    () => {
+      prefetchNote.textContent = 'Ready to prove: the proving files are on this device.';
+      return performance.now() - prefetchStarted;
+    },
+    () => {
+      prefetchNote.textContent = ''; // "Prove and send" downloads again and reports the error
+      return undefined;
+    },
+  );
+  proveButton.disabled = false;
+}
+
+// ------------------------------------------------------------------------------------------ what to prove
+
+/** The kind's statement fields beyond the documents the service names: a choice, or a number. */
+function showFields(o: Opened, context: ProvingContext) {
+  const inputs: HTMLElement[] = [];
+  for (const flag of KINDS[o.kind].flags) {
+    const id = `field-${flag.field}`;
+    const label = Object.assign(document.createElement('label'), { htmlFor: id, textContent: fieldLabel(flag) });
+    if (flag.type === 'document') {
+      const docs = context.documents[flag.field] ?? [];
+      if (docs.length === 0) continue;
+      if (docs.length === 1) {
+        inputs.push(Object.assign(document.createElement('p'), { className: 'note', textContent: `${fieldLabel(flag)}: ${docs[0].id} (published)` }));
+        continue;
+      }
+      const select = Object.assign(document.createElement('select'), { id });
+      select.append(...docs.map((d, i) => new Option(d.id, String(i))));
+      inputs.push(label, select);
+    } else if (flag.choices) {
+      const select = Object.assign(document.createElement('select'), { id });
+      select.append(...flag.choices.map((c) => new Option(c, c)));
+      inputs.push(label, select);
+    } else {
+      const input = Object.assign(document.createElement('input'), { id, type: 'number', min: '0', step: '1', value: '0', inputMode: 'numeric' });
+      inputs.push(label, Object.assign(document.createElement('p'), { className: 'note', textContent: flag.description }), input);
+    }
+  }
+  fieldsBox.replaceChildren(...inputs);
+}
+
+const fieldLabel = (f: FieldFlag) => f.description.replace(/\s*\([^)]*\)\s*$/, '').replace(/;.*$/, '').replace(/^./, (c) => c.toUpperCase());
+
+/** The statement fields as chosen on the page. */
+function chosenFields(o: Opened, context: ProvingContext): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const flag of KINDS[o.kind].flags) {
+    const control = document.getElementById(`field-${flag.field}`) as HTMLInputElement | HTMLSelectElement | null;
+    if (flag.type === 'document') {
+      const docs = context.documents[flag.field] ?? [];
+      const doc = docs[control ? Number(control.value) : 0];
+      if (doc) fields[flag.field] = doc.document;
+    } else if (control) {
+      fields[flag.field] = flag.type === 'integer' ? Number(control.value) : control.value;
+    }
+  }
+  // a compliance proof takes no tariff (only a penalty bill does)
+  if (o.kind === 'threshold' && fields.mode === 'compliance') delete fields.tariff;
+  return fields;
 }
 
 // ------------------------------------------------------------------------------------------ local view
@@ -194,28 +318,30 @@ function render(o: Opened) {
   const startDay = dayOf(o.period.start);
   const readings = o.bundle.readingsWh;
   let breakdown: Breakdown | undefined;
-  if (o.context) {
+  const docs = o.context?.documents;
+  if (o.kind === 'bill' && docs?.tariff?.[0] && docs.valueOfEnergy?.[0]) {
     const statement = billingStatement({
       meterId: o.meterId,
       publicKey: [BigInt(o.bundle.meter.publicKey[0]), BigInt(o.bundle.meter.publicKey[1])],
       startDay,
       days: o.period.days,
-      tariff: parseTariff(o.context.statement.tariff.document),
-      valueOfEnergy: parseTariff(o.context.statement.valueOfEnergy.document),
+      tariff: parseTariff(docs.tariff[0].document),
+      valueOfEnergy: parseTariff(docs.valueOfEnergy[0].document),
     });
     breakdown = billBreakdown(readings, statement);
   }
   const drawChart = () => {
     const box = $('chart');
     const width = box.clientWidth || 600;
-    box.replaceChildren(consumptionChart(readings, startDay, breakdown?.bandOfSlot ?? readings.map(() => 0), width, width < 480 ? 160 : 200));
+    box.replaceChildren(consumptionChart(readings, startDay, breakdown?.bandOfSlot ?? readings.map(() => 4), width, width < 480 ? 160 : 200));
   };
   local.hidden = false; // laid out first, so the chart can take its width
   drawChart();
   redrawChart = drawChart;
   const kwh = readings.reduce((a, b) => a + b, 0);
-  $('chart-caption').textContent = `${formatScaled(BigInt(kwh), 3)} kWh over ${periodLabel(o.period)}, half-hour by half-hour${breakdown ? ', coloured by price band' : ''}.`;
+  $('chart-caption').textContent = `${formatScaled(BigInt(kwh), 3)} kWh over ${periodText(o.period)}, half-hour by half-hour${breakdown ? ', by price band (letters and patterns as in the table)' : ''}.`;
 
+  $('bill-breakdown').hidden = o.kind !== 'bill';
   const body = $('breakdown').querySelector('tbody')!;
   const foot = $('breakdown').querySelector('tfoot')!;
   const row = (cells: (string | Node)[]) => {
@@ -234,10 +360,8 @@ function render(o: Opened) {
         .filter((b) => b.slots > 0)
         .map((b) => {
           const i = breakdown!.bands.indexOf(b);
-          const swatch = Object.assign(document.createElement('span'), { className: 'swatch' });
-          swatch.style.background = BAND_COLOURS[i % BAND_COLOURS.length];
           const label = document.createElement('span');
-          label.append(swatch, b.minPrice === b.maxPrice ? price(b.minPrice) : `${price(b.minPrice)} – ${price(b.maxPrice)}`);
+          label.append(bandSwatch(i), ` Band ${BAND_LETTERS[i]}: `, b.minPrice === b.maxPrice ? price(b.minPrice) : `${price(b.minPrice)} – ${price(b.maxPrice)}`);
           return row([label, `${formatScaled(b.wh, 3)} kWh`, microPenceToPounds(b.cost)]);
         }),
       row(['Standing charge', `${o.period.days} day${o.period.days === 1 ? '' : 's'}`, microPenceToPounds(breakdown.standingCharge)]),
@@ -268,18 +392,27 @@ function showStage(stage: Stage) {
     const i = STAGES.indexOf(li.dataset.stage as Stage);
     li.className = i < at || li.dataset.stage === 'decrypt' ? 'done' : i === at ? 'active' : '';
   }
+  // one announcement per stage for screen readers (the elapsed time is not announced)
+  progressStatus.textContent = document.querySelector(`#stages li[data-stage="${stage}"]`)?.textContent ?? '';
+}
+
+function resetProveButton() {
+  proveButton.textContent = proveButton.dataset.label ?? proveButton.textContent;
 }
 
 async function proveAndSend(): Promise<void> {
   const o = opened;
-  if (!o?.context) return;
+  if (!o?.context || o.certified) return;
   const ctx = o.context;
-  const where: Where = { meterId: o.meterId, period: periodLabel(o.period) };
+  const where: Where = { meterId: o.meterId, period: periodText(o.period), kind: o.kind };
   message.hidden = true;
   receipt.hidden = true;
+  proveMessage.hidden = true;
+  progressTitle.textContent = 'Proving on this device';
   progressCard.hidden = false;
+  progressCard.scrollIntoView({ block: 'nearest' });
   busy(proveButton, 'Proving…');
-  periodSelect.disabled = openButton.disabled = true;
+  periodSelect.disabled = kindSelect.disabled = openButton.disabled = true;
   const t0 = performance.now();
   let stage: Stage = 'download';
   let stageStarted = t0;
@@ -288,15 +421,19 @@ async function proveAndSend(): Promise<void> {
   const tick = setInterval(() => {
     const now = performance.now();
     if (stage === 'prove') progressBar.value = BAR.prove + (BAR.submit - BAR.prove) * (1 - Math.exp(-(now - stageStarted) / expectedProveMs));
-    elapsed.textContent = `${((now - t0) / 1000).toFixed(1)} s`;
-  }, 100);
+    elapsed.textContent = `${Math.floor((now - t0) / 1000)} s`;
+  }, 250);
   const onProgress: Progress = (s, loaded, total) => {
     if (s !== stage) stageStarted = performance.now();
+    const changed = s !== stage || progressStatus.textContent === '';
     stage = s;
-    showStage(s);
+    if (changed) showStage(s);
     progressBar.value = s === 'download' && total ? (BAR.decrypt * (loaded ?? 0)) / total : BAR[s];
   };
+  elapsed.textContent = '0 s';
+  progressStatus.textContent = '';
   onProgress('download');
+  let certifiedNow = false;
   try {
     let proved;
     let prefetchMs;
@@ -304,9 +441,9 @@ async function proveAndSend(): Promise<void> {
       downloadWatcher = onProgress;
       prefetchMs = await o.prefetched;
       downloadWatcher = undefined;
-      proved = await run<'proved'>({ type: 'prove', bundle: o.bundle, fields: { tariff: ctx.statement.tariff.document, valueOfEnergy: ctx.statement.valueOfEnergy.document }, circuit: ctx.circuit, wasm: ctx.artifacts.wasm, zkey: ctx.artifacts.zkey }, onProgress);
+      proved = await run<'proved'>({ type: 'prove', kind: o.kind, bundle: o.bundle, fields: chosenFields(o, ctx), circuit: ctx.circuit, wasm: ctx.artifacts.wasm, zkey: ctx.artifacts.zkey }, onProgress);
     } catch (e) {
-      return say(isFailure(e) ? failureSentence(e, where) : String(e));
+      return sayNearProof(isFailure(e) ? failureSentence(e, where) : String(e));
     }
     onProgress('submit');
     const sent = performance.now();
@@ -314,65 +451,126 @@ async function proveAndSend(): Promise<void> {
     try {
       certified = await api.submit(proved.result);
     } catch (e) {
-      return say(serviceSentence(e, 'submit', where));
+      if (e instanceof ServiceError && e.code === 'duplicate_statement') o.certified = e.body?.existingId ?? 'earlier';
+      return sayNearProof(serviceSentence(e, 'submit', where));
     }
     const done = performance.now();
     progressBar.value = 1;
     showStage('submit');
     document.querySelector<HTMLLIElement>('#stages li[data-stage="submit"]')!.className = 'done';
+    progressStatus.textContent = 'Certified.';
     exposed.timings = { decryptMs: o.decryptMs, prefetchMs, ...proved.timings, submitMs: done - sent, totalMs: done - t0 };
-    showReceipt(certified, exposed.timings);
+    o.certified = certified.result.id;
+    certifiedNow = true;
+    const stored = saveReceipt(certified, proved.result);
+    showReceipt(stored, exposed.timings);
+    listReceipts();
   } finally {
     downloadWatcher = undefined;
     clearInterval(tick);
     busy(proveButton, null);
-    periodSelect.disabled = openButton.disabled = false;
+    periodSelect.disabled = kindSelect.disabled = openButton.disabled = false;
+    if (o.certified) {
+      // a second proof of the same result would only be refused as a duplicate
+      proveButton.disabled = true;
+      proveButton.textContent = certifiedNow ? 'Certified' : 'Already certified';
+    }
   }
 }
 
-function showReceipt(c: Certified, t: PageTimings) {
-  const r = c.result;
-  const fields: [string, string][] = [
+// ------------------------------------------------------------------------------------------ receipts
+
+function showReceipt(stored: StoredReceipt, t?: PageTimings) {
+  const r = stored.certified.result;
+  const kind = KINDS[r.kind];
+  const fields: [string, string, string?][] = [
     ['Result id', r.id],
     ['Meter', r.meterId],
-    ['Period', periodLabel(r.period)],
-    ['Bill', `${microPenceToPounds(BigInt(r.outputs.bill))} (${r.outputs.bill} µp)`],
-    ['Consumption', `${formatScaled(BigInt(r.outputs.consumption), 3)} kWh`],
-    ['Settlement value', microPenceToPounds(BigInt(r.outputs.settlement))],
-    ['Circuit', r.circuit],
-    ['Certified at', r.createdAt],
+    ['Period', periodText(r.period)],
+    ['What was proved', kind?.reveals?.learns ?? kind?.summary ?? r.kind],
+    ...outputLines(r.outputs, r.units ?? kind?.units ?? {}).map(([label, value], i): [string, string, string?] => [label, value, NOTES[Object.keys(r.outputs)[i]]]),
+    ['Certified at', localTime(r.createdAt)],
   ];
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const timings: [string, string][] = [
-    ['Decrypt (incl. key derivation)', seconds(t.decryptMs)],
-    ['Proving files', `${seconds(t.downloadMs)} (${t.downloadedBytes ? `${(t.downloadedBytes / 1e6).toFixed(1)} MB downloaded` : 'from this browser’s cache'})`],
-    ['Witness', seconds(t.witnessMs)],
-    ['Proof', seconds(t.proveMs)],
-    ['Send and verify', seconds(t.submitMs)],
-    ['Total', seconds(t.totalMs)],
-  ];
-  const list = (id: string, items: [string, string][]) =>
-    $(id).replaceChildren(...items.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+  const timings: [string, string][] = t
+    ? [
+        ['Decrypt (incl. key derivation)', seconds(t.decryptMs)],
+        ['Proving files', `${seconds(t.downloadMs)} (${t.downloadedBytes ? `${(t.downloadedBytes / 1e6).toFixed(1)} MB downloaded` : 'from this browser’s cache'})`],
+        ['Check the readings against the meter’s signatures', seconds(t.witnessMs)],
+        ['Make the proof', seconds(t.proveMs)],
+        ['Send and verify', seconds(t.submitMs)],
+        ['Total', seconds(t.totalMs)],
+      ]
+    : [];
+  const list = (id: string, items: [string, string, string?][]) =>
+    $(id).replaceChildren(
+      ...items.flatMap(([k, v, note]) => {
+        const dd = Object.assign(document.createElement('dd'), { textContent: v });
+        if (note) dd.append(Object.assign(document.createElement('small'), { className: 'explain', textContent: note }));
+        return [Object.assign(document.createElement('dt'), { textContent: k }), dd];
+      }),
+    );
   list('receipt-fields', fields);
   list('timings', timings);
+  $('timings-box').hidden = !t;
   $('receipt-fields').dataset.resultId = r.id;
+  $('receipt-title').textContent = `${kind?.kind === 'bill' ? 'Bill' : 'Result'} certified`;
+  shownReceipt = stored;
   receipt.hidden = false;
   receipt.scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+let shownReceipt: StoredReceipt | undefined;
+
+/** The receipt as a JSON file: the certified result and the result file sent (outputs and proof, no reading). */
+function downloadReceipt() {
+  if (!shownReceipt) return;
+  const url = URL.createObjectURL(new Blob([JSON.stringify(shownReceipt, null, 2) + '\n'], { type: 'application/json' }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: `${shownReceipt.certified.result.id}.receipt.json` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The receipts kept on this device, newest first: found again after a reload. */
+function listReceipts() {
+  const all = loadReceipts();
+  receiptsCard.hidden = all.length === 0;
+  $('receipt-list').replaceChildren(
+    ...all.map((s) => {
+      const r = s.certified.result;
+      const li = document.createElement('li');
+      const button = Object.assign(document.createElement('button'), { type: 'button', className: 'link', textContent: `${KINDS[r.kind]?.kind ?? r.kind} · meter ${r.meterId} · ${periodText(r.period)}` });
+      button.dataset.resultId = r.id;
+      button.addEventListener('click', () => showReceipt(s));
+      li.append(button);
+      return li;
+    }),
+  );
 }
 
 // ------------------------------------------------------------------------------------------ wiring
 
+const fail = (err: unknown) => say(`Something went wrong: ${err instanceof Error ? err.message : String(err)}`);
 form.addEventListener('submit', (e) => {
   e.preventDefault(); // the key must never end up in a URL
-  openMeter().catch((err) => say(`Something went wrong: ${err instanceof Error ? err.message : String(err)}`));
+  openMeter().catch(fail);
 });
 periodSelect.addEventListener('change', () => {
   if (!opened) return;
-  openPeriod(opened.meterId, opened.key, periods[Number(periodSelect.value)]).catch((err) => say(`Something went wrong: ${err instanceof Error ? err.message : String(err)}`));
+  openPeriod(opened.meterId, opened.key, periods[Number(periodSelect.value)]).catch(fail);
+});
+kindSelect.replaceChildren(...PAGE_KINDS.map((k) => new Option(k.kind === 'bill' ? 'bill (the default)' : k.kind, k.kind)));
+kindSelect.addEventListener('change', () => {
+  if (!opened) return;
+  opened.kind = kindSelect.value;
+  chooseKind(opened).catch(fail);
 });
 proveButton.addEventListener('click', () => {
-  proveAndSend().catch((err) => say(`Something went wrong: ${err instanceof Error ? err.message : String(err)}`));
+  proveAndSend().catch((err) => sayNearProof(`Something went wrong: ${err instanceof Error ? err.message : String(err)}`));
 });
+$('save-receipt').addEventListener('click', downloadReceipt);
+listReceipts();
 
 if (!window.isSecureContext || !crypto.subtle) {
   say('This page needs a secure connection (https, or http on this computer itself) to decrypt your readings. Open it through the https address of the service.');

@@ -4,8 +4,10 @@ import type { Failure } from './protocol.js';
 
 export interface Where {
   meterId: string;
-  /** e.g. "1 Jan 2013 – 31 Jan 2013" */
+  /** e.g. "1 Jan 2013 to 31 Jan 2013 (31 days)" */
   period?: string;
+  /** the result kind being proved (default: the bill) */
+  kind?: string;
 }
 
 const UNREACHABLE = 'The service cannot be reached. Check your connection or try again later; your readings stay on this device.';
@@ -31,7 +33,7 @@ export function failureSentence(f: Failure, w: Where): string {
     case 'integrity':
       return `A proving file failed its integrity check and was not used (${f.message}). Reload the page and try again.`;
     case 'witness_failed':
-      return `These readings cannot be proved: the circuit refused them (the meter's signature does not cover them). Nothing was sent.`;
+      return `These readings cannot be proved: they do not match your meter's signatures, or the published documents do not fit them (${f.message}). Nothing was sent.`;
     case 'prove_failed':
       return `The proof could not be made on this device: ${f.message}`;
   }
@@ -39,6 +41,7 @@ export function failureSentence(f: Failure, w: Where): string {
 
 /** A refusal or silence of the service, for each step that talks to it. */
 export function serviceSentence(e: unknown, step: 'list' | 'envelope' | 'context' | 'submit', w: Where): string {
+  const what = !w.kind || w.kind === 'bill' ? 'bill' : `${w.kind} result`;
   if (!(e instanceof ServiceError)) return `Something went wrong: ${e instanceof Error ? e.message : String(e)}`;
   if (e.code === 'unreachable') return UNREACHABLE;
   if (e.code === 'rate_limited') return 'The service is busy; try again in a few seconds.';
@@ -46,13 +49,15 @@ export function serviceSentence(e: unknown, step: 'list' | 'envelope' | 'context
   if (e.status === 404 && step === 'list') return `Meter ${w.meterId} is not registered with this service. Check the meter id printed on your meter.`;
   if (e.status === 404 && step === 'envelope') return `There are no readings of meter ${w.meterId}${w.period ? ` for ${w.period}` : ''} on this service.`;
   if (step === 'context') {
-    if (e.code === 'tariff_not_published') return `Your supplier has not published your tariff for ${w.period} yet, so the bill cannot be proved. Your readings are shown above.`;
-    if (e.code === 'value_vector_missing') return `The grid has not published its value-of-energy prices for ${w.period} yet, so the bill cannot be proved. Your readings are shown above.`;
-    if (e.code === 'unknown_circuit') return `This service does not certify bills for a period like ${w.period}.`;
+    if (e.code === 'tariff_not_published') return `Your supplier has not published your tariff for ${w.period} yet, so the ${what} cannot be proved. Your readings are shown above.`;
+    if (e.code === 'value_vector_missing') return `The grid has not published its value-of-energy prices for ${w.period} yet, so the ${what} cannot be proved. Your readings are shown above.`;
+    if (e.code === 'parameters_not_published') return `Nothing needed for a ${what} is published for ${w.period} (${e.message}), so it cannot be proved. Your readings are shown above.`;
+    if (e.code === 'challenge_missing') return `A sampling result answers a verifier's challenge, and none was issued for meter ${w.meterId} and ${w.period}. Your readings are shown above.`;
+    if (e.code === 'unknown_circuit') return `This service does not certify a ${what} for a period like ${w.period}.`;
     return `The service cannot prepare the proof: ${e.message}`;
   }
   if (step === 'submit' && e.code === 'duplicate_statement') {
-    return `A bill for meter ${w.meterId} and ${w.period} was already certified (result ${e.body?.existingId}); another proof of the same bill is not a second bill.`;
+    return `A ${what} for meter ${w.meterId} and ${w.period} was already certified (result ${e.body?.existingId}); nothing new was sent, and the earlier result stands.`;
   }
   if (step === 'submit') return `The service did not accept the proof: ${e.message}`;
   return `The service refused the request: ${e.message}`;

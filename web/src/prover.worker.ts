@@ -9,7 +9,7 @@
 import { parseBundle } from '../../meter/bundle-format.js';
 import { decryptBundle, DecryptionError, measureKdf, UserKeyError } from '../../meter/encryption/index.js';
 import { prepareCurve, snarkjsBackend } from '../../prover/backend.js';
-import { billKind } from '../../kinds/bill/kind.js';
+import { KINDS } from './kinds.js';
 import { proveWithArtifacts } from '../../prover/prove-core.js';
 import { ArtifactError, loadArtifact } from './artifacts.js';
 import type { ArtifactRef, Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
@@ -55,7 +55,7 @@ async function handle(request: Request, progress: (stage: Stage, loaded?: number
       let stage: Stage = 'witness';
       try {
         const result = await proveWithArtifacts({
-          kind: billKind,
+          kind: KINDS[request.kind],
           bundle: parseBundle(request.bundle),
           fields: request.fields,
           circuit: request.circuit,
