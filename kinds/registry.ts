@@ -39,12 +39,27 @@ export function getCircuit(id: string): CircuitConfig {
   return circuit;
 }
 
-/** The smallest circuit of a kind that serves a period of `days` days. */
+/** The period lengths a kind's circuits serve, for messages: "1, 7, 28-31 and 32-92 days". */
+export function servedDays(kind: string): string {
+  const ranges = kindNamed(kind)
+    .circuits.map((c) => c.params)
+    .sort((a, b) => a.minDays - b.minDays)
+    .map((p) => (p.minDays === p.maxDays ? `${p.minDays}` : `${p.minDays}-${p.maxDays}`));
+  return `${ranges.length > 1 ? `${ranges.slice(0, -1).join(', ')} and ` : ''}${ranges[ranges.length - 1]} days`;
+}
+
+/**
+ * The smallest circuit of a kind that serves a period of `days` days. Longer periods than any circuit are
+ * composed from certified parts (GET /v1/statements, docs/verifier-api.md), which the message says.
+ */
 export function circuitForDays(kind: string, days: number): CircuitConfig {
-  const fits = kindNamed(kind)
-    .circuits.filter((c) => c.params.minDays <= days && days <= c.params.maxDays)
-    .sort((a, b) => a.params.maxDays - b.params.maxDays);
-  if (fits.length === 0) throw new Error(`no ${kind} circuit serves a period of ${days} days`);
+  const circuits = kindNamed(kind).circuits;
+  const fits = circuits.filter((c) => c.params.minDays <= days && days <= c.params.maxDays).sort((a, b) => a.params.maxDays - b.params.maxDays);
+  if (fits.length === 0) {
+    const longest = Math.max(...circuits.map((c) => c.params.maxDays));
+    const hint = days > longest ? `; prove shorter periods and compose them (GET /v1/statements)` : '';
+    throw new Error(`no ${kind} circuit serves a period of ${days} days (${kind} circuits serve ${servedDays(kind)})${hint}`);
+  }
   return fits[0];
 }
 

@@ -100,7 +100,8 @@ export function parseBundle(json: unknown): Bundle {
   const endDay = dayOf(j.certificate.endDay);
   if (endDay !== startDay + j.period.days) throw new Error('invalid bundle: certificate.endDay is not period.start + period.days');
   if (j.readingsWh.length !== j.period.days * SLOTS_PER_DAY) {
-    throw new Error(`invalid bundle: ${j.period.days} days need ${j.period.days * SLOTS_PER_DAY} readings, found ${j.readingsWh.length}`);
+    const found = j.readingsWh.length;
+    throw new Error(`invalid bundle: ${j.period.days} days need ${j.period.days * SLOTS_PER_DAY} readings, found ${found} (${Math.floor(found / SLOTS_PER_DAY)} days${found % SLOTS_PER_DAY ? ` and ${found % SLOTS_PER_DAY} slots` : ''})`);
   }
   const { group, pending } = j.chainStart;
   if (group !== Math.floor(startDay / DAYS_PER_GROUP) || pending.length !== ELEMENTS_PER_DAY * (startDay % DAYS_PER_GROUP)) {

@@ -18,6 +18,7 @@ import { Counter, Histogram, Registry, Gauge } from './metrics.js';
 import { mountHousehold } from './household.js';
 import { KindApi, mountKinds } from './kind-routes.js';
 import { openApiDocument } from './openapi.js';
+import { mountStatements } from './statements.js';
 import { checkDocument, LEGACY_SCHEME_KIND, PARAMETER_FORMATS } from './parameters.js';
 import type { PinnedKey } from './pinned-keys.js';
 import { RateLimiter, type Limit } from './rate-limit.js';
@@ -550,6 +551,9 @@ export function createApp(o: AppOptions) {
       res.json(await substationBalance(store, kindApi, p.startDay, p.days, ppm, source));
     }),
   );
+
+  // ------------------------------------------------------------------- statements from certified parts (statements.ts)
+  mountStatements(app, { store, requireRole });
 
   // ------------------------------------------------------------------- the result kinds' parameters and own routes (kind-routes.ts)
   mountKinds(app, { parameters, api: kindApi, requireRole, jsonBody });

@@ -67,6 +67,12 @@ const ERROR_CODES = [
   'challenge_unknown',
   'challenge_mismatch',
   'claim_overlap',
+  'period_gap',
+  'parts_overlap',
+  'part_outside_range',
+  'result_not_part',
+  'meter_key_generation',
+  'mixed_tariffs',
   'rate_limited',
   'overloaded',
   'verifier_error',
@@ -281,6 +287,23 @@ export function openApiDocument() {
       '/v1/settlement': {
         get: { tags: ['aggregation'], operationId: 'settlement', summary: 'Settlement per supplier for a period (grid, auditor)', security: keyed, parameters: [periodParam(true), daysParam], responses: { ...ok('Settlement', ref('Settlement')), ...errors(400, 401, 403, 429) } },
       },
+      '/v1/statements': {
+        get: {
+          tags: ['aggregation'],
+          operationId: 'statement',
+          summary:
+            'A statement over any period (a year, or longer than a circuit serves) composed from the meter’s certified bills, without a new proof: bill, settlement and consumption of each part and in total. Refused (422) on a gap (period_gap), an overlap (parts_overlap), a part reaching outside the range (part_outside_range), a part proved with a key no rotation record gives its days (meter_key_generation) or a revoked one (meter_key_revoked), and parts under different tariffs (mixed_tariffs) unless mixedTariffs=allow (auditor, the meter’s supplier)',
+          security: keyed,
+          parameters: [
+            query('meter', 'meter id', undefined, true),
+            query('from', 'first day', IsoDate, true),
+            query('to', 'last day (inclusive)', IsoDate, true),
+            query('mixedTariffs', 'refuse (default) or allow parts billed under different tariffs', { type: 'string', enum: ['refuse', 'allow'] }),
+            query('results', 'comma-separated result ids: the parts to use when certified bills overlap (e.g. a quarter and its months)'),
+          ],
+          responses: { ...ok('Statement', ref('Statement')), ...errors(400, 401, 403, 404, 422, 429) },
+        },
+      },
       '/v1/substations/balance': {
         get: {
           tags: ['aggregation'],
@@ -427,6 +450,37 @@ export function openApiDocument() {
                 type: 'object',
                 required: ['supplierId', 'settlement', 'consumption', 'settlementShare', 'consumptionShare', 'metersCounted', 'missingMeters'],
                 properties: { supplierId: { type: 'string' }, settlement: Decimal, consumption: Decimal, bill: Decimal, settlementShare: Fraction, consumptionShare: Fraction, metersCounted: { type: 'integer' }, missingMeters: { type: 'array', items: { type: 'string' } } },
+              },
+            },
+          },
+        },
+        Statement: {
+          type: 'object',
+          required: ['meterId', 'range', 'total', 'tariffDigests', 'parts'],
+          properties: {
+            meterId: { type: 'string' },
+            range: { type: 'object', properties: { from: IsoDate, to: IsoDate, days: { type: 'integer' } } },
+            units: { type: 'object' },
+            total: { type: 'object', properties: { bill: Decimal, settlement: Decimal, consumption: Decimal, parts: { type: 'integer' } } },
+            tariffDigests: { type: 'array', items: { type: 'string' } },
+            parts: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['resultId', 'circuit', 'period', 'bill', 'settlement', 'consumption', 'tariffDigest', 'meterKeyId', 'meterKeyGeneration'],
+                properties: {
+                  resultId: { type: 'string' },
+                  circuit: { type: 'string' },
+                  period: ref('Period'),
+                  bill: Decimal,
+                  settlement: Decimal,
+                  consumption: Decimal,
+                  tariffDigest: { type: 'string' },
+                  valueOfEnergyDigest: { type: ['string', 'null'] },
+                  meterKeyId: { type: 'string' },
+                  meterKeyGeneration: { type: 'integer', description: '1 for the key registered with the meter, +1 per rotation' },
+                  certifiedAt: { type: 'string' },
+                },
               },
             },
           },

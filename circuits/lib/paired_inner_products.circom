@@ -55,3 +55,34 @@ template PairedInnerProducts(n) {
     withP <== digit[1];
     withV <== digit[3];
 }
+
+// LongPairedInnerProducts(n): PairedInnerProducts for any even n, as consecutive blocks of at most 2,048
+// slots. The digit bound above needs n <= 2048: at 92 days (4,416 slots) one block's digit 1 could reach
+// 4,416 * 2^38 > 2^50 and no 50-bit lane (five lanes must fit below r) could hold it. Each block's digits
+// are exact integers (|digit| < 2^49 by the bound above), so their sums are the exact inner products:
+// |sum x_i p_i| < n * 2^38 < 2^51 for n < 2^13, far below r. Cost per block beyond 2,048 slots: five
+// 50-bit range checks (255 constraints). At n <= 2048 this is one block, PairedInnerProducts itself.
+template LongPairedInnerProducts(n) {
+    var BLOCK = 2048;
+    var BLOCKS = (n + BLOCK - 1) \ BLOCK;
+    assert(n % 2 == 0 && n < (1 << 13));
+
+    signal input x[n];
+    signal input w[n \ 2];
+    signal output withP;
+    signal output withV;
+
+    component block[BLOCKS];
+    var sumP = 0;
+    var sumV = 0;
+    for (var b = 0; b < BLOCKS; b++) {
+        var size = n - BLOCK * b < BLOCK ? n - BLOCK * b : BLOCK;
+        block[b] = PairedInnerProducts(size);
+        for (var i = 0; i < size; i++) { block[b].x[i] <== x[BLOCK * b + i]; }
+        for (var i = 0; i < size \ 2; i++) { block[b].w[i] <== w[(BLOCK \ 2) * b + i]; }
+        sumP += block[b].withP;
+        sumV += block[b].withV;
+    }
+    withP <== sumP;
+    withV <== sumV;
+}

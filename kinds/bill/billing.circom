@@ -6,7 +6,8 @@ include "../../circuits/lib/paired_inner_products.circom";
 // Billing(maxDays, minDays): time-of-use bill, settlement value and consumption of a certified period.
 //
 // Parts: CertifiedReadings (the meter signed exactly these readings for [startDay, startDay + days)),
-// PairedInnerProducts (readings x per-slot prices, readings x per-slot value of energy).
+// PairedInnerProducts, in blocks of 2,048 slots past 2,048 (readings x per-slot prices, readings x value of
+// energy).
 //
 // Public inputs:  meterId, meter public key (Ax, Ay), startDay, days, standingCharge (µp, whole period),
 //                 weights[maxDays * 24] = the tariff and value-of-energy vectors, packed two slots per
@@ -52,12 +53,21 @@ template Billing(maxDays, minDays) {
     certified.S <== S;
 
     // Readings after the period are zero (CertifiedReadings), so every sum covers exactly the period.
-    component priced = PairedInnerProducts(SLOTS);
-    priced.x <== readings;
-    priced.w <== weights;
-
-    bill <== priced.withP + standingCharge;
-    settlement <== priced.withV;
+    // Past 2,048 slots (the quarter) the products run in blocks; up to 2,048 the single block is used
+    // directly, which keeps the 1/7/31-day r1cs (and their keys) as they were before the quarter existed.
+    if (SLOTS <= 2048) {
+        component priced = PairedInnerProducts(SLOTS);
+        priced.x <== readings;
+        priced.w <== weights;
+        bill <== priced.withP + standingCharge;
+        settlement <== priced.withV;
+    } else {
+        component pricedLong = LongPairedInnerProducts(SLOTS);
+        pricedLong.x <== readings;
+        pricedLong.w <== weights;
+        bill <== pricedLong.withP + standingCharge;
+        settlement <== pricedLong.withV;
+    }
     var total = 0;
     for (var i = 0; i < SLOTS; i++) { total += readings[i]; }
     consumption <== total;

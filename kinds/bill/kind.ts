@@ -20,6 +20,7 @@ export const billKind = defineKind<BillingStatement, BillingOutputs>({
       billing_1d: { params: { maxDays: 1, minDays: 1 }, budget: 6_150 },
       billing_7d: { params: { maxDays: 7, minDays: 7 }, budget: 11_650 },
       billing_31d: { params: { maxDays: 31, minDays: 28 }, budget: 31_550 },
+      billing_92d: { params: { maxDays: 92, minDays: 32 }, budget: 86_550 },
     },
   },
   layout: BILLING_LAYOUT,
