@@ -138,23 +138,21 @@ function busy(button: HTMLButtonElement, text: string | null) {
 // ------------------------------------------------------------------------------------------ opening
 
 /**
- * The meter as registered. Meter ids are case-sensitive in the registry (docs/web-app.md); the ids printed
- * on meters are upper case, so an id typed in lower case that is not registered is looked up in upper case.
+ * The meter as registered. Meter ids are case-sensitive in the registry (docs/web-app.md) and printed on
+ * meters in upper case: an id typed with lower-case letters is looked up in upper case first, then as typed.
  */
 async function listing(typed: string) {
-  try {
-    return await api.envelopes(typed);
-  } catch (e) {
-    const upper = typed.toUpperCase();
-    if (!(e instanceof ServiceError && e.status === 404 && upper !== typed)) throw e;
+  const upper = typed.toUpperCase();
+  if (upper !== typed) {
     try {
       const found = await api.envelopes(upper);
       meterInput.value = upper;
       return found;
-    } catch {
-      throw e;
+    } catch (e) {
+      if (!(e instanceof ServiceError && e.status === 404)) throw e;
     }
   }
+  return api.envelopes(typed);
 }
 
 async function openMeter(): Promise<void> {
@@ -246,8 +244,9 @@ async function chooseKind(o: Opened): Promise<void> {
   showFields(o, context);
   const prefetchStarted = performance.now();
   o.prefetched = run({ type: 'prefetch', artifacts: [context.artifacts.wasm, context.artifacts.zkey] }, (stage, loaded, total) => {
-    // in steps of a quarter: the note is a polite live region, read out at each change
-    if (total) prefetchNote.textContent = `Preparing the proof: proving files ${25 * Math.floor((4 * (loaded ?? 0)) / total)}%`;
+    // in steps of a quarter, written only when it changes: the note is a polite live region, read out at each write
+    const text = total ? `Preparing the proof: proving files ${25 * Math.floor((4 * (loaded ?? 0)) / total)}%` : prefetchNote.textContent;
+    if (text !== prefetchNote.textContent) prefetchNote.textContent = text;
     downloadWatcher?.(stage, loaded, total);
   }).then(
     () => {
