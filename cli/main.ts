@@ -20,6 +20,8 @@ import { importTariff } from '../tariff/import.js';
 import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
 import { registerApiCommands } from '../verifier-api/cli.js';
 import { registerChainCommands } from './chain.js';
+import { registerCeremonyCommands } from './ceremony.js';
+import { registerKeyCommands } from './keys.js';
 
 // Commands import the provers, the circuit compiler and the server when they run (`await import`), so that
 // `meterproof --help` and `meterproof verify` do not load them.
@@ -238,6 +240,8 @@ program
   });
 
 registerApiCommands(program);
+registerCeremonyCommands(program);
+registerKeyCommands(program);
 registerChainCommands(program);
 
 function parseDay(text: string): number {

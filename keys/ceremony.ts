@@ -19,10 +19,12 @@ import { circuitPower, writeDevZkey } from './dev-zkey.js';
 import { readR1cs } from './r1cs.js';
 import { ToxicWaste } from './toxic.js';
 
-export type CeremonyMode = 'development' | 'imported-ptau';
+/** multi-party: keys published by `meterproof ceremony` and installed from a bundle or an API. */
+export type CeremonyMode = 'development' | 'imported-ptau' | 'multi-party';
 
 export const DEV_CEREMONY_LABEL = 'INSECURE DEVELOPMENT CEREMONY — single party, do not use in production';
 const TRANSCRIPT_FORMAT = 'meterproof-ceremony/1';
+export const transcriptFormat = TRANSCRIPT_FORMAT;
 const BEACON_ITERATIONS_EXP = 10;
 
 export const ZKEY_FILE = 'circuit_final.zkey';
@@ -282,15 +284,16 @@ async function cachedBuild(outDir: string, mode: CeremonyMode, r1csSha256: strin
   } catch {
     return undefined;
   }
+  // Keys from a multi-party ceremony (installed by `keys fetch`) serve this r1cs whatever the mode asked.
   const sameInputs =
     transcript.format === TRANSCRIPT_FORMAT &&
-    transcript.mode === mode &&
+    (transcript.mode === 'multi-party' || transcript.mode === mode) &&
     transcript.r1csSha256 === r1csSha256 &&
-    transcript.ptau?.sha256 === ptauSha256;
+    (transcript.mode === 'multi-party' || transcript.ptau?.sha256 === ptauSha256);
   if (!sameInputs) return undefined;
   const intact =
     transcript.zkeySha256 === (await sha256File(paths.zkeyPath)) && transcript.vkeySha256 === sha256(await readFile(paths.vkeyPath, 'utf8'));
-  return intact ? { ...paths, ceremony: mode, cached: true, transcript } : undefined;
+  return intact ? { ...paths, ceremony: transcript.mode, cached: true, transcript } : undefined;
 }
 
 function artifactPaths(outDir: string): { zkeyPath: string; vkeyPath: string; transcriptPath: string } {

@@ -20,6 +20,7 @@ import { KindApi, mountKinds } from './kind-routes.js';
 import { openApiDocument } from './openapi.js';
 import { mountStatements } from './statements.js';
 import { checkDocument, LEGACY_SCHEME_KIND, PARAMETER_FORMATS } from './parameters.js';
+import { mountKeys, type KeyServiceOptions } from './keys-routes.js';
 import type { PinnedKey } from './pinned-keys.js';
 import { RateLimiter, type Limit } from './rate-limit.js';
 import { type ApiKeyRecord, type ResultRow, type Role, type Store } from './store.js';
@@ -36,6 +37,8 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** set while shutting down: responses ask clients to close their connection */
   isClosing?: () => boolean;
+  /** key distribution and the browser ceremony (keys-routes.ts) */
+  keyService?: KeyServiceOptions;
 }
 
 declare module 'express-serve-static-core' {
@@ -560,6 +563,7 @@ export function createApp(o: AppOptions) {
 
   // ------------------------------------------------------------------- household web page (household.ts)
   mountHousehold(app, { store, keys: o.keys, requireRole, jsonBody });
+  mountKeys(app, o.keys, o.keyService);
 
   // ------------------------------------------------------------------- fallbacks
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));

@@ -2,6 +2,7 @@
  * `meterproof api serve` and `meterproof api key create`, registered on the main CLI by
  * registerApiCommands(program).
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ROLES, type Role } from '../kinds/service.js';
@@ -49,6 +50,10 @@ export function registerApiCommands(program: Command): void {
       .option('--port <n>', 'TCP port', intOption(0, 65535), 8080)
       .option('--host <addr>', 'address to listen on', '127.0.0.1')
       .option('--circuit <id...>', 'serve only these circuits (default: every circuit with built keys)')
+      .option('--keys <bundle>', 'load the keys of a published key bundle (meterproof ceremony publish) instead of build/')
+      .option('--production', 'refuse development keys (single-party or INSECURE development phase 1)')
+      .option('--ceremony <dir>', 'open this ceremony directory for contributions from the browser page (/contribute.html)')
+      .option('--ceremony-token <token>', 'invitation token contributors must give (default: a random one, printed)')
       .option('--workers <n>', 'verification worker threads (default: one per core)', intOption(1, 64))
       .option('--max-batch <n>', 'largest verification batch', intOption(1, 1024), 64)
       .option('--body-limit <size>', 'largest request body', '1mb')
@@ -56,13 +61,18 @@ export function registerApiCommands(program: Command): void {
       .option('--rate-address <perSecond>', 'requests per second per client address without a key (0: unlimited)', intOption(0, 1e6), 50)
       .addOption(new Option('--trust-proxy <hops>', 'behind a load balancer: number of proxy hops to trust for client addresses').argParser(intOption(0, 10)))
       .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  ).action(async (o: DbOptions & { port: number; host: string; circuit?: string[]; workers?: number; maxBatch: number; bodyLimit: string; rate: number; rateAddress: number; trustProxy?: number; logLevel: string }) => {
+  ).action(async (o: DbOptions & { keys?: string; production?: boolean; ceremony?: string; ceremonyToken?: string; port: number; host: string; circuit?: string[]; workers?: number; maxBatch: number; bodyLimit: string; rate: number; rateAddress: number; trustProxy?: number; logLevel: string }) => {
     const { startServer } = await import('./server.js');
     const running = await startServer({
       database: databaseOf(o),
       port: o.port,
       host: o.host,
       circuits: o.circuit,
+      keysBundle: o.keys,
+      // the command line's global --production (cli/keys.ts) takes the flag wherever it is written
+      production: o.production || program.opts().production === true || process.env.METERPROOF_PRODUCTION === '1',
+      ceremony: o.ceremony,
+      ceremonyToken: o.ceremony ? (o.ceremonyToken ?? randomBytes(16).toString('hex')) : undefined,
       workers: o.workers,
       maxBatch: o.maxBatch,
       bodyLimit: o.bodyLimit,
@@ -72,6 +82,9 @@ export function registerApiCommands(program: Command): void {
     });
     // Print the address for scripts (tests start the server as a child process and read this line).
     console.log(`meterproof api listening on ${running.url}`);
+    const kinds = [...new Set([...running.keys.values()].map((k) => k.circuit.kind))].sort();
+    console.log(kinds.length ? `can verify: ${kinds.join(', ')} (circuits ${[...running.keys.keys()].join(', ')}; GET /v1/keys lists the rest)` : 'can verify: nothing yet (no keys: meterproof setup, or meterproof keys fetch; GET /v1/keys)');
+    if (o.ceremony) console.log(`ceremony ${o.ceremony} open at ${running.url}/contribute.html; invitation token: ${running.ceremonyToken}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         running.log.info({ signal }, 'signal received');

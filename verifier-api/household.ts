@@ -51,7 +51,7 @@ const ENVELOPE_FIELDS = new Set(Object.keys(EncryptedBundleSchema.shape));
 
 /** Content hash of an artifact file, computed once per file version (size and mtime) by streaming it. */
 const hashes = new Map<string, { version: string; sha256: Promise<string> }>();
-function sha256OfFile(path: string): { sha256: Promise<string>; bytes: number } {
+export function sha256OfFile(path: string): { sha256: Promise<string>; bytes: number } {
   const st = statSync(path);
   const version = `${st.size}:${st.mtimeMs}`;
   let h = hashes.get(path);
@@ -183,7 +183,8 @@ export function mountHousehold(app: Express, c: HouseholdContext): void {
   }
 
   async function artifact(pinned: PinnedKey, file: keyof typeof ARTIFACT_FILES) {
-    const path = artifactsOf(pinned.circuit.id)[ARTIFACT_FILES[file]];
+    // the proving key is the pinned one (a key bundle's, or build/'s); the witness generator is build/'s
+    const path = file === 'circuit.zkey' ? pinned.zkeyPath : artifactsOf(pinned.circuit.id).wasm;
     if (!existsSync(path)) throw new ApiError(404, 'not_found', `${pinned.circuit.id} has no ${file} on this server (run "meterproof setup --circuit ${pinned.circuit.id}")`);
     const { sha256, bytes } = sha256OfFile(path);
     return { path, sha256: await sha256, bytes };

@@ -3,11 +3,16 @@
  * (build/<circuit>/keys/). A client never supplies a key. A key is refused when its ceremony transcript is
  * missing, does not describe this very key file, or shows no phase-2 contribution (without one, whoever
  * ran phase 1 alone could forge proofs; a snarkjs key without contribution also has δ = γ).
+ *
+ * With a key bundle (`api serve --keys`, keys/bundle.ts) the keys come from the bundle instead, after every
+ * file's hash is checked: a bundle is loaded whole or not at all. In production (`--production`) keys from
+ * a development ceremony are refused.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsOf } from '../core/paths.js';
+import { loadBundle } from '../keys/bundle.js';
 import { loadCircuits } from '../kinds/registry.js';
 import type { CircuitConfig } from '../circuits/config.js';
 import { KINDS } from '../kinds/registry.js';
@@ -18,7 +23,12 @@ export interface PinnedKey {
   vkey: VerificationKeyJson;
   vkeySha256: string;
   ceremonyMode: string;
+  /** From a development ceremony: a single party could forge proofs. */
+  development: boolean;
   contributions: number;
+  /** The proving key served to households and `keys fetch` (build/<id>/keys/ or the bundle's). */
+  zkeyPath: string;
+  keysDir: string;
 }
 
 export class KeyRefused extends Error {}
@@ -45,21 +55,47 @@ export function loadPinnedKey(circuit: CircuitConfig, keysDir = artifactsOf(circ
   if (JSON.stringify(vkey.vk_delta_2) === JSON.stringify(vkey.vk_gamma_2)) throw new KeyRefused(`${circuit.id}: δ equals γ in the verification key (no phase-2 contribution)`);
   if (vkey.protocol !== 'groth16' || vkey.curve !== 'bn128') throw new KeyRefused(`${circuit.id}: not a groth16 bn128 key`);
   const kind = KINDS[circuit.kind];
-  if (!kind) throw new KeyRefused(`${circuit.id}: no result kind "${circuit.kind}" is known (prover/kinds/)`);
+  if (!kind) throw new KeyRefused(`${circuit.id}: no result kind "${circuit.kind}" is known (kinds/)`);
   if (vkey.nPublic !== kind.signalCount(circuit)) {
     throw new KeyRefused(`${circuit.id}: the key has ${vkey.nPublic} public inputs, the circuit layout ${kind.signalCount(circuit)}`);
   }
-  return { circuit, vkey, vkeySha256, ceremonyMode: String(transcript.mode), contributions };
+  const ceremonyMode = String(transcript.mode);
+  return { circuit, vkey, vkeySha256, ceremonyMode, development: ceremonyMode === 'development', contributions, zkeyPath: join(keysDir, 'circuit_final.zkey'), keysDir };
 }
 
-/** Every configured circuit whose keys are built (or only `only`); the others are reported, not fatal. */
-export function loadPinnedKeys(only?: string[]): { keys: Map<string, PinnedKey>; refused: string[] } {
+export interface KeySource {
+  /** only these circuits */
+  only?: string[];
+  /** a published key bundle instead of build/<id>/keys/ */
+  bundle?: string;
+  /** refuse development keys */
+  production?: boolean;
+}
+
+/**
+ * Every configured circuit whose keys are built (or only `only`); the others are reported, not fatal. A
+ * bundle is all or nothing: any bad file, unknown circuit or (in production) development key refuses it.
+ */
+export async function loadPinnedKeys(o: KeySource = {}): Promise<{ keys: Map<string, PinnedKey>; refused: string[] }> {
   const keys = new Map<string, PinnedKey>();
   const refused: string[] = [];
+  if (o.bundle) {
+    const { manifest, circuits } = await loadBundle(o.bundle);
+    if (o.production && manifest.development) throw new KeyRefused(`${o.bundle}: the bundle holds development keys; refused in production`);
+    const configured = new Map(loadCircuits().map((c) => [c.id, c]));
+    for (const b of circuits) {
+      const circuit = configured.get(b.id);
+      if (!circuit) throw new KeyRefused(`${o.bundle}: circuit ${b.id} is not one this service knows`);
+      if (only(o, b.id)) keys.set(b.id, loadPinnedKey(circuit, b.keysDir));
+    }
+    return { keys, refused };
+  }
   for (const c of loadCircuits()) {
-    if (only && !only.includes(c.id)) continue;
+    if (!only(o, c.id)) continue;
     try {
-      keys.set(c.id, loadPinnedKey(c));
+      const key = loadPinnedKey(c);
+      if (o.production && key.development) throw new KeyRefused(`${c.id}: development keys are refused in production (install published keys: meterproof keys fetch, or api serve --keys)`);
+      keys.set(c.id, key);
     } catch (e) {
       if (!(e instanceof KeyRefused)) throw e;
       refused.push(e.message);
@@ -67,3 +103,5 @@ export function loadPinnedKeys(only?: string[]): { keys: Map<string, PinnedKey>;
   }
   return { keys, refused };
 }
+
+const only = (o: KeySource, id: string): boolean => !o.only || o.only.includes(id);

@@ -23,6 +23,13 @@ export interface ServeOptions {
   host?: string;
   /** restrict to these circuits (each must have an acceptable key) */
   circuits?: string[];
+  /** a published key bundle (keys/bundle.ts) instead of the keys under build/ */
+  keysBundle?: string;
+  /** refuse development keys */
+  production?: boolean;
+  /** a ceremony directory open for browser contributions, and its invitation token */
+  ceremony?: string;
+  ceremonyToken?: string;
   workers?: number;
   maxBatch?: number;
   maxQueue?: number;
@@ -42,6 +49,8 @@ export interface RunningServer {
   pool: VerifyPool;
   keys: Map<string, PinnedKey>;
   log: Logger;
+  /** the invitation token of the open ceremony, if any */
+  ceremonyToken?: string;
   /** the Express application (tests read its routes) */
   app: ReturnType<typeof createApp>;
   close(): Promise<void>;
@@ -49,13 +58,15 @@ export interface RunningServer {
 
 export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
   const log = o.logger ?? pino({ level: o.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { service: 'meterproof-verifier-api' } });
-  const { keys, refused } = loadPinnedKeys(o.circuits);
+  const { keys, refused } = await loadPinnedKeys({ only: o.circuits, bundle: o.keysBundle, production: o.production });
   for (const message of refused) log.warn({ refused: message }, 'verification key not loaded');
   if (o.circuits) {
     const missing = o.circuits.filter((c) => !keys.has(c));
     if (missing.length) throw new Error(`cannot serve circuit(s) ${missing.join(', ')}: ${refused.join('; ') || 'unknown circuit'}`);
   }
-  if (keys.size === 0) throw new Error(`no circuit has an acceptable verification key (run "meterproof setup"): ${refused.join('; ')}`);
+  // A fresh checkout starts without keys: health, OpenAPI and the page work, results wait for keys.
+  if (keys.size === 0) log.warn('no circuit has a verification key yet: nothing can be certified until keys are built ("meterproof setup") or fetched ("meterproof keys fetch"), then the service restarted');
+  else log.info({ circuits: [...keys.keys()] }, 'can verify');
   for (const k of keys.values()) {
     if (k.ceremonyMode === 'development') log.warn({ circuit: k.circuit.id }, 'verification key from the INSECURE development ceremony: proofs are not trustworthy in production');
   }
@@ -72,7 +83,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   }
   const certifier = new Certifier({ store, pool, keys, today: o.today });
   let closing = false;
-  const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, isClosing: () => closing });
+  const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, isClosing: () => closing, keyService: { production: o.production, ceremony: o.ceremony, ceremonyToken: o.ceremonyToken } });
 
   const server: Server = createServer(app);
   try {
@@ -104,6 +115,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     pool,
     keys,
     log,
+    ceremonyToken: o.ceremonyToken,
     app,
     close() {
       closed ??= (async () => {

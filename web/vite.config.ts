@@ -33,6 +33,8 @@ export default defineConfig({
     target: 'es2022',
     // snarkjs and its WebAssembly curve code make one large worker chunk, downloaded once and cached
     chunkSizeWarningLimit: 4096,
+    // the household page, and the key ceremony's contribution page (cli/ceremony.ts, docs/ceremony.md)
+    rollupOptions: { input: { main: join(import.meta.dirname, 'index.html'), contribute: join(import.meta.dirname, 'contribute.html') } },
   },
   worker: { format: 'es', plugins: () => [browserSafe] },
 });
