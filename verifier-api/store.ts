@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { isoDay } from '../core/time.js';
+import { loadCircuits } from '../kinds/registry.js';
 import { ROLES, type Claim, type Principal, type Role, type StoredResult } from '../kinds/service.js';
 import type { Db, Queryable } from './db.js';
 import { ApiError } from './errors.js';
@@ -43,6 +44,9 @@ export interface ResultRow extends StoredResult {
 }
 
 export type NewResult = Omit<ResultRow, 'id' | 'createdAt'> & { body: string; claim?: Claim };
+
+/** The longest period any circuit certifies (the quarter): bounds the search for results covering a window. */
+const LONGEST_PERIOD = Math.max(...loadCircuits().map((c) => c.params.maxDays));
 
 const now = () => new Date().toISOString();
 const num = (x: unknown) => (x == null ? null : Number(x));
@@ -313,9 +317,9 @@ export class Store {
     return rows.map(resultRow);
   }
 
-  /** Results of a kind whose period covers every day of [startDay, startDay + days) (longest periods are 31 days). */
+  /** Results of a kind whose period covers every day of [startDay, startDay + days) (no circuit serves more than LONGEST_PERIOD days). */
   async resultsCovering(kind: string, startDay: number, days: number): Promise<ResultRow[]> {
-    const rows = await this.db.all<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE kind = ? AND start_day <= ? AND start_day >= ? AND start_day + days >= ?`, [kind, startDay, startDay - 31, startDay + days]);
+    const rows = await this.db.all<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE kind = ? AND start_day <= ? AND start_day >= ? AND start_day + days >= ?`, [kind, startDay, startDay - LONGEST_PERIOD, startDay + days]);
     return rows.map(resultRow);
   }
 

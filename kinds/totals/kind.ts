@@ -18,6 +18,7 @@ export const totalsKind = defineKind<TotalsStatement, TotalsOutputs>({
       totals_1d: { params: { maxDays: 1, minDays: 1, daysPerTotal: 1 }, budget: 5_850 },
       totals_7d: { params: { maxDays: 7, minDays: 7, daysPerTotal: 1 }, budget: 11_150 },
       totals_31d: { params: { maxDays: 31, minDays: 28, daysPerTotal: 7 }, budget: 30_550 },
+      totals_92d: { params: { maxDays: 92, minDays: 32, daysPerTotal: 7 }, budget: 83_600 },
     },
   },
   layout: TOTALS_LAYOUT,
