@@ -3,9 +3,10 @@
  * (keys/phase2.ts) — init, contribute (here, or a zkey made elsewhere with `accept`), beacon, verify,
  * publish (a key bundle, keys/bundle.ts). docs/ceremony.md walks through a ceremony.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { artifactsOf } from '../core/paths.js';
 import type { Phase2Step } from '../keys/phase2.js';
+import { UsageError } from './io.js';
 
 // snarkjs, the compiler and the kind registry load when a ceremony command runs (cli/main.ts).
 const phase2 = () => import('../keys/phase2.js');
@@ -33,7 +34,7 @@ export function registerCeremonyCommands(program: Command): void {
     .option('--ptau <file>', 'phase-1 file: powersOfTau28_hez_final_{15,16,17}.ptau')
     .option('--insecure-dev', 'use a development phase 1 whose tau was known to this machine (INSECURE, for development and tests)')
     .action(async (dir: string, o: { circuit: string; ptau?: string; insecureDev?: boolean }) => {
-      if (!o.ptau === !o.insecureDev) throw new InvalidArgumentError('give --ptau FILE or --insecure-dev');
+      if (!o.ptau === !o.insecureDev) throw new UsageError('give --ptau FILE or --insecure-dev');
       const { getCircuit } = await import('../kinds/registry.js');
       const { compileCircuit } = await import('../circuits/compile.js');
       const { initCeremony } = await phase2();
@@ -41,7 +42,7 @@ export function registerCeremonyCommands(program: Command): void {
       try {
         circuit = getCircuit(o.circuit);
       } catch (e) {
-        throw new InvalidArgumentError((e as Error).message);
+        throw new UsageError((e as Error).message);
       }
       await compileCircuit(circuit, log);
       const m = await initCeremony({ dir, circuit: circuit.id, r1csPath: artifactsOf(circuit.id).r1cs, ptauPath: o.ptau, insecureDev: o.insecureDev, onProgress: log });
