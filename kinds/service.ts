@@ -280,6 +280,8 @@ export interface ApiServices {
   circuit(id: string): CircuitConfig | undefined;
   /** the smallest circuit of a kind serving a period of `days` days; throws a plain Error naming the kind's periods */
   circuitForDays(kind: string, days: number): CircuitConfig;
+  /** whether this server pins a verification key for the circuit (it certifies its results) */
+  verifiable(circuitId: string): boolean;
 }
 
 /** A meter's certified consumption for a balancing window. */

@@ -54,13 +54,15 @@ export async function settlement(store: Store, startDay: number, days: number) {
     settlementSum += amount(r, 'settlement');
     consumptionSum += amount(r, 'consumption');
   }
+  // a meter switched within the period is missing for each supplier of its days (no bill can span a switch)
   const missing = new Map<string, string[]>();
   const certified = new Set(results.map((r) => r.meterId));
   for (const m of await store.metersActiveIn(startDay, days)) {
     if (certified.has(m.id)) continue;
     entry(m.supplierId);
     if (!missing.has(m.supplierId)) missing.set(m.supplierId, []);
-    missing.get(m.supplierId)!.push(m.id);
+    const list = missing.get(m.supplierId)!;
+    if (list[list.length - 1] !== m.id) list.push(m.id); // a meter's rows come together (ordered by meter)
   }
   const rows: SupplierSettlement[] = byId(suppliers.entries()).map(([supplierId, e]) => ({
       supplierId,
@@ -115,7 +117,8 @@ export async function substationBalance(store: Store, api: ApiServices, startDay
   for (const m of await store.metersActiveIn(startDay, days)) {
     if (!m.substationId || certified.has(m.id)) continue;
     if (!missing.has(m.substationId)) missing.set(m.substationId, []);
-    missing.get(m.substationId)!.push(m.id);
+    const list = missing.get(m.substationId)!;
+    if (list[list.length - 1] !== m.id) list.push(m.id); // once, also when switched within the period
   }
   return {
     period: { start: isoDay(startDay), days },

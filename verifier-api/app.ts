@@ -13,10 +13,11 @@ import { BALANCE_SOURCES, settlement, substationBalance } from './aggregate.js';
 import { legacySchemeDigest, schemaVersion } from './db.js';
 import type { Certifier } from './certify.js';
 import { ApiError } from './errors.js';
-import { alternatives, DATE, day, FIELD_DECIMAL, ID, METER_ID, middleware, parseBody, periodQuery, queryText, wrap } from './http.js';
+import { alternatives, DATE, day, FIELD_DECIMAL, ID, jsonDepth, MAX_JSON_DEPTH, METER_ID, middleware, parseBody, periodQuery, queryText, wrap } from './http.js';
 import { Counter, Histogram, Registry, Gauge } from './metrics.js';
 import { mountHousehold } from './household.js';
 import { KindApi, mountKinds } from './kind-routes.js';
+import { checkMeterPublicKey } from './meter-key.js';
 import { openApiDocument } from './openapi.js';
 import { mountStatements } from './statements.js';
 import { checkDocument, LEGACY_SCHEME_KIND, PARAMETER_FORMATS } from './parameters.js';
@@ -33,10 +34,12 @@ export interface AppOptions {
   keys: Map<string, PinnedKey>;
   log: Logger;
   bodyLimit?: string;
-  rateLimit?: { perKey: Limit; perAddress: Limit };
+  rateLimit?: RateLimits;
   trustProxy?: boolean | number | string;
   /** set while shutting down: responses ask clients to close their connection */
   isClosing?: () => boolean;
+  /** today's UTC day number (tests move the clock) */
+  today?: () => number;
   /** key distribution and the browser ceremony (keys-routes.ts) */
   keyService?: KeyServiceOptions;
 }
@@ -49,7 +52,15 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export const DEFAULT_RATE_LIMIT = { perKey: { perSecond: 200, burst: 400 }, perAddress: { perSecond: 50, burst: 100 } };
+/** `failedAuth`: requests with an unknown or revoked API key, per client address (default DEFAULT_FAILED_AUTH). */
+export interface RateLimits {
+  perKey: Limit;
+  perAddress: Limit;
+  failedAuth?: Limit;
+}
+
+export const DEFAULT_FAILED_AUTH: Limit = { perSecond: 1, burst: 20 };
+export const DEFAULT_RATE_LIMIT: RateLimits = { perKey: { perSecond: 200, burst: 400 }, perAddress: { perSecond: 50, burst: 100 }, failedAuth: DEFAULT_FAILED_AUTH };
 
 // ------------------------------------------------------------------------------------------- helpers
 
@@ -132,25 +143,38 @@ export function createApp(o: AppOptions) {
   const keyCache = new Map<string, { record: ApiKeyRecord | null; until: number }>();
   const limiter = new RateLimiter();
   const limits = o.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const failedAuth = limits.failedAuth ?? DEFAULT_FAILED_AUTH;
+  const limited = (res: Response, wait: number, what: string) => {
+    res.setHeader('Retry-After', String(wait));
+    return new ApiError(429, 'rate_limited', `rate limit exceeded for this ${what}; retry in ${wait} s`);
+  };
   app.use(
     middleware(async (req, res) => {
+      // Health checks are exempt: a load balancer probes every instance from one address.
+      if (req.path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return;
       const header = req.get('authorization');
       const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : req.get('x-api-key');
       if (key) {
+        const failures = `auth:${req.ip}`;
         let cached = keyCache.get(key);
         if (!cached || cached.until < Date.now()) {
+          // An address that keeps sending unknown keys gets no more lookups for a while (guessing, or a
+          // flood of random keys to wear out the database and the key cache); keys known good still pass.
+          const blocked = limiter.waiting(failures, failedAuth);
+          if (blocked > 0) throw limited(res, blocked, 'client address after failed authentications');
           cached = { record: (await store.findApiKey(key)) ?? null, until: Date.now() + 10_000 };
           if (keyCache.size > 10_000) keyCache.clear();
           keyCache.set(key, cached);
         }
-        if (!cached.record) throw new ApiError(401, 'invalid_api_key', 'the API key is unknown or revoked');
+        if (!cached.record) {
+          const wait = limiter.take(failures, failedAuth);
+          if (wait > 0) throw limited(res, wait, 'client address after failed authentications');
+          throw new ApiError(401, 'invalid_api_key', 'the API key is unknown or revoked');
+        }
         req.principal = cached.record;
       }
       const wait = req.principal ? limiter.take(`key:${req.principal.id}`, limits.perKey) : limiter.take(`ip:${req.ip}`, limits.perAddress);
-      if (wait > 0) {
-        res.setHeader('Retry-After', String(wait));
-        throw new ApiError(429, 'rate_limited', `rate limit exceeded for this ${req.principal ? 'API key' : 'client address'}; retry in ${wait} s`);
-      }
+      if (wait > 0) throw limited(res, wait, req.principal ? 'API key' : 'client address');
     }),
   );
 
@@ -165,7 +189,11 @@ export function createApp(o: AppOptions) {
   const json = express.json({ limit: o.bodyLimit ?? '1mb', type: () => true, strict: true });
   const jsonBody = (req: Request, res: Response, next: NextFunction) => {
     if (!req.is('application/json')) return next(new ApiError(415, 'unsupported_media_type', 'send the body as Content-Type: application/json'));
-    json(req, res, next);
+    json(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      if (jsonDepth(req.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return next(new ApiError(400, 'body_too_deep', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`));
+      next();
+    });
   };
 
   // ------------------------------------------------------------------- service
@@ -235,6 +263,7 @@ export function createApp(o: AppOptions) {
     jsonBody,
     wrap(async (req, res) => {
       const m = parseBody(meterBody, req.body);
+      await checkMeterPublicKey(m.publicKey);
       if (!(await store.partyExists('suppliers', m.supplierId))) throw new ApiError(422, 'unknown_supplier', `supplier ${m.supplierId} is not registered`);
       if (m.substationId && !(await store.partyExists('substations', m.substationId))) throw new ApiError(422, 'unknown_substation', `substation ${m.substationId} is not registered`);
       const ok = await store.registerMeter({ id: m.id, supplierId: m.supplierId, substationId: m.substationId ?? null, publicKey: m.publicKey, validFrom: day(m.validFrom, 'validFrom') });
@@ -243,13 +272,21 @@ export function createApp(o: AppOptions) {
     }),
   );
 
+  const today = o.today ?? (() => Math.floor(Date.now() / 86_400_000));
+  const optionalDay = (d: number | null) => (d === null ? null : isoDay(d));
+
+  /** supplierId: the supplier today; suppliers: the history, with a switch to come. */
   async function meterView(id: string) {
     const meter = await store.getMeter(id);
     if (!meter) return undefined;
     const keys = await store.meterKeys(id);
+    const history = await store.supplierHistory(id);
+    const now = today();
+    const current = history.find((h) => (h.validFrom === null || h.validFrom <= now) && (h.validTo === null || h.validTo >= now));
     return {
       id: meter.id,
-      supplierId: meter.supplierId,
+      supplierId: current?.supplierId ?? meter.supplierId,
+      suppliers: history.map((h) => ({ supplierId: h.supplierId, from: optionalDay(h.validFrom), to: optionalDay(h.validTo) })),
       substationId: meter.substationId,
       keys: keys.map((k) => ({ id: k.id, publicKey: k.publicKey, validFrom: isoDay(k.validFrom), validTo: k.validTo === null ? null : isoDay(k.validTo), revoked: k.revokedAt !== null })),
       createdAt: meter.createdAt,
@@ -264,8 +301,8 @@ export function createApp(o: AppOptions) {
     requireRole('registrar', 'auditor', 'supplier', 'grid'),
     wrap(async (req, res) => {
       const own = visibleSupplier(req);
-      const supplierId = own ?? (typeof req.query.supplier === 'string' ? req.query.supplier : undefined);
-      const substationId = typeof req.query.substation === 'string' ? req.query.substation : undefined;
+      const supplierId = own ?? queryText(req, 'supplier');
+      const substationId = queryText(req, 'substation');
       res.json({ items: await store.listMeters({ supplierId, substationId }) });
     }),
   );
@@ -275,7 +312,7 @@ export function createApp(o: AppOptions) {
     wrap(async (req, res) => {
       const view = await meterView(String(req.params.id));
       const own = visibleSupplier(req);
-      if (!view || (own !== undefined && view.supplierId !== own)) throw new ApiError(404, 'not_found', `no meter ${req.params.id}`);
+      if (!view || (own !== undefined && !view.suppliers.some((h) => h.supplierId === own))) throw new ApiError(404, 'not_found', `no meter ${req.params.id}`);
       res.json(view);
     }),
   );
@@ -287,12 +324,27 @@ export function createApp(o: AppOptions) {
       const body = parseBody(z.strictObject({ supplierId: ID.optional(), substationId: ID.nullable().optional() }), req.body);
       const meter = await store.getMeter(String(req.params.id));
       if (!meter) throw new ApiError(404, 'not_found', `no meter ${req.params.id}`);
-      const supplierId = body.supplierId ?? meter.supplierId;
       const substationId = body.substationId === undefined ? meter.substationId : body.substationId;
-      if (!(await store.partyExists('suppliers', supplierId))) throw new ApiError(422, 'unknown_supplier', `supplier ${supplierId} is not registered`);
+      if (body.supplierId !== undefined && !(await store.partyExists('suppliers', body.supplierId))) throw new ApiError(422, 'unknown_supplier', `supplier ${body.supplierId} is not registered`);
       if (substationId && !(await store.partyExists('substations', substationId))) throw new ApiError(422, 'unknown_substation', `substation ${substationId} is not registered`);
-      await store.updateMeter(meter.id, supplierId, substationId);
+      // another supplier here is a switch from today (POST /v1/meters/{id}/switch takes a date)
+      if (body.supplierId !== undefined && body.supplierId !== meter.supplierId) await store.switchSupplier(meter.id, body.supplierId, today());
+      if (substationId !== meter.substationId) await store.setSubstation(meter.id, substationId);
       res.json(await meterView(meter.id));
+    }),
+  );
+  app.post(
+    '/v1/meters/:id/switch',
+    requireRole('registrar'),
+    jsonBody,
+    wrap(async (req, res) => {
+      const body = parseBody(z.strictObject({ supplierId: ID, from: DATE }), req.body);
+      const fromDay = day(body.from, 'from');
+      const meter = await store.getMeter(String(req.params.id));
+      if (!meter) throw new ApiError(404, 'not_found', `no meter ${req.params.id}`);
+      if (!(await store.partyExists('suppliers', body.supplierId))) throw new ApiError(422, 'unknown_supplier', `supplier ${body.supplierId} is not registered`);
+      const done = await store.switchSupplier(meter.id, body.supplierId, fromDay);
+      res.status(201).json({ meterId: meter.id, supplierId: body.supplierId, from: body.from, ...done, meter: await meterView(meter.id) });
     }),
   );
   app.post(
@@ -301,6 +353,7 @@ export function createApp(o: AppOptions) {
     jsonBody,
     wrap(async (req, res) => {
       const body = parseBody(z.strictObject({ publicKey: z.tuple([FIELD_DECIMAL, FIELD_DECIMAL]), validFrom: DATE }), req.body);
+      await checkMeterPublicKey(body.publicKey);
       const meter = await store.getMeter(String(req.params.id));
       if (!meter) throw new ApiError(404, 'not_found', `no meter ${req.params.id}`);
       const keyId = await store.rotateMeterKey(meter.id, body.publicKey, day(body.validFrom, 'validFrom'));
@@ -366,10 +419,17 @@ export function createApp(o: AppOptions) {
       const fromDay = day(b.from, 'from');
       const toDay = day(b.to, 'to');
       const { kind, docId, digest } = assignableTariff(b.tariff, fromDay, toDay);
+      // a supplier assigns tariffs for the days it supplies the meter only (its supplier history)
       for (const id of new Set(b.meters)) {
         const m = await store.getMeter(id);
         if (!m) throw new ApiError(422, 'meter_not_registered', `meter ${id} is not registered`);
-        if (m.supplierId !== supplierId) throw new ApiError(403, 'forbidden', `meter ${id} is not a customer of supplier ${supplierId}`);
+        const supply = await store.suppliersIn(id, fromDay, toDay);
+        const own = supply.filter((x) => x.supplierId === supplierId);
+        if (own.length === 0) throw new ApiError(403, 'forbidden', `meter ${id} is not a customer of supplier ${supplierId} on ${b.from}..${b.to}`);
+        if (own.length < supply.length) {
+          const ranges = own.map((x) => `${x.validFrom === null ? 'registration' : isoDay(x.validFrom)}..${x.validTo === null ? 'open' : isoDay(x.validTo)}`).join(', ');
+          throw new ApiError(422, 'outside_supply_period', `supplier ${supplierId} supplies meter ${id} on ${ranges} only, not on every day of ${b.from}..${b.to}: publish for those days`);
+        }
       }
       const assignments = await store.assignTariff({ supplierId, digest, kind, docId, body: b.tariff, meterIds: [...new Set(b.meters)], fromDay, toDay });
       res.status(201).json({ digest, tariffId: docId, kind, from: b.from, to: b.to, meters: [...new Set(b.meters)], assignmentsCreated: assignments.length });
@@ -427,7 +487,7 @@ export function createApp(o: AppOptions) {
   // Free-form scheme parameter sets: kept for existing clients, stored in the one published-parameters
   // registry (kind-routes.ts serves the typed documents of the result kinds).
   const parameters = o.certifier.registries.parameters;
-  const kindApi = new KindApi(store, parameters);
+  const kindApi = new KindApi(store, parameters, o.keys);
   app.put(
     '/v1/scheme-parameters/:id',
     requireRole('scheme'),
@@ -485,19 +545,20 @@ export function createApp(o: AppOptions) {
     requireRole(...READER_ROLES),
     wrap(async (req, res) => {
       const q = req.query;
-      const limitText = typeof q.limit === 'string' ? q.limit : '100';
+      const limitText = queryText(req, 'limit') ?? '100';
       if (!/^[1-9]\d{0,3}$/.test(limitText) || Number(limitText) > 1000) throw new ApiError(400, 'invalid_request', '"limit" must be 1-1000');
       const period = periodQuery(req, false);
       let after: { startDay: number; id: string } | undefined;
-      if (typeof q.cursor === 'string') {
-        const m = /^(\d{1,6})\.(res_[0-9a-f-]{36})$/.exec(Buffer.from(q.cursor, 'base64url').toString());
+      const cursor = queryText(req, 'cursor');
+      if (cursor !== undefined) {
+        const m = /^(\d{1,6})\.(res_[0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
         if (!m) throw new ApiError(400, 'invalid_request', '"cursor" is not a cursor this API returned');
         after = { startDay: Number(m[1]), id: m[2] };
       }
       const limit = Number(limitText);
       const rows = await store.listResults({
-        meterId: typeof q.meter === 'string' ? q.meter : undefined,
-        circuit: typeof q.circuit === 'string' ? q.circuit : undefined,
+        meterId: queryText(req, 'meter'),
+        circuit: queryText(req, 'circuit'),
         startDay: period?.startDay,
         days: period && (typeof q.days === 'string' || /\//.test(String(q.period))) ? period.days : undefined,
         kinds: kindsReadBy(req.principal!.role, queryText(req, 'kind')),
@@ -545,7 +606,7 @@ export function createApp(o: AppOptions) {
     requireRole('grid', 'auditor'),
     wrap(async (req, res) => {
       const p = periodQuery(req)!;
-      const tolText = typeof req.query.tolerance === 'string' ? req.query.tolerance : '0.05';
+      const tolText = queryText(req, 'tolerance') ?? '0.05';
       const m = /^(0|[1-9]\d{0,2})?(?:\.(\d{1,6}))?$/.exec(tolText);
       if (!m || tolText === '' || tolText === '.') throw new ApiError(400, 'invalid_request', '"tolerance" must be a decimal fraction such as 0.05');
       const ppm = BigInt(m[1] ?? '0') * 1_000_000n + BigInt((m[2] ?? '').padEnd(6, '0') || '0');
@@ -564,6 +625,7 @@ export function createApp(o: AppOptions) {
   // ------------------------------------------------------------------- household web page (household.ts)
   mountHousehold(app, { store, keys: o.keys, requireRole, jsonBody });
   mountKeys(app, o.keys, o.keyService);
+
 
   // ------------------------------------------------------------------- fallbacks
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));

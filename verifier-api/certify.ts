@@ -3,7 +3,8 @@
  * everything else has passed:
  *
  *   shape (zod, with the kind's statement fields) → circuit of the kind and pinned key → period → meter
- *   registered, key active → the kind's registry bindings (its service's bind, kinds/service.ts) →
+ *   registered, key active (else an exact replay of a stored proof only) → one supplier in force for the
+ *   period → the kind's registry bindings (its service's bind, kinds/service.ts) →
  *   statement rebuilt from the registries' documents → public-signal count and encoding, decoded outputs →
  *   every public input equal to the rebuilt one → (idempotency fast path) → worker: proof points on the
  *   curve / in the subgroup → batched pairing check → store, once per statement key (and claim).
@@ -129,17 +130,34 @@ export class Certifier {
       throw reject('malformed', `statement.meterId: ${(e as Error).message}`);
     }
     const store = this.o.store;
-    const meter = await store.getMeter(s.meterId);
-    if (!meter) throw statementError('meter_not_registered', `meter ${s.meterId} is not registered`);
-    const keys = (await store.meterKeys(meter.id)).filter((k) => k.publicKey[0] === s.meterPublicKey[0] && k.publicKey[1] === s.meterPublicKey[1]);
-    if (keys.length === 0) throw statementError('meter_key_unknown', `the public key in the result is not a registered key of meter ${meter.id}`);
+    const registered = await store.getMeter(s.meterId);
+    if (!registered) throw statementError('meter_not_registered', `meter ${s.meterId} is not registered`);
+    const keys = (await store.meterKeys(registered.id)).filter((k) => k.publicKey[0] === s.meterPublicKey[0] && k.publicKey[1] === s.meterPublicKey[1]);
+    if (keys.length === 0) throw statementError('meter_key_unknown', `the public key in the result is not a registered key of meter ${registered.id}`);
     const live = keys.filter((k) => k.revokedAt === null);
-    if (live.length === 0) throw statementError('meter_key_revoked', `the key of meter ${meter.id} in the result was revoked`);
     const last = startDay + days - 1;
-    if (!live.some((k) => k.validFrom <= startDay && (k.validTo === null || k.validTo >= last))) {
-      const ranges = live.map((k) => `${isoDay(k.validFrom)}..${k.validTo === null ? 'open' : isoDay(k.validTo)}`).join(', ');
-      throw statementError('meter_key_inactive', `the key of meter ${meter.id} is active ${ranges}, not for the whole period ${isoDay(startDay)}..${isoDay(last)}`);
+    const keyRefusal =
+      live.length === 0
+        ? statementError('meter_key_revoked', `the key of meter ${registered.id} in the result was revoked`)
+        : !live.some((k) => k.validFrom <= startDay && (k.validTo === null || k.validTo >= last))
+          ? statementError('meter_key_inactive', `the key of meter ${registered.id} is active ${live.map((k) => `${isoDay(k.validFrom)}..${k.validTo === null ? 'open' : isoDay(k.validTo)}`).join(', ')}, not for the whole period ${isoDay(startDay)}..${isoDay(last)}`)
+          : undefined;
+    if (keyRefusal) {
+      // A key revoked (or rotated away) after certification does not undo a certified result: the exact
+      // replay of a stored proof still answers 200 with it, as any replay does.
+      const stored = await store.storedProof(registered.id, circuit.id, startDay, days, proofDigest(result));
+      if (stored) return { status: 200, row: stored };
+      throw keyRefusal;
     }
+
+    // ---------------------------------------------------------------- the supplier in force for the period
+    const supply = await store.suppliersIn(registered.id, startDay, last);
+    if (supply.length > 1) {
+      const moves = supply.slice(1).map((x, k) => `from ${supply[k].supplierId} to ${x.supplierId} on ${isoDay(x.validFrom!)}`).join(', ');
+      throw statementError('period_straddles_switch', `meter ${registered.id} moved ${moves}: the period ${isoDay(startDay)}..${isoDay(last)} has more than one supplier; certify the days before and after the switch separately`);
+    }
+    // the binding and the stored result see the supplier of the period, not the meter's latest one
+    const meter = { ...registered, supplierId: supply[0]?.supplierId ?? registered.supplierId };
 
     // ---------------------------------------------------------------- the kind's registry bindings
     const binding = await kind.service.bind({ circuit, meter, startDay, days, fields, registries: this.registries });

@@ -314,6 +314,24 @@ export const MIGRATIONS: Migration[] = [
       `DROP TABLE scheme_parameters`,
     ],
   },
+  {
+    version: 4,
+    name: 'supplier history of meters (supplier switches)',
+    sql: [
+      // Who supplies a meter on which days: valid_from .. valid_to inclusive, NULL at either end open (the
+      // first supplier since registration, the current one). A switch closes the open row and opens the
+      // next; one open row per meter, also under concurrent switches on several instances.
+      `CREATE TABLE meter_suppliers (
+         meter_id TEXT NOT NULL REFERENCES meters(id), supplier_id TEXT NOT NULL REFERENCES suppliers(id),
+         valid_from INTEGER, valid_to INTEGER, created_at TEXT NOT NULL)`,
+      `CREATE INDEX meter_suppliers_meter ON meter_suppliers(meter_id, valid_from)`,
+      `CREATE INDEX meter_suppliers_supplier ON meter_suppliers(supplier_id)`,
+      `CREATE UNIQUE INDEX meter_suppliers_open ON meter_suppliers(meter_id) WHERE valid_to IS NULL`,
+      // Every registered meter has been supplied by its supplier since registration.
+      `INSERT INTO meter_suppliers (meter_id, supplier_id, valid_from, valid_to, created_at)
+       SELECT id, supplier_id, NULL, NULL, created_at FROM meters`,
+    ],
+  },
 ];
 
 /**

@@ -34,6 +34,27 @@ export function queryText(req: Request, name: string): string | undefined {
   return v;
 }
 
+/**
+ * Nesting depth of a parsed JSON value, counted without recursion, or `max + 1` as soon as it goes deeper.
+ * Results and documents nest a few levels; a body nested thousands deep would overflow the stack of
+ * JSON.stringify and every recursive walk after the parser, so bodies deeper than MAX_JSON_DEPTH are
+ * refused before any handler sees them.
+ */
+export function jsonDepth(value: unknown, max: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > deepest) deepest = d + 1;
+    if (deepest > max) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return deepest;
+}
+
+export const MAX_JSON_DEPTH = 64;
+
 /** `period=YYYY-MM-DD` with `days=N` (default 1), or `period=YYYY-MM-DD/N`. */
 export function periodQuery(req: Request, required = true): { startDay: number; days: number } | undefined {
   const raw = req.query.period;
@@ -44,7 +65,7 @@ export function periodQuery(req: Request, required = true): { startDay: number; 
   if (typeof raw !== 'string') throw new ApiError(400, 'invalid_request', '"period" must be given once');
   const m = /^(\d{4}-\d{2}-\d{2})(?:\/(\d{1,3}))?$/.exec(raw);
   if (!m) throw new ApiError(400, 'invalid_request', `"period" must be YYYY-MM-DD or YYYY-MM-DD/days, got "${raw}"`);
-  const daysText = m[2] ?? (typeof req.query.days === 'string' ? req.query.days : '1');
+  const daysText = m[2] ?? queryText(req, 'days') ?? '1';
   if (!/^[1-9]\d{0,2}$/.test(daysText)) throw new ApiError(400, 'invalid_request', '"days" must be a whole number from 1 to 999');
   return { startDay: day(m[1], 'period'), days: Number(daysText) };
 }

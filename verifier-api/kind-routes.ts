@@ -37,6 +37,7 @@ export class KindApi implements ApiServices {
   constructor(
     private readonly store: Store,
     private readonly parameters: ParameterStore,
+    private readonly keys: ReadonlyMap<string, unknown>,
   ) {}
 
   meter(id: string) {
@@ -75,6 +76,9 @@ export class KindApi implements ApiServices {
   }
   circuitForDays(kind: string, days: number) {
     return circuitForDays(kind, days);
+  }
+  verifiable(circuitId: string) {
+    return this.keys.has(circuitId);
   }
 }
 

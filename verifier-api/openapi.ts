@@ -24,6 +24,8 @@ const ERROR_CODES = [
   'invalid_document',
   'unsupported_media_type',
   'body_too_large',
+  'body_too_deep',
+  'invalid_public_key',
   'malformed',
   'signal_count',
   'non_canonical_signal',
@@ -36,6 +38,9 @@ const ERROR_CODES = [
   'duplicate_statement',
   'meter_exists',
   'tariff_overlap',
+  'switch_conflict',
+  'outside_supply_period',
+  'period_straddles_switch',
   'value_vector_overlap',
   'key_rotation_conflict',
   'scheme_parameters_exist',
@@ -83,7 +88,7 @@ const ERROR_CODES = [
 ];
 
 const DESCRIPTIONS: Record<string, string> = {
-  400: 'Malformed request (codes: invalid_json, invalid_request, invalid_document, malformed, signal_count, non_canonical_signal)',
+  400: 'Malformed request (codes: invalid_json, body_too_deep (nested over 64 levels), invalid_request (also a query parameter given twice), invalid_document, invalid_public_key, malformed, signal_count, non_canonical_signal)',
   401: 'No API key, or an unknown one (codes: unauthenticated, invalid_api_key)',
   403: 'The key’s role may not do this (code: forbidden)',
   404: 'Unknown resource (code: not_found)',
@@ -91,7 +96,7 @@ const DESCRIPTIONS: Record<string, string> = {
   413: 'Body larger than the limit (code: body_too_large)',
   415: 'Body is not application/json (code: unsupported_media_type)',
   422: 'Well-formed but rejected: a proof or statement check failed, or a referenced party/document is unknown',
-  429: 'Rate limit exceeded (code: rate_limited); see Retry-After',
+  429: 'Rate limit exceeded, per API key, per client address, or of failed authentications per address (code: rate_limited); see Retry-After',
   503: 'Verification queue full (code: overloaded); retry later',
 };
 
@@ -148,7 +153,7 @@ export function openApiDocument() {
     security: [],
     tags: [{ name: 'service' }, { name: 'registrar' }, { name: 'documents' }, { name: 'results' }, { name: 'aggregation' }, { name: 'kinds' }],
     paths: {
-      '/healthz': { get: { tags: ['service'], operationId: 'health', summary: 'Liveness and database status', responses: { ...ok('Healthy', ref('Health')), '503': { description: 'Database unreachable', content: jsonContent(ref('Health')) } } } },
+      '/healthz': { get: { tags: ['service'], operationId: 'health', summary: 'Liveness and database status (never rate limited: load balancers probe from one address)', responses: { ...ok('Healthy', ref('Health')), '503': { description: 'Database unreachable', content: jsonContent(ref('Health')) } } } },
       '/metrics': { get: { tags: ['service'], operationId: 'metrics', summary: 'Prometheus metrics (text exposition format)', responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
       '/openapi.json': { get: { tags: ['service'], operationId: 'openapi', summary: 'This document', responses: ok('OpenAPI 3.1 document', { type: 'object' }) } },
 
@@ -165,22 +170,46 @@ export function openApiDocument() {
         get: {
           tags: ['registrar'],
           operationId: 'listMeters',
-          summary: 'Registered meters (registrar, auditor, grid; a supplier sees its own customers only)',
+          summary: 'Registered meters (registrar, auditor, grid; a supplier sees the meters it supplies, has supplied or will supply after a switch)',
           security: keyed,
           parameters: [query('supplier', 'only this supplier’s meters'), query('substation', 'only meters behind this substation')],
           responses: { ...ok('Meters', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('MeterSummary') } } }), ...errors(401, 403, 429) },
         },
       },
       '/v1/meters/{id}': {
-        get: { tags: ['registrar'], operationId: 'getMeter', summary: 'A meter and its keys (registrar, auditor, its supplier)', security: keyed, parameters: [pathId('id', 'meter id')], responses: { ...ok('Meter', ref('Meter')), ...errors(401, 403, 404, 429) } },
+        get: { tags: ['registrar'], operationId: 'getMeter', summary: 'A meter, its supplier today, its supplier history and its keys (registrar, auditor, a supplier in its history)', security: keyed, parameters: [pathId('id', 'meter id')], responses: { ...ok('Meter', ref('Meter')), ...errors(401, 403, 404, 429) } },
         patch: {
           tags: ['registrar'],
           operationId: 'updateMeter',
-          summary: 'Change a meter’s supplier or substation (registrar); stored results keep the supplier they were certified under',
+          summary: 'Change a meter’s substation, or its supplier from today (a switch, as POST /v1/meters/{id}/switch with today’s date) (registrar); stored results keep the supplier they were certified under',
           security: keyed,
           parameters: [pathId('id', 'meter id')],
           requestBody: body({ type: 'object', additionalProperties: false, properties: { supplierId: { type: 'string' }, substationId: { type: ['string', 'null'] } } }),
-          responses: { ...ok('Meter', ref('Meter')), ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
+          responses: { ...ok('Meter', ref('Meter')), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429) },
+        },
+      },
+      '/v1/meters/{id}/switch': {
+        post: {
+          tags: ['registrar'],
+          operationId: 'switchSupplier',
+          summary: 'Switch the meter to another supplier from a day (registrar)',
+          description:
+            'The current supply ends the day before `from` and the new supplier’s starts on it; the previous supplier’s tariff assignments end the day before too (those starting on or after `from` are removed). Refused with 409 switch_conflict when the supplier already supplies the meter, when `from` is not after the start of the current supply, or when a certified result covers a day from `from` on; 422 unknown_supplier.',
+          security: keyed,
+          parameters: [pathId('id', 'meter id')],
+          requestBody: body({ type: 'object', additionalProperties: false, required: ['supplierId', 'from'], properties: { supplierId: { type: 'string' }, from: IsoDate } }),
+          responses: {
+            ...ok(
+              'Switched',
+              {
+                type: 'object',
+                required: ['meterId', 'supplierId', 'from', 'previousSupplierId', 'assignmentsEnded', 'assignmentsRemoved', 'meter'],
+                properties: { meterId: { type: 'string' }, supplierId: { type: 'string' }, from: IsoDate, previousSupplierId: { type: 'string' }, assignmentsEnded: { type: 'integer' }, assignmentsRemoved: { type: 'integer' }, meter: ref('Meter') },
+              },
+              '201',
+            ),
+            ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
+          },
         },
       },
       '/v1/meters/{id}/keys': {
@@ -202,7 +231,7 @@ export function openApiDocument() {
         post: {
           tags: ['documents'],
           operationId: 'publishTariff',
-          summary: `Assign ${alternatives(['a tariff (meterproof-tariff/1: bills, penalty bills)', ...ASSIGNED.map((f) => `a ${f.what} (${f.format}: ${kindOfFormat(f.kind)} results)`)])} to some of the supplier’s meters over [from, to] (supplier); one of each kind per meter and day`,
+          summary: `Assign ${alternatives(['a tariff (meterproof-tariff/1: bills, penalty bills)', ...ASSIGNED.map((f) => `a ${f.what} (${f.format}: ${kindOfFormat(f.kind)} results)`)])} to some of the supplier’s meters over [from, to] (supplier); one of each kind per meter and day, and only for days the supplier supplies the meter (422 outside_supply_period when it supplies only some of them)`,
           security: keyed,
           requestBody: body({ type: 'object', additionalProperties: false, required: ['tariff', 'meters', 'from', 'to'], properties: { tariff: { type: 'object', description: 'meterproof-tariff/1 document (schemas/tariff.schema.json)' }, meters: { type: 'array', items: { type: 'string' }, minItems: 1 }, from: IsoDate, to: IsoDate } }),
           responses: {
@@ -263,7 +292,7 @@ export function openApiDocument() {
           operationId: 'submitResult',
           summary: 'Submit a result file (meterproof-result/1) of any kind for certification; no API key needed, registered meters only',
           description:
-            'Checked in order: shape (with the kind’s statement fields), circuit of the kind with a pinned key, period (whole, past days the circuit serves), meter registered and key active for the whole period, the kind’s registry bindings (assigned tariff, value vector, published parameters valid for the period, issued challenge), public-signal count and encoding, decoded outputs, every public input equal to the one rebuilt from the registries, proof points (on curve, not infinity, B in the subgroup), pairing check. One result per statement key (meter, circuit and period, plus what the kind binds: its published documents, or the challenge it answers), and a kind may claim days: no two results claim a day under one scope.',
+            'Checked in order: shape (with the kind’s statement fields), circuit of the kind with a pinned key, period (whole, past days the circuit serves), meter registered and key active for the whole period (a key revoked or rotated away after certification still lets the exact replay of the stored proof answer 200), one supplier for the whole period (422 period_straddles_switch), the kind’s registry bindings (assigned tariff, value vector, published parameters valid for the period, issued challenge), public-signal count and encoding, decoded outputs, every public input equal to the one rebuilt from the registries, proof points (on curve, not infinity, B in the subgroup), pairing check. One result per statement key (meter, circuit and period, plus what the kind binds: its published documents, or the challenge it answers), and a kind may claim days: no two results claim a day under one scope.',
           requestBody: body(ref('ResultFile')),
           responses: {
             ...ok('Certified and stored', ref('Submission'), '201'),
@@ -275,7 +304,7 @@ export function openApiDocument() {
         get: {
           tags: ['results'],
           operationId: 'listResults',
-          summary: 'Certified results, oldest period first (auditor; a supplier sees its own customers only; grid, scheme and service roles the kinds they run)',
+          summary: 'Certified results, oldest period first (auditor; a supplier sees its own customers only; grid, scheme and service roles the kinds they run); each query parameter at most once (400 invalid_request)',
           security: keyed,
           parameters: [query('meter', 'meter id'), query('circuit', 'circuit id'), query('kind', `result kind (${kindsText})`), periodParam(false), daysParam, query('limit', 'page size, 1-1000 (default 100)', { type: 'string', pattern: '^[1-9]\\d{0,3}$' }), query('cursor', 'nextCursor of the previous page')],
           responses: { ...ok('A page of results', { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('Result') }, nextCursor: { type: ['string', 'null'] } } }), ...errors(400, 401, 403, 429) },
@@ -377,7 +406,12 @@ export function openApiDocument() {
           required: ['id', 'supplierId', 'keys'],
           properties: {
             id: { type: 'string' },
-            supplierId: { type: 'string' },
+            supplierId: { type: 'string', description: 'the supplier today' },
+            suppliers: {
+              type: 'array',
+              description: 'supplier history in date order (from null: since registration; to null: until a switch), with a switch to come',
+              items: { type: 'object', required: ['supplierId', 'from', 'to'], properties: { supplierId: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] } } },
+            },
             substationId: { type: ['string', 'null'] },
             keys: { type: 'array', items: { type: 'object', required: ['id', 'publicKey', 'validFrom', 'revoked'], properties: { id: { type: 'string' }, publicKey: { type: 'array', items: FieldElement }, validFrom: IsoDate, validTo: { type: ['string', 'null'] }, revoked: { type: 'boolean' } } } },
             createdAt: { type: 'string' },

@@ -34,7 +34,7 @@ export interface ServeOptions {
   maxBatch?: number;
   maxQueue?: number;
   bodyLimit?: string;
-  rateLimit?: { perKey: Limit; perAddress: Limit };
+  rateLimit?: { perKey: Limit; perAddress: Limit; failedAuth?: Limit };
   trustProxy?: boolean | number | string;
   logger?: Logger;
   logLevel?: string;
@@ -83,7 +83,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   }
   const certifier = new Certifier({ store, pool, keys, today: o.today });
   let closing = false;
-  const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, isClosing: () => closing, keyService: { production: o.production, ceremony: o.ceremony, ceremonyToken: o.ceremonyToken } });
+  const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, isClosing: () => closing, today: o.today, keyService: { production: o.production, ceremony: o.ceremony, ceremonyToken: o.ceremonyToken } });
 
   const server: Server = createServer(app);
   try {

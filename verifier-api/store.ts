@@ -21,6 +21,13 @@ export interface MeterRecord {
   createdAt: string;
 }
 
+/** A meter's supplier on days validFrom .. validTo (inclusive; null: open, since registration / until a switch). */
+export interface SupplyRecord {
+  supplierId: string;
+  validFrom: number | null;
+  validTo: number | null;
+}
+
 export interface MeterKeyRecord {
   id: string;
   meterId: string;
@@ -121,6 +128,7 @@ export class Store {
     try {
       await this.db.tx(async (q) => {
         await q.run('INSERT INTO meters (id, supplier_id, substation_id, created_at) VALUES (?, ?, ?, ?)', [m.id, m.supplierId, m.substationId, now()]);
+        await q.run('INSERT INTO meter_suppliers (meter_id, supplier_id, valid_from, valid_to, created_at) VALUES (?, ?, NULL, NULL, ?)', [m.id, m.supplierId, now()]);
         await insertKey(q, m.id, m.publicKey, m.validFrom);
       });
       return true;
@@ -130,19 +138,70 @@ export class Store {
     }
   }
 
+  /**
+   * A meter's record; its supplierId is the latest in its supplier history (the supplier it has been
+   * switched to, possibly from a future day): supplierOn and suppliersIn answer for given days.
+   */
   async getMeter(id: string): Promise<MeterRecord | undefined> {
     const r = await this.db.get<any>('SELECT id, supplier_id, substation_id, created_at FROM meters WHERE id = ?', [id]);
     return r && { id: r.id, supplierId: r.supplier_id, substationId: r.substation_id ?? null, createdAt: r.created_at };
   }
 
-  async updateMeter(id: string, supplierId: string, substationId: string | null): Promise<void> {
-    await this.db.run('UPDATE meters SET supplier_id = ?, substation_id = ? WHERE id = ?', [supplierId, substationId, id]);
+  async setSubstation(id: string, substationId: string | null): Promise<void> {
+    await this.db.run('UPDATE meters SET substation_id = ? WHERE id = ?', [substationId, id]);
   }
 
+  /** The meter's suppliers in date order. */
+  async supplierHistory(meterId: string): Promise<SupplyRecord[]> {
+    const rows = await this.db.all<any>('SELECT supplier_id, valid_from, valid_to FROM meter_suppliers WHERE meter_id = ? ORDER BY COALESCE(valid_from, -1)', [meterId]);
+    return rows.map(supplyRecord);
+  }
+
+  /** Who supplied the meter on some day of [fromDay, toDay], in date order (one record unless a switch falls in it). */
+  async suppliersIn(meterId: string, fromDay: number, toDay: number): Promise<SupplyRecord[]> {
+    const rows = await this.db.all<any>(
+      'SELECT supplier_id, valid_from, valid_to FROM meter_suppliers WHERE meter_id = ? AND (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?) ORDER BY COALESCE(valid_from, -1)',
+      [meterId, toDay, fromDay],
+    );
+    return rows.map(supplyRecord);
+  }
+
+  /**
+   * A supplier switch: from `fromDay` the meter is supplied by `supplierId`. In one transaction the current
+   * supply ends the day before, the new one starts, and the previous supplier's tariff assignments end the
+   * day before too (those starting on or after it are removed: they would never apply). Refused (409
+   * switch_conflict) when the supplier already supplies the meter, when the switch is not after the start
+   * of the current supply, or when a certified result covers a day from `fromDay` on (certified days keep
+   * their supplier).
+   */
+  async switchSupplier(meterId: string, supplierId: string, fromDay: number): Promise<{ previousSupplierId: string; assignmentsEnded: number; assignmentsRemoved: number }> {
+    const conflict = (message: string) => new ApiError(409, 'switch_conflict', message);
+    return this.db.tx(async (q) => {
+      const open = await q.get<any>('SELECT supplier_id, valid_from FROM meter_suppliers WHERE meter_id = ? AND valid_to IS NULL', [meterId]);
+      if (!open) throw new Error(`meter ${meterId} has no current supplier`);
+      const since = open.valid_from === null ? null : Number(open.valid_from);
+      if (open.supplier_id === supplierId) throw conflict(`supplier ${supplierId} already supplies meter ${meterId}${since === null ? '' : ` (since ${isoDay(since)})`}`);
+      if (since !== null && since >= fromDay) throw conflict(`meter ${meterId} is supplied by ${open.supplier_id} from ${isoDay(since)}: a switch must take effect after the latest one`);
+      const certified = await q.get<any>('SELECT id, start_day, days FROM results WHERE meter_id = ? AND start_day + days > ? ORDER BY start_day LIMIT 1', [meterId, fromDay]);
+      if (certified) {
+        throw conflict(`result ${certified.id} certifies meter ${meterId} for ${isoDay(Number(certified.start_day))} + ${certified.days} day(s) under ${open.supplier_id}: a switch cannot move certified days to another supplier`);
+      }
+      // the WHERE re-checks the open row, so of two concurrent switches one closes it and the other fails
+      const closed = await q.run('UPDATE meter_suppliers SET valid_to = ? WHERE meter_id = ? AND supplier_id = ? AND valid_to IS NULL', [fromDay - 1, meterId, open.supplier_id]);
+      if (closed !== 1) throw conflict(`meter ${meterId} was switched by another request at the same time; read it and retry`);
+      await q.run('INSERT INTO meter_suppliers (meter_id, supplier_id, valid_from, valid_to, created_at) VALUES (?, ?, ?, NULL, ?)', [meterId, supplierId, fromDay, now()]);
+      await q.run('UPDATE meters SET supplier_id = ? WHERE id = ?', [supplierId, meterId]);
+      const assignmentsRemoved = await q.run('DELETE FROM tariff_assignments WHERE meter_id = ? AND valid_from >= ?', [meterId, fromDay]);
+      const assignmentsEnded = await q.run('UPDATE tariff_assignments SET valid_to = ? WHERE meter_id = ? AND valid_to >= ?', [fromDay - 1, meterId, fromDay]);
+      return { previousSupplierId: open.supplier_id as string, assignmentsEnded, assignmentsRemoved };
+    });
+  }
+
+  /** Meters the supplier supplies on some day (past, present or from a switch to come), or every meter. */
   async listMeters(filter: { supplierId?: string; substationId?: string }): Promise<MeterRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.supplierId) (where.push('supplier_id = ?'), params.push(filter.supplierId));
+    if (filter.supplierId) (where.push('id IN (SELECT meter_id FROM meter_suppliers WHERE supplier_id = ?)'), params.push(filter.supplierId));
     if (filter.substationId) (where.push('substation_id = ?'), params.push(filter.substationId));
     const rows = await this.db.all<any>(`SELECT id, supplier_id, substation_id, created_at FROM meters ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`, params);
     return rows.map((r) => ({ id: r.id, supplierId: r.supplier_id, substationId: r.substation_id ?? null, createdAt: r.created_at }));
@@ -284,6 +343,12 @@ export class Store {
     return { created: false, row: existing };
   }
 
+  /** The stored result of this meter, circuit and period with exactly this proof (and public signals), if any. */
+  async storedProof(meterId: string, circuit: string, startDay: number, days: number, proofDigest: string): Promise<ResultRow | undefined> {
+    const r = await this.db.get<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE meter_id = ? AND start_day = ? AND days = ? AND circuit = ? AND proof_digest = ?`, [meterId, startDay, days, circuit, proofDigest]);
+    return r && resultRow(r);
+  }
+
   async resultByKey(statementKey: string): Promise<ResultRow | undefined> {
     const r = await this.db.get<any>(`SELECT ${RESULT_COLUMNS} FROM results WHERE statement_key = ?`, [statementKey]);
     return r && resultRow(r);
@@ -329,18 +394,25 @@ export class Store {
     return rows.map(resultRow);
   }
 
-  /** Meters that had an active (unrevoked) key on some day of the period, with their supplier and substation. */
+  /**
+   * Meters that had an active (unrevoked) key on some day of the period, with their substation and the
+   * supplier of those days: a meter switched within the period comes once for each of its suppliers.
+   */
   async metersActiveIn(startDay: number, days: number): Promise<MeterRecord[]> {
+    const last = startDay + days - 1;
     const rows = await this.db.all<any>(
-      `SELECT m.id, m.supplier_id, m.substation_id, m.created_at FROM meters m
+      `SELECT m.id, s.supplier_id, m.substation_id, m.created_at FROM meters m
+         JOIN meter_suppliers s ON s.meter_id = m.id AND (s.valid_from IS NULL OR s.valid_from <= ?) AND (s.valid_to IS NULL OR s.valid_to >= ?)
         WHERE EXISTS (SELECT 1 FROM meter_keys k WHERE k.meter_id = m.id AND k.revoked_at IS NULL
                       AND k.valid_from <= ? AND (k.valid_to IS NULL OR k.valid_to >= ?))
-        ORDER BY m.id`,
-      [startDay + days - 1, startDay],
+        ORDER BY m.id, COALESCE(s.valid_from, -1)`,
+      [last, startDay, last, startDay],
     );
     return rows.map((r) => ({ id: r.id, supplierId: r.supplier_id, substationId: r.substation_id ?? null, createdAt: r.created_at }));
   }
 }
+
+const supplyRecord = (r: any): SupplyRecord => ({ supplierId: r.supplier_id, validFrom: num(r.valid_from), validTo: num(r.valid_to) });
 
 async function insertKey(q: Queryable, meterId: string, publicKey: [string, string], validFrom: number): Promise<string> {
   const id = `mk_${randomUUID()}`;

@@ -49,11 +49,14 @@ export const samplingFeatures: KindFeatures = {
         if (!meter) throw new ApiError(422, 'meter_not_registered', `meter ${b.meterId} is not registered`);
         if (principal.role === 'supplier' && meter.supplierId !== principal.subject) throw new ApiError(403, 'forbidden', `meter ${meter.id} is not a customer of supplier ${principal.subject}`);
         const startDay = req.day(b.period.start, 'period.start');
+        let circuit;
         try {
-          api.circuitForDays('sampling', b.period.days);
+          circuit = api.circuitForDays('sampling', b.period.days);
         } catch (e) {
           throw new ApiError(422, 'period_invalid', (e as Error).message);
         }
+        // a challenge no answer could be certified for would only waste the household's proving
+        if (!api.verifiable(circuit.id)) throw new ApiError(422, 'unknown_circuit', `circuit ${circuit.id} has no verification key pinned on this server: its answers could not be certified`);
         // the issuer as the challenge names it: role and supplier (or key name), for the household to see
         const issuer = `${principal.role}:${principal.subject ?? principal.name}`.slice(0, 200);
         const doc = newChallenge({ issuer, meterId: meter.id, period: { start: isoDay(startDay), days: b.period.days } });

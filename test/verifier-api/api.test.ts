@@ -219,11 +219,16 @@ for (const backend of await backends()) {
       assert.match(r.body.error.message, /2024-01-01\.\.2025-01-15/);
       assert.equal((await post(w.results.a1)).status, 200, 'the period before the rotation is still covered');
 
-      // revoke MTR-A2's key: even another proof of its stored statement is refused now
+      // revoke MTR-A2's key: another proof of its stored statement is refused now, but the exact replay of
+      // the result certified before the revocation still answers 200 with it
       const meter = await call(base, 'GET', '/v1/meters/MTR-A2', { key: keys.registrar });
       const keyId = meter.body.keys[0].id;
       assert.equal((await call(base, 'POST', `/v1/meters/MTR-A2/keys/${keyId}/revoke`, { key: keys.registrar })).status, 200);
-      const again = await post(w.results.a2);
+      const replay = await post(w.results.a2);
+      assert.equal(replay.status, 200, replay.text);
+      assert.equal(replay.body.id, ids.a2);
+      const curve = await buildBn128(true);
+      const again = await post({ ...clone(w.results.a2), proof: rerandomizeProof(curve, vkeyJson(), w.results.a2.proof) });
       assert.equal(again.status, 422);
       assert.equal(again.body.error.code, 'meter_key_revoked');
       assert.equal((await call(base, 'POST', `/v1/meters/MTR-A2/keys/${keyId}/revoke`, { key: keys.registrar })).status, 404);

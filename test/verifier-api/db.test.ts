@@ -134,6 +134,8 @@ for (const backend of await backends()) {
         assert.equal(row?.id, 'res_1');
         assert.deepEqual(row?.outputs, { bill: '-12', settlement: '7', consumption: '300' });
         assert.deepEqual(row?.bindings, { tariffDigest: 't'.repeat(64), valueOfEnergyDigest: null });
+        // migration 4: a meter registered before supplier histories is supplied by its supplier since registration
+        assert.deepEqual(await new Store(db).supplierHistory('M1'), [{ supplierId: 's1', validFrom: null, validTo: null }]);
         const parameters = new ParameterStore(db);
         const legacy = await parameters.byId(LEGACY_SCHEME_KIND, 'legacy');
         assert.equal(legacy?.digest, legacySchemeDigest('legacy', { cap: 5000 }));

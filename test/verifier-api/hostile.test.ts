@@ -16,6 +16,11 @@ after(releaseCurve);
 const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
+/** JSON text of `body` with an object nested `depth` levels deep (13 KB at 5,000) in place of "@nested" (JSON.stringify itself overflows on it). */
+const withNested = (body: unknown, depth: number) => JSON.stringify(body).replace('"@nested"', '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1));
+/** A point on Baby Jubjub of order 2, (0, -1): on the curve, outside the prime-order subgroup. */
+const ORDER_TWO: [string, string] = ['0', (R - 1n).toString()];
+
 /** A point on the G2 twist curve that is not in the order-r subgroup (the twist has a large cofactor). */
 async function twistPointOutsideSubgroup(): Promise<string[][]> {
   const curve = await buildBn128(true);
@@ -86,7 +91,9 @@ for (const backend of await backends()) {
       { name: 'unsupported charset', status: 415, code: 'unsupported_media_type', raw: '{}', headers: { 'content-type': 'application/json; charset=ebcdic' } },
       { name: 'gzip that is not gzip', status: 400, code: 'bad_request', raw: 'not gzip', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } },
       { name: 'body over the size limit', status: 413, code: 'body_too_large', raw: JSON.stringify({ ...w.results.a2, padding: 'x'.repeat(300_000) }) },
-      { name: 'deeply nested JSON', status: 400, code: 'malformed', raw: '['.repeat(5000) + ']'.repeat(5000) },
+      { name: 'deeply nested JSON', status: 400, code: 'body_too_deep', raw: '['.repeat(5000) + ']'.repeat(5000) },
+      { name: 'a tariff nested 5,000 deep (once a RangeError, 500)', status: 400, code: 'body_too_deep', raw: withNested(edit((r) => (r.statement.tariff = '@nested')), 5000) },
+      { name: 'a document nested 5,000 deep on another route', status: 400, code: 'body_too_deep', method: 'POST', path: '/v1/tariffs', key: 'acme', raw: withNested({ tariff: '@nested', meters: ['MTR-A1'], from: '2025-01-15', to: '2025-01-15' }, 5000) },
       { name: 'a JSON array', status: 400, code: 'malformed', body: [w.results.a2] },
       { name: '__proto__ pollution attempt', status: 400, code: 'malformed', raw: '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}' },
       // ------------------------------------------------------------------ shape
@@ -144,6 +151,16 @@ for (const backend of await backends()) {
       { name: 'path traversal', status: 404, code: 'not_found', method: 'GET', path: '/v1/results/..%2F..%2Fetc%2Fpasswd', key: 'auditor' },
       { name: 'unknown method', status: 404, code: 'not_found', method: 'DELETE', path: '/v1/results' },
       { name: 'settlement with a bad period', status: 400, code: 'invalid_request', method: 'GET', path: '/v1/settlement?period=yesterday', key: 'grid' },
+      { name: 'results with the meter twice (a filter silently dropped once)', status: 400, code: 'invalid_request', method: 'GET', path: '/v1/results?meter=MTR-A1&meter=MTR-B1', key: 'auditor' },
+      { name: 'results with the limit twice', status: 400, code: 'invalid_request', method: 'GET', path: '/v1/results?limit=1&limit=2', key: 'auditor' },
+      { name: 'meters with the supplier twice', status: 400, code: 'invalid_request', method: 'GET', path: '/v1/meters?supplier=acme&supplier=bolt', key: 'registrar' },
+      { name: 'settlement with days twice', status: 400, code: 'invalid_request', method: 'GET', path: '/v1/settlement?period=2025-01-15&days=1&days=7', key: 'grid' },
+      { name: 'a meter key off the curve', status: 400, code: 'invalid_public_key', method: 'POST', path: '/v1/meters', key: 'registrar', body: { id: 'MTR-Q', supplierId: 'acme', publicKey: ['1', '2'], validFrom: '2025-01-01' } },
+      { name: 'a meter key of order 2 (outside the subgroup)', status: 400, code: 'invalid_public_key', method: 'POST', path: '/v1/meters', key: 'registrar', body: { id: 'MTR-Q', supplierId: 'acme', publicKey: ORDER_TWO, validFrom: '2025-01-01' } },
+      { name: 'a meter key at the identity', status: 400, code: 'invalid_public_key', method: 'POST', path: '/v1/meters', key: 'registrar', body: { id: 'MTR-Q', supplierId: 'acme', publicKey: ['0', '1'], validFrom: '2025-01-01' } },
+      { name: 'a meter key coordinate ≥ the field', status: 400, code: 'invalid_public_key', method: 'POST', path: '/v1/meters', key: 'registrar', body: { id: 'MTR-Q', supplierId: 'acme', publicKey: [w.meters[0].publicKey[0], (BigInt(w.meters[0].publicKey[1]) + R).toString()], validFrom: '2025-01-01' } },
+      { name: 'a rotation to a small-order key', status: 400, code: 'invalid_public_key', method: 'POST', path: '/v1/meters/MTR-A2/keys', key: 'registrar', body: { publicKey: ORDER_TWO, validFrom: '2025-06-01' } },
+      { name: 'a challenge for a circuit without a pinned key', status: 422, code: 'unknown_circuit', method: 'POST', path: '/v1/challenges', key: 'grid', body: { meterId: 'MTR-A1', period: { start: '2025-01-15', days: 1 } } },
       { name: 'settlement with the period twice', status: 400, code: 'invalid_request', method: 'GET', path: '/v1/settlement?period=2025-01-15&period=2025-01-16', key: 'grid' },
       { name: 'meter registration with extra fields', status: 400, code: 'invalid_request', method: 'POST', path: '/v1/meters', key: 'registrar', body: { id: 'MTR-Q', supplierId: 'acme', publicKey: ['1', '2'], validFrom: '2025-01-01', admin: true } },
       { name: 'feeder measurement with a float', status: 400, code: 'invalid_request', method: 'PUT', path: '/v1/feeder-measurements', key: 'grid', body: { substationId: 'sub-1', period: { start: '2025-01-15', days: 1 }, consumptionWh: 1.5 } },
@@ -170,17 +187,37 @@ for (const backend of await backends()) {
       assert.equal(listed.body.items.length, 2, 'nothing hostile was stored');
     });
 
-    test('rate limits per client address and per key', async () => {
+    test('rate limits per client address and per key; health checks exempt', async () => {
       const limited = await startTestServer(db.url, { rateLimit: { perAddress: { perSecond: 0.1, burst: 3 }, perKey: { perSecond: 0.1, burst: 2 } } });
       try {
         const anon = [];
-        for (let i = 0; i < 5; i++) anon.push(await call(limited.url, 'GET', '/healthz'));
+        for (let i = 0; i < 5; i++) anon.push(await call(limited.url, 'GET', '/openapi.json'));
         assert.deepEqual(anon.map((r) => r.status), [200, 200, 200, 429, 429]);
         assert.equal(anon[3].body.error.code, 'rate_limited');
         assert.ok(Number(anon[3].headers.get('retry-after')) >= 1);
+        // a load balancer probing from one address is never limited
+        for (let i = 0; i < 10; i++) assert.equal((await call(limited.url, 'GET', '/healthz')).status, 200, `health check ${i}`);
         const keyed = [];
         for (let i = 0; i < 3; i++) keyed.push(await call(limited.url, 'GET', '/v1/suppliers', { key: keys.registrar }));
         assert.deepEqual(keyed.map((r) => r.status), [200, 200, 429], 'a key has its own bucket');
+      } finally {
+        await limited.close();
+      }
+    });
+
+    test('failed authentications are limited per address; keys already seen still pass', async () => {
+      const limited = await startTestServer(db.url, { rateLimit: { perAddress: { perSecond: 0, burst: 0 }, perKey: { perSecond: 0, burst: 0 }, failedAuth: { perSecond: 0.1, burst: 3 } } });
+      try {
+        assert.equal((await call(limited.url, 'GET', '/v1/suppliers', { key: keys.registrar })).status, 200);
+        const guesses = [];
+        for (let i = 0; i < 5; i++) guesses.push(await call(limited.url, 'GET', '/v1/suppliers', { key: `mpk_registrar_guess${i}` }));
+        assert.deepEqual(guesses.map((r) => r.status), [401, 401, 401, 429, 429]);
+        assert.equal(guesses[3].body.error.code, 'rate_limited');
+        assert.ok(Number(guesses[3].headers.get('retry-after')) >= 1);
+        const repeated = await call(limited.url, 'GET', '/v1/suppliers', { key: 'mpk_registrar_guess0' });
+        assert.equal(repeated.status, 429, 'a guess the server remembers is limited too');
+        assert.equal((await call(limited.url, 'GET', '/v1/suppliers', { key: keys.registrar })).status, 200, 'a key already seen is not locked out');
+        assert.equal((await call(limited.url, 'GET', '/v1/suppliers', { key: keys.auditor })).status, 429, 'a key not seen yet waits with the address');
       } finally {
         await limited.close();
       }

@@ -33,7 +33,8 @@ describe('OpenAPI document', () => {
     w = await world();
     db = await freshDatabase('sqlite');
     keys = await createKeys(db.url);
-    server = await startTestServer(db.url);
+    // sampling_1d pinned too: challenges are issued only for circuits the server verifies
+    server = await startTestServer(db.url, { circuits: [CIRCUIT, 'sampling_1d'] });
     await registerWorld(server.url, keys, w);
   });
   after(async () => {
@@ -86,6 +87,9 @@ describe('OpenAPI document', () => {
     await go('PATCH', '/v1/meters/{id}', '/v1/meters/MTR-B2', { key: keys.registrar, body: { substationId: 'sub-9' } });
     await go('POST', '/v1/meters', '/v1/meters', { key: keys.registrar, body: { id: 'MTR-A1', supplierId: 'acme', publicKey: w.meters[0].publicKey, validFrom: DAY } });
     await go('POST', '/v1/meters/{id}/keys', '/v1/meters/MTR-B2/keys', { key: keys.registrar, body: { publicKey: w.meters[0].publicKey, validFrom: '2025-06-01' } });
+    await go('POST', '/v1/meters/{id}/switch', '/v1/meters/MTR-B2/switch', { key: keys.registrar, body: { supplierId: 'acme', from: '2025-06-01' } });
+    await go('POST', '/v1/meters/{id}/switch', '/v1/meters/MTR-B2/switch', { key: keys.registrar, body: { supplierId: 'acme', from: '2025-07-01' } });
+    await go('POST', '/v1/meters/{id}/switch', '/v1/meters/MTR-B2/switch', { key: keys.registrar, body: { supplierId: 'nobody', from: '2025-07-01' } });
     await go('POST', '/v1/meters/{id}/keys/{keyId}/revoke', '/v1/meters/MTR-B2/keys/mk_nope/revoke', { key: keys.registrar });
     await go('POST', '/v1/tariffs', '/v1/tariffs', { key: keys.acme, body: { tariff: w.tariffs.acme, meters: ['MTR-A1'], from: '2025-03-01', to: '2025-03-31' } });
     await go('POST', '/v1/value-vectors', '/v1/value-vectors', { key: keys.grid, body: { vector: w.value, from: DAY, to: DAY } });
