@@ -17,7 +17,7 @@
  * Each run proves a new meter (one certified result per meter, circuit and period).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,7 +39,47 @@ import { createPartyKeys, provisionHousehold } from './household-provision.js';
 export const BROWSER_BENCH_CIRCUITS = ['billing_1d', 'billing_7d', 'billing_31d'];
 const START = '2013-01-01';
 
-export type RunTimings = PageTimings & { wallMs: number };
+/** `browserPeakMB`: the most resident memory of all Chromium processes (browser, page, worker) during the run. */
+export type RunTimings = PageTimings & { wallMs: number; browserPeakMB: number };
+
+/**
+ * Resident memory of this process's descendants (the Chromium processes it launched), MB, from /proc.
+ * Pages shared between Chromium's processes count once per process: an upper bound of the page's memory.
+ */
+function chromiumRssMB(): number {
+  const parent = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is stat field 3 (state)
+      parent.set(Number(entry), Number(fields[1]));
+      rss.set(Number(entry), Number(fields[21]) * 4096);
+    } catch {
+      // the process ended while being read
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, bytes] of rss) if (descends(pid)) total += bytes;
+  return total / 2 ** 20;
+}
+
+/** Runs `f` while sampling the Chromium processes' memory every 100 ms; returns its value and the peak, MB. */
+async function withPeakMemory<T>(f: () => Promise<T>): Promise<{ value: T; peakMB: number }> {
+  let peakMB = chromiumRssMB();
+  const timer = setInterval(() => (peakMB = Math.max(peakMB, chromiumRssMB())), 100);
+  try {
+    const value = await f();
+    return { value, peakMB: Math.max(peakMB, chromiumRssMB()) };
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 export interface BrowserCircuitTiming {
   circuit: string;
@@ -105,8 +145,8 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
           await page.goto(server.url);
           const t0 = performance.now();
           await openReadings(page, h.meterId, h.userKey.key);
-          const proved = await proveAndSend(page);
-          timings.push({ ...proved.timings, wallMs: performance.now() - t0 });
+          const { value: proved, peakMB } = await withPeakMemory(() => proveAndSend(page));
+          timings.push({ ...proved.timings, wallMs: performance.now() - t0, browserPeakMB: peakMB });
           if (!kdf && timings.length > 1) {
             const runsMs: number[] = [];
             for (let k = 0; k < 5; k++) runsMs.push(Math.round(await page.evaluate(() => (window as unknown as { meterproof: { measureKdf(): Promise<number> } }).meterproof.measureKdf())));
@@ -150,11 +190,11 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
 
 function table(b: BrowserBench): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const head = '| circuit | cold: download | cold: wall | warm: decrypt (KDF) | warm: cached files | warm: witness | warm: prove | Node prove | browser/Node | warm ready | warm wall |';
-  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const head = '| circuit | cold: download | cold: wall | warm: decrypt (KDF) | warm: cached files | warm: witness | warm: prove | Node prove | browser/Node | warm ready | warm wall | Chromium peak memory |';
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = b.circuits.map(
     (c) =>
-      `| ${c.circuit} | ${s(c.cold.prefetchMs ?? 0)} | ${s(c.cold.wallMs)} | ${s(c.warm.decryptMs)} | ${s(c.warm.downloadMs)} | ${s(c.warm.witnessMs)} | ${s(c.warm.proveMs)} | ${s(c.node.proveMs)} | ${c.proveRatio.toFixed(2)} | ${s(c.warm.readyMs)} | ${s(c.warm.wallMs)} |`,
+      `| ${c.circuit} | ${s(c.cold.prefetchMs ?? 0)} | ${s(c.cold.wallMs)} | ${s(c.warm.decryptMs)} | ${s(c.warm.downloadMs)} | ${s(c.warm.witnessMs)} | ${s(c.warm.proveMs)} | ${s(c.node.proveMs)} | ${c.proveRatio.toFixed(2)} | ${s(c.warm.readyMs)} | ${s(c.warm.wallMs)} | ${Math.max(c.cold.browserPeakMB ?? 0, c.warm.browserPeakMB ?? 0).toFixed(0)} MB |`,
   );
   return [head, sep, ...rows].join('\n');
 }

@@ -16,6 +16,7 @@ import { KINDS } from './kinds.js';
 import { parseTariff } from '../../tariff/model.js';
 import { api, ServiceError, type Certified, type Period, type ProvingContext } from './api.js';
 import { billBreakdown, type Breakdown } from './breakdown.js';
+import { provingVerdict, refusalSentence, shorterPeriods } from './capacity.js';
 import { BAND_LETTERS, bandSwatch, consumptionChart } from './chart.js';
 import { failureSentence, serviceSentence, type Where } from './messages.js';
 import type { Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
@@ -399,10 +400,20 @@ function resetProveButton() {
   proveButton.textContent = proveButton.dataset.label ?? proveButton.textContent;
 }
 
+/** This device should not prove `period` at once: the reason, nothing started, and the shorter periods stored inside it. */
+function refuseUpFront(reason: string, period: Period): void {
+  receipt.hidden = true;
+  progressCard.hidden = false;
+  sayNearProof(refusalSentence(reason, period, shorterPeriods(period, periods)));
+}
+
 async function proveAndSend(): Promise<void> {
   const o = opened;
   if (!o?.context || o.certified) return;
   const ctx = o.context;
+  // what this device cannot finish is refused before anything starts (capacity.ts), with the shorter periods offered
+  const verdict = provingVerdict(ctx.circuit.params.maxDays, { memoryGB: (navigator as { deviceMemory?: number }).deviceMemory, cores: navigator.hardwareConcurrency });
+  if (!verdict.ok) return refuseUpFront(verdict.reason, o.period);
   const where: Where = { meterId: o.meterId, period: periodText(o.period), kind: o.kind };
   message.hidden = true;
   receipt.hidden = true;
