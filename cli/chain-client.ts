@@ -10,13 +10,13 @@ import { REPO_ROOT } from '../core/paths.js';
 import { claimCircuitFor } from '../kinds/claim/kind.js';
 import { parseChainScheme, RegistryTree, schemeCommitment, type ChainSchemeJson } from '../kinds/claim/circuit.js';
 import { solidityProof, type ClaimFile } from '../prover/claim.js';
-import { verifierContractName } from './chain-verifier.js';
+import { schemeContractName } from './chain-verifier.js';
 
 const ARTIFACTS = join(REPO_ROOT, 'build', 'hardhat', 'artifacts', 'contracts');
 
 /** A compiled contract (Hardhat's artifact): its ABI and creation bytecode. */
 export function contractArtifact(name: string): { abi: any[]; bytecode: string } {
-  const file = name.endsWith('Verifier') ? join(ARTIFACTS, 'generated', `${name}.sol`, `${name}.json`) : join(ARTIFACTS, `${name}.sol`, `${name}.json`);
+  const file = /^Claim\w+(Verifier|Scheme)$/.test(name) ? join(ARTIFACTS, 'generated', `${name}.sol`, `${name}.json`) : join(ARTIFACTS, `${name}.sol`, `${name}.json`);
   if (!existsSync(file)) throw new Error(`contract ${name} is not compiled: run "meterproof chain deploy" (it compiles) or "npx tsx cli/hardhat.ts compile"`);
   return JSON.parse(readFileSync(file, 'utf8'));
 }
@@ -45,11 +45,10 @@ export interface Deployment {
   chainId: string;
   circuit: string;
   depth: number;
-  /** the block the registry was deployed in (events are read from there) */
+  /** the block the deployment started in (events are read from there) */
   fromBlock: number;
-  token: string;
   registry: string;
-  verifier: string;
+  /** the scheme contract: also its budget's ERC-20 and its claims' verifier */
   scheme: string;
   schemeCommitment: string;
   schemeDocument: ChainSchemeJson;
@@ -57,7 +56,7 @@ export interface Deployment {
 
 export function parseDeployment(json: unknown, what: string): Deployment {
   const d = json as Deployment;
-  if (d?.format !== DEPLOYMENT_FORMAT || ![d.token, d.registry, d.verifier, d.scheme].every((a) => typeof a === 'string' && /^0x[0-9a-fA-F]{40}$/.test(a))) {
+  if (d?.format !== DEPLOYMENT_FORMAT || ![d.registry, d.scheme].every((a) => typeof a === 'string' && /^0x[0-9a-fA-F]{40}$/.test(a))) {
     throw new Error(`${what} is not a ${DEPLOYMENT_FORMAT} file`);
   }
   parseChainScheme(d.schemeDocument);
@@ -72,31 +71,28 @@ async function deploy(name: string, signer: Signer, ...args: unknown[]): Promise
 }
 
 /**
- * Deploys a scheme: its verifier, and (unless given) a token and a registry whose registrar and
- * treasury is `signer`; mints `budget` µp to the scheme.
+ * Deploys a scheme (Claim<n>dScheme for its period length: contract, token and verifier in one) and, unless
+ * given, a meter registry whose registrar is `signer`; `signer` is the scheme's treasury and mints
+ * `budget` µp to it.
  */
-export async function deployScheme(signer: Signer, schemeJson: ChainSchemeJson, o: { budget: bigint; token?: string; registry?: string }): Promise<Deployment> {
+export async function deployScheme(signer: Signer, schemeJson: ChainSchemeJson, o: { budget: bigint; registry?: string }): Promise<Deployment> {
   const scheme = parseChainScheme(schemeJson);
   const circuit = claimCircuitFor(scheme.periodDays);
   const provider = signer.provider!;
   const fromBlock = await provider.getBlockNumber();
   const me = await signer.getAddress();
-  const token = o.token ? contractAt('RebateToken', o.token, signer) : await deploy('RebateToken', signer, me);
   const registry = o.registry ? contractAt('MeterRegistry', o.registry, signer) : await deploy('MeterRegistry', signer, me, circuit.params.depth);
   if (o.registry && Number(await registry.depth()) !== circuit.params.depth) throw new Error(`the registry's tree has depth ${await registry.depth()}, circuit ${circuit.id} takes ${circuit.params.depth}`);
-  const verifier = await deploy(verifierContractName(circuit.id), signer);
   const commitment = await schemeCommitment(scheme, circuit.params.brackets);
-  const rebateScheme = await deploy('RebateScheme', signer, await verifier.getAddress(), await registry.getAddress(), await token.getAddress(), commitment, scheme.gridStart, scheme.periodDays, scheme.periods);
-  if (o.budget > 0n) await (await token.mint(await rebateScheme.getAddress(), o.budget)).wait();
+  const rebateScheme = await deploy(schemeContractName(circuit.id), signer, await registry.getAddress(), me, commitment, scheme.gridStart, scheme.periodDays, scheme.periods);
+  if (o.budget > 0n) await (await rebateScheme.mint(await rebateScheme.getAddress(), o.budget)).wait();
   return {
     format: DEPLOYMENT_FORMAT,
     chainId: String((await provider.getNetwork()).chainId),
     circuit: circuit.id,
     depth: circuit.params.depth,
     fromBlock,
-    token: await token.getAddress(),
     registry: await registry.getAddress(),
-    verifier: await verifier.getAddress(),
     scheme: await rebateScheme.getAddress(),
     schemeCommitment: String(commitment),
     schemeDocument: schemeJson,

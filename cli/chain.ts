@@ -108,15 +108,14 @@ export function registerChainCommands(program: Command): void {
 
   chain
     .command('deploy')
-    .description("deploy a scheme: its claim verifier and contract, and (unless given) a token and a meter registry; fund it")
+    .description('deploy a scheme (contract, budget token and claim verifier in one) and, unless given, a meter registry; fund it')
     .requiredOption('--scheme <file>', 'chain scheme document (meterproof-chain-scheme/1)')
     .requiredOption('--out <file>', 'deployment file to write (addresses and the scheme)')
     .option('--budget <pounds>', "the scheme's budget, minted in the token", '0')
     .option('--registry <address>', 'use an existing meter registry')
-    .option('--token <address>', 'use an existing token (the sender must be its treasury to fund the scheme)')
     .option('--rpc <url>', 'Ethereum JSON-RPC URL', DEFAULT_RPC)
     .option('--key-file <file>', 'hex private key of the sender (default: the node\'s first account)')
-    .action(async (o: { scheme: string; out: string; budget: string; registry?: string; token?: string; rpc: string; keyFile?: string }) => {
+    .action(async (o: { scheme: string; out: string; budget: string; registry?: string; rpc: string; keyFile?: string }) => {
       const { hardhat, parseChainScheme, deployScheme } = await load();
       const json = readJson(o.scheme, 'chain scheme');
       try {
@@ -128,9 +127,9 @@ export function registerChainCommands(program: Command): void {
       const provider = await connect(o.rpc);
       const signer = await signerFor(provider, o.keyFile);
       await (await hardhat()).run('compile', { quiet: true }); // the verifiers of the keys built now
-      const d = await deployScheme(signer, json as Deployment['schemeDocument'], { budget, registry: o.registry, token: o.token });
+      const d = await deployScheme(signer, json as Deployment['schemeDocument'], { budget, registry: o.registry });
       writeJson(o.out, d);
-      console.log(`scheme ${d.schemeDocument.id} at ${d.scheme} (${d.circuit}), registry ${d.registry}, token ${d.token}, budget ${microPenceToPounds(budget)} → ${o.out}`);
+      console.log(`scheme ${d.schemeDocument.id} at ${d.scheme} (${d.circuit}; its token GBPR), registry ${d.registry}, budget ${microPenceToPounds(budget)} → ${o.out}`);
     });
 
   chain
@@ -243,7 +242,7 @@ export function registerChainCommands(program: Command): void {
       const payouts = await listPayouts(provider, d.scheme, d.fromBlock);
       if (o.json) return void console.log(JSON.stringify(payouts, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2));
       const scheme = parseChainScheme(d.schemeDocument);
-      const remaining = (await contractAt('RebateToken', d.token, provider).balanceOf(d.scheme)) as bigint;
+      const remaining = (await contractAt('RebateScheme', d.scheme, provider).balanceOf(d.scheme)) as bigint;
       console.log(`scheme ${scheme.id} at ${d.scheme}: ${payouts.length} payout(s), ${microPenceToPounds(payouts.reduce((a, p) => a + p.rebate, 0n))} paid, ${microPenceToPounds(remaining)} left`);
       for (const p of payouts) {
         const period = gridPeriod(scheme, p.periodIndex);

@@ -6,9 +6,15 @@
  */
 import type { HardhatRuntimeEnvironment } from 'hardhat/types/index.js';
 
+let requireHook = false;
+
 /** The Hardhat runtime of the repository's hardhat.config.ts (loaded once per process). */
 export async function hardhat(): Promise<HardhatRuntimeEnvironment> {
   process.env.HARDHAT_DISABLE_TELEMETRY_PROMPT = 'true';
+  // Hardhat require()s its config: tsx's CommonJS hook lets it read TypeScript, also where only tsx's ESM
+  // hook is registered (bin/meterproof.js) or none (the compiled CLI).
+  if (!requireHook) (await import('tsx/cjs/api')).register();
+  requireHook = true;
   return (await import('hardhat')).default as unknown as HardhatRuntimeEnvironment;
 }
 

@@ -20,8 +20,10 @@ contract MeterRegistry {
     uint64 public leafCount;
     uint64 public rootCount;
     uint256 public currentRoot;
-    /// @dev 1-based position of each published root in the publication order
-    mapping(uint256 => uint64) internal rootPosition;
+    /// @dev the last ROOT_WINDOW roots, a ring indexed by publication number; and which roots those are,
+    /// so that a claim's check is one storage read
+    uint256[ROOT_WINDOW] internal recentRoots;
+    mapping(uint256 => bool) internal recent;
 
     event MetersAdded(uint256 indexed firstIndex, uint256[] leaves, uint256 root);
 
@@ -43,18 +45,21 @@ contract MeterRegistry {
         if (uint256(leafCount) + leaves.length > (uint256(1) << depth)) revert RegistryFull(uint256(1) << depth);
         for (uint256 i = 0; i < leaves.length; i++) if (leaves[i] >= FIELD || leaves[i] == 0) revert NotAFieldElement(leaves[i]);
         if (newRoot >= FIELD) revert NotAFieldElement(newRoot);
-        if (rootPosition[newRoot] != 0) revert RootAlreadyPublished(newRoot);
+        if (recent[newRoot]) revert RootAlreadyPublished(newRoot);
         uint64 first = leafCount;
         leafCount = first + uint64(leaves.length);
+        uint256 slot = rootCount % ROOT_WINDOW;
+        uint256 expired = recentRoots[slot];
+        if (expired != 0) recent[expired] = false;
+        recentRoots[slot] = newRoot;
+        recent[newRoot] = true;
         rootCount += 1;
-        rootPosition[newRoot] = rootCount;
         currentRoot = newRoot;
         emit MetersAdded(first, leaves, newRoot);
     }
 
     /// @notice Whether `root` is one of the last ROOT_WINDOW roots published.
     function isKnownRoot(uint256 root) external view returns (bool) {
-        uint64 position = rootPosition[root];
-        return position != 0 && position + ROOT_WINDOW > rootCount;
+        return recent[root];
     }
 }

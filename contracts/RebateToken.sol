@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-/// @title A pound-denominated ERC-20 a treasury funds rebate schemes with.
+/// @title A pound-denominated ERC-20: a rebate scheme's budget and payouts (RebateScheme is one).
 /// @notice 8 decimals: one unit is one micro-penny (µp, 10^-8 £), the unit the claim circuit computes
 /// rebates in, so a rebate is paid without conversion. Only the treasury mints.
 contract RebateToken {

@@ -46,7 +46,7 @@ export function readClaimFile(path: string): ClaimFile {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read claim file ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read claim file ${path}: ${(e as Error).message.replace(/\s+/g, ' ')}`);
   }
   return parseClaimFile(json);
 }

@@ -111,9 +111,9 @@ async function story(): Promise<void> {
   meterproof(['claim', 'prove', '--bundle', bundles[0], '--scheme', file('deployment.json'), '--payout', Wallet.createRandom().address, '--rpc', RPC, '--out', file('claim-1-again.json')]);
   meterproof(['claim', 'submit', '--claim', file('claim-1-again.json'), '--scheme', file('deployment.json'), '--rpc', RPC], { expectFailure: true });
 
-  step("another scheme on the same registry and token; household 1's claim sent there is refused (its commitment is the first scheme's)");
+  step("another scheme on the same registry; household 1's claim sent there is refused (its commitment is the first scheme's)");
   writeFileSync(file('scheme-2.json'), JSON.stringify(exampleChainScheme({ id: 'cold-snap-2013', start: '2013-01-07', periodDays: 7, periods: 52 }), null, 2));
-  meterproof(['chain', 'deploy', '--scheme', file('scheme-2.json'), '--registry', deployment.registry, '--token', deployment.token, '--budget', '50', '--rpc', RPC, '--out', file('deployment-2.json')]);
+  meterproof(['chain', 'deploy', '--scheme', file('scheme-2.json'), '--registry', deployment.registry, '--budget', '50', '--rpc', RPC, '--out', file('deployment-2.json')]);
   meterproof(['claim', 'submit', '--claim', file('claim-1.json'), '--scheme', file('deployment-2.json'), '--rpc', RPC], { expectFailure: true });
 
   step("the scheme's public ledger: who was paid what for which week — no meter, no household, no reading");

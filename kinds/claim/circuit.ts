@@ -14,6 +14,7 @@ import type { Bundle } from '../../meter/bundle.js';
 import { poseidonHash } from '../../meter/crypto.js';
 import { meterIdToField } from '../../meter/meter-id.js';
 import { parseRebateScheme, rebateBracketVectors, RebateSchemeSchema, type RebateScheme } from '../rebate/circuit.js';
+import { computeRebate } from '../rebate/reference.js';
 
 export const CHAIN_SCHEME_FORMAT = 'meterproof-chain-scheme/1';
 /** periodIndex is range-checked to 16 bits in the circuit */
@@ -145,8 +146,8 @@ export class RegistryTree {
   }
 }
 
-/** The public signals in snarkjs order: the outputs, then root, schemeCommitment, periodIndex, payout. */
-export const CLAIM_LAYOUT: PublicLayout = [output('nullifier'), output('rebate'), input('root'), input('schemeCommitment'), input('periodIndex'), input('payout')];
+/** The public signals in snarkjs order: the nullifier (output), then root, schemeCommitment, terms. */
+export const CLAIM_LAYOUT: PublicLayout = [output('nullifier'), input('root'), input('schemeCommitment'), input('terms')];
 
 export interface ClaimSignals {
   nullifier: bigint;
@@ -159,13 +160,22 @@ export interface ClaimSignals {
   payout: bigint;
 }
 
+/** payout + periodIndex × 2^160 + rebate × 2^176: the claim's terms as one public input (claim.circom). */
+export function packTerms(payout: bigint, periodIndex: number, rebate: bigint): bigint {
+  if (payout < 0n || payout >= 1n << 160n) throw new Error('the payout is not a 160-bit address');
+  if (!Number.isInteger(periodIndex) || periodIndex < 0 || periodIndex >= MAX_PERIODS) throw new Error(`period ${periodIndex} is outside 0..${MAX_PERIODS - 1}`);
+  if (rebate < 0n || rebate >= 1n << 77n) throw new Error(`rebate ${rebate} does not fit the terms`);
+  return payout + (BigInt(periodIndex) << 160n) + (rebate << 176n);
+}
+
 export function packClaimSignals(s: ClaimSignals, c: CircuitConfig): bigint[] {
-  return packSignals(CLAIM_LAYOUT, c, { ...s, periodIndex: BigInt(s.periodIndex) });
+  return packSignals(CLAIM_LAYOUT, c, { nullifier: s.nullifier, root: s.root, schemeCommitment: s.schemeCommitment, terms: packTerms(s.payout, s.periodIndex, s.rebate) });
 }
 
 export function unpackClaimSignals(signals: readonly (bigint | string)[], c: CircuitConfig): ClaimSignals {
   const v = unpackSignals(CLAIM_LAYOUT, c, signals);
-  return { nullifier: v.nullifier[0], rebate: v.rebate[0], root: v.root[0], schemeCommitment: v.schemeCommitment[0], periodIndex: Number(v.periodIndex[0]), payout: v.payout[0] };
+  const terms = v.terms[0];
+  return { nullifier: v.nullifier[0], rebate: terms >> 176n, root: v.root[0], schemeCommitment: v.schemeCommitment[0], periodIndex: Number((terms >> 160n) & 0xffffn), payout: terms & ((1n << 160n) - 1n) };
 }
 
 /** A 0x address as the payout signal. */
@@ -182,7 +192,10 @@ export interface ClaimWitness {
   payout: string;
 }
 
-/** The witness input of a claim: scheme opening, registry path, certified readings and the public inputs. */
+/**
+ * The witness input of a claim: scheme opening, registry path, certified readings and the public inputs.
+ * `terms` needs the rebate, computed here by the reference (the prover checks the circuit agrees).
+ */
 export async function claimWitnessInput(w: ClaimWitness, c: CircuitConfig): Promise<Record<string, string | string[]>> {
   const { brackets, depth } = c.params;
   if (w.tree.depth !== depth) throw new Error(`the registry tree has depth ${w.tree.depth}, circuit ${c.id} takes ${depth}`);
@@ -199,6 +212,7 @@ export async function claimWitnessInput(w: ClaimWitness, c: CircuitConfig): Prom
   return {
     root: String(w.tree.root),
     schemeCommitment: String(await poseidonHash(opening)),
+    terms: String(packTerms(payoutSignal(w.payout), w.periodIndex, computeRebate(w.bundle.readingsWh, w.scheme.rebate.thresholdWhPerDay, w.scheme.rebate.brackets))),
     periodIndex: String(w.periodIndex),
     payout: String(payoutSignal(w.payout)),
     schemeId: String(opening[0]),

@@ -39,7 +39,7 @@ async function registered(o: { index?: number; readings?: number[]; s?: ChainSch
 
 async function outputs(input: Record<string, unknown>) {
   const w = await computeWitness(C.id, input);
-  return unpackClaimSignals(w.slice(1, 7), C);
+  return unpackClaimSignals(w.slice(1, 5), C);
 }
 
 describe('claim circuit agrees with the reference', () => {
@@ -149,9 +149,17 @@ describe('claim circuit refuses cheats', () => {
     await editedFails('main.readings[10]', SNARK_FIELD - 1n);
   });
   test('edited nullifier (r1cs): a second claim for the same meter and period', () => editedFails('main.nullifier'));
-  test('edited payout (r1cs): a copied claim redirected', () => editedFails('main.payout'));
-  test('edited rebate, period index, scheme commitment, root (r1cs)', async () => {
-    for (const w of ['main.rebate', 'main.periodIndex', 'main.schemeCommitment', 'main.root']) await editedFails(w);
+  test('edited payout (r1cs): a copied claim redirected', async () => {
+    await editedFails('main.terms'); // the public terms: another payout address
+    await editedFails('main.payout'); // the private payout alone, or 2^160 more (past the range check)
+    await editedFails('main.payout', 1n << 160n);
+  });
+  test('a larger rebate in the terms', async () => {
+    await rejects((i) => (i.terms = String(BigInt(i.terms as string) + (1n << 176n))));
+    await editedFails('main.terms', 1n << 176n);
+  });
+  test('edited period index, scheme commitment, root (r1cs)', async () => {
+    for (const w of ['main.periodIndex', 'main.schemeCommitment', 'main.root']) await editedFails(w);
   });
   test('another scheme’s commitment, or the period of another day', async () => {
     await rejects((i) => (i.schemeCommitment = String(otherCommitment)));

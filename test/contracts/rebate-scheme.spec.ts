@@ -49,7 +49,7 @@ describe('RebateScheme.claim', function () {
     owner = (await hre.ethers.getSigners())[0] as unknown as Signer;
     d = await deployScheme(owner, schemeJson, { budget: BUDGET });
     rebateScheme = contractAt('RebateScheme', d.scheme, owner);
-    token = contractAt('RebateToken', d.token, owner);
+    token = rebateScheme; // the scheme is its own budget's token
     keys = await Promise.all(['MTR-1', 'MTR-2', 'MTR-3'].map((id) => generateMeterKey(id)));
     await registerLeaves(owner, d.registry, d.depth, await Promise.all(keys.map((k) => registrationLeaf(k.meterId, k.publicKey))), d.fromBlock);
     claim = await prove(0, 2, freshAddress());
@@ -83,6 +83,10 @@ describe('RebateScheme.claim', function () {
 
   it('refuses an edited rebate', async () => {
     await expect(submit({ ...claim, rebate: String(BigInt(claim.rebate) + 1n) })).to.be.revertedWithCustomError(rebateScheme, 'InvalidProof');
+  });
+
+  it('refuses the zero payout address', async () => {
+    await expect(submit({ ...claim, payout: hre.ethers.ZeroAddress })).to.be.revertedWithCustomError(rebateScheme, 'ZeroPayout');
   });
 
   it('refuses an unknown root', async () => {
@@ -121,7 +125,7 @@ describe('RebateScheme.claim', function () {
   });
 
   it('refuses a claim made for another scheme (wrong commitment)', async () => {
-    const other = await deployScheme(owner, exampleChainScheme({ id: 'other-scheme', start: START, periodDays: 1, periods: 20 }), { budget: BUDGET, token: d.token, registry: d.registry });
+    const other = await deployScheme(owner, exampleChainScheme({ id: 'other-scheme', start: START, periodDays: 1, periods: 20 }), { budget: BUDGET, registry: d.registry });
     const otherScheme = contractAt('RebateScheme', other.scheme, owner);
     await expect(submit(claim, otherScheme)).to.be.revertedWithCustomError(otherScheme, 'WrongScheme').withArgs(BigInt(claim.schemeCommitment), BigInt(other.schemeCommitment));
   });
@@ -132,7 +136,7 @@ describe('RebateScheme.claim', function () {
 
   it('refuses a claim beyond the remaining budget', async () => {
     // the same scheme deployed again with a budget 1 µp short of the claim: the claim is valid there too
-    const poor = await deployScheme(owner, schemeJson, { budget: BigInt(claim.rebate) - 1n, token: d.token, registry: d.registry });
+    const poor = await deployScheme(owner, schemeJson, { budget: BigInt(claim.rebate) - 1n, registry: d.registry });
     const poorScheme = contractAt('RebateScheme', poor.scheme, owner);
     await expect(submit(claim, poorScheme)).to.be.revertedWithCustomError(poorScheme, 'BudgetExhausted').withArgs(BigInt(claim.rebate), BigInt(claim.rebate) - 1n);
   });
