@@ -8,3 +8,4 @@ export { suspectKind } from './suspect/kind.js';
 export { thresholdKind } from './threshold/kind.js';
 export { tieredKind } from './tiered/kind.js';
 export { compareKind } from './compare/kind.js';
+export { peakKind } from './peak/kind.js';
