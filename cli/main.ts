@@ -14,6 +14,7 @@ import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
 import { KINDS } from '../kinds/registry.js';
 import type { BackendName } from '../prover/native-backend.js';
+import { documentFields, folderDocuments, isDocumentRef } from '../prover/documents.js';
 import type { ResultJson } from '../prover/result.js';
 import { ResultRejected, verifyResult } from '../prover/verify.js';
 import { importTariff } from '../tariff/import.js';
@@ -176,6 +177,7 @@ for (const kind of Object.values(KINDS)) {
     command.addOption(option);
   }
   command.addOption(new Option('--backend <name>', 'prover: native (default when built, see native/README.md) or snarkjs').choices(['native', 'snarkjs']));
+  command.option('--compact', 'refer to the published documents by digest instead of embedding them (what the verifier API stores; `verify --documents` resolves them)');
   command.requiredOption('--out <file>', 'result file to write').action(async (o: Record<string, string | undefined>) => {
     const bundle = (() => {
       try {
@@ -191,9 +193,10 @@ for (const kind of Object.values(KINDS)) {
       fields[f.field] = f.type === 'document' ? readJson(text, f.field) : f.type === 'integer' ? parseCount(text, f.flag.split(' ')[0], 0, 1e15) : text;
     }
     const [{ proveResult }, { pickBackend }] = await Promise.all([import('../prover/prove.js'), import('../prover/native-backend.js')]);
-    const result = await proveResult({ kind: kind.kind, bundle, fields, backend: pickBackend(o.backend as BackendName | undefined) });
+    const result = await proveResult({ kind: kind.kind, bundle, fields, backend: pickBackend(o.backend as BackendName | undefined), compact: !!o.compact });
     writeJson(o.out!, result);
     printOutputs(result);
+    for (const f of documentFields(kind.kind)) if (isDocumentRef(result.statement[f])) console.log(`  ${f} by digest ${(result.statement[f] as { digest: string }).digest}`);
     console.log(`proof (${result.circuit}) written to ${o.out} in ${((result.prover!.witnessMs + result.prover!.proveMs) / 1000).toFixed(1)} s`);
   });
 }
@@ -222,8 +225,10 @@ program
   .command('verify')
   .description('verify a result file of any kind against the locally pinned verification key; exit 0 only if valid')
   .argument('<result.json>', 'result file')
-  .action(async (file: string) => {
-    const verified = await verifyResult(readJson(file, 'result'));
+  .option('--documents <dir...>', 'folders of published documents (JSON files) for a result that refers to them by digest')
+  .action(async (file: string, o: { documents?: string[] }) => {
+    const folders = (o.documents ?? []).map(folderDocuments);
+    const verified = await verifyResult(readJson(file, 'result'), undefined, (digest) => folders.find((f) => f.has(digest))?.get(digest));
     const s = verified.result.statement;
     console.log(`VALID ${verified.circuit.id} ${verified.kind.kind} proof for meter ${s.meterId}, ${s.period.start} + ${s.period.days} days`);
     printOutputs(verified.result);

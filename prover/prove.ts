@@ -8,6 +8,7 @@ import { circuitForDays } from '../kinds/registry.js';
 import { verifyBundleSignature, type Bundle } from '../meter/bundle.js';
 import { snarkjsBackend, type ProverBackend } from './backend.js';
 import { kindNamed } from '../kinds/registry.js';
+import { compactResult } from './documents.js';
 import { proveWithArtifacts } from './prove-core.js';
 import type { ResultJson } from './result.js';
 
@@ -17,6 +18,8 @@ export interface ProveOptions {
   /** the kind's statement fields as a result file carries them (documents as published, JSON) */
   fields: Record<string, unknown>;
   backend?: ProverBackend;
+  /** refer to published documents by digest instead of embedding them (prover/documents.ts) */
+  compact?: boolean;
 }
 
 export async function proveResult(o: ProveOptions): Promise<ResultJson> {
@@ -28,5 +31,6 @@ export async function proveResult(o: ProveOptions): Promise<ResultJson> {
   const circuit = circuitForDays(kind.kind, bundle.days);
   const artifacts = artifactsOf(circuit.id);
   if (!existsSync(artifacts.wasm) || !existsSync(artifacts.zkey)) throw new Error(`circuit ${circuit.id} is not built: run "meterproof setup --circuit ${circuit.id}" first`);
-  return proveWithArtifacts({ kind, bundle, fields: o.fields, circuit, wasm: artifacts.wasm, zkey: artifacts.zkey, backend: o.backend ?? snarkjsBackend });
+  const result = await proveWithArtifacts({ kind, bundle, fields: o.fields, circuit, wasm: artifacts.wasm, zkey: artifacts.zkey, backend: o.backend ?? snarkjsBackend });
+  return o.compact ? compactResult(result).result : result;
 }

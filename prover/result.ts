@@ -2,6 +2,10 @@
  * The certified result file (format "meterproof-result/1", JSON Schema: schemas/result.schema.json): the
  * proof, its public signals, the circuit id, the statement (meter, period and the documents of the result's
  * kind, see kinds/), and the decoded outputs as signed decimal integers with their units.
+ *
+ * Each published document of the statement is either embedded whole or, in the compact form, referred to
+ * as `{ "digest": "<sha256 hex>" }` (prover/documents.ts): a reader resolves it from documents it holds and
+ * checks it against the digest. Both forms are the same result (same proof and public signals).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -31,7 +35,10 @@ export const ResultSchema = z.object({
       meterPublicKey: z.tuple([decimal, decimal]),
       period: z.object({ start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), days: z.number().int().min(1) }),
     })
-    .catchall(z.unknown()),
+    .catchall(z.unknown())
+    .describe(
+      'meter, period and the fields of the result kind; each published document (tariff, value-of-energy vector, events, scheme, …) embedded whole or, in the compact form, as {"digest": "<64 hex: sha256 of its canonical JSON as its format parses it>"} (GET /v1/documents/{digest} serves it)',
+    ),
   outputs: z.record(z.string(), z.union([signedInt, z.array(signedInt)])),
   units: z.record(z.string(), z.string()),
   proof: z.object({

@@ -12,6 +12,7 @@ import { describeIssues } from '../core/documents.js';
 import { canonicalJson } from '../tariff/index.js';
 import type { BillingOutputs } from '../kinds/bill/circuit.js';
 import { kindNamed, type ResultKind } from '../kinds/registry.js';
+import { DocumentUnresolved, expandResult, type DocumentResolver } from './documents.js';
 import { parseResult, statementFields, statementPeriod, type BillResultJson, type ResultJson } from './result.js';
 
 export type RejectionCode =
@@ -22,7 +23,9 @@ export type RejectionCode =
   | 'bad_proof_point'
   | 'statement_mismatch'
   | 'output_mismatch'
-  | 'proof_invalid';
+  | 'proof_invalid'
+  | 'document_unknown'
+  | 'document_mismatch';
 
 export class ResultRejected extends Error {
   constructor(
@@ -137,8 +140,18 @@ export function firstStatementMismatch(expected: readonly bigint[], signals: rea
   return expected.length === signals.length ? -1 : expected.length;
 }
 
-export async function verifyResult(json: unknown, vkeyFor: VerificationKeyLookup = localVerificationKey): Promise<VerifiedResult> {
-  const { result, circuit, kind } = resultCircuit(json);
+/**
+ * A result that refers to documents by digest (prover/documents.ts) is verified with the documents the
+ * resolvers find, each checked against its digest; `result` is then the embedded form.
+ */
+export async function verifyResult(json: unknown, vkeyFor: VerificationKeyLookup = localVerificationKey, ...documents: DocumentResolver[]): Promise<VerifiedResult> {
+  const { result: stated, circuit, kind } = resultCircuit(json);
+  let result: ResultJson;
+  try {
+    result = await expandResult(stated, ...documents);
+  } catch (e) {
+    throw e instanceof DocumentUnresolved ? new ResultRejected(e.code, e.message) : e;
+  }
   const vkey = await vkeyFor(circuit.id);
   const statement = rebuildStatement(result, circuit, kind);
   const { signals, outputs } = checkSignals(result, circuit, kind, statement);
@@ -168,8 +181,8 @@ export async function verifyResult(json: unknown, vkeyFor: VerificationKeyLookup
 }
 
 /** verifyResult for a file that must be a bill. */
-export async function verifyBillResult(json: unknown, vkeyFor?: VerificationKeyLookup): Promise<VerifiedResult<BillingOutputs> & { result: BillResultJson }> {
-  const v = await verifyResult(json, vkeyFor);
+export async function verifyBillResult(json: unknown, vkeyFor?: VerificationKeyLookup, ...documents: DocumentResolver[]): Promise<VerifiedResult<BillingOutputs> & { result: BillResultJson }> {
+  const v = await verifyResult(json, vkeyFor, ...documents);
   if (v.kind.kind !== 'bill') throw new ResultRejected('unknown_circuit', `expected a bill result, got a ${v.kind.kind} result`);
   return v as VerifiedResult<BillingOutputs> & { result: BillResultJson };
 }

@@ -13,6 +13,10 @@
  * verification, are not counted as verified.
  *
  * Options: --duration 15 --connections 32 --rate 100 --workers N --database-url postgres://… --json
+ * --days 1|7|31 (the bill circuit) --compact (documents by digest, as `meterproof prove --compact` writes
+ * them). At the end it reports what the database keeps per certified result (verifier-api/results.ts);
+ * --volume N (PostgreSQL, a throwaway database) first copies a certified row N times under other periods,
+ * so the table and index bytes per result are measured at volume, not dominated by one page.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,9 +30,12 @@ import { dayOf, isoDay } from '../core/time.js';
 import { syntheticReadings } from '../core/synthetic.js';
 import { generateMeterKey } from '../meter/meter-key.js';
 import { releaseCurve } from '../prover/backend.js';
+import { compactResult } from '../prover/documents.js';
 import { proveBill } from '../prover/prove-bill.js';
 import type { BillResultJson } from '../prover/result.js';
+import { openDb } from '../verifier-api/db.js';
 import { rerandomizeProof } from '../verifier-api/rerandomize.js';
+import { resultRowSizes } from '../verifier-api/results.js';
 import { certifyDays, demoTariff, demoValueVector } from './demo-data.js';
 import { apiCall, createPartyKeys } from './household-provision.js';
 
@@ -40,6 +47,9 @@ const { values: args } = parseArgs({
     workers: { type: 'string' },
     variants: { type: 'string', default: '400' },
     'database-url': { type: 'string' },
+    days: { type: 'string', default: '1' },
+    compact: { type: 'boolean', default: false },
+    volume: { type: 'string', default: '0' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -75,19 +85,20 @@ function serverCpuSeconds(pid: number | undefined): number {
   }
 }
 
-const CIRCUIT = 'billing_1d';
+const DAYS = Number(args.days);
+const CIRCUIT = `billing_${DAYS}d`;
 const DAY = dayOf('2013-01-15'); // inside the trial's 2013 tariff when ../shared/data is present
 const SUPPLIER = 'load-supplier';
 
 /** Four meters with a certified bill of one day each, and the documents the API checks them against. */
 async function makeWorld(): Promise<{ meters: { id: string; publicKey: [string, string] }[]; tariff: object; value: object; results: BillResultJson[] }> {
-  const tariff = demoTariff(DAY, 1);
-  const value = demoValueVector(DAY, 1);
+  const tariff = demoTariff(DAY, DAYS);
+  const value = demoValueVector(DAY, DAYS);
   const meters = [];
   const results = [];
   for (let i = 1; i <= 4; i++) {
     const key = await generateMeterKey(`MTR-LOAD-${i}`);
-    const { bundle } = await certifyDays(key, DAY, syntheticReadings(1, 40 + i));
+    const { bundle } = await certifyDays(key, DAY, syntheticReadings(DAYS, 40 + i));
     meters.push({ id: key.meterId, publicKey: [key.publicKey[0].toString(), key.publicKey[1].toString()] as [string, string] });
     results.push(await proveBill({ bundle, tariff, valueOfEnergy: value }));
   }
@@ -99,9 +110,40 @@ async function registerWorld(url: string, keys: Awaited<ReturnType<typeof create
   await apiCall(url, 'PUT', `/v1/suppliers/${SUPPLIER}`, { key: keys.registrar, body: { name: 'Load Supplier' }, what: 'supplier' });
   await apiCall(url, 'PUT', '/v1/substations/sub-load', { key: keys.registrar, body: { name: 'Load substation' }, what: 'substation' });
   for (const m of w.meters) await apiCall(url, 'POST', '/v1/meters', { key: keys.registrar, body: { id: m.id, supplierId: SUPPLIER, substationId: 'sub-load', publicKey: m.publicKey, validFrom: isoDay(DAY) }, what: `meter ${m.id}` });
-  const period = { from: isoDay(DAY), to: isoDay(DAY) };
+  const period = { from: isoDay(DAY), to: isoDay(DAY + DAYS - 1) };
   await apiCall(url, 'POST', '/v1/tariffs', { key: keys.supplier, body: { tariff: w.tariff, meters: w.meters.map((m) => m.id), ...period }, what: 'tariff' });
   await apiCall(url, 'POST', '/v1/value-vectors', { key: keys.grid, body: { vector: w.value, ...period }, what: 'value vector' });
+}
+
+/** What the database keeps per certified result: the rows' values (and heap tuples, PostgreSQL), and the results table with its indexes. */
+async function storedBytes(database: string) {
+  const db = await openDb(database);
+  try {
+    const rows = await resultRowSizes(db);
+    const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+    const volume = Number(args.volume);
+    if (volume > 0 && db.dialect === 'postgres') {
+      await db.run(
+        `INSERT INTO results (id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, statement_key, outputs, bindings, proof_digest, proof, statement, output_signals, created_at)
+         SELECT 'res_' || md5(r.id || g)::uuid, r.kind, r.circuit, r.meter_id, r.start_day + 40 * g, r.days, r.supplier_id, r.substation_id,
+                r.kind || '|' || r.meter_id || '|' || r.circuit || '|' || (r.start_day + 40 * g) || '|' || r.days, r.outputs, r.bindings, md5(r.proof_digest || g) || md5(r.id || g), r.proof, r.statement, r.output_signals, r.created_at
+           FROM (SELECT * FROM results ORDER BY id LIMIT 1) r, generate_series(1, ?) g`,
+        [volume],
+      );
+      await db.run('VACUUM ANALYZE results');
+    }
+    const table = db.dialect === 'postgres' ? await db.get<any>("SELECT pg_total_relation_size('results') AS total, pg_indexes_size('results') AS indexes, (SELECT COUNT(*) FROM results) AS n") : undefined;
+    return {
+      results: rows.length,
+      measuredAtVolume: table ? Number(table.n) : null,
+      valueBytes: mean(rows.map((r) => r.bytes)),
+      heapBytes: db.dialect === 'postgres' ? mean(rows.map((r) => r.heapBytes ?? 0)) : null,
+      tableAndIndexBytesPerResult: table ? Math.round(Number(table.total) / Number(table.n)) : null,
+      indexBytesPerResult: table ? Math.round(Number(table.indexes) / Number(table.n)) : null,
+    };
+  } finally {
+    await db.close();
+  }
 }
 
 function run(o: autocannon.Options): Promise<autocannon.Result> {
@@ -123,7 +165,7 @@ try {
   // Different valid proofs: re-randomisations of the four statements of the world.
   const curve = await buildBn128(true);
   const vkey = JSON.parse(readFileSync(artifactsOf(CIRCUIT).vkey, 'utf8'));
-  const bases = w.results;
+  const bases = args.compact ? w.results.map((r) => compactResult(r).result) : w.results;
   const variants = Number(args.variants);
   const bodies = Array.from({ length: variants }, (_, i) => {
     const base = bases[i % bases.length];
@@ -166,7 +208,8 @@ try {
   const batches = /meterproof_verify_batch_size_count (\d+)/.exec(metrics)?.[1];
   const batched = /meterproof_verify_batch_size_sum (\d+)/.exec(metrics)?.[1];
 
-  const report = { machine: { cores: availableParallelism(), loadAverageBefore: loadBefore }, server: { url, database: database.startsWith('postgres') ? 'postgres' : 'sqlite', workers: args.workers ?? 'one per core' }, saturated, fixed, batches: { count: Number(batches), proofs: Number(batched) } };
+  const stored = await storedBytes(database);
+  const report = { machine: { cores: availableParallelism(), loadAverageBefore: loadBefore }, server: { url, database: database.startsWith('postgres') ? 'postgres' : 'sqlite', workers: args.workers ?? 'one per core' }, circuit: CIRCUIT, requestBytes: Buffer.byteLength(bodies[0]), saturated, fixed, batches: { count: Number(batches), proofs: Number(batched) }, stored };
   if (args.json) console.log(JSON.stringify(report, null, 2));
   else {
     for (const p of [saturated, fixed]) {
@@ -177,6 +220,7 @@ try {
     }
     console.log(`\nmachine: ${report.machine.cores} cores, load average ${loadBefore.toFixed(2)} before the run`);
     console.log(`verification batches: ${report.batches.count} for ${report.batches.proofs} proofs (mean ${(report.batches.proofs / report.batches.count).toFixed(1)} per batch)`);
+    console.log(`${CIRCUIT}, request ${report.requestBytes} bytes; stored per result: ${JSON.stringify(stored)}`);
     console.log(`targets: ≥ 300 verified/s sustained: ${saturated.verifiedPerSecond >= 300 ? 'MET' : 'NOT MET'}; p99 ≤ 250 ms at ${rate} rps: ${fixed.latencyMs.p99 <= 250 ? 'MET' : 'NOT MET'}`);
   }
 } finally {

@@ -23,6 +23,7 @@ import { mountStatements } from './statements.js';
 import { checkDocument, LEGACY_SCHEME_KIND, PARAMETER_FORMATS } from './parameters.js';
 import { mountKeys, type KeyServiceOptions } from './keys-routes.js';
 import type { PinnedKey } from './pinned-keys.js';
+import type { StoredParts } from './results.js';
 import { RateLimiter, type Limit } from './rate-limit.js';
 import { type ApiKeyRecord, type ResultRow, type Role, type Store } from './store.js';
 import type { VerifyPool } from './verify-pool.js';
@@ -532,7 +533,7 @@ export function createApp(o: AppOptions) {
   // The auditor reads every result and a supplier its own customers'; the party running a kind's programme
   // reads that kind's results too (the kind's service names its readers).
   // A supplier gets 404 for another supplier's customer; a kind-limited role gets 403 for other kinds.
-  const readable = (req: Request, r: (ResultRow & { body: unknown }) | undefined, id: string) => {
+  const readable = (req: Request, r: (ResultRow & StoredParts) | undefined, id: string) => {
     const { role, subject } = req.principal!;
     if (!r || (role === 'supplier' && subject !== r.supplierId)) throw new ApiError(404, 'not_found', `no result ${id}`);
     if (role !== 'auditor' && role !== 'supplier' && !(RESULT_READERS[r.kind] ?? []).includes(role)) throw new ApiError(403, 'forbidden', `role ${role} does not read ${r.kind} results`);
@@ -579,7 +580,7 @@ export function createApp(o: AppOptions) {
     requireRole(...READER_ROLES),
     wrap(async (req, res) => {
       const r = readable(req, await store.getResult(String(req.params.id)), String(req.params.id));
-      res.json(publicResult(r, r.body));
+      res.json(publicResult(r, await o.certifier.resultFile(r)));
     }),
   );
   app.get(
@@ -587,8 +588,12 @@ export function createApp(o: AppOptions) {
     requireRole(...READER_ROLES),
     wrap(async (req, res) => {
       const r = readable(req, await store.getResult(String(req.params.id)), String(req.params.id));
+      // the documents by digest (GET /v1/documents/{digest}), or embedded whole on request
+      const documents = queryText(req, 'documents') ?? 'digest';
+      if (documents !== 'digest' && documents !== 'embed') throw new ApiError(400, 'invalid_request', '"documents" must be digest (the default: published documents by digest) or embed');
+      const file = await o.certifier.resultFile(r, { embed: documents === 'embed' });
       res.setHeader('Content-Disposition', `attachment; filename="${r.id}.result.json"`);
-      res.type('application/json').send(JSON.stringify(r.body, null, 2) + '\n');
+      res.type('application/json').send(JSON.stringify(file, null, 2) + '\n');
     }),
   );
 

@@ -25,6 +25,8 @@ const periodText = (c: { startDay: number; days: number }) => `${isoDay(c.startD
 export class Registries implements RegistriesPort {
   private readonly carried = new Map<string, string>();
   private readonly bodies = new Map<string, unknown>();
+  /** digests of registry documents by object: a compact result's documents are the registry's own */
+  private readonly known = new WeakMap<object, string>();
 
   constructor(
     readonly store: Store,
@@ -33,6 +35,8 @@ export class Registries implements RegistriesPort {
 
   /** Digest of a document a result carries; one its parser refuses makes the result malformed (400). */
   carriedDigest(doc: unknown, format: ParameterFormat | 'tariff', where: string): string {
+    const known = doc !== null && typeof doc === 'object' ? this.known.get(doc) : undefined;
+    if (known) return known;
     const text = JSON.stringify(doc) ?? 'undefined';
     const cacheKey = `${typeof format === 'string' ? format : format.kind}|${text}`;
     let digest = this.carried.get(cacheKey);
@@ -45,6 +49,11 @@ export class Registries implements RegistriesPort {
     if (this.carried.size > 1000) this.carried.clear();
     this.carried.set(cacheKey, digest);
     return digest;
+  }
+
+  /** Records the digest of a registry document's body (checked when it was published). */
+  remember(body: unknown, digest: string): void {
+    if (body !== null && typeof body === 'object') this.known.set(body, digest);
   }
 
   /** A registry document's body by digest (tariffs, value vectors, parameters alike). */

@@ -20,10 +20,12 @@ import { meterIdToField } from '../meter/meter-id.js';
 import { kindNamed, loadCircuits, type ResultKind } from '../kinds/registry.js';
 import { parseResult, type ResultJson } from '../prover/result.js';
 import { checkSignals, parseStatementFields, ResultRejected } from '../prover/verify.js';
-import { canonicalJson } from '../tariff/index.js';
+import { compactResult, DocumentUnresolved, expandResult } from '../prover/documents.js';
+import { canonicalJson, TARIFF_FORMAT } from '../tariff/index.js';
 import { Registries, type Binding } from './bindings.js';
 import { ApiError, REJECTION_STATUS } from './errors.js';
-import { ParameterStore } from './parameters.js';
+import { ParameterStore, PARAMETER_FORMATS, type ParameterFormat } from './parameters.js';
+import { ResultFiles, storedParts, type StoredResultRow } from './results.js';
 import type { PinnedKey } from './pinned-keys.js';
 import type { ResultRow, Store } from './store.js';
 import { QueueFull, type VerifyPool } from './verify-pool.js';
@@ -97,6 +99,13 @@ export class Certifier {
       throw reject('malformed', (e as Error).message);
     }
     const kind = kindNamed(result.kind);
+    // ---------------------------------------------------------------- documents by digest (compact form)
+    try {
+      result = await expandResult(result, this.publishedDocument);
+    } catch (e) {
+      if (e instanceof DocumentUnresolved) throw new ApiError(422, e.code, e.message);
+      throw e;
+    }
     let fields: Record<string, unknown>;
     try {
       fields = parseStatementFields(result, kind);
@@ -228,13 +237,40 @@ export class Certifier {
       outputs: result.outputs,
       bindings: binding.bindings,
       proofDigest: digest,
-      body: JSON.stringify(result),
+      ...(await this.storedParts(result, kind.outputCount(circuit))),
       claim: binding.claim,
     });
     if (created) return { status: 201, row };
     if (row.proofDigest === digest) return { status: 200, row };
     const what = binding.ownKey ? `for ${binding.ownKey.replace('|', ' ')}` : `of this statement for ${isoDay(startDay)} + ${days} day(s)`;
     throw new ApiError(409, 'duplicate_statement', `meter ${meter.id} already has a certified ${circuit.id} result ${what}: ${row.id}; another proof of the same statement is not a second result`, { existingId: row.id });
+  }
+
+  /** Published documents by digest (immutable under it), for compact results and rebuilt result files. */
+  private readonly documents = new Map<string, unknown>();
+  private readonly publishedDocument = async (digest: string): Promise<unknown> => {
+    if (this.documents.has(digest)) return this.documents.get(digest);
+    const doc = await this.o.store.getDocument(digest);
+    if (!doc) return undefined;
+    // a year-long tariff is ~5 MB parsed: a few hundred documents in use at once is plenty
+    if (this.documents.size >= 256) this.documents.clear();
+    this.documents.set(digest, doc.body);
+    this.registries.remember(doc.body, digest);
+    return doc.body;
+  };
+  private readonly files = new ResultFiles((id) => this.circuits.get(id), this.publishedDocument);
+
+  /** The result file of a stored result (results.ts): its documents by digest, or embedded. */
+  resultFile(row: StoredResultRow, o: { embed?: boolean } = {}): Promise<ResultJson> {
+    return this.files.file(row, o);
+  }
+
+  /** What a certified result keeps (results.ts): its published documents by digest, never the body. */
+  private async storedParts(result: ResultJson, outputCount: number) {
+    const digestOf = (doc: unknown) => this.registries.carriedDigest(doc, documentFormat(doc), 'statement');
+    const published = new Set<string>();
+    for (const digest of compactResult(result, { digestOf }).documents.keys()) if ((await this.publishedDocument(digest)) !== undefined) published.add(digest);
+    return storedParts(result, outputCount, { published: (d) => published.has(d), digestOf });
   }
 
   /** The statement of (circuit, shared documents, period), built from the registries' documents once and cached. */
@@ -254,4 +290,13 @@ export class Certifier {
     this.shared.set(key, t);
     return t;
   }
+}
+
+/** The format a published document names, as Registries.carriedDigest takes it. */
+function documentFormat(doc: unknown): ParameterFormat | 'tariff' {
+  const name = (doc as { format?: unknown }).format;
+  if (name === TARIFF_FORMAT) return 'tariff';
+  const f = PARAMETER_FORMATS.find((x) => x.format === name);
+  if (!f) throw new Error(`no document format ${JSON.stringify(name)}`);
+  return f;
 }

@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { documentDigest } from '../tariff/digest.js';
+import { compactStoredBodies } from './results.js';
 
 export type Row = Record<string, unknown>;
 
@@ -330,6 +331,18 @@ export const MIGRATIONS: Migration[] = [
       // Every registered meter has been supplied by its supplier since registration.
       `INSERT INTO meter_suppliers (meter_id, supplier_id, valid_from, valid_to, created_at)
        SELECT id, supplier_id, NULL, NULL, created_at FROM meters`,
+    ],
+  },
+  {
+    version: 6,
+    name: 'compact results: the proof, the statement by document digests and the outputs, not the submitted body',
+    sql: [
+      // results.ts: what a row keeps and how GET /v1/results/{id} and the evidence export rebuild the file
+      `ALTER TABLE results ADD COLUMN proof TEXT NOT NULL DEFAULT ''`,
+      `ALTER TABLE results ADD COLUMN statement TEXT NOT NULL DEFAULT ''`,
+      `ALTER TABLE results ADD COLUMN output_signals TEXT NOT NULL DEFAULT ''`,
+      compactStoredBodies,
+      `ALTER TABLE results DROP COLUMN body`,
     ],
   },
 ];

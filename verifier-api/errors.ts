@@ -16,4 +16,6 @@ export const REJECTION_STATUS: Record<RejectionCode, number> = {
   statement_mismatch: 422,
   output_mismatch: 422,
   proof_invalid: 422,
+  document_unknown: 422,
+  document_mismatch: 422,
 };

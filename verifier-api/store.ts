@@ -8,6 +8,7 @@ import { loadCircuits } from '../kinds/registry.js';
 import { ROLES, type Claim, type Principal, type Role, type StoredResult } from '../kinds/service.js';
 import type { Db, Queryable } from './db.js';
 import { ApiError } from './errors.js';
+import type { StoredParts } from './results.js';
 
 /** The roles of API keys (kinds/service.ts: the kinds name them as the readers and publishers of theirs). */
 export { ROLES, type Claim, type Role };
@@ -50,7 +51,8 @@ export interface ResultRow extends StoredResult {
   proofDigest: string;
 }
 
-export type NewResult = Omit<ResultRow, 'id' | 'createdAt'> & { body: string; claim?: Claim };
+/** A result to store: its registry columns and its compact parts (results.ts), never the submitted body. */
+export type NewResult = Omit<ResultRow, 'id' | 'createdAt'> & StoredParts & { claim?: Claim };
 
 /** The longest period any circuit certifies (the quarter): bounds the search for results covering a window. */
 const LONGEST_PERIOD = Math.max(...loadCircuits().map((c) => c.params.maxDays));
@@ -313,9 +315,9 @@ export class Store {
     const createdAt = now();
     const insert = (q: Queryable) =>
       q.run(
-        `INSERT INTO results (id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, statement_key, outputs, bindings, proof_digest, body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (statement_key) DO NOTHING`,
-        [id, r.kind, r.circuit, r.meterId, r.startDay, r.days, r.supplierId, r.substationId, r.statementKey, JSON.stringify(r.outputs), JSON.stringify(r.bindings), r.proofDigest, r.body, createdAt],
+        `INSERT INTO results (id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, statement_key, outputs, bindings, proof_digest, proof, statement, output_signals, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (statement_key) DO NOTHING`,
+        [id, r.kind, r.circuit, r.meterId, r.startDay, r.days, r.supplierId, r.substationId, r.statementKey, JSON.stringify(r.outputs), JSON.stringify(r.bindings), r.proofDigest, r.proof, r.statement, r.outputSignals, createdAt],
       );
     let changed: number;
     const claim = r.claim;
@@ -335,7 +337,7 @@ export class Store {
       }
     }
     if (changed > 0) {
-      const { body: _body, claim: _claim, ...rest } = r;
+      const { proof: _proof, statement: _statement, outputSignals: _signals, claim: _claim, ...rest } = r;
       return { created: true, row: { ...rest, id, createdAt } };
     }
     const existing = await this.resultByKey(r.statementKey);
@@ -354,9 +356,10 @@ export class Store {
     return r && resultRow(r);
   }
 
-  async getResult(id: string): Promise<(ResultRow & { body: unknown }) | undefined> {
-    const r = await this.db.get<any>(`SELECT ${RESULT_COLUMNS}, body FROM results WHERE id = ?`, [id]);
-    return r && { ...resultRow(r), body: JSON.parse(r.body) };
+  /** A result with its stored parts, from which results.ts rebuilds its file. */
+  async getResult(id: string): Promise<(ResultRow & StoredParts) | undefined> {
+    const r = await this.db.get<any>(`SELECT ${RESULT_COLUMNS}, proof, statement, output_signals FROM results WHERE id = ?`, [id]);
+    return r && { ...resultRow(r), proof: r.proof, statement: r.statement, outputSignals: r.output_signals };
   }
 
   /** Results in (start_day, id) order, after the cursor, at most `limit`; `kinds` limits what a role may read. */

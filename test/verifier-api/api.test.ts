@@ -5,14 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildBn128 } from 'ffjavascript';
 import { REPO_ROOT } from '../../core/paths.js';
 import { releaseCurve } from '../../prover/backend.js';
-import { verifyBillResult } from '../../prover/verify.js';
+import { documentDigestOf } from '../../prover/documents.js';
+import { ResultRejected, verifyBillResult } from '../../prover/verify.js';
 import type { RunningServer } from '../../verifier-api/server.js';
 import { rerandomizeProof } from '../../verifier-api/rerandomize.js';
 import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
@@ -267,24 +268,43 @@ for (const backend of await backends()) {
       assert.equal((await call(base, 'GET', '/v1/results?cursor=garbage', { key: keys.auditor })).body.error.code, 'invalid_request');
     });
 
-    test('evidence is the result file: it verifies offline', async () => {
+    test('evidence is the result file, documents by digest: it verifies offline with them fetched from GET /v1/documents/{digest}', async () => {
       const e = await call(base, 'GET', `/v1/results/${ids.b1}/evidence`, { key: keys.auditor });
       assert.equal(e.status, 200);
       assert.match(e.headers.get('content-disposition') ?? '', /attachment/);
-      const verified = await verifyBillResult(e.body);
+      const digests = [documentDigestOf(w.tariffs.bolt), documentDigestOf(w.value)];
+      assert.deepEqual([e.body.statement.tariff, e.body.statement.valueOfEnergy], digests.map((digest) => ({ digest })));
+      assert.deepEqual(e.body.publicSignals, w.results.b1.publicSignals, 'the public signals rebuilt from the documents are the ones submitted');
+      await assert.rejects(verifyBillResult(e.body), (x: ResultRejected) => x.code === 'document_unknown');
+      const fetched = new Map<string, unknown>();
+      for (const d of digests) fetched.set(d, (await call(base, 'GET', `/v1/documents/${d}`)).body.document);
+      const verified = await verifyBillResult(e.body, undefined, (d) => fetched.get(d));
       assert.equal(verified.result.statement.meterId, 'MTR-B1');
+      await assert.rejects(verifyBillResult(e.body, undefined, () => w.tariffs.acme), (x: ResultRejected) => x.code === 'document_mismatch', 'a resolver is never trusted');
+      const embedded = await call(base, 'GET', `/v1/results/${ids.b1}/evidence?documents=embed`, { key: keys.auditor });
+      assert.deepEqual(embedded.body.statement, w.results.b1.statement);
+      await verifyBillResult(embedded.body);
+      assert.equal((await call(base, 'GET', `/v1/results/${ids.b1}/evidence?documents=all`, { key: keys.auditor })).status, 400);
       assert.equal((await call(base, 'GET', `/v1/results/${ids.b1}/evidence`, { key: keys.acme })).status, 404);
       if (backend.name === 'sqlite') {
         const dir = mkdtempSync(join(tmpdir(), 'meterproof-evidence-'));
         try {
           writeFileSync(join(dir, 'evidence.json'), e.text);
+          mkdirSync(join(dir, 'documents'));
+          // the API's answers as they come (GET /v1/documents/{digest}), under any file name
+          for (const d of digests) writeFileSync(join(dir, 'documents', `${d.slice(0, 12)}.json`), (await call(base, 'GET', `/v1/documents/${d}`)).text);
           // asynchronously: a blocked event loop would let the in-process server's keep-alive timer close the
           // test client's idle connection under the next request
-          const cli = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
-            execFile(process.execPath, ['bin/meterproof.js', 'verify', join(dir, 'evidence.json')], { cwd: REPO_ROOT, encoding: 'utf8' }, (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr })),
-          );
+          const verify = (...args: string[]) =>
+            new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+              execFile(process.execPath, ['bin/meterproof.js', 'verify', join(dir, 'evidence.json'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' }, (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr })),
+            );
+          const cli = await verify('--documents', join(dir, 'documents'));
           assert.equal(cli.status, 0, cli.stderr);
-          assert.match(cli.stdout, /^VALID billing_1d bill proof for meter MTR-B1/);
+          assert.match(cli.stdout, /^VALID\b.*billing_1d bill proof for meter MTR-B1/);
+          const without = await verify();
+          assert.equal(without.status, 1);
+          assert.match(without.stderr, /document_unknown.*statement\.tariff refers to document [0-9a-f]{64}/);
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }

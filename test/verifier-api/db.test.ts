@@ -9,9 +9,26 @@ import { legacySchemeDigest, MIGRATIONS, openDb, schemaVersion, type Db } from '
 import { ApiError } from '../../verifier-api/errors.js';
 import { LEGACY_SCHEME_KIND, ParameterStore } from '../../verifier-api/parameters.js';
 import { Store } from '../../verifier-api/store.js';
+import { getCircuit } from '../../kinds/registry.js';
+import { releaseCurve } from '../../prover/backend.js';
+import { documentDigestOf } from '../../prover/documents.js';
+import { verifyResult } from '../../prover/verify.js';
+import { ResultFiles } from '../../verifier-api/results.js';
 import { backends, freshDatabase, type FreshDb } from './harness.js';
+import { START_DAY, world } from './support.js';
+
+after(releaseCurve);
+const tryCircuit = (id: string) => {
+  try {
+    return getCircuit(id);
+  } catch {
+    return undefined;
+  }
+};
 
 const latest = Math.max(...MIGRATIONS.map((m) => m.version));
+/** stored parts of a result row (results.ts); these tests are about the registry columns */
+const PARTS = { proof: '', statement: '{}', outputSignals: '[]' };
 
 for (const backend of await backends()) {
   describe(`storage on ${backend.name}`, { skip: backend.skip }, () => {
@@ -62,7 +79,7 @@ for (const backend of await backends()) {
       assert.equal((await store.meterKeys('M1')).length, 2, 'the refused rotation changed nothing');
 
       const huge = (10n ** 30n + 7n).toString();
-      const row = { kind: 'bill', circuit: 'c', meterId: 'M1', startDay: 120, days: 1, supplierId: 's1', substationId: null, statementKey: 'bill|M1|c|120|1', outputs: { bill: huge, settlement: '-5', consumption: '0' }, bindings: { tariffDigest: 't', valueOfEnergyDigest: 'v' }, body: '{}' };
+      const row = { kind: 'bill', circuit: 'c', meterId: 'M1', startDay: 120, days: 1, supplierId: 's1', substationId: null, statementKey: 'bill|M1|c|120|1', outputs: { bill: huge, settlement: '-5', consumption: '0' }, bindings: { tariffDigest: 't', valueOfEnergyDigest: 'v' }, ...PARTS };
       const first = await store.insertResult({ ...row, proofDigest: 'p1' });
       const second = await store.insertResult({ ...row, proofDigest: 'p2' });
       assert.equal(first.created, true);
@@ -88,7 +105,7 @@ for (const backend of await backends()) {
         outputs: { rebate: '5' },
         bindings: { schemeDigest: 'scheme' },
         proofDigest: proof,
-        body: '{}',
+        ...PARTS,
         claim: { scope: 'rebate|M1|scheme', days: Array.from({ length: days }, (_, i) => startDay + i) },
       });
       const week = await store.insertResult(claim(200, 7, 'w'));
@@ -110,36 +127,57 @@ for (const backend of await backends()) {
       await fresh?.drop();
     });
 
-    test('bill results and scheme parameter sets of version 1 are kept under the generic schema', async () => {
+    test('bill results and scheme parameter sets of version 1 are kept under the generic schema; bodies become compact (migration 6)', async () => {
+      const w = await world();
+      const body = w.results.a1;
+      const tariffDigest = documentDigestOf(w.tariffs.acme);
       const v1 = MIGRATIONS.find((m) => m.version === 1)!.sql as string[];
-      const doc = '{"format":"meterproof-tariff/1"}';
       await runRaw(backend.name, fresh.url, [
         ['CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)', []],
         ...v1.map((sql): [string, unknown[]] => [sql, []]),
         ["INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'v1', 'x')", []],
         ["INSERT INTO suppliers (id, name, created_at) VALUES ('s1', 'S1', 'x')", []],
-        ["INSERT INTO meters (id, supplier_id, substation_id, created_at) VALUES ('M1', 's1', NULL, 'x')", []],
-        ["INSERT INTO documents (digest, kind, doc_id, publisher, body, created_at) VALUES (?, 'tariff', 't', 's1', ?, 'x')", ['t'.repeat(64), doc]],
+        ["INSERT INTO meters (id, supplier_id, substation_id, created_at) VALUES (?, 's1', NULL, 'x')", [body.statement.meterId]],
+        // the tariff is in the registry; the value vector only in the body (it must not be lost)
+        ["INSERT INTO documents (digest, kind, doc_id, publisher, body, created_at) VALUES (?, 'tariff', 't', 's1', ?, 'x')", [tariffDigest, JSON.stringify(w.tariffs.acme)]],
         [
           `INSERT INTO results (id, kind, circuit, meter_id, start_day, days, supplier_id, substation_id, tariff_digest, value_digest, bill, settlement, consumption, proof_digest, body, created_at)
-           VALUES ('res_1', 'bill', 'billing_1d', 'M1', 120, 1, 's1', NULL, ?, NULL, '-12', '7', '300', 'p', '{}', 'x')`,
-          ['t'.repeat(64)],
+           VALUES ('res_1', 'bill', 'billing_1d', ?, ?, 1, 's1', NULL, ?, NULL, ?, ?, ?, 'p', ?, 'x')`,
+          [body.statement.meterId, START_DAY, tariffDigest, body.outputs.bill, body.outputs.settlement, body.outputs.consumption, JSON.stringify(body)],
         ],
         ["INSERT INTO scheme_parameters (id, publisher, body, created_at) VALUES ('legacy', 'key_1', ?, 'x')", ['{"cap":5000}']],
       ]);
       const db = await openDb(fresh.url);
       try {
         assert.equal(await schemaVersion(db), latest);
-        const row = await new Store(db).resultByKey('bill|M1|billing_1d|120|1');
+        const store = new Store(db);
+        const row = await store.resultByKey(`bill|${body.statement.meterId}|billing_1d|${START_DAY}|1`);
         assert.equal(row?.id, 'res_1');
-        assert.deepEqual(row?.outputs, { bill: '-12', settlement: '7', consumption: '300' });
-        assert.deepEqual(row?.bindings, { tariffDigest: 't'.repeat(64), valueOfEnergyDigest: null });
+        assert.deepEqual(row?.outputs, body.outputs);
+        assert.deepEqual(row?.bindings, { tariffDigest, valueOfEnergyDigest: null });
         // migration 4: a meter registered before supplier histories is supplied by its supplier since registration
-        assert.deepEqual(await new Store(db).supplierHistory('M1'), [{ supplierId: 's1', validFrom: null, validTo: null }]);
+        assert.deepEqual(await store.supplierHistory(body.statement.meterId), [{ supplierId: 's1', validFrom: null, validTo: null }]);
         const parameters = new ParameterStore(db);
         const legacy = await parameters.byId(LEGACY_SCHEME_KIND, 'legacy');
         assert.equal(legacy?.digest, legacySchemeDigest('legacy', { cap: 5000 }));
         assert.deepEqual((await parameters.get(legacy!.digest))?.body, { cap: 5000 });
+
+        // migration 6: no body any more; the file rebuilt from the compact row is the one submitted
+        const columns = Object.keys((await db.get<any>("SELECT * FROM results WHERE id = 'res_1'"))!);
+        assert.ok(!columns.includes('body') && columns.includes('proof'), columns.join(', '));
+        const valueDigest = documentDigestOf(w.value);
+        const published = await store.getDocument(valueDigest);
+        assert.deepEqual(published?.body, w.value, 'the value vector the body embedded is kept in the registry');
+        const files = new ResultFiles(tryCircuit, async (d) => (await store.getDocument(d))?.body);
+        const stored = (await store.getResult('res_1'))!;
+        const file = await files.file(stored);
+        assert.deepEqual(file.statement.tariff, { digest: tariffDigest });
+        assert.deepEqual(file.statement.valueOfEnergy, { digest: valueDigest });
+        assert.deepEqual(file.publicSignals, body.publicSignals);
+        assert.deepEqual(file.proof, body.proof);
+        assert.deepEqual((await files.file(stored, { embed: true })).statement, body.statement);
+        const v = await verifyResult(file, undefined, async (d) => (await store.getDocument(d))?.body);
+        assert.deepEqual(v.result.outputs, body.outputs);
       } finally {
         await db.close();
       }

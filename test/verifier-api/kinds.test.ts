@@ -11,7 +11,10 @@ import { parseBundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { proveResult } from '../../prover/prove.js';
 import type { ResultJson } from '../../prover/result.js';
+import { compactResult, documentDigestOf } from '../../prover/documents.js';
 import { verifyResult } from '../../prover/verify.js';
+import { openDb } from '../../verifier-api/db.js';
+import { resultRowSizes } from '../../verifier-api/results.js';
 import type { RunningServer } from '../../verifier-api/server.js';
 import { edited } from '../support/results.js';
 import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
@@ -42,6 +45,7 @@ for (const backend of await backends()) {
     let base: string;
     let keys: Keys;
     const ids: Record<string, string> = {};
+    const submitted: Record<string, ResultJson> = {};
     const post = (body: unknown) => call(base, 'POST', '/v1/results', { body });
     const publish = (key: string, document: object, range: { from?: string; to?: string } = {}) => call(base, 'POST', '/v1/parameters', { key, body: { document, ...range } });
     const refused = async (body: unknown, status: number, code: string, message?: RegExp) => {
@@ -61,7 +65,11 @@ for (const backend of await backends()) {
       const again = await post(result);
       assert.equal(again.status, 200, again.text);
       assert.equal(again.body.id, r.body.id);
+      const compact = await post(compactResult(result).result);
+      assert.equal(compact.status, 200, `the same result with its documents by digest is a replay: ${compact.text}`);
+      assert.equal(compact.body.id, r.body.id);
       ids[name] = r.body.id;
+      submitted[name] = result;
       return r.body.result;
     };
 
@@ -260,6 +268,46 @@ for (const backend of await backends()) {
       await refused(edited(res('suspectK1'), (x) => (x.statement.pattern.thresholdPermille = 0)), 422, 'parameters_mismatch');
     });
 
+    test('bill, documents by digest: a compact result is certified like the embedded one; unknown digests are refused', async () => {
+      const { result, documents } = compactResult(w.results.a1);
+      assert.deepEqual([...documents.keys()], [documentDigestOf(w.tariffs.acme), documentDigestOf(w.value)]);
+      assert.ok(JSON.stringify(result).length < 4_000, `${JSON.stringify(result).length} bytes`);
+      const r = await post(result);
+      assert.equal(r.status, 201, r.text);
+      assert.deepEqual(r.body.result.outputs, w.results.a1.outputs);
+      assert.equal((await post(w.results.a1)).body.id, r.body.id, 'the embedded form of the same result: a replay');
+      const other = await refused(compactResult(w.results.a1Again).result, 409, 'duplicate_statement');
+      assert.equal(other.body.error.existingId, r.body.id);
+      const unknown = { ...result, statement: { ...result.statement, tariff: { digest: 'ab'.repeat(32) } } };
+      await refused(unknown, 422, 'document_unknown', /statement\.tariff refers to document abab/);
+      await refused({ ...result, statement: { ...result.statement, tariff: { digest: 'AB' } } }, 422, 'document_unknown', /64 lower-case hex/);
+      // a published document of the wrong kind, by digest: the binding refuses it as it refuses it embedded
+      await refused({ ...result, statement: { ...result.statement, tariff: result.statement.valueOfEnergy } }, 422, 'tariff_mismatch');
+      ids.bill = r.body.id;
+      submitted.bill = w.results.a1;
+    });
+
+    test('every kind stores ≤ 2 KB per certified result; the stored row rebuilds the submitted public signals', async (t) => {
+      const d = await openDb(db.url);
+      try {
+        const sizes = await resultRowSizes(d);
+        const kinds = new Set(Object.values(submitted).map((r) => r.kind));
+        assert.deepEqual(new Set(sizes.map((x) => x.kind)), kinds);
+        for (const x of sizes) {
+          t.diagnostic(`${backend.name} ${x.kind} ${x.circuit}: ${x.bytes} bytes of values${x.heapBytes === null ? '' : `, ${x.heapBytes} bytes in the heap`}`);
+          assert.ok(x.bytes <= 2048 && (x.heapBytes ?? 0) <= 2048, `${x.kind} ${x.circuit}: ${x.bytes} / ${x.heapBytes} bytes`);
+        }
+      } finally {
+        await d.close();
+      }
+      for (const [name, id] of Object.entries(ids)) {
+        const r = await call(base, 'GET', `/v1/results/${id}`, { key: keys.auditor });
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual(r.body.publicSignals, submitted[name].publicSignals, name);
+        assert.deepEqual(r.body.proof, submitted[name].proof, name);
+      }
+    });
+
     test('who reads the kinds’ results; their evidence verifies offline', async () => {
       const stored = Object.entries(ids);
       assert.ok(stored.length > 0);
@@ -272,8 +320,11 @@ for (const backend of await backends()) {
       for (const [name, id] of stored) {
         const e = await call(base, 'GET', `/v1/results/${id}/evidence`, { key: keys.auditor });
         assert.equal(e.status, 200, name);
-        const v = await verifyResult(e.body);
-        assert.equal(v.result.statement.meterId, name === 'tiered' || name.endsWith('K2') ? K2.id : K1.id);
+        // the documents by digest, fetched from the API as an auditor would (each checked against its digest)
+        const fetched = async (digest: string) => (await call(base, 'GET', `/v1/documents/${digest}`)).body.document;
+        const v = await verifyResult(e.body, undefined, fetched);
+        assert.equal(v.result.statement.meterId, name === 'bill' ? w.meters[0].id : name === 'tiered' || name.endsWith('K2') ? K2.id : K1.id);
+        assert.deepEqual(v.result.statement, submitted[name].statement, `${name}: the documents resolved are the ones proven with`);
       }
       if (ids.rebateK1) {
         assert.equal((await call(base, 'GET', `/v1/results/${ids.rebateK1}`, { key: keys.scheme })).status, 200);
