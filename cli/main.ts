@@ -14,11 +14,13 @@ import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
 import { KINDS } from '../kinds/registry.js';
 import type { BackendName } from '../prover/native-backend.js';
-import { documentFields, folderDocuments, isDocumentRef } from '../prover/documents.js';
+import { documentFields, isDocumentRef } from '../prover/documents.js';
 import type { ResultJson } from '../prover/result.js';
-import { ResultRejected, verifyResult } from '../prover/verify.js';
+import { ResultUntrusted } from '../prover/trust.js';
+import { ResultRejected } from '../prover/verify.js';
 import { importTariff } from '../tariff/import.js';
 import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
+import { registerVerifyCommands } from './verify.js';
 import { registerApiCommands } from '../verifier-api/cli.js';
 import { registerChainCommands } from './chain.js';
 import { registerCeremonyCommands } from './ceremony.js';
@@ -221,18 +223,7 @@ program
     console.log(`challenge ${challenge.id} for meter ${o.meter}, ${o.from} + ${o.days} days written to ${o.out}`);
   });
 
-program
-  .command('verify')
-  .description('verify a result file of any kind against the locally pinned verification key; exit 0 only if valid')
-  .argument('<result.json>', 'result file')
-  .option('--documents <dir...>', 'folders of published documents (JSON files) for a result that refers to them by digest')
-  .action(async (file: string, o: { documents?: string[] }) => {
-    const folders = (o.documents ?? []).map(folderDocuments);
-    const verified = await verifyResult(readJson(file, 'result'), undefined, (digest) => folders.find((f) => f.has(digest))?.get(digest));
-    const s = verified.result.statement;
-    console.log(`VALID ${verified.circuit.id} ${verified.kind.kind} proof for meter ${s.meterId}, ${s.period.start} + ${s.period.days} days`);
-    printOutputs(verified.result);
-  });
+registerVerifyCommands(program, printOutputs);
 
 program
   .command('setup')
@@ -275,6 +266,10 @@ async function main(): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1; // commander already printed the reason
     if (e instanceof ResultRejected) {
       console.error(`meterproof: INVALID (${e.code}): ${e.message}`);
+      return 1;
+    }
+    if (e instanceof ResultUntrusted) {
+      console.error(`meterproof: UNTRUSTED (${e.code}${e.reason ? `, ${e.reason}` : ''}): ${e.message}`);
       return 1;
     }
     console.error(`meterproof: ${(e as Error).message.split('\n')[0]}`);

@@ -17,6 +17,7 @@ import { alternatives, DATE, day, FIELD_DECIMAL, ID, jsonDepth, MAX_JSON_DEPTH, 
 import { Counter, Histogram, Registry, Gauge } from './metrics.js';
 import { mountHousehold } from './household.js';
 import { KindApi, mountKinds } from './kind-routes.js';
+import { mountTrust } from './trust-snapshot.js';
 import { checkMeterPublicKey } from './meter-key.js';
 import { openApiDocument } from './openapi.js';
 import { mountStatements } from './statements.js';
@@ -629,6 +630,9 @@ export function createApp(o: AppOptions) {
 
   // ------------------------------------------------------------------- household web page (household.ts)
   mountHousehold(app, { store, keys: o.keys, requireRole, jsonBody });
+
+  // ------------------------------------------------------------------- trust snapshot for offline verification (trust-snapshot.ts)
+  mountTrust(app, { store, requireRole });
   mountKeys(app, o.keys, o.keyService);
 
 

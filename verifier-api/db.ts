@@ -345,6 +345,17 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE results DROP COLUMN body`,
     ],
   },
+  {
+    version: 5,
+    name: 'operator signing key (trust snapshots)',
+    sql: [
+      // The Ed25519 key the operator signs GET /v1/trust/snapshot with (verifier-api/trust-snapshot.ts):
+      // one row, created on first use, shared by every instance of the deployment.
+      `CREATE TABLE operator_keys (
+         id TEXT PRIMARY KEY, algorithm TEXT NOT NULL, public_key TEXT NOT NULL, private_key TEXT NOT NULL,
+         created_at TEXT NOT NULL)`,
+    ],
+  },
 ];
 
 /**
