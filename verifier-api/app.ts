@@ -630,11 +630,10 @@ export function createApp(o: AppOptions) {
 
   // ------------------------------------------------------------------- household web page (household.ts)
   mountHousehold(app, { store, keys: o.keys, requireRole, jsonBody });
+  mountKeys(app, o.keys, o.keyService);
 
   // ------------------------------------------------------------------- trust snapshot for offline verification (trust-snapshot.ts)
   mountTrust(app, { store, requireRole });
-  mountKeys(app, o.keys, o.keyService);
-
 
   // ------------------------------------------------------------------- fallbacks
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));

@@ -334,6 +334,17 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    version: 5,
+    name: 'operator signing key (trust snapshots)',
+    sql: [
+      // The Ed25519 key the operator signs GET /v1/trust/snapshot with (verifier-api/trust-snapshot.ts):
+      // one row, created on first use, shared by every instance of the deployment.
+      `CREATE TABLE operator_keys (
+         id TEXT PRIMARY KEY, algorithm TEXT NOT NULL, public_key TEXT NOT NULL, private_key TEXT NOT NULL,
+         created_at TEXT NOT NULL)`,
+    ],
+  },
+  {
     version: 6,
     name: 'compact results: the proof, the statement by document digests and the outputs, not the submitted body',
     sql: [
@@ -343,17 +354,6 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE results ADD COLUMN output_signals TEXT NOT NULL DEFAULT ''`,
       compactStoredBodies,
       `ALTER TABLE results DROP COLUMN body`,
-    ],
-  },
-  {
-    version: 5,
-    name: 'operator signing key (trust snapshots)',
-    sql: [
-      // The Ed25519 key the operator signs GET /v1/trust/snapshot with (verifier-api/trust-snapshot.ts):
-      // one row, created on first use, shared by every instance of the deployment.
-      `CREATE TABLE operator_keys (
-         id TEXT PRIMARY KEY, algorithm TEXT NOT NULL, public_key TEXT NOT NULL, private_key TEXT NOT NULL,
-         created_at TEXT NOT NULL)`,
     ],
   },
 ];

@@ -10,8 +10,8 @@ import { KINDS } from '../kinds/registry.js';
 import type { OpenApiKit } from '../kinds/service.js';
 import { BALANCE_SOURCES } from './aggregate.js';
 import { householdPaths } from './household.js';
-import { trustPaths } from './trust-snapshot.js';
 import { keysPaths } from './keys-routes.js';
+import { trustPaths } from './trust-snapshot.js';
 import { alternatives } from './http.js';
 import { KIND_ROUTES } from './kind-routes.js';
 import { PARAMETER_FORMATS } from './parameters.js';
@@ -259,8 +259,8 @@ export function openApiDocument() {
         },
       },
       ...householdPaths({ ok, errors, pathId, body }),
-      ...trustPaths({ ok, errors }),
       ...keysPaths({ ok, errors, pathId }),
+      ...trustPaths({ ok, errors }),
       '/v1/documents/{digest}': {
         get: { tags: ['documents'], operationId: 'getDocument', summary: `A published document by digest: ${['tariff', ...ASSIGNED.map((f) => f.what)].join(', ')}, value-of-energy vector or parameters (public)`, parameters: [pathId('digest', 'sha256 hex of the canonical document (tariffDigest)')], responses: { ...ok('Document', { type: 'object', required: ['digest', 'kind', 'id', 'document'], properties: { digest: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' }, document: { type: 'object' } } }), ...errors(404, 429) } },
       },
