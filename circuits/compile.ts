@@ -129,7 +129,7 @@ export async function compileTestCircuit(name: string, source: (dir: string) => 
 /**
  * Warnings `circom2 --inspect` may report that are justified: circomlib's comparators and scalar
  * multipliers use only part of their Num2Bits outputs by design (CompConstant, also inside AliasCheck,
- * compares pairs of bits; the segment doublers of the scalar multipliers feed only the next segment).
+ * checks pairs of bits; the segment doublers of the scalar multipliers feed only the next segment).
  */
 const JUSTIFIED_WARNINGS = /In template "(CompConstant|EscalarMulAny|EscalarMulFix|SegmentMulAny|SegmentMulFix)\(/;
 

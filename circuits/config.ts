@@ -1,5 +1,5 @@
 /**
- * A circuit instance: one template of a kind's circuit with its arguments (e.g. the rebate circuit for
+ * A circuit instance: one template of a kind's circuit with its arguments (e.g. a kind's circuit for
  * 28–31 days and 4 brackets). Kinds declare their instances (kinds/<kind>/kind.ts); the kind registry
  * (kinds/registry.ts) lists them all.
  */

@@ -61,7 +61,7 @@ export const outputCount = (layout: PublicLayout, c: CircuitConfig): number => p
 /** Names of the main component's public inputs (the compile configuration's `public` list). */
 export const publicInputNames = (layout: PublicLayout): string[] => layout.filter((s) => !s.output).map((s) => s.name);
 
-/** The name of public signal `i`, e.g. "bracketRate[2]" or "profiles[1][9]", as the compiled .sym names it after "main.". */
+/** The name of public signal `i`, e.g. "rates[2]" or "shapes[1][9]", as the compiled .sym names it after "main.". */
 export function signalName(layout: PublicLayout, i: number, c: CircuitConfig): string {
   const s = placeSignals(layout, c).find((p) => i >= p.offset && i < p.offset + p.length);
   if (!s) throw new Error(`${c.id} has ${signalCount(layout, c)} public signals, not ${i + 1}`);

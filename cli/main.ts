@@ -13,8 +13,8 @@ import { importReadingsCsv } from '../meter/import/readings.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
 import { KINDS } from '../kinds/registry.js';
-import type { BackendName } from '../prover/native-backend.js';
 import { documentFields, isDocumentRef } from '../prover/documents.js';
+import type { BackendName } from '../prover/native-backend.js';
 import type { ResultJson } from '../prover/result.js';
 import { ResultUntrusted } from '../prover/trust.js';
 import { ResultRejected } from '../prover/verify.js';
@@ -236,9 +236,9 @@ program
   });
 
 registerApiCommands(program);
+registerChainCommands(program);
 registerCeremonyCommands(program);
 registerKeyCommands(program);
-registerChainCommands(program);
 
 function parseDay(text: string): number {
   try {

@@ -1,6 +1,7 @@
 /**
- * Pieces shared by the parameter documents that verifiers publish for the non-linear kinds (rebate scheme,
- * sampling challenge, profile set, suspect pattern): document ids, periods and one error format, so that every document is checked the same way and names its bad field.
+ * Pieces shared by the parameter documents that verifiers publish for the kinds (schemes, challenges,
+ * shape sets, …): document ids, periods and one error format, so that every document is checked the same
+ * way and names its bad field.
  */
 import { z } from 'zod';
 import { dayOf, isoDay } from './time.js';
@@ -52,7 +53,7 @@ export function parseDocument<T extends z.ZodType>(schema: T, json: unknown, wha
   return parsed.data;
 }
 
-/** Refuses a document made for another period than the statement's (a challenge, a period's profile set). */
+/** Refuses a document made for another period than the statement's (a challenge, a set made for one period). */
 export function assertSamePeriod(doc: PeriodJson, p: { startDay: number; days: number }, what: string): void {
   if (doc.start !== isoDay(p.startDay) || doc.days !== p.days) {
     throw new Error(`${what} is for ${doc.start} + ${doc.days} day(s), not for the statement's period ${isoDay(p.startDay)} + ${p.days} day(s)`);

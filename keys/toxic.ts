@@ -54,7 +54,7 @@ export class ToxicWaste {
   }
 }
 
-/** Rejection sampling: uniform in [1, r). r is about 0.76 * 2^254, so about 3 draws in 4 are kept. */
+/** Drawn again until below r: uniform in [1, r). r is about 0.76 * 2^254, so about 3 draws in 4 are kept. */
 function randomNonZeroScalar(): bigint {
   for (;;) {
     const bytes = randomBytes(FR_BYTES);

@@ -1,5 +1,5 @@
 /**
- * What every result kind (bill, threshold, rebate, …) declares so that one prover, one offline verifier,
+ * What every result kind (the bill and the kinds of kinds/all.ts) declares so that one prover, one offline verifier,
  * one CLI command, one API pipeline, the benchmark and the test harness serve them all. A kind's folder
  * (kinds/<kind>/) holds its circuit, companion (documents, witness input), reference, this declaration
  * (kind.ts), its API bindings, example, tests and doc; kinds/all.ts registers it with one line.
@@ -83,7 +83,7 @@ export interface KindDeclaration<S extends CertifiedPeriod, O> {
   readOutputs(signals: Record<string, bigint[]>, s: S, c: CircuitConfig): O;
   outputsJson(out: O): OutputsJson;
   witnessInput(bundle: Bundle, s: S, c: CircuitConfig): Record<string, unknown>;
-  /** the plain computation the circuit must agree with (async where it hashes, e.g. sampling's Poseidon) */
+  /** the plain computation the circuit must agree with (async where it hashes with Poseidon) */
   reference(bundle: Bundle, s: S, c: CircuitConfig): O | Promise<O>;
   /** the statement fields of the example the benchmark and the demos prove for a period */
   example(p: ExamplePeriod): Record<string, unknown>;

@@ -7,8 +7,8 @@
  *   - bind: how a result's statement is bound to the registries (the supplier's assigned tariff, the grid's
  *     published events, the challenge the API issued, …); it refuses with a precise 422 code when the
  *     carried document is not the registry's, and returns the registry's documents: the certifier rebuilds
- *     the statement from them with the kind's statement() and compares every public signal;
- *   - features: the kind's own service features (rebate payouts, profile classes, sampling challenges, …):
+ *     the statement from them with the kind's statement() and checks every public signal;
+ *   - features: the kind's own service features (payouts, class counts, issued challenges, …):
  *     routes with their OpenAPI operations, served with ApiServices (the registries and results the API
  *     offers them), and a source of certified consumption for substation balancing.
  */
@@ -22,13 +22,13 @@ export type Role = (typeof ROLES)[number];
 
 /** A parameter document format a kind's statements name (its schema, parser and who publishes it). */
 export interface ParameterFormat {
-  /** short name, stored as the document's kind: "dr-events", "rebate-scheme", … */
+  /** short name, stored as the document's kind, e.g. "dr-events" */
   kind: string;
   /** the `format` field of the document */
   format: string;
   /** what the document is, for messages */
   what: string;
-  /** roles that may publish it; empty: not published through /v1/parameters (tiered tariffs are assigned, challenges issued) */
+  /** roles that may publish it; empty: not published through /v1/parameters (documents a supplier assigns, challenges the API issues) */
   publishers: readonly Role[];
   /** assigned to meters by their supplier through POST /v1/tariffs, like tariffs (one of each kind per meter and day) */
   assigned?: boolean;
@@ -56,7 +56,7 @@ export interface Found {
   body: unknown;
 }
 
-/** A sampling challenge as the API issued and stored it. */
+/** A challenge as the API issued and stored it. */
 export interface IssuedChallenge {
   id: string;
   meterId: string;
@@ -65,7 +65,7 @@ export interface IssuedChallenge {
   body: unknown;
 }
 
-/** What a supplier assigns to its meters: a tariff, or a tiered tariff (a document format flagged `assigned`). */
+/** What a supplier assigns to its meters: a tariff, or a document format flagged `assigned`. */
 export type AssignedKind = 'tariff' | 'tiered-tariff';
 
 /** The registries as a kind's binding reads them. */
@@ -74,7 +74,7 @@ export interface Registries {
   carriedDigest(doc: unknown, format: ParameterFormat | 'tariff', where: string): string;
   /** A registry document's body by digest. */
   body(digest: string): Promise<unknown>;
-  /** The tariff (or tiered tariff) the meter's supplier assigned for the whole period, which the carried one must be. */
+  /** The tariff (or other assigned document) the meter's supplier assigned for the whole period, which the carried one must be. */
   assignedTariff(ctx: BindingContext, field: string, kind: AssignedKind): Promise<Found>;
   /** The assigned tariff of a kind for the period, if any, without comparing it to a carried one. */
   tariffFor(meterId: string, startDay: number, days: number, kind: AssignedKind): Promise<{ digest: string; supplierId: string } | null>;
@@ -96,7 +96,7 @@ export interface BindingContext {
   registries: Registries;
 }
 
-/** An exclusive claim: no two results may claim the same day under one scope (a rebate per meter and scheme). */
+/** An exclusive claim: no two results may claim the same day under one scope (e.g. one claim per meter, scheme and day). */
 export interface Claim {
   scope: string;
   days: number[];
@@ -113,7 +113,7 @@ export interface Binding {
   bindings: Record<string, string | number | null>;
   /** the statement key: kind, meter, circuit and period, plus these parts (default none) */
   keyParts?: string[];
-  /** a statement key of its own instead (sampling: the challenge answered) */
+  /** a statement key of its own instead (e.g. the challenge a result answers) */
   ownKey?: string;
   claim?: Claim;
 }

@@ -10,9 +10,9 @@ import type { CircuitConfig } from '../circuits/config.js';
 import { isCanonicalFieldDecimal } from '../core/field.js';
 import { describeIssues } from '../core/documents.js';
 import { canonicalJson } from '../tariff/index.js';
+import { DocumentUnresolved, expandResult, type DocumentResolver } from './documents.js';
 import type { BillingOutputs } from '../kinds/bill/circuit.js';
 import { kindNamed, type ResultKind } from '../kinds/registry.js';
-import { DocumentUnresolved, expandResult, type DocumentResolver } from './documents.js';
 import { parseResult, statementFields, statementPeriod, type BillResultJson, type ResultJson } from './result.js';
 
 export type RejectionCode =

@@ -3,9 +3,9 @@
  * against a local verifier API, per bill circuit, next to Node proving the same statement with the same
  * snarkjs. Writes docs/bench-browser.json.
  *
- *   cold  a fresh browser profile: the proving files are downloaded (in the background while the readings
+ *   cold  a fresh browser (empty user data directory): the proving files are downloaded (in the background while the readings
  *         are shown: prefetchMs), then decrypted readings → witness → proof → submission
- *   warm  a fresh page load in the same profile: the proving files come from Cache Storage (read and
+ *   warm  a fresh page load in the same browser: the proving files come from Cache Storage (read and
  *         SHA-256-checked: downloadMs); `readyMs` = decrypt + cached files + witness + proof
  *   wall  seen from outside: from clicking "Open my readings" to the receipt, "Prove and send" clicked as
  *         soon as it is enabled (fetches, decryption, files, curve start-up, proof and submission)
@@ -84,7 +84,7 @@ async function withPeakMemory<T>(f: () => Promise<T>): Promise<{ value: T; peakM
 export interface BrowserCircuitTiming {
   circuit: string;
   days: number;
-  /** fresh profile: proving files downloaded */
+  /** fresh browser: proving files downloaded */
   cold: RunTimings;
   /** medians over the warm runs (fresh page load, proving files from the browser's cache) */
   warm: RunTimings & { readyMs: number };

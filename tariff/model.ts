@@ -98,7 +98,7 @@ const TariffSchema = z
     if (t.kind === 'value-of-energy' && t.standingChargePerDay !== 0) {
       ctx.addIssue({ code: 'custom', message: 'a value-of-energy vector has no standing charge (use 0)', path: ['standingChargePerDay'] });
     }
-    // ISO dates compare correctly as strings.
+    // ISO dates sort correctly as strings.
     if (t.validFrom !== undefined && t.validTo !== undefined && t.validFrom > t.validTo) {
       ctx.addIssue({ code: 'custom', message: `validTo ${t.validTo} is before validFrom ${t.validFrom}`, path: ['validTo'] });
     }

@@ -22,18 +22,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** A browser with a fresh profile (empty caches); `close` removes the profile. */
+/** A browser with a fresh user data directory (empty caches); `close` removes it. */
 export async function launchBrowser(o: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
   const missing = chromiumMissing();
   if (missing) throw new Error(missing);
   const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(tmpdir(), 'meterproof-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: o.viewport ?? { width: 1280, height: 900 } });
+  const userData = mkdtempSync(join(tmpdir(), 'meterproof-chromium-'));
+  const context = await chromium.launchPersistentContext(userData, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: o.viewport ?? { width: 1280, height: 900 } });
   return {
     context,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      rmSync(userData, { recursive: true, force: true });
     },
   };
 }

@@ -16,7 +16,7 @@ include "circomlib/circuits/bitify.circom";
 // row and a scalar multiplication in every verification, so 16 caps share one).
 //
 // Soundness rests on x < 2^14 (caller) and cap < 2^14 (the verifier builds the public caps and refuses any
-// other; circuits/threshold.ts packCaps). A prover cannot pick other bits: the decomposition of D is unique.
+// other; kinds/threshold/circuit.ts packCaps). A prover cannot pick other bits: the decomposition of D is unique.
 template CappedExcess(n) {
     var PER = 16;
     var GROUPS = (n + PER - 1) \ PER;

@@ -1,7 +1,7 @@
 /**
  * The inputs every certified-readings circuit shares (circuits/lib/certified_readings.circom): the first
  * five public inputs (meterId, Ax, Ay, startDay, days) and the private readings, chain state and
- * signature taken from the household's bundle. Same encoding as circuits/billing.ts.
+ * signature taken from the household's bundle. Same encoding as kinds/bill/circuit.ts.
  */
 import { toField } from '../../core/field.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';

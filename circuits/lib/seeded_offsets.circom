@@ -17,7 +17,7 @@ include "./comparators.circom";
 // 1/12, only for the top chunk) a uniform value on a shorter prefix range; reduced mod N either part is
 // uniform up to N / 2^50, so offsets differ from uniform on [0, N) by less than N / 2^50 in total
 // variation (< 2^-39 for N <= 2048).
-// TypeScript twin: seededOffsets in circuits/sampling.reference.ts.
+// TypeScript twin: seededOffsets in kinds/sampling/reference.ts.
 
 // CanonicalBitsOf(): bits is the canonical little-endian form of `in` (each bit boolean, the bits recompose
 // to `in`, and as an integer they are below r: circomlib's AliasCheck). Takes the bits as an input so

@@ -24,7 +24,7 @@ include "./one_hot.circom";
 //   P[s]     < 2^20  refused above by the verifier's companion (circuits/lib/similarity.ts)
 //   |dot|    < 2^51  (48^2 < 2^12: both terms are below 48^2 * 2^39);  H < 2^50;  0 < N < 2^52
 //   |dot|dot||      < 2^102
-// Companion: circuits/lib/similarity.ts (profile bounds, norms); reference: circuits/profile.reference.ts.
+// Companion: circuits/lib/similarity.ts (profile bounds, norms); reference: kinds/profile/reference.ts.
 
 function SIMILARITY_DOT_BITS() { return 51; }
 function SIMILARITY_SQUARE_BITS() { return 102; }

@@ -1,33 +1,33 @@
 /**
- * TypeScript side of circuits/lib/similarity.circom: the bounds a published 48-slot profile must meet and
- * the profile norm N = 48 Σ P² − (Σ P)² that a verifier derives from it (a public input of the circuits
- * that use the block: profile.circom, suspect.circom).
+ * TypeScript side of circuits/lib/similarity.circom: the bounds a published 48-slot day shape must meet
+ * and the shape norm N = 48 Σ P² − (Σ P)² that a verifier derives from it (a public input of the circuits
+ * that use the block).
  */
 import { z } from 'zod';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 
-/** Profile entries are integers in [0, 2^20): the widths of circuits/lib/similarity.circom rely on it. */
-export const PROFILE_BITS = 20;
-export const MAX_PROFILE_VALUE = 2n ** BigInt(PROFILE_BITS) - 1n;
+/** Shape entries are integers in [0, 2^20): the widths of circuits/lib/similarity.circom rely on it. */
+export const SHAPE_BITS = 20;
+export const MAX_SHAPE_VALUE = 2n ** BigInt(SHAPE_BITS) - 1n;
 
-/** 48 Σ P² − (Σ P)² = 48² × Σ (P − mean)²: zero exactly when the profile is flat. */
-export function profileNorm(profile: readonly bigint[]): bigint {
+/** 48 Σ P² − (Σ P)² = 48² × Σ (P − mean)²: zero exactly when the shape is flat. */
+export function shapeNorm(shape: readonly bigint[]): bigint {
   let sum = 0n;
   let squares = 0n;
-  for (const p of profile) {
+  for (const p of shape) {
     sum += p;
     squares += p * p;
   }
   return BigInt(SLOTS_PER_DAY) * squares - sum * sum;
 }
 
-/** Refuses a profile the circuit's widths do not cover, or one without a shape (flat: N = 0). */
-export function assertProfile(profile: readonly bigint[], what: string): void {
-  if (profile.length !== SLOTS_PER_DAY) throw new Error(`${what} must have ${SLOTS_PER_DAY} half-hour values, not ${profile.length}`);
-  profile.forEach((p, s) => {
-    if (typeof p !== 'bigint' || p < 0n || p > MAX_PROFILE_VALUE) throw new Error(`${what}: slot ${s} value ${p} is outside 0..${MAX_PROFILE_VALUE}`);
+/** Refuses a shape the circuit's widths do not cover, or a flat one (N = 0). */
+export function assertShape(shape: readonly bigint[], what: string): void {
+  if (shape.length !== SLOTS_PER_DAY) throw new Error(`${what} must have ${SLOTS_PER_DAY} half-hour values, not ${shape.length}`);
+  shape.forEach((p, s) => {
+    if (typeof p !== 'bigint' || p < 0n || p > MAX_SHAPE_VALUE) throw new Error(`${what}: slot ${s} value ${p} is outside 0..${MAX_SHAPE_VALUE}`);
   });
-  if (profileNorm(profile) === 0n) throw new Error(`${what} is flat: a correlation with it is undefined`);
+  if (shapeNorm(shape) === 0n) throw new Error(`${what} is flat: a correlation with it is undefined`);
 }
 
 /**
@@ -35,6 +35,6 @@ export function assertProfile(profile: readonly bigint[], what: string): void {
  * the similarity circuits (correlation ignores scale and offset); a flat shape has no correlation.
  */
 export const DayShapeSchema = z
-  .array(z.number().int('values are integers').min(0).max(Number(MAX_PROFILE_VALUE), 'values are below 2^20'))
+  .array(z.number().int('values are integers').min(0).max(Number(MAX_SHAPE_VALUE), 'values are below 2^20'))
   .length(SLOTS_PER_DAY, `a day shape has ${SLOTS_PER_DAY} half-hour values`)
-  .refine((shape) => profileNorm(shape.map(BigInt)) !== 0n, 'the shape is flat (every value equal): a correlation with it is undefined');
+  .refine((shape) => shapeNorm(shape.map(BigInt)) !== 0n, 'the shape is flat (every value equal): a correlation with it is undefined');

@@ -1,6 +1,6 @@
 /**
  * Reference computation of a bill, independent of the circuit's packing tricks: a plain loop over slots.
- * Tests check that circuits/billing.circom outputs exactly these numbers.
+ * Tests check that kinds/bill/billing.circom outputs exactly these numbers.
  */
 export interface BillOutputs {
   /** micro-pence: sum of Wh × mp/kWh over the period, plus the standing charge */

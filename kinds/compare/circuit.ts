@@ -36,7 +36,7 @@ export const MAX_COMPARED_TARIFFS = 4;
 export const tariffCount = (c: CircuitConfig): number => circuitParam(c, 'K', 'tariff count');
 
 /**
- * A published set of tariffs to compare ("meterproof-tariff-set/1", docs/kinds/compare.md): 1 to K complete
+ * A published set of tariffs to compare ("meterproof-tariff-set/1", kinds/compare/README.md): 1 to K complete
  * meterproof-tariff/1 documents of kind "tariff" with distinct ids. A result names the household's current
  * tariff by its index in `tariffs`.
  */
@@ -63,7 +63,7 @@ export const TariffSetSchema = z
       ids.add(t.id);
     });
   })
-  .meta({ title: 'meterproof tariff set', description: 'Tariffs to compare (format meterproof-tariff-set/1); see docs/kinds/compare.md.' });
+  .meta({ title: 'meterproof tariff set', description: 'Tariffs to compare (format meterproof-tariff-set/1); see kinds/compare/README.md.' });
 
 export interface TariffSet {
   id: string;

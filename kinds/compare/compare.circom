@@ -21,7 +21,7 @@ include "../../circuits/lib/paired_inner_products.circom";
 //                 tariffs, which is what binds the proof to them.
 // Public outputs: cheapest (0..K-1), saving (µp: current bill - cheapest bill, >= 0). No bill, no
 //                 consumption, nothing else about the readings leaves.
-// Reference: circuits/compare.reference.ts.
+// Reference: kinds/compare/reference.ts.
 template TariffComparison(maxDays, minDays, K) {
     var SLOTS = maxDays * 48;
     var PAIRS = (K + 1) \ 2;

@@ -15,14 +15,14 @@ import { input, output, type PublicLayout } from '../../circuits/layout.js';
 import { assertPeriodFits, CERTIFIED_LAYOUT, circuitParam, certifiedSignalValues, certifiedWitnessInput, type CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
 import { assertSamePeriod, parseDocument, PeriodSchema, publishedDocumentHead, type PeriodJson } from '../../core/documents.js';
 import { DayShapeSchema } from '../../circuits/lib/similarity.js';
-import { assertProfile, profileNorm } from '../../circuits/lib/similarity.js';
+import { assertShape, shapeNorm } from '../../circuits/lib/similarity.js';
 import { elexonPeriodProfiles, type ElexonClass } from './elexon.js';
 import type { CircuitConfig } from '../../circuits/config.js';
 
 /** The circuit checks |score| <= 1024 and relies on scoreLevels <= 1000 for its comparison widths. */
 export const MAX_SCORE_LEVELS = 1000;
 
-/** K, the number of profiles the circuit compares. */
+/** K, the number of profiles the circuit ranks. */
 export const profileCount = (c: CircuitConfig) => circuitParam(c, 'K', 'profile count');
 
 /** Everything public about a profile-class proof except its outputs. */
@@ -41,8 +41,8 @@ export interface ProfileOutputs {
 function assertStatementFits(s: ProfileStatement, c: CircuitConfig): void {
   assertPeriodFits(s, c);
   const K = profileCount(c);
-  if (s.profiles.length !== K) throw new Error(`circuit ${c.id} compares ${K} profiles, the statement has ${s.profiles.length}`);
-  s.profiles.forEach((p, k) => assertProfile(p, `profile ${k}`));
+  if (s.profiles.length !== K) throw new Error(`circuit ${c.id} ranks ${K} profiles, the statement has ${s.profiles.length}`);
+  s.profiles.forEach((p, k) => assertShape(p, `profile ${k}`));
   if (!Number.isInteger(s.scoreLevels) || s.scoreLevels < 0 || s.scoreLevels > MAX_SCORE_LEVELS) {
     throw new Error(`scoreLevels must be an integer in 0..${MAX_SCORE_LEVELS}, not ${s.scoreLevels}`);
   }
@@ -59,7 +59,7 @@ export function profileSignalValues(s: ProfileStatement, out: ProfileOutputs, c:
     score: toField(BigInt(out.score)),
     ...certifiedSignalValues(s),
     profiles: s.profiles.flat(),
-    norms: s.profiles.map(profileNorm),
+    norms: s.profiles.map(shapeNorm),
     scoreLevels: BigInt(s.scoreLevels),
   };
 }
@@ -70,7 +70,7 @@ export function profileWitnessInput(bundle: Bundle, s: ProfileStatement, c: Circ
   return {
     ...certifiedWitnessInput(bundle, s, c),
     profiles: s.profiles.map((p) => p.map(String)),
-    norms: s.profiles.map((p) => profileNorm(p).toString()),
+    norms: s.profiles.map((p) => shapeNorm(p).toString()),
     scoreLevels: String(s.scoreLevels),
   };
 }
@@ -79,7 +79,7 @@ export const PROFILE_SET_FORMAT = 'meterproof-profile-set/1';
 
 /**
  * The profile set a scheme publishes ("meterproof-profile-set/1"): 1 to K named day shapes and the score
- * resolution. Shapes are compared by correlation with the household's summed day, so only their shape
+ * resolution. Shapes are matched by correlation with the household's summed day, so only their shape
  * matters; a set built for one period (the Elexon mix of its seasons and day types) names that period.
  */
 export const ProfileSetSchema = z.strictObject({
@@ -125,7 +125,7 @@ export function profileSetStatement(p: CertifiedPeriod, set: ProfileSet, c: Circ
   if (set.period) assertSamePeriod(set.period, p, `profile set ${set.id}`);
   const K = profileCount(c);
   const shapes = set.profiles.map((x) => x.shape);
-  if (shapes.length === 0 || shapes.length > K) throw new Error(`profile set ${set.id} has ${shapes.length} profiles; circuit ${c.id} compares 1 to ${K}`);
+  if (shapes.length === 0 || shapes.length > K) throw new Error(`profile set ${set.id} has ${shapes.length} profiles; circuit ${c.id} ranks 1 to ${K}`);
   const s: ProfileSetStatement = {
     meterId: p.meterId,
     publicKey: p.publicKey,
@@ -139,7 +139,7 @@ export function profileSetStatement(p: CertifiedPeriod, set: ProfileSet, c: Circ
   return s;
 }
 
-/** The Elexon classes' profile set for a period (circuits/profile.elexon.ts): W summed over its days per UTC half-hour. */
+/** The Elexon classes' profile set for a period (kinds/profile/elexon.ts): W summed over its days per UTC half-hour. */
 export function elexonProfileSet(classes: readonly ElexonClass[], o: { id: string; name?: string; publisher?: string; startDay: number; days: number; scoreLevels: number }): ProfileSetJson {
   const shapes = elexonPeriodProfiles(classes, o.startDay, o.days);
   const start = isoDay(o.startDay);

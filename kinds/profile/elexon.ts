@@ -1,5 +1,5 @@
 /**
- * The realistic profile set for circuits/profile.circom: the Elexon standard load profiles (Electricity
+ * The realistic profile set for kinds/profile/profile.circom: the Elexon standard load profiles (Electricity
  * Association 1997; ../shared/data/profiles/ProfileClass1..8.csv), 48 half-hours × 5 seasons × 3 day types
  * in kW per customer, turned into one 48-value vector per class for a given period.
  *

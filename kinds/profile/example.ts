@@ -1,6 +1,6 @@
 /**
  * Example statement fields of a profile-class result: the Elexon classes' set for the period (its seasons
- * and day types, circuits/profile.elexon.ts) when ../shared/data is present, else the shipped winter-weekday
+ * and day types, kinds/profile/elexon.ts) when ../shared/data is present, else the shipped winter-weekday
  * set (docs/examples/profile-set.json, valid for any period).
  */
 import { parseElexonClass } from './elexon.js';

@@ -12,12 +12,12 @@ include "../../circuits/lib/similarity.circom";
 //
 // Public inputs:  meterId, meter public key (Ax, Ay), startDay, days,
 //                 profiles[K][48] (the scheme's K profile vectors for this period: integers in [0, 2^20),
-//                 e.g. Elexon class profiles in W summed over the period's days: circuits/profile.elexon.ts),
+//                 e.g. Elexon class profiles in W summed over the period's days: kinds/profile/elexon.ts),
 //                 norms[K] (N_k = 48 sum P_k^2 - (sum P_k)^2, derived from the profiles by the verifier),
 //                 scoreLevels L in [0, 1000] (0: no score; the verifier's companion refuses more).
 // Public outputs: index (0..K-1) of the best-matching profile; score = floor(L * rho_index) in [-L, L]
 //                 (0 when L = 0). Nothing else about the readings leaves.
-// Reference: circuits/profile.reference.ts (centred vectors and rational comparisons, no circuit tricks).
+// Reference: kinds/profile/reference.ts (centred vectors and rational comparisons, no circuit tricks).
 template ProfileClass(maxDays, minDays, K) {
     var SLOTS = maxDays * 48;
 

@@ -1,69 +1,11 @@
 /**
- * Reference profile classification, independent of the circuit's formulation: it builds the household's
- * average day and the profiles as explicitly centred integer vectors (scaled by 48 to stay integral),
- * compares Pearson correlations as exact rationals, and finds the quantised score with an integer square
- * root. No floating point. Tests check that circuits/profile.circom outputs exactly these numbers, and
+ * Reference profile classification, independent of the circuit's formulation: the household's average
+ * day against each profile by exact Pearson correlation (core/correlation.ts: centred integer vectors,
+ * exact rationals, an integer square root for the quantised score). No floating point. Tests check that
+ * kinds/profile/profile.circom outputs exactly these numbers, and
  * `floatProfileClass` is the floating-point reference the exact result is measured against.
  */
-import { SLOTS_PER_DAY } from '../../core/time.js';
-
-/** Σ over the period's days of each slot of the day: the average day times the number of days. */
-export function sumDay(readingsWh: readonly number[]): bigint[] {
-  if (readingsWh.length % SLOTS_PER_DAY !== 0) throw new Error('readings must cover whole days');
-  const day = Array<bigint>(SLOTS_PER_DAY).fill(0n);
-  readingsWh.forEach((wh, i) => (day[i % SLOTS_PER_DAY] += BigInt(wh)));
-  return day;
-}
-
-/** 48·v − Σv: the vector minus its mean, times 48. */
-function centred(v: readonly bigint[]): bigint[] {
-  const total = v.reduce((a, b) => a + b, 0n);
-  return v.map((x) => BigInt(v.length) * x - total);
-}
-
-const dotOf = (a: readonly bigint[], b: readonly bigint[]) => a.reduce((acc, x, i) => acc + x * b[i], 0n);
-
-/**
- * A correlation as the exact signed square ρ|ρ| = num / den (den > 0; 0/1 when either vector is flat,
- * the convention for "no shape").
- */
-export interface SignedSquaredCorrelation {
-  num: bigint;
-  den: bigint;
-}
-
-export function signedSquaredCorrelation(day: readonly bigint[], profile: readonly bigint[]): SignedSquaredCorrelation {
-  const a = centred(day);
-  const p = centred(profile);
-  const c = dotOf(a, p);
-  const den = dotOf(a, a) * dotOf(p, p);
-  if (den === 0n) return { num: 0n, den: 1n };
-  return { num: c < 0n ? -c * c : c * c, den };
-}
-
-/** x < y for two signed squared correlations (exact cross-multiplication; both denominators positive). */
-export function correlationBelow(x: SignedSquaredCorrelation, y: SignedSquaredCorrelation): boolean {
-  return x.num * y.den < y.num * x.den;
-}
-
-function isqrt(n: bigint): bigint {
-  if (n < 0n) throw new Error('negative');
-  if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-  while (x * x > n) x -= 1n;
-  while ((x + 1n) * (x + 1n) <= n) x += 1n;
-  return x;
-}
-
-/** floor(L · ρ), from ρ|ρ| = num / den: ±√(L²·|num| / den) rounded down. */
-export function quantisedScore(r: SignedSquaredCorrelation, levels: number): number {
-  const L = BigInt(levels);
-  const x = L * L * (r.num < 0n ? -r.num : r.num); // (L ρ)² · den
-  const root = isqrt(x / r.den); // floor(|L ρ|)
-  if (r.num >= 0n) return Number(root);
-  const exact = root * root * r.den === x; // |L ρ| is an integer
-  return -Number(exact ? root : root + 1n);
-}
+import { correlationBelow, quantisedScore, signedSquaredCorrelation, sumDay } from '../../core/correlation.js';
 
 export interface ProfileClassResult {
   /** the best-matching profile (lowest index among equals) */

@@ -1,5 +1,5 @@
 /**
- * TypeScript side of circuits/rebate.circom: the rebate scheme document a scheme operator publishes, the
+ * TypeScript side of kinds/rebate/rebate.circom: the rebate scheme document a scheme operator publishes, the
  * public-input layout (what a verifier rebuilds from the published scheme) and the witness input.
  *
  * Units: threshold and bracket starts in Wh per day, rates in mp/kWh (= µp per Wh of saving, the unit of

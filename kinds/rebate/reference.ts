@@ -1,7 +1,7 @@
 /**
  * Reference computation of the progressive rebate, independent of the circuit's formulation: a plain loop
  * over days, and within a day over the brackets, paying each Wh of saving at the rate of the bracket it
- * falls in. Tests check that circuits/rebate.circom outputs exactly this number.
+ * falls in. Tests check that kinds/rebate/rebate.circom outputs exactly this number.
  */
 export interface ReferenceBracket {
   /** the bracket covers daily savings from this many Wh (inclusive) up to the next bracket's start */

@@ -1,6 +1,6 @@
 /**
  * Reference computation of the sampled disclosure: which slots a seed selects and the readings there, in
- * plain bigint arithmetic (no bit decomposition, no packing). Tests check that circuits/sampling.circom
+ * plain bigint arithmetic (no bit decomposition, no packing). Tests check that kinds/sampling/sampling.circom
  * outputs exactly these samples; the prover uses it to check the circuit's outputs before publishing.
  *
  *   h_c      = Poseidon(seed, c)                                   c = floor(j / 5)

@@ -9,7 +9,7 @@ include "../../circuits/lib/packed_select.circom";
 // from that seed inside the circuit, and nothing else about the readings.
 //
 // Positions (circuits/lib/seeded_offsets.circom; TypeScript twin: seededOffsets in
-// circuits/sampling.reference.ts):
+// kinds/sampling/reference.ts):
 //     h_c      = Poseidon(seed, c),  c = 0 .. ceil(samples / 5) - 1
 //     offset_j = (bits [50 (j mod 5), 50 (j mod 5) + 50) of the canonical form of h_{floor(j/5)}) mod (48 * days)
 //     slot_j   = 48 * startDay + offset_j        (absolute half-hour slot, core/time.ts)
@@ -24,7 +24,7 @@ include "../../circuits/lib/packed_select.circom";
 //
 // Public inputs:  meterId, meter public key (Ax, Ay), startDay, days, seed.
 // Public outputs: slot[samples] (absolute slot numbers), reading[samples] (Wh), sample j in position j.
-// Reference: circuits/sampling.reference.ts.
+// Reference: kinds/sampling/reference.ts.
 template SampledReadings(maxDays, minDays, samples) {
     var SLOTS = maxDays * 48;
     var OFFSET_BITS = 0; // smallest width holding every offset 0 .. SLOTS - 1

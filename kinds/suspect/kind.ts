@@ -1,4 +1,4 @@
-/** Suspect-profile match (suspect.circom): one bit, whether the average day correlates with a pattern at or above its threshold. */
+/** Suspect-pattern match (suspect.circom): one bit, whether the average day correlates with a pattern at or above its cut-off. */
 import { z } from 'zod';
 import { smallOutput } from '../../circuits/lib/certified_inputs.js';
 import { parseSuspectPattern, SUSPECT_LAYOUT, SUSPECT_PATTERN_FORMAT, SuspectPatternSchema, suspectSignalValues, suspectWitnessInput, type SuspectOutputs, type SuspectStatement } from './circuit.js';
@@ -10,7 +10,7 @@ import { defineKind } from '../kind.js';
 
 export const suspectKind = defineKind<SuspectStatement, SuspectOutputs>({
   kind: 'suspect',
-  summary: "one bit: whether the household's average day correlates with the published pattern at or above its threshold",
+  summary: "one bit: whether the household's average day correlates with the published pattern at or above its cut-off",
   reveals: { learns: 'one yes/no answer: whether your average day matches the published pattern', staysHome: 'your readings, your consumption, how close the match was' },
   circuit: {
     source: 'kinds/suspect/suspect.circom',
@@ -27,14 +27,14 @@ export const suspectKind = defineKind<SuspectStatement, SuspectOutputs>({
   flags: [documentFlag('pattern', SUSPECT_PATTERN_FORMAT, 'suspect pattern document')],
   units: { match: 'bit' },
   statement: (period, f, c) => {
-    const { pattern, thresholdPermille } = inField('pattern', () => parseSuspectPattern(f.pattern));
-    return { ...periodFor(period, c), pattern, thresholdPermille };
+    const { pattern, minPermille } = inField('pattern', () => parseSuspectPattern(f.pattern));
+    return { ...periodFor(period, c), pattern, minPermille };
   },
   signalValues: suspectSignalValues,
   readOutputs: (v) => ({ match: smallOutput(v.match[0], 2, 'match bit') === 1 }),
   outputsJson: (o) => ({ match: o.match ? '1' : '0' }),
   witnessInput: suspectWitnessInput,
-  reference: (bundle, s) => ({ match: suspectMatch(bundle.readingsWh, s.pattern, s.thresholdPermille) }),
+  reference: (bundle, s) => ({ match: suspectMatch(bundle.readingsWh, s.pattern, s.minPermille) }),
   example: exampleFields,
   service: suspectService,
 });

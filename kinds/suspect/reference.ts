@@ -1,14 +1,14 @@
 /**
- * Reference suspect-profile match, independent of the circuit's formulation: the exact signed squared
+ * Reference suspect-pattern match, independent of the circuit's formulation: the exact signed squared
  * Pearson correlation of the household's average day with the pattern (centred integer vectors,
- * circuits/profile.reference.ts) compared with the threshold as a rational. No floating point.
+ * core/correlation.ts) set against the cut-off as a rational. No floating point.
  */
-import { signedSquaredCorrelation, sumDay } from '../profile/reference.js';
+import { signedSquaredCorrelation, sumDay } from '../../core/correlation.js';
 
-/** Whether ρ(average day, pattern) ≥ thresholdPermille / 1000 (ρ = 0 for a flat day). */
-export function suspectMatch(readingsWh: readonly number[], pattern: readonly bigint[], thresholdPermille: number): boolean {
+/** Whether ρ(average day, pattern) ≥ minPermille / 1000 (ρ = 0 for a flat day). */
+export function suspectMatch(readingsWh: readonly number[], pattern: readonly bigint[], minPermille: number): boolean {
   const r = signedSquaredCorrelation(sumDay(readingsWh), pattern); // ρ|ρ| = num / den
-  const t = BigInt(thresholdPermille);
+  const t = BigInt(minPermille);
   // ρ|ρ| >= (t/1000)|t/1000|  <=>  num · 10^6 >= t|t| · den
   return r.num * 1_000_000n >= t * (t < 0n ? -t : t) * r.den;
 }

@@ -5,7 +5,7 @@ include "../../circuits/lib/similarity.circom";
 
 // SuspectMatch(maxDays, minDays): one bit for a fraud check — does the household's average day over a
 // certified period correlate with a published suspect pattern at least as strongly as a published
-// threshold? (Pearson correlation in exact integer arithmetic, the same block as profile.circom.)
+// cut-off? (Pearson correlation in exact integer arithmetic, circuits/lib/similarity.circom.)
 //
 // Parts: CertifiedReadings (the meter signed exactly these readings for [startDay, startDay + days)),
 // SumDay + CentredDot + SignedSquare + CorrelationAtLeast (circuits/lib/similarity.circom).
@@ -13,13 +13,13 @@ include "../../circuits/lib/similarity.circom";
 // Public inputs:  meterId, meter public key (Ax, Ay), startDay, days,
 //                 pattern[48] (the suspect day shape: integers in [0, 2^20), not flat),
 //                 patternNorm (N = 48 sum P^2 - (sum P)^2, derived from the pattern by the verifier),
-//                 threshold (per mille, -1000..1000: match iff correlation >= threshold / 1000; the
+//                 minCorrelation (per mille, -1000..1000: match iff correlation >= minCorrelation / 1000; the
 //                 verifier's companion refuses values outside).
 // Public output:  match (1 or 0). Nothing else about the readings leaves, not even the correlation.
-// Reference: circuits/suspect.reference.ts.
+// Reference: kinds/suspect/reference.ts.
 template SuspectMatch(maxDays, minDays) {
     var SLOTS = maxDays * 48;
-    var LEVEL_BITS = 11; // |threshold| <= 1000 and the scale 1000 are below 2^11
+    var LEVEL_BITS = 11; // |minCorrelation| <= 1000 and the scale 1000 are below 2^11
 
     signal input meterId;
     signal input Ax;
@@ -28,7 +28,7 @@ template SuspectMatch(maxDays, minDays) {
     signal input days;
     signal input pattern[48];
     signal input patternNorm;
-    signal input threshold;
+    signal input minCorrelation;
 
     signal input readings[SLOTS];
     signal input chainStart;
@@ -78,7 +78,7 @@ template SuspectMatch(maxDays, minDays) {
     similar.dotSquare <== dotSquare.out;
     similar.spread <== spread.dot;
     similar.norm <== patternNorm;
-    similar.t <== threshold;
+    similar.t <== minCorrelation;
     similar.T <== 1000;
     match <== similar.out;
 }

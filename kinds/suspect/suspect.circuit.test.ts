@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { compileCircuit } from '../../circuits/compile.js';
-import { quantisedScore, signedSquaredCorrelation, sumDay } from '../profile/reference.js';
+import { quantisedScore, signedSquaredCorrelation, sumDay } from '../../core/correlation.js';
 import { getCircuit } from '../registry.js';
 import { suspectMatch } from './reference.js';
 import { suspectWitnessInput, type SuspectStatement } from './circuit.js';
@@ -25,8 +25,8 @@ after(releaseCurve);
 /** A suspect day shape: twelve hours of heavy load, twelve hours of base load (indoor growing lights). */
 const LIGHTS = syntheticProfileShapes()[7];
 
-function statementFor(bundle: Bundle, thresholdPermille: number, pattern: readonly bigint[] = LIGHTS): SuspectStatement {
-  return { meterId: bundle.meterId, publicKey: bundle.publicKey, startDay: bundle.startDay, days: bundle.days, pattern, thresholdPermille };
+function statementFor(bundle: Bundle, minPermille: number, pattern: readonly bigint[] = LIGHTS): SuspectStatement {
+  return { meterId: bundle.meterId, publicKey: bundle.publicKey, startDay: bundle.startDay, days: bundle.days, pattern, minPermille };
 }
 
 /** Runs the circuit; checks that its public signals are exactly what a verifier rebuilds, and decodes them. */
@@ -110,15 +110,15 @@ describe('suspect circuit rejects what the meter did not certify, and cheats', (
     const c = getCircuit('suspect_1d');
     const out = { match: await circuitMatch('suspect_1d', period.bundle, honest) };
     const proven = suspectKind.publicSignals(honest, out, c);
-    assert.notDeepEqual(suspectKind.publicSignals({ ...honest, thresholdPermille: 201 }, out, c), proven);
+    assert.notDeepEqual(suspectKind.publicSignals({ ...honest, minPermille: 201 }, out, c), proven);
     assert.notDeepEqual(suspectKind.publicSignals({ ...honest, pattern: LIGHTS.map((w, s) => (s ? w : w + 1n)) }, out, c), proven);
   });
 
   test('the companion refuses a flat pattern and thresholds outside -1000..1000', () => {
     const c = getCircuit('suspect_1d');
     assert.throws(() => suspectWitnessInput(period.bundle, { ...honest, pattern: Array(48).fill(7n) }, c), /flat/);
-    assert.throws(() => suspectWitnessInput(period.bundle, { ...honest, thresholdPermille: 1001 }, c), /threshold/);
-    assert.throws(() => suspectWitnessInput(period.bundle, { ...honest, thresholdPermille: 0.5 }, c), /threshold/);
+    assert.throws(() => suspectWitnessInput(period.bundle, { ...honest, minPermille: 1001 }, c), /cut-off/);
+    assert.throws(() => suspectWitnessInput(period.bundle, { ...honest, minPermille: 0.5 }, c), /cut-off/);
   });
 });
 

@@ -51,7 +51,7 @@ const EventStart = z
   .describe('first half-hour of the event: an ISO-8601 UTC instant on a half-hour boundary');
 
 /**
- * The grid's published demand-response events ("meterproof-dr-events/1", docs/kinds/threshold.md): the
+ * The grid's published demand-response events ("meterproof-dr-events/1", kinds/threshold/README.md): the
  * penalty rate of penalty bills and the event windows. Overlapping windows are refused for the whole
  * document, not only inside one period, so no period can ever see two caps for one slot.
  */
@@ -74,7 +74,7 @@ export const DrEventsSchema = z
       if (prev && w.first < prev.end) ctx.addIssue({ code: 'custom', message: `overlaps event ${prev.i} at ${isoSlot(w.first)}`, path: ['events', w.i, 'start'] });
     });
   }, FIELDS_VALID)
-  .meta({ title: 'meterproof demand-response events', description: 'Demand-response events (format meterproof-dr-events/1); see docs/kinds/threshold.md.' });
+  .meta({ title: 'meterproof demand-response events', description: 'Demand-response events (format meterproof-dr-events/1); see kinds/threshold/README.md.' });
 
 export interface DrEvents {
   id: string;

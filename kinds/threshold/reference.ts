@@ -1,6 +1,6 @@
 /**
  * Reference computation for demand response, independent of the circuit's packing: a plain loop over
- * slots. Tests check circuits/threshold.circom against it (penalty bill equal, compliance proof possible
+ * slots. Tests check kinds/threshold/threshold.circom against it (penalty bill equal, compliance proof possible
  * exactly when `compliant`).
  */
 export interface ThresholdResult {

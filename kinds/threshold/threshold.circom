@@ -5,7 +5,7 @@ include "../../circuits/lib/capped_excess.circom";
 include "../../circuits/lib/paired_inner_products.circom";
 
 // Threshold(maxDays, minDays): demand response over a certified period, two statements in one circuit,
-// chosen by the public input mustComply (docs/kinds/threshold.md):
+// chosen by the public input mustComply (kinds/threshold/README.md):
 //   mustComply = 1  compliance: every reading is at or under its slot's cap. The proof exists only if that
 //                   holds, and its output is 0: the verifier learns validity and nothing else.
 //   mustComply = 0  penalty bill: bill = standing charge + readings x prices + penaltyRate x (Wh above the
@@ -19,9 +19,9 @@ include "../../circuits/lib/paired_inner_products.circom";
 //                 caps[maxDays * 3] = the grid's per-slot caps in Wh (16383 = no event), 16 slots per
 //                 element (CappedExcess), weights[maxDays * 24] = the tariff's per-slot prices packed as in
 //                 Billing with a zero value-of-energy lane (PairedInnerProducts). The verifier rebuilds all
-//                 of them from the published events and tariff (circuits/threshold.ts).
+//                 of them from the published events and tariff (kinds/threshold/circuit.ts).
 // Public output:  bill (µp); always 0 when mustComply = 1.
-// Reference: circuits/threshold.reference.ts.
+// Reference: kinds/threshold/reference.ts.
 template Threshold(maxDays, minDays) {
     var SLOTS = maxDays * 48;
 

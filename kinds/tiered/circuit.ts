@@ -15,7 +15,7 @@ import type { CircuitConfig } from '../../circuits/config.js';
 
 /** The tier table covers every 14-bit reading: [0, 2^14) Wh per half-hour. */
 export const TIER_RANGE_WH = MAX_READING_WH + 1;
-/** Block bounds are period totals in Wh below 2^25 (the circuit's comparison width; a 31-day total is < 2^25). */
+/** Block bounds are period sums in Wh below 2^25 (the circuit's comparison width; a 31-day total is < 2^25). */
 export const MAX_BLOCK_BOUND_WH = 2n ** 25n - 1n;
 
 /**
@@ -99,7 +99,7 @@ const BlockStep = z.strictObject({
 });
 
 /**
- * A published tiered tariff ("meterproof-tiered-tariff/1", docs/kinds/tiered.md): per-half-hour price tiers
+ * A published tiered tariff ("meterproof-tiered-tariff/1", kinds/tiered/README.md): per-half-hour price tiers
  * keyed by the reading, and cumulative blocks over the period's total with allowances per day.
  */
 export const TieredTariffSchema = z
@@ -109,7 +109,7 @@ export const TieredTariffSchema = z
     tiers: z.array(TierStep).min(1).max(MAX_TIERS, `the circuits take at most ${MAX_TIERS} tiers`).superRefine(increasingFrom('fromWh')),
     blocks: z.array(BlockStep).min(1).max(MAX_BLOCKS, `the circuits take at most ${MAX_BLOCKS} blocks`).superRefine(increasingFrom('fromWhPerDay')),
   })
-  .meta({ title: 'meterproof tiered tariff', description: 'A tiered / block tariff (format meterproof-tiered-tariff/1); see docs/kinds/tiered.md.' });
+  .meta({ title: 'meterproof tiered tariff', description: 'A tiered / block tariff (format meterproof-tiered-tariff/1); see kinds/tiered/README.md.' });
 
 /** Parses and checks a published tiered tariff into the companion's TieredTariff. */
 export function parseTieredTariff(json: unknown): TieredTariff & { id: string; name: string } {

@@ -1,7 +1,7 @@
 /**
  * Reference computation of a tiered bill, independent of the circuit: each slot's tier is found by scanning
  * the table, and the cumulative blocks are filled one after the other (the circuit instead sums rate steps
- * times max(0, total - bound)). Tests check circuits/tiered.circom outputs exactly these numbers.
+ * times max(0, total - bound)). Tests check kinds/tiered/tiered.circom outputs exactly these numbers.
  */
 import type { BlockTable, TierTable } from './circuit.js';
 

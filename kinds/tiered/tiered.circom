@@ -4,7 +4,7 @@ include "../../circuits/lib/certified_readings.circom";
 include "../../circuits/lib/tiers.circom";
 
 // Tiered(maxDays, minDays, tierBits, blocks): bill of a certified period under a tiered tariff with two
-// independent parts (docs/kinds/tiered.md):
+// independent parts (kinds/tiered/README.md):
 //   * per-slot tiers: each slot's price is looked up from the slot's own reading in a published table of
 //     2^tierBits tiers (tier k covers readings in [tierBounds[k-1], tierBounds[k]) Wh, price tierPrices[k]
 //     mp/kWh for the whole reading of that slot);
@@ -18,10 +18,10 @@ include "../../circuits/lib/tiers.circom";
 // Public inputs:  meterId, meter public key (Ax, Ay), startDay, days, standingCharge (µp, whole period),
 //                 tierBounds[2^tierBits - 1] (Wh, non-decreasing, <= 16384), tierPrices[2^tierBits] (mp/kWh),
 //                 blockBounds[blocks - 1] (Wh of the period, non-decreasing, < 2^25), blockRates[blocks]
-//                 (mp/kWh). The verifier rebuilds all of them from the published tariff (circuits/tiered.ts);
+//                 (mp/kWh). The verifier rebuilds all of them from the published tariff (kinds/tiered/circuit.ts);
 //                 the bounds' order and range are also checked here, once (about 130 constraints).
 // Public output:  bill (µp). Not the tiers of the slots, not the total, not the block reached.
-// Reference: circuits/tiered.reference.ts.
+// Reference: kinds/tiered/reference.ts.
 template Tiered(maxDays, minDays, tierBits, blocks) {
     var SLOTS = maxDays * 48;
     var TIERS = 1 << tierBits;

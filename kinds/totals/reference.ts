@@ -1,7 +1,7 @@
 /**
  * Reference computation of the sub-period totals: plain sums of the readings of consecutive runs of
  * `daysPerTotal` days from the period's start (the last run may be shorter). Tests check that
- * circuits/totals.circom outputs exactly these numbers.
+ * kinds/totals/totals.circom outputs exactly these numbers.
  */
 export function computeSubPeriodTotals(readingsWh: readonly number[], daysPerTotal: number): bigint[] {
   if (readingsWh.length % 48 !== 0) throw new Error('readings must cover whole days');

@@ -18,7 +18,7 @@ include "../../circuits/lib/day_totals.circom";
 //
 // Public inputs:  meterId, meter public key (Ax, Ay), startDay, days.
 // Public outputs: total[ceil(maxDays / daysPerTotal)] (Wh). Nothing finer than a sub-period leaves.
-// Reference: circuits/totals.reference.ts.
+// Reference: kinds/totals/reference.ts.
 template SubPeriodTotals(maxDays, minDays, daysPerTotal) {
     var SLOTS = maxDays * 48;
     var TOTALS = (maxDays + daysPerTotal - 1) \ daysPerTotal;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { field, libHarness, rejectsWitness } from '../support/lib-harness.js';
-import { profileNorm } from '../../circuits/lib/similarity.js';
-import { classifyProfile, quantisedScore, signedSquaredCorrelation } from '../../kinds/profile/reference.js';
+import { shapeNorm } from '../../circuits/lib/similarity.js';
+import { classifyProfile } from '../../kinds/profile/reference.js';
+import { quantisedScore, signedSquaredCorrelation } from '../../core/correlation.js';
 import { suspectMatch } from '../../kinds/suspect/reference.js';
 import { releaseCurve } from '../../prover/backend.js';
 
@@ -108,7 +109,7 @@ component main = H();`);
       const profiles = [0, 1, 2, 3].map((k) => randomVector(100 * seed + k, 2 ** 20));
       if (seed === 6) profiles[3] = profiles[1].map((p) => 3n * p + 11n); // a tie between 1 and 3
       const expected = classifyProfile(day.map(Number), profiles).index;
-      const w = await classify({ day: day.map(String), profiles: profiles.map((p) => p.map(String)), norms: profiles.map((p) => profileNorm(p).toString()) });
+      const w = await classify({ day: day.map(String), profiles: profiles.map((p) => p.map(String)), norms: profiles.map((p) => shapeNorm(p).toString()) });
       assert.equal(w[1], BigInt(expected), `seed ${seed}`);
     }
   });
@@ -139,7 +140,7 @@ component main = H();`);
   const day = randomVector(7, 4000).map((v, s) => v + (s > 30 ? 3000n : 0n));
   const profile = randomVector(8, 10_000).map((v, s) => v + (s > 28 ? 6000n : 0n));
   const flatDay = Array(48).fill(123n);
-  const base = (d: bigint[]) => ({ day: d.map(String), profile: profile.map(String), norm: profileNorm(profile).toString() });
+  const base = (d: bigint[]) => ({ day: d.map(String), profile: profile.map(String), norm: shapeNorm(profile).toString() });
 
   test('ρ ≥ t / 1000 exactly as the reference decides, around the true correlation', async () => {
     const r = signedSquaredCorrelation(day, profile);
@@ -174,7 +175,7 @@ component main = H();`);
 
   test('ρ = -1 scores -L; a score beyond the range check is refused', async () => {
     const opposite = profile.map((p) => 20_000n - p);
-    const input = { day: profile.map(String), profile: opposite.map(String), norm: profileNorm(opposite).toString() };
+    const input = { day: profile.map(String), profile: opposite.map(String), norm: shapeNorm(opposite).toString() };
     await quantised({ ...input, levels: 1000, score: f(-1000) });
     await fails(quantised({ ...input, levels: 1000, score: f(-1001) }));
     await fails(quantised({ ...input, levels: 1000, score: f(-5000) }));

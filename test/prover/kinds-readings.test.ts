@@ -251,7 +251,7 @@ describe('example documents and generators', () => {
     assert.equal(parseRebateScheme(read('rebate-scheme')).brackets.length, 4);
     assert.deepEqual(parseChallenge(read('challenge')).period, { start: '2013-01-07', days: 1 });
     assert.equal(parseProfileSet(read('profile-set')).profiles.length, 8);
-    assert.equal(parseSuspectPattern(read('suspect-pattern')).thresholdPermille, 800);
+    assert.equal(parseSuspectPattern(read('suspect-pattern')).minPermille, 800);
   });
 
   test('every example generator gives fields that build a statement on every circuit of its kind', () => {
