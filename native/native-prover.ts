@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { BUILD_DIR } from '../core/paths.js';
-import type { Groth16Proof, ProvingArtifact } from '../prover/backend.js';
+import type { Groth16Proof, ProvingArtifact } from '../core/groth16.js';
 
 export const NATIVE_BUILD_DIR = join(BUILD_DIR, 'native');
 const FR = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;

@@ -5,22 +5,15 @@
  */
 import { buildBn128 } from 'ffjavascript';
 import * as snarkjs from 'snarkjs';
+import type { Groth16Proof, ProvingArtifact } from '../core/groth16.js';
 
-export interface Groth16Proof {
-  pi_a: string[];
-  pi_b: string[][];
-  pi_c: string[];
-  protocol: string;
-  curve: string;
-}
+export type { Groth16Proof, ProvingArtifact } from '../core/groth16.js';
 
 export interface ProofTimings {
   witnessMs: number;
   proveMs: number;
 }
 
-/** A circuit's witness generator (.wasm) or proving key (.zkey): a file path, or its bytes (the browser). */
-export type ProvingArtifact = string | Uint8Array;
 
 export type ProvingStage = 'witness' | 'prove';
 

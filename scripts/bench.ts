@@ -8,7 +8,7 @@
  * Then the household page proves the bill circuits in headless Chromium (scripts/bench-browser.ts, written
  * to docs/bench-browser.json) unless --no-browser is given or no bill circuit was measured.
  *
- * Then the native prover beside snarkjs (native/bench.ts, docs/bench-native.json) unless --no-native is given.
+ * Then the native prover beside snarkjs (scripts/bench-native.ts, docs/bench-native.json) unless --no-native is given.
  *
  *   npm run bench [-- --runs 3] [-- --kind bill] [-- --circuit billing_31d] [-- --days 31] [-- --no-browser] [-- --no-native]
  */
@@ -148,9 +148,9 @@ async function main(): Promise<void> {
   console.log(`\n${table(merged)}\n\nMachine: ${machine}`);
   writeFileSync(resultsPath, JSON.stringify({ machine, date: new Date().toISOString(), rows: merged }, null, 2) + '\n');
 
-  // The native prover beside snarkjs (and rapidsnark with RAPIDSNARK=/path/to/prover): native/bench.ts.
+  // The native prover beside snarkjs (and rapidsnark with RAPIDSNARK=/path/to/prover): scripts/bench-native.ts.
   if (!process.argv.includes('--no-native')) {
-    const { benchNative } = await import('../native/bench.js');
+    const { benchNative } = await import('./bench-native.js');
     console.log(`\n${await benchNative(ids, runs, rows, (m) => console.log(m))}`);
   }
 

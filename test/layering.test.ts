@@ -35,7 +35,8 @@ function backImports(): string[] {
     const from = topFolder(file);
     if (levelOf(from) < 0) problems.push(`${relative(REPO_ROOT, file)}: folder ${from} has no level in test/layering.test.ts`);
     const text = readFileSync(file, 'utf8');
-    for (const [, spec] of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    // module specifiers only (generated Solidity in a string may say `import "../X.sol"`)
+    for (const [, spec] of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+\.(?:m?js|ts|json))['"]/g)) {
       const to = topFolder(join(dirname(file), spec));
       if (to === from) continue;
       const where = `${relative(REPO_ROOT, file)} imports ${spec}`;

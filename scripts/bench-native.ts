@@ -3,7 +3,7 @@
  * only: it is not part of this project). `npm run bench` runs this after its snarkjs table and passes its
  * snarkjs rows; alone it measures snarkjs too:
  *
- *   npx tsx native/bench.ts [--circuit billing_31d ...] [--runs 5]
+ *   npx tsx scripts/bench-native.ts [--circuit billing_31d ...] [--runs 5]
  *
  * Same statement as scripts/bench.ts (synthetic readings, seed 1; the kind's example fields). Each prover
  * runs in its own child process so that its peak RSS is its own:
@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { computeWitnessNative, computeWitnessWasm, nativeInfo, nativeWitnessGenerator, NATIVE_BUILD_DIR, proveNative, releaseNative } from './native-prover.js';
+import { computeWitnessNative, computeWitnessWasm, nativeInfo, nativeWitnessGenerator, NATIVE_BUILD_DIR, proveNative, releaseNative } from '../native/native-prover.js';
 
 const REPO = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -157,7 +157,7 @@ async function childSnarkjs(id: string, runs: number): Promise<SnarkjsTimes> {
 }
 
 function child(mode: string, id: string, runs: number): any {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('native', 'bench.ts'), `--child-${mode}`, id, '--runs', String(runs)], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-native.ts'), `--child-${mode}`, id, '--runs', String(runs)], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`${mode} benchmark of ${id} failed`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
