@@ -64,24 +64,9 @@ const benchDir = (id: string) => join(NATIVE_BUILD_DIR, 'bench', id);
 /** The benchmark statement's witness input (as scripts/bench.ts builds it), written to build/native/bench/<id>/. */
 async function writeInput(id: string): Promise<void> {
   const { artifactsOf } = await import('../core/paths.js');
-  const { getCircuit, kindNamed } = await import('../kinds/registry.js');
-  const { dayOf, SLOTS_PER_DAY } = await import('../core/time.js');
-  const { syntheticReadings } = await import('../core/synthetic.js');
-  const { MeterCore } = await import('../meter/meter-core.js');
-  const { generateMeterKey } = await import('../meter/meter-key.js');
-  const { assembleBundle } = await import('../meter/bundle.js');
-  const circuit = getCircuit(id);
-  const days = circuit.params.maxDays;
-  const startDay = dayOf('2023-01-02');
-  const key = await generateMeterKey('MTR-BENCH');
-  const core = await MeterCore.commission(key, startDay);
-  const readings = syntheticReadings(days, 1);
-  const records = [];
-  for (let d = 0; d < days; d++) records.push(await core.recordDay(readings.slice(d * SLOTS_PER_DAY, (d + 1) * SLOTS_PER_DAY)));
-  const bundle = assembleBundle(key.meterId, key.publicKey, records, startDay, days);
-  const kind = kindNamed(circuit.kind);
-  const period = { meterId: key.meterId, publicKey: key.publicKey, startDay, days };
-  const input = kind.witnessInput(bundle, kind.statement(period, kind.fields.parse(kind.example(period)), circuit), circuit);
+  const { getCircuit } = await import('../kinds/registry.js');
+  const { benchStatement } = await import('./bench-statement.js');
+  const { input } = await benchStatement(getCircuit(id));
   const dir = benchDir(id);
   mkdirSync(dir, { recursive: true });
   const a = artifactsOf(id);

@@ -19,15 +19,11 @@ import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { artifactsOf, REPO_ROOT } from '../core/paths.js';
 import { getCircuit, loadCircuits } from '../kinds/registry.js';
-import { dayOf, SLOTS_PER_DAY } from '../core/time.js';
-import { syntheticReadings } from '../core/synthetic.js';
+import { SLOTS_PER_DAY } from '../core/time.js';
 import { releaseCurve, snarkjsBackend } from '../prover/backend.js';
 import { setupCircuits } from '../cli/setup.js';
 import { r1csInfo } from '../circuits/compile.js';
-import { MeterCore } from '../meter/meter-core.js';
-import { generateMeterKey } from '../meter/meter-key.js';
-import { assembleBundle } from '../meter/bundle.js';
-import { kindNamed } from '../kinds/registry.js';
+import { benchStatement } from './bench-statement.js';
 
 interface Row {
   circuit: string;
@@ -59,17 +55,8 @@ async function measure(circuitId: string, runs: number): Promise<Row> {
   const a = artifactsOf(circuitId);
   const info = await r1csInfo(a.r1cs);
   const days = circuit.params.maxDays;
-  const startDay = dayOf('2023-01-02');
-  const key = await generateMeterKey('MTR-BENCH');
-  const core = await MeterCore.commission(key, startDay);
-  const readings = syntheticReadings(days, 1);
-  const records = [];
-  for (let d = 0; d < days; d++) records.push(await core.recordDay(readings.slice(d * SLOTS_PER_DAY, (d + 1) * SLOTS_PER_DAY)));
-  const bundle = assembleBundle(key.meterId, key.publicKey, records, startDay, days);
   const slots = days * SLOTS_PER_DAY;
-  const kind = kindNamed(circuit.kind);
-  const period = { meterId: key.meterId, publicKey: key.publicKey, startDay, days };
-  const input = kind.witnessInput(bundle, kind.statement(period, kind.fields.parse(kind.example(period)), circuit), circuit);
+  const { input } = await benchStatement(circuit);
   const vkey = JSON.parse(readFileSync(a.vkey, 'utf8'));
 
   const witness: number[] = [];

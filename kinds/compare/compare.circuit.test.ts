@@ -14,8 +14,8 @@ import { releaseCurve } from '../../prover/backend.js';
 import { importTariff } from '../../tariff/import.js';
 import { parseTariff } from '../../tariff/model.js';
 import { pricesForPeriod, standingChargeForPeriod } from '../../tariff/prices.js';
-import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings } from '../../test/support/fixtures.js';
-import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../../test/support/witness.js';
+import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings, withReadings } from '../../test/support/fixtures.js';
+import { computeWitness, editWitness, witnessFile, witnessSatisfies, kindOutputs } from '../../test/support/witness.js';
 
 const CIRCUITS = ['compare_1d', 'compare_7d'];
 
@@ -40,15 +40,8 @@ function statementFor(bundle: Bundle, tariffs = syntheticTariffs(bundle.days * S
   return { meterId: bundle.meterId, publicKey: bundle.publicKey, startDay: bundle.startDay, days: bundle.days, tariffs, current };
 }
 
-/** Runs the circuit; checks that its public signals are exactly what a verifier rebuilds, and decodes them. */
-async function circuitOutputs(circuitId: string, bundle: Bundle, s: CompareStatement) {
-  const c = getCircuit(circuitId);
-  const w = await computeWitness(circuitId, compareWitnessInput(bundle, s, c));
-  const publicSignals = w.slice(1, 1 + compareKind.signalCount(c));
-  const out = compareKind.decode(publicSignals, s, c);
-  assert.deepEqual(publicSignals, compareKind.publicSignals(s, out, c), 'public signals as the verifier rebuilds them');
-  return out;
-}
+/** The circuit's outputs (its public signals checked against the verifier's rebuild by kindOutputs). */
+const circuitOutputs = (circuitId: string, bundle: Bundle, s: CompareStatement) => kindOutputs(compareKind, circuitId, bundle, s);
 
 const rejects = (circuitId: string, input: Record<string, unknown>) => assert.rejects(computeWitness(circuitId, input), /Assert Failed/);
 
@@ -116,11 +109,7 @@ describe('tariff comparison circuit rejects what the meter did not certify, and 
     period = await certifyPeriod({ startDay: 19357, readings: syntheticReadings(1, 5), before: 3, after: 2 });
     honest = statementFor(period.bundle, syntheticTariffs(SLOTS_PER_DAY), 2);
   });
-  const edited = (change: (readings: number[]) => void): Bundle => {
-    const readingsWh = [...period.bundle.readingsWh];
-    change(readingsWh);
-    return { ...period.bundle, readingsWh };
-  };
+  const edited = (change: (readings: number[]) => void) => withReadings(period.bundle, change);
 
   test('the honest bundle passes (control)', async () => {
     await circuitOutputs('compare_1d', period.bundle, honest);

@@ -13,10 +13,10 @@ import { dayOf, SLOTS_PER_DAY } from '../../core/time.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { importReadingsCsv } from '../../meter/import/readings.js';
 import { releaseCurve } from '../../prover/backend.js';
-import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings } from '../../test/support/fixtures.js';
+import { certifyPeriod, hasSharedData, sharedFile, syntheticReadings, withReadings } from '../../test/support/fixtures.js';
 import { elexonClasses, householdKwh2013, LONDON_HOUSEHOLDS, syntheticProfileShapes } from '../../test/support/profiles.js';
 import { readSymbols } from '../../test/support/sym.js';
-import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../../test/support/witness.js';
+import { computeWitness, editWitness, witnessFile, witnessSatisfies, kindOutputs } from '../../test/support/witness.js';
 
 const CIRCUITS = ['profile_1d', 'profile_7d'];
 
@@ -33,15 +33,8 @@ function statementFor(bundle: Bundle, profiles = shapesFor(bundle.days), scoreLe
   return { meterId: bundle.meterId, publicKey: bundle.publicKey, startDay: bundle.startDay, days: bundle.days, profiles, scoreLevels, published: profiles.length };
 }
 
-/** Runs the circuit; checks that its public signals are exactly what a verifier rebuilds, and decodes them. */
-async function circuitOutputs(circuitId: string, bundle: Bundle, s: ProfileSetStatement) {
-  const c = getCircuit(circuitId);
-  const w = await computeWitness(circuitId, profileWitnessInput(bundle, s, c));
-  const publicSignals = w.slice(1, 1 + profileKind.signalCount(c));
-  const out = profileKind.decode(publicSignals, s, c);
-  assert.deepEqual(publicSignals, profileKind.publicSignals(s, out, c), 'public signals as the verifier rebuilds them');
-  return out;
-}
+/** The circuit's outputs (its public signals checked against the verifier's rebuild by kindOutputs). */
+const circuitOutputs = (circuitId: string, bundle: Bundle, s: ProfileSetStatement) => kindOutputs(profileKind, circuitId, bundle, s);
 
 /** Readings of `days` days that repeat one day shape (W per slot). */
 const repeatDay = (day: readonly number[], days: number) => Array.from({ length: days * SLOTS_PER_DAY }, (_, i) => day[i % SLOTS_PER_DAY]);
@@ -117,11 +110,7 @@ describe('profile circuit refuses cheats', () => {
     period = await certifyPeriod({ startDay: 19357, readings: syntheticReadings(1, 5), before: 3, after: 2 });
     honest = statementFor(period.bundle);
   });
-  const edited = (change: (readings: number[]) => void): Bundle => {
-    const readingsWh = [...period.bundle.readingsWh];
-    change(readingsWh);
-    return { ...period.bundle, readingsWh };
-  };
+  const edited = (change: (readings: number[]) => void) => withReadings(period.bundle, change);
 
   test('the honest bundle passes (control)', async () => {
     await circuitOutputs('profile_1d', period.bundle, honest);

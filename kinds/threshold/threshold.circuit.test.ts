@@ -13,7 +13,7 @@ import { importReadingsCsv } from '../../meter/import/readings.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { importTariff } from '../../tariff/import.js';
 import { pricesForPeriod } from '../../tariff/prices.js';
-import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings } from '../../test/support/fixtures.js';
+import { certifyPeriod, hasSharedData, sharedFile, syntheticPrices, syntheticReadings, withReadings } from '../../test/support/fixtures.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../../test/support/witness.js';
 
 const CIRCUITS = ['threshold_1d', 'threshold_7d'];
@@ -134,11 +134,7 @@ describe('threshold circuit rejects what it must not prove', () => {
     compliance = complianceStatement(periodOf(period.bundle), caps);
     penalty = penaltyStatement(period.bundle, caps);
   });
-  const edited = (change: (readings: number[]) => void): Bundle => {
-    const readingsWh = [...period.bundle.readingsWh];
-    change(readingsWh);
-    return { ...period.bundle, readingsWh };
-  };
+  const edited = (change: (readings: number[]) => void) => withReadings(period.bundle, change);
 
   test('controls: the honest penalty bill passes, and compliance fails by one Wh', async () => {
     await witness('threshold_1d', period.bundle, penalty);

@@ -15,7 +15,7 @@ import { artifactsOf } from '../../core/paths.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
 import { assembleBundle, type Bundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
-import { certifyPeriod, syntheticReadings } from '../support/fixtures.js';
+import { certifyPeriod, syntheticReadings, withReadings } from '../support/fixtures.js';
 import { readSymbols } from '../support/sym.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../support/witness.js';
 
@@ -44,11 +44,7 @@ describe('certified readings: the witness generator refuses what the meter did n
     // a period 3 days into its 5-day group: the proof replays the group's earlier elements
     period = await certifyPeriod({ startDay: 19357, readings: syntheticReadings(1, 5), before: 3, after: 2 });
   });
-  const edited = (change: (readings: number[]) => void): Bundle => {
-    const readingsWh = [...period.bundle.readingsWh];
-    change(readingsWh);
-    return { ...period.bundle, readingsWh };
-  };
+  const edited = (change: (readings: number[]) => void) => withReadings(period.bundle, change);
 
   test('the honest bundle passes (control)', async () => void (await computeWitness(ONE_DAY.id, inputOf(period.bundle))));
   test('a tampered reading', () => rejects(edited((r) => (r[17] += 1))));

@@ -61,3 +61,10 @@ export async function certifiedRealPeriod(household: string, start: string, days
   const { bundle } = await certifyPeriod({ startDay, readings, meterId: household });
   return { readings, bundle };
 }
+
+/** The bundle with its readings edited by `change` (signature and chain state untouched): what a cheat would submit. */
+export function withReadings(bundle: Bundle, change: (readings: number[]) => void): Bundle {
+  const readingsWh = [...bundle.readingsWh];
+  change(readingsWh);
+  return { ...bundle, readingsWh };
+}

@@ -3,7 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
+import assert from 'node:assert/strict';
+import type { CertifiedPeriod } from '../../circuits/lib/certified_inputs.js';
 import { artifactsOf } from '../../core/paths.js';
+import { getCircuit, type ResultKind } from '../../kinds/registry.js';
+import type { Bundle } from '../../meter/bundle.js';
 
 /** Full witness as bigints (index 0 is the constant 1, then outputs, then public inputs). */
 export async function computeWitness(circuitId: string, input: Record<string, unknown>): Promise<bigint[]> {
@@ -49,4 +53,16 @@ export function editWitness(path: string, index: number, delta: bigint, prime: b
 export async function witnessSatisfies(circuitId: string, wtnsPath: string): Promise<boolean> {
   const quiet = { info() {}, warn() {}, error() {}, debug() {} };
   return snarkjs.wtns.check(artifactsOf(circuitId).r1cs, wtnsPath, quiet);
+}
+
+/**
+ * Runs a kind's circuit on a statement: checks that the witness's public signals are exactly what a
+ * verifier rebuilds from the statement and the decoded outputs, and returns the outputs.
+ */
+export async function kindOutputs<S extends CertifiedPeriod, O>(kind: ResultKind<S, O>, circuitId: string, bundle: Bundle, s: S, c = getCircuit(circuitId)): Promise<O> {
+  const w = await computeWitness(circuitId, kind.witnessInput(bundle, s, c));
+  const publicSignals = w.slice(1, 1 + kind.signalCount(c));
+  const out = kind.decode(publicSignals, s, c);
+  assert.deepEqual(publicSignals, kind.publicSignals(s, out, c), 'public signals as the verifier rebuilds them');
+  return out;
 }
