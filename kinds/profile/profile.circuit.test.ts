@@ -137,7 +137,7 @@ describe('profile circuit refuses cheats', () => {
     const big = shapesFor(1);
     big[0] = big[0].map((w, s) => (s ? w : 2n ** 20n));
     assert.throws(() => input({ ...honest, profiles: big }), /outside/);
-    assert.throws(() => input({ ...honest, profiles: shapesFor(1).slice(1) }), /compares 8 profiles/);
+    assert.throws(() => input({ ...honest, profiles: shapesFor(1).slice(1) }), /ranks 8 profiles/);
     assert.throws(() => input({ ...honest, scoreLevels: 1001 }), /scoreLevels/);
   });
 

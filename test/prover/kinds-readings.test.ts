@@ -239,7 +239,7 @@ describe('profile: the published set', () => {
     const set = FIELDS.get('profile')!.profiles;
     const statement = (profiles: Documents) => kind.statement({ ...PERIOD, publicKey: bundle.publicKey }, { profiles }, c);
     assert.throws(() => statement({ ...set, period: { start: '2013-01-14', days: 1 } }), /^Error: profiles: profile set .* is for 2013-01-14 \+ 1 day\(s\)/);
-    assert.throws(() => statement({ ...set, profiles: [...set.profiles, set.profiles[0]] }), /^Error: profiles: profile set .* has 9 profiles; circuit profile_1d compares 1 to 8$/);
+    assert.throws(() => statement({ ...set, profiles: [...set.profiles, set.profiles[0]] }), /^Error: profiles: profile set .* has 9 profiles; circuit profile_1d ranks 1 to 8$/);
   });
 });
 
