@@ -116,7 +116,7 @@ export function registerChainCommands(program: Command): void {
     .option('--rpc <url>', 'Ethereum JSON-RPC URL', DEFAULT_RPC)
     .option('--key-file <file>', 'hex private key of the sender (default: the node\'s first account)')
     .action(async (o: { scheme: string; out: string; budget: string; registry?: string; rpc: string; keyFile?: string }) => {
-      const { hardhat, parseChainScheme, deployScheme } = await load();
+      const { compileContracts, parseChainScheme, deployScheme } = await load();
       const json = readJson(o.scheme, 'chain scheme');
       try {
         parseChainScheme(json);
@@ -126,7 +126,7 @@ export function registerChainCommands(program: Command): void {
       const budget = pounds(o.budget);
       const provider = await connect(o.rpc);
       const signer = await signerFor(provider, o.keyFile);
-      await (await hardhat()).run('compile', { quiet: true }); // the verifiers of the keys built now
+      compileContracts(); // the verifiers of the keys built now
       const d = await deployScheme(signer, json as Deployment['schemeDocument'], { budget, registry: o.registry });
       writeJson(o.out, d);
       console.log(`scheme ${d.schemeDocument.id} at ${d.scheme} (${d.circuit}; its token GBPR), registry ${d.registry}, budget ${microPenceToPounds(budget)} → ${o.out}`);

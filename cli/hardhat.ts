@@ -4,7 +4,10 @@
  * through tsx instead. As a script: `tsx cli/hardhat.ts <task> [--tap]` (compile, test; --tap: mocha's TAP
  * reporter, whose "# pass N / # fail N" lines the test runner counts).
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { HardhatRuntimeEnvironment } from 'hardhat/types/index.js';
+import { REPO_ROOT } from '../core/paths.js';
 
 let requireHook = false;
 
@@ -16,6 +19,15 @@ export async function hardhat(): Promise<HardhatRuntimeEnvironment> {
   if (!requireHook) (await import('tsx/cjs/api')).register();
   requireHook = true;
   return (await import('hardhat')).default as unknown as HardhatRuntimeEnvironment;
+}
+
+/**
+ * Compiles the contracts (and generates the claim verifiers of the keys built now) in a child process:
+ * Hardhat's runtime keeps a command's process alive after it is done.
+ */
+export function compileContracts(): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'compile'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`compiling the contracts failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
 }
 
 if (process.argv[1]?.endsWith('cli/hardhat.ts')) {

@@ -31,7 +31,8 @@ const file = (name: string) => join(OUT, name);
 function meterproof(args: string[], o: { expectFailure?: boolean } = {}): boolean {
   console.log(`$ meterproof ${args.map((a) => (a.startsWith(OUT) ? a.replace(`${REPO_ROOT}/`, '') : a)).join(' ')}`);
   const r = spawnSync(process.execPath, ['bin/meterproof.js', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, METERPROOF_TSX: '1' } });
-  process.stdout.write((r.stdout + r.stderr).replace(/^/gm, '  '));
+  const said = (r.stdout + r.stderr).trimEnd();
+  if (said) console.log(said.replace(/^/gm, '  '));
   if (r.status !== 0 && !o.expectFailure) throw new Error(`meterproof ${args[0]} ${args[1] ?? ''} failed`);
   if (r.status === 0 && o.expectFailure) throw new Error(`meterproof ${args[0]} ${args[1] ?? ''} should have been refused`);
   return r.status === 0;
