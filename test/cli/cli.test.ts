@@ -35,7 +35,7 @@ describe('the full CLI flow', () => {
     const proved = await ok('prove', 'bill', '--bundle', 'bundle.json', '--tariff', 'tariff.json', '--out', 'result.json');
     assert.match(proved, /bill\s+-?\d+ µp/);
     const verified = await ok('verify', 'result.json');
-    assert.match(verified, /^VALID billing_1d/m);
+    assert.match(verified, /^VALID PROOF, UNANCHORED STATEMENT: billing_1d/m);
   });
 
   test('verify exits non-zero for a tampered result', async () => {

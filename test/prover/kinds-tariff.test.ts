@@ -276,7 +276,7 @@ describe('the CLI', () => {
   for (const [kind, flags] of Object.entries(COMMANDS)) {
     test(`prove ${kind} → verify`, async () => {
       assert.match(await ok('prove', kind, '--bundle', 'bundle.json', ...flags, '--out', `${kind}.json`), new RegExp(`proof \\(${kind}_1d\\) written`));
-      assert.match(await ok('verify', `${kind}.json`), new RegExp(`^VALID ${kind}_1d ${kind} proof`, 'm'));
+      assert.match(await ok('verify', `${kind}.json`), new RegExp(`^VALID PROOF, UNANCHORED STATEMENT: ${kind}_1d ${kind} proof`, 'm'));
     });
   }
 
