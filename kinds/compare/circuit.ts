@@ -142,8 +142,13 @@ export const COMPARE_LAYOUT: PublicLayout = [
   output('saving'),
   ...CERTIFIED_LAYOUT,
   input('current'),
-  input('standingCharges', tariffCount),
-  input('weights', (c) => [Math.ceil(tariffCount(c) / 2), (c.params.maxDays * SLOTS_PER_DAY) / 2]),
+  input('standingCharges', tariffCount, (j) => `standing charge of tariff ${j}`),
+  input('weights', (c) => [Math.ceil(tariffCount(c) / 2), (c.params.maxDays * SLOTS_PER_DAY) / 2], (j, c) => {
+    const half = (c.params.maxDays * SLOTS_PER_DAY) / 2;
+    const pair = Math.floor(j / half);
+    const slot = 2 * (j % half);
+    return `prices of tariffs ${2 * pair} and ${2 * pair + 1} at slots ${slot} and ${slot + 1}`;
+  }),
 ];
 
 /** Every public signal's value by name. */

@@ -200,8 +200,8 @@ export const THRESHOLD_LAYOUT: PublicLayout = [
   input('mustComply'),
   input('standingCharge'),
   input('penaltyRate'),
-  input('caps', (c) => circuitSlots(c) / CAPS_PER_INPUT),
-  input('weights', (c) => circuitSlots(c) / 2),
+  input('caps', (c) => circuitSlots(c) / CAPS_PER_INPUT, (k) => `caps of slots ${CAPS_PER_INPUT * k}-${CAPS_PER_INPUT * k + CAPS_PER_INPUT - 1}`),
+  input('weights', (c) => circuitSlots(c) / 2, (pair) => `prices of slots ${2 * pair} and ${2 * pair + 1}`),
 ];
 
 /** Every public signal's value by name. */

@@ -194,10 +194,10 @@ export const TIERED_LAYOUT: PublicLayout = [
   output('bill'),
   ...CERTIFIED_LAYOUT,
   input('standingCharge'),
-  input('tierBounds', (c) => tierCount(c) - 1),
-  input('tierPrices', tierCount),
-  input('blockBounds', (c) => blockCount(c) - 1),
-  input('blockRates', blockCount),
+  input('tierBounds', (c) => tierCount(c) - 1, (k) => `upper bound of tier ${k}`),
+  input('tierPrices', tierCount, (k) => `price of tier ${k}`),
+  input('blockBounds', (c) => blockCount(c) - 1, (k) => `upper bound of block ${k}`),
+  input('blockRates', blockCount, (k) => `rate of block ${k}`),
 ];
 
 /** Every public signal's value by name. */
