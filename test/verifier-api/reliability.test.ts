@@ -174,7 +174,7 @@ for (const backend of await backends()) {
       const second = await serveChild(db.url);
       try {
         for (const { id } of acknowledged.values()) {
-          const e = await call(second.url, 'GET', `/v1/results/${id}/evidence`, { key: keys.auditor });
+          const e = await call(second.url, 'GET', `/v1/results/${id}/evidence?documents=embed`, { key: keys.auditor });
           assert.equal(e.status, 200, `acknowledged result ${id} is stored`);
           await verifyBillResult(e.body);
         }
@@ -182,7 +182,7 @@ for (const backend of await backends()) {
         const listed = await call(second.url, 'GET', '/v1/results?limit=1000', { key: keys.auditor });
         const statements = new Set<string>();
         for (const item of listed.body.items) {
-          const e = await call(second.url, 'GET', `/v1/results/${item.id}/evidence`, { key: keys.auditor });
+          const e = await call(second.url, 'GET', `/v1/results/${item.id}/evidence?documents=embed`, { key: keys.auditor });
           const v = await verifyBillResult(e.body);
           assert.equal(v.result.outputs.bill, item.outputs.bill);
           const k = statementOf(e.body);
