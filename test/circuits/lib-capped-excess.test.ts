@@ -14,7 +14,7 @@ after(releaseCurve);
 
 // 20 values: one full group of 16 and a short group of 4 (the last public input packs fewer caps).
 const N = 20;
-const compiled = compileTestCircuit('capped-excess-20', (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'lib/capped_excess.circom')}";\ncomponent main = CappedExcess(${N});\n`);
+const compiled = compileTestCircuit('capped-excess-20', (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'circuits/lib/capped_excess.circom')}";\ncomponent main = CappedExcess(${N});\n`);
 
 const pack = (caps: number[]) => Array.from({ length: Math.ceil(caps.length / 16) }, (_, g) => caps.slice(16 * g, 16 * g + 16).reduce((acc, c, j) => acc + (BigInt(c) << BigInt(15 * j)), 0n).toString());
 

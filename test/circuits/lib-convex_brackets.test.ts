@@ -11,8 +11,8 @@ after(releaseCurve);
 // BracketSchedule(3, 8, 8) with top 255, its bases evaluated as f(x) = base[k] + rate[k] * x on the
 // bracket holding x (0 below the first start), through PiecewiseLinearByInterval over x in [0, 2^8).
 const compiled = compileTestCircuit('kinds-convex-brackets-3-8', (dir) => `pragma circom 2.1.0;
-include "${includeFrom(dir, 'lib/convex_brackets.circom')}";
-include "${includeFrom(dir, 'lib/piecewise_linear.circom')}";
+include "${includeFrom(dir, 'circuits/lib/convex_brackets.circom')}";
+include "${includeFrom(dir, 'circuits/lib/piecewise_linear.circom')}";
 template Harness(K, nx, nr) {
     signal input x;
     signal input starts[K];

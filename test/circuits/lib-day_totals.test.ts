@@ -8,7 +8,7 @@ after(releaseCurve);
 
 /** `instance` of circuits/lib/day_totals.circom as a main component; returns the witness function. */
 function harness(name: string, instance: string) {
-  const compiled = compileTestCircuit(`kinds-${name}`, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'lib/day_totals.circom')}";\ncomponent main = ${instance};\n`);
+  const compiled = compileTestCircuit(`kinds-${name}`, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'circuits/lib/day_totals.circom')}";\ncomponent main = ${instance};\n`);
   return async (input: Record<string, unknown>): Promise<bigint[]> => {
     const w = { type: 'mem' };
     await snarkjs.wtns.calculate(input, (await compiled).wasm, w);

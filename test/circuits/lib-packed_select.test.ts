@@ -8,7 +8,7 @@ after(releaseCurve);
 
 /** A main component over circuits/lib/packed_select.circom (`body` may define a Harness template). */
 function harness(name: string, body: string) {
-  const compiled = compileTestCircuit(`kinds-${name}`, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'lib/packed_select.circom')}";\n${body}\n`);
+  const compiled = compileTestCircuit(`kinds-${name}`, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'circuits/lib/packed_select.circom')}";\n${body}\n`);
   return async (input: Record<string, unknown>): Promise<bigint[]> => {
     const w = { type: 'mem' };
     await snarkjs.wtns.calculate(input, (await compiled).wasm, w);

@@ -8,7 +8,7 @@ import { releaseCurve } from '../../prover/backend.js';
 after(releaseCurve);
 
 function harness(name: string, instance: string) {
-  const compiled = compileTestCircuit(`kinds-${name}`, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'lib/piecewise_linear.circom')}";\ncomponent main = ${instance};\n`);
+  const compiled = compileTestCircuit(`kinds-${name}`, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, 'circuits/lib/piecewise_linear.circom')}";\ncomponent main = ${instance};\n`);
   return async (input: Record<string, unknown>): Promise<bigint> => {
     const w = { type: 'mem' };
     const f = (v: unknown): unknown => (Array.isArray(v) ? v.map(f) : toField(BigInt(v as number)).toString());

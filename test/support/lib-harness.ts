@@ -11,7 +11,7 @@ import { fromFieldSigned, toField } from '../../core/field.js';
  */
 export function libHarness(name: string, libFile: string, main: string) {
   const body = main.includes('component main') ? main : `component main = ${main};`;
-  const compiled = compileTestCircuit(name, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, `lib/${libFile}`)}";\n${body}\n`);
+  const compiled = compileTestCircuit(name, (dir) => `pragma circom 2.1.0;\ninclude "${includeFrom(dir, `circuits/lib/${libFile}`)}";\n${body}\n`);
   return async (input: Record<string, unknown>): Promise<bigint[]> => {
     const w = { type: 'mem' };
     await snarkjs.wtns.calculate(input, (await compiled).wasm, w);
