@@ -2,6 +2,8 @@
  * Poseidon and EdDSA (Baby Jubjub) exactly as circomlib's circuits compute them, via circomlibjs.
  * The builders compile WebAssembly, so they are created once and shared. circomlibjs is imported on first
  * use: its entry loads ethers and every contract generator (~0.4 s), which a command that never hashes skips.
+ * The household page's bundle maps this import to circomlibjs's WebAssembly Poseidon module alone
+ * (web/vite.config.ts): the rest of the entry needs Node.
  */
 type Poseidon = Awaited<ReturnType<typeof import('circomlibjs').buildPoseidon>>;
 type Eddsa = Awaited<ReturnType<typeof import('circomlibjs').buildEddsa>>;

@@ -8,7 +8,6 @@
  * circuit, derived from the seed inside it, so the verifier needs no Poseidon of its own: it reads the
  * slots and readings from the verified public signals.
  */
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isCanonicalFieldDecimal, SNARK_FIELD } from '../../core/field.js';
 import type { Bundle } from '../../meter/bundle.js';
@@ -36,8 +35,11 @@ export interface SamplingOutputs {
 
 /** A fresh challenge seed: 248 uniformly random bits (below the field modulus, so no reduction bias). */
 export function randomSeed(): bigint {
-  return BigInt('0x' + randomBytes(31).toString('hex'));
+  return BigInt('0x' + randomHex(31));
 }
+
+/** `bytes` random bytes in hex, from WebCrypto (Node and browsers: the household page proves sampling too). */
+const randomHex = (bytes: number) => Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 export const CHALLENGE_FORMAT = 'meterproof-challenge/1';
 
@@ -78,7 +80,7 @@ export function parseChallenge(json: unknown): Challenge {
 export function newChallenge(o: { id?: string; issuer: string; meterId: string; period: { start: string; days: number } }): ChallengeJson {
   const doc: ChallengeJson = {
     format: CHALLENGE_FORMAT,
-    id: o.id ?? `challenge-${randomBytes(8).toString('hex')}`,
+    id: o.id ?? `challenge-${randomHex(8)}`,
     issuer: o.issuer,
     meterId: o.meterId,
     period: { start: o.period.start, days: o.period.days },
