@@ -37,6 +37,8 @@ export interface FieldFlag {
    * parameter document kind of the kind's service (default: its one document format).
    */
   source?: string;
+  /** a field only some statements take: given only when another field has this value (a penalty bill's tariff) */
+  onlyWith?: { field: string; value: string };
 }
 
 /** One instance of a kind's circuit: its template arguments by name and its constraint budget. */
@@ -64,6 +66,11 @@ export interface KindDeclaration<S extends CertifiedPeriod, O> {
    * stays at home (default: `summary`).
    */
   readonly reveals?: { learns: string; staysHome: string };
+  /**
+   * For the household page: each output (the keys of `units`) in plain words ("Electricity used"), with a
+   * note where the words alone could mislead (the bill's settlement value is not owed by the household).
+   */
+  readonly labels: Record<string, string | { text: string; note: string }>;
   /** the .circom file (relative to the repository root), its template and the instances by circuit id */
   readonly circuit: { source: string; template: string; instances: Record<string, InstanceDeclaration> };
   /** the public signals in snarkjs order: outputs, then CERTIFIED_LAYOUT, then the kind's inputs */
@@ -106,6 +113,8 @@ export interface ResultKind<S extends CertifiedPeriod = CertifiedPeriod, O = unk
 export function defineKind<S extends CertifiedPeriod, O>(k: KindDeclaration<S, O>): ResultKind<S, O> {
   const circuits = Object.entries(k.circuit.instances).map(([id, inst]) => ({ id, kind: k.kind, source: k.circuit.source, template: k.circuit.template, params: inst.params, public: publicInputNames(k.layout), budget: inst.budget }));
   for (const id of k.testCircuits) if (!k.circuit.instances[id]) throw new Error(`${k.kind}: test circuit ${id} is not one of its instances`);
+  const unlabelled = Object.keys(k.units).filter((o) => !k.labels[o]);
+  if (unlabelled.length > 0) throw new Error(`${k.kind}: no plain words for the output ${unlabelled.join(', ')} (labels)`);
   return {
     ...k,
     circuits,

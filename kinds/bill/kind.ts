@@ -31,6 +31,14 @@ export const billKind = defineKind<BillingStatement, BillingOutputs>({
     { field: 'valueOfEnergy', flag: '--value <file>', description: 'value-of-energy document (settlement); settlement is 0 without it', type: 'document', required: false, source: 'value-of-energy' },
   ],
   units: { bill: 'micro-pence', settlement: 'micro-pence', consumption: 'Wh' },
+  labels: {
+    bill: 'Bill',
+    settlement: {
+      text: 'Value to the grid (settlement)',
+      note: 'What your electricity was worth on the wholesale market at the times you used it. Suppliers settle this amount between themselves through the grid; it is not part of your bill and you do not pay it.',
+    },
+    consumption: 'Electricity used',
+  },
   statement: (period, f) =>
     billingStatement({
       ...period,

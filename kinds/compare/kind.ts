@@ -33,6 +33,7 @@ export const compareKind = defineKind<CompareStatement, CompareOutputs>({
     { field: 'current', flag: '--current <index>', description: "index of the household's current tariff in the set (0 = the first)", type: 'integer', required: true },
   ],
   units: { cheapest: 'index', saving: 'micro-pence' },
+  labels: { cheapest: 'Cheapest tariff', saving: 'Saving against your current tariff' },
   statement: (period, f, c) => {
     const set = inField('tariffs', () => parseTariffSet(f.tariffs));
     return compareStatement(period, set, f.current as number, c);

@@ -12,6 +12,7 @@ import { peakService } from './service.js';
 export const peakKind = defineKind<PeakStatement, PeakOutputs>({
   kind: 'peak',
   summary: "the period's maximum half-hourly demand and the first day it occurred; not the half-hour, no other reading",
+  reveals: { learns: 'the most electricity you used in any one half-hour of the period, and the day it happened', staysHome: 'which half-hour it was, every other reading, how much you used in total' },
   circuit: {
     source: 'kinds/peak/peak.circom',
     template: 'PeakDemand',
@@ -26,6 +27,7 @@ export const peakKind = defineKind<PeakStatement, PeakOutputs>({
   fields: z.object({}),
   flags: [],
   units: { peak: 'Wh per half-hour', peakDay: DAY_NUMBER_UNIT },
+  labels: { peak: 'Most used in one half-hour', peakDay: 'Day it happened (the first, if several)' },
   statement: (period, _f, c) => periodFor(period, c),
   signalValues: peakSignalValues,
   readOutputs: (v) => ({ peak: fromFieldSigned(v.peak[0]), peakDay: Number(v.peakDay[0]) }),

@@ -27,6 +27,7 @@ export const profileKind = defineKind<ProfileSetStatement, ProfileOutputs>({
   fields: z.object({ profiles: ProfileSetSchema }),
   flags: [documentFlag('profiles', PROFILE_SET_FORMAT, 'profile set document')],
   units: { index: 'profile index (from 0)', score: 'correlation × scoreLevels, rounded down' },
+  labels: { index: 'Closest profile', score: 'Likeness score' },
   statement: (period, f, c) => inField('profiles', () => profileSetStatement(periodFor(period, c), parseProfileSet(f.profiles), c)),
   signalValues: profileSignalValues,
   readOutputs: (v, s, c) => {

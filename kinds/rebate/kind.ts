@@ -26,6 +26,7 @@ export const rebateKind = defineKind<RebateStatement, RebateOutputs>({
   fields: z.object({ scheme: RebateSchemeSchema }),
   flags: [documentFlag('scheme', REBATE_SCHEME_FORMAT, 'rebate scheme document')],
   units: { rebate: 'micro-pence' },
+  labels: { rebate: 'Rebate' },
   statement: (period, f, c) => {
     const scheme = inField('scheme', () => parseRebateScheme(f.scheme));
     inField('scheme', () => rebateBracketVectors(scheme, c.params.brackets)); // refuses a scheme this circuit cannot take

@@ -31,6 +31,7 @@ export const samplingKind = defineKind<SamplingStatement, SamplingOutputs>({
   fields: z.object({ challenge: ChallengeSchema }),
   flags: [documentFlag('challenge', CHALLENGE_FORMAT, "the verifier's challenge document")],
   units: { slots: 'UTC half-hour slot number', readings: 'Wh' },
+  labels: { slots: 'Half-hours sampled', readings: 'Readings of those half-hours' },
   statement: (period, f, c) => inField('challenge', () => challengeStatement(periodFor(period, c), parseChallenge(f.challenge))),
   signalValues: samplingSignalValues,
   readOutputs: (v) => ({

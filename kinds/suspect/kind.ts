@@ -26,6 +26,7 @@ export const suspectKind = defineKind<SuspectStatement, SuspectOutputs>({
   fields: z.object({ pattern: SuspectPatternSchema }),
   flags: [documentFlag('pattern', SUSPECT_PATTERN_FORMAT, 'suspect pattern document')],
   units: { match: 'bit' },
+  labels: { match: 'Matches the pattern' },
   statement: (period, f, c) => {
     const { pattern, minPermille } = inField('pattern', () => parseSuspectPattern(f.pattern));
     return { ...periodFor(period, c), pattern, minPermille };

@@ -47,9 +47,10 @@ export const thresholdKind = defineKind<ThresholdStatement, ThresholdOutputs>({
   flags: [
     { field: 'mode', flag: '--mode <mode>', description: 'compliance (every reading ≤ its cap) or penalty (bill with the penalty)', type: 'text', required: true, choices: MODES },
     documentFlag('events', DR_EVENTS_FORMAT, "the grid's demand-response events"),
-    { field: 'tariff', flag: '--tariff <file>', description: "the supplier's tariff (meterproof-tariff/1); penalty mode only", type: 'document', required: false, source: 'tariff' },
+    { field: 'tariff', flag: '--tariff <file>', description: "the supplier's tariff (meterproof-tariff/1); penalty mode only", type: 'document', required: false, source: 'tariff', onlyWith: { field: 'mode', value: 'penalty' } },
   ],
   units: { bill: 'micro-pence' },
+  labels: { bill: { text: 'Bill, with any penalty', note: 'A compliance proof states no bill: £0.00 means every reading was at or under its cap.' } },
   statement: (period, f) => {
     const events = inField('events', () => parseDrEvents(f.events));
     const caps = inField('events', () => capsForPeriod(events.events, period.startDay, period.days));

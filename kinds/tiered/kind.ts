@@ -30,6 +30,7 @@ export const tieredKind = defineKind<TieredStatement, TieredOutputs>({
   fields: z.object({ tariff: z.unknown() }),
   flags: [documentFlag('tariff', TIERED_TARIFF_FORMAT, "the supplier's tiered tariff")],
   units: { bill: 'micro-pence' },
+  labels: { bill: 'Bill under the tiered tariff' },
   statement: (period, f) => tieredStatement(period, inField('tariff', () => parseTieredTariff(f.tariff))),
   signalValues: tieredSignalValues,
   readOutputs: (v) => ({ bill: fromFieldSigned(v.bill[0]) }),

@@ -27,6 +27,7 @@ export const totalsKind = defineKind<TotalsStatement, TotalsOutputs>({
   fields: z.object({}),
   flags: [],
   units: { totals: 'Wh' },
+  labels: { totals: 'Electricity used, day by day (week by week over a month)' },
   statement: (period, _f, c) => periodFor(period, c),
   signalValues: totalsSignalValues,
   // the totals of the statement's sub-periods; those after a short period are 0 and not stated

@@ -10,8 +10,8 @@ import type { Period } from './api.js';
 /** What proving a circuit took in Chromium on the reference machine (2 cores). */
 export interface MeasuredProving {
   maxDays: number;
-  /** peak memory of the prover, MB */
-  peakMB: number;
+  /** the most memory the prover took, MB */
+  memoryMB: number;
   /** witness + proof, ms */
   proveMs: number;
 }
@@ -20,14 +20,14 @@ export interface MeasuredProving {
  * proveMs: witness + proof in the page's worker in headless Chromium, warm, machine idle
  * (docs/bench-browser.json) for 1, 7 and 31 days; for 92 days the 31-day figure times the quarter's Node
  * proving time over the month's (2.41, measured side by side with `npm run bench`; the quarter was not
- * measured in Chromium). peakMB: peak RSS proving the same circuit with the same snarkjs in Node
+ * measured in Chromium). memoryMB: the largest RSS proving the same circuit with the same snarkjs in Node
  * (`npm run bench`, README): the WebAssembly prover's working set, which the page's worker needs too.
  */
 export const MEASURED: readonly MeasuredProving[] = [
-  { maxDays: 1, peakMB: 347, proveMs: 1_749 },
-  { maxDays: 7, peakMB: 404, proveMs: 2_978 },
-  { maxDays: 31, peakMB: 562, proveMs: 4_691 },
-  { maxDays: 92, peakMB: 985, proveMs: 11_300 },
+  { maxDays: 1, memoryMB: 347, proveMs: 1_749 },
+  { maxDays: 7, memoryMB: 404, proveMs: 2_978 },
+  { maxDays: 31, memoryMB: 562, proveMs: 4_691 },
+  { maxDays: 92, memoryMB: 985, proveMs: 11_300 },
 ];
 
 /** What the browser says about the device (any may be unknown: only Chromium reports memory). */
@@ -49,16 +49,16 @@ const figuresFor = (maxDays: number): MeasuredProving => {
   const known = MEASURED.find((m) => m.maxDays >= maxDays) ?? MEASURED[MEASURED.length - 1];
   // a circuit longer than any measured one: scale the largest linearly (cost per reading is flat)
   const scale = Math.max(1, maxDays / known.maxDays);
-  return { maxDays, peakMB: known.peakMB * scale, proveMs: known.proveMs * scale };
+  return { maxDays, memoryMB: known.memoryMB * scale, proveMs: known.proveMs * scale };
 };
 
 /** Whether a proof on a circuit of `maxDays` days should be started on this device, and if not, why. */
 export function provingVerdict(maxDays: number, device: Device): Verdict {
   const f = figuresFor(maxDays);
-  if (device.memoryGB !== undefined && f.peakMB > device.memoryGB * 1024 * MEMORY_SHARE) {
+  if (device.memoryGB !== undefined && f.memoryMB > device.memoryGB * 1024 * MEMORY_SHARE) {
     return {
       ok: false,
-      reason: `Proving ${maxDays} days at once needs about ${(f.peakMB / 1024).toFixed(1)} GB of memory in this browser, and this device reports ${device.memoryGB} GB: the tab could be stopped half-way.`,
+      reason: `Proving ${maxDays} days at once needs about ${(f.memoryMB / 1024).toFixed(1)} GB of memory in this browser, and this device reports ${device.memoryGB} GB: the tab could be stopped half-way.`,
     };
   }
   // measured on 2 cores; fewer cores are slower in proportion, more are not counted on

@@ -24,7 +24,7 @@ function say(text: string): void {
   message.hidden = false;
 }
 
-/** snarkjs prints hashes as 4 lines of 4 words; the same here, so both are easy to compare. */
+/** snarkjs prints hashes as 4 lines of 4 words; the same here, so both are easy to check side by side. */
 const formatHash = (h: string): string => h.match(/.{1,32}/g)!.map((line) => line.match(/.{8}/g)!.join(' ')).join('\n');
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 

@@ -21,7 +21,7 @@ import { BAND_LETTERS, bandSwatch, consumptionChart } from './chart.js';
 import { failureSentence, serviceSentence, type Where } from './messages.js';
 import type { Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
 import { loadReceipts, saveReceipt, type StoredReceipt } from './receipts.js';
-import { localTime, NOTES, outputLines, periodText } from './words.js';
+import { localTime, outputLines, periodText } from './words.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('open-form');
@@ -274,7 +274,8 @@ function showFields(o: Opened, context: ProvingContext) {
       const docs = context.documents[flag.field] ?? [];
       if (docs.length === 0) continue;
       if (docs.length === 1) {
-        inputs.push(Object.assign(document.createElement('p'), { className: 'note', textContent: `${fieldLabel(flag)}: ${docs[0].id} (published)` }));
+        const only = flag.onlyWith ? `; used only when ${flag.onlyWith.field} is ${flag.onlyWith.value}` : '';
+        inputs.push(Object.assign(document.createElement('p'), { className: 'note', textContent: `${fieldLabel(flag)}: ${docs[0].id} (published${only})` }));
         continue;
       }
       const select = Object.assign(document.createElement('select'), { id });
@@ -298,6 +299,7 @@ const fieldLabel = (f: FieldFlag) => f.description.replace(/\s*\([^)]*\)\s*$/, '
 function chosenFields(o: Opened, context: ProvingContext): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const flag of KINDS[o.kind].flags) {
+    if (flag.onlyWith && fields[flag.onlyWith.field] !== flag.onlyWith.value) continue; // a document this statement does not take
     const control = document.getElementById(`field-${flag.field}`) as HTMLInputElement | HTMLSelectElement | null;
     if (flag.type === 'document') {
       const docs = context.documents[flag.field] ?? [];
@@ -307,8 +309,6 @@ function chosenFields(o: Opened, context: ProvingContext): Record<string, unknow
       fields[flag.field] = flag.type === 'integer' ? Number(control.value) : control.value;
     }
   }
-  // a compliance proof takes no tariff (only a penalty bill does)
-  if (o.kind === 'threshold' && fields.mode === 'compliance') delete fields.tariff;
   return fields;
 }
 
@@ -498,7 +498,7 @@ function showReceipt(stored: StoredReceipt, t?: PageTimings) {
     ['Meter', r.meterId],
     ['Period', periodText(r.period)],
     ['What was proved', kind?.reveals?.learns ?? kind?.summary ?? r.kind],
-    ...outputLines(r.outputs, r.units ?? kind?.units ?? {}).map(([label, value], i): [string, string, string?] => [label, value, NOTES[Object.keys(r.outputs)[i]]]),
+    ...outputLines(r.outputs, r.units ?? kind?.units ?? {}, kind?.labels),
     ['Certified at', localTime(r.createdAt)],
   ];
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -52,7 +52,7 @@ export function serviceSentence(e: unknown, step: 'list' | 'envelope' | 'context
     if (e.code === 'tariff_not_published') return `Your supplier has not published your tariff for ${w.period} yet, so the ${what} cannot be proved. Your readings are shown above.`;
     if (e.code === 'value_vector_missing') return `The grid has not published its value-of-energy prices for ${w.period} yet, so the ${what} cannot be proved. Your readings are shown above.`;
     if (e.code === 'parameters_not_published') return `Nothing needed for a ${what} is published for ${w.period} (${e.message}), so it cannot be proved. Your readings are shown above.`;
-    if (e.code === 'challenge_missing') return `A sampling result answers a verifier's challenge, and none was issued for meter ${w.meterId} and ${w.period}. Your readings are shown above.`;
+    if (e.code === 'challenge_missing') return `A ${what} answers a verifier's challenge, and none was issued for meter ${w.meterId} and ${w.period}. Your readings are shown above.`;
     if (e.code === 'unknown_circuit') return `This service does not certify a ${what} for a period like ${w.period}.`;
     return `The service cannot prepare the proof: ${e.message}`;
   }
