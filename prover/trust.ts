@@ -14,14 +14,14 @@
  * Browser-safe: WebCrypto and pure JavaScript only.
  */
 import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { z } from 'zod';
 import { ApiError } from '../core/api-error.js';
 import { dayOf, isoDay } from '../core/time.js';
 import type { AssignedKind, BindingContext, Found, IssuedChallenge, ParameterFormat, Registries } from '../kinds/service.js';
 import { kindNamed } from '../kinds/registry.js';
-import { canonicalJson } from '../tariff/index.js';
 import { documentDigestOf, documentFields, type DocumentResolver } from './documents.js';
+import { verifyDocument } from './ed25519.js';
 import type { ResultJson } from './result.js';
 import { ResultRejected, verifyResult, type VerificationKeyLookup, type VerifiedResult } from './verify.js';
 
@@ -59,12 +59,6 @@ export const SignedSnapshotSchema = z.strictObject({
 });
 export type SignedSnapshot = z.infer<typeof SignedSnapshotSchema>;
 
-/** The bytes the operator signs. */
-export const snapshotSigningBytes = (snapshot: unknown): Uint8Array<ArrayBuffer> => bytes(utf8ToBytes(canonicalJson(snapshot)));
-
-/** WebCrypto wants bytes over a plain ArrayBuffer. */
-const bytes = (b: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(b);
-
 /** An operator key as given on a command line: 64 hex digits, optionally prefixed "ed25519:". */
 export function parseOperatorKey(text: string): string {
   const hex = text.trim().toLowerCase().replace(/^ed25519:/, '');
@@ -83,9 +77,7 @@ export async function openSnapshot(json: unknown, operatorKey?: string): Promise
   if (operatorKey !== undefined && signature.publicKey !== operatorKey) {
     throw new Error(`the snapshot is signed by operator key ${signature.publicKey}, not by the pinned key ${operatorKey}`);
   }
-  const subtle = globalThis.crypto.subtle;
-  const key = await subtle.importKey('raw', bytes(hexToBytes(signature.publicKey)), { name: 'Ed25519' }, false, ['verify']);
-  if (!(await subtle.verify({ name: 'Ed25519' }, key, bytes(hexToBytes(signature.value)), snapshotSigningBytes(snapshot)))) {
+  if (!(await verifyDocument(signature.publicKey, signature.value, snapshot))) {
     throw new Error(`the snapshot's signature does not verify under operator key ${signature.publicKey}: it was altered after signing`);
   }
   const checked = TrustSnapshotSchema.safeParse(snapshot);

@@ -5,33 +5,27 @@
  * snapshot: it names every meter with its keys and assigned tariffs, which is more than the public routes
  * show.
  */
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { Express, RequestHandler } from 'express';
 import { isoDay } from '../core/time.js';
 import { ROLES } from '../kinds/service.js';
-import { SNAPSHOT_FORMAT, snapshotSigningBytes, type SignedSnapshot, type TrustSnapshot } from '../prover/trust.js';
+import { newEd25519Key, signDocument, type Ed25519KeyPair } from '../prover/ed25519.js';
+import { SNAPSHOT_FORMAT, type SignedSnapshot, type TrustSnapshot } from '../prover/trust.js';
 import type { Db } from './db.js';
 import type { OpenApiBuilders } from './household.js';
 import { wrap } from './http.js';
 import type { Role, Store } from './store.js';
 
-export interface OperatorKey {
-  /** raw Ed25519 public key, hex */
-  publicKey: string;
-  privateKey: KeyObject;
-}
+export type OperatorKey = Ed25519KeyPair;
 
 /** The operator's signing key: created once per database (a concurrent first use keeps the first one stored). */
 export async function operatorKey(db: Db): Promise<OperatorKey> {
   let row = await db.get<{ private_key: string; public_key: string }>("SELECT private_key, public_key FROM operator_keys WHERE id = 'operator'");
   if (!row) {
-    const pair = generateKeyPairSync('ed25519');
-    const publicKey = Buffer.from(pair.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
-    const privateKey = pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const { publicKey, privateKey } = await newEd25519Key();
     await db.run("INSERT INTO operator_keys (id, algorithm, public_key, private_key, created_at) VALUES ('operator', 'Ed25519', ?, ?, ?) ON CONFLICT (id) DO NOTHING", [publicKey, privateKey, new Date().toISOString()]);
     row = (await db.get<{ private_key: string; public_key: string }>("SELECT private_key, public_key FROM operator_keys WHERE id = 'operator'"))!;
   }
-  return { publicKey: row.public_key, privateKey: createPrivateKey(row.private_key) };
+  return { publicKey: row.public_key, privateKey: row.private_key };
 }
 
 const day = (d: unknown) => isoDay(Number(d));
@@ -67,8 +61,8 @@ export async function buildSnapshot(db: Db, operator: string): Promise<TrustSnap
   };
 }
 
-export function signSnapshot(snapshot: TrustSnapshot, key: OperatorKey): SignedSnapshot {
-  return { snapshot, signature: { algorithm: 'Ed25519', publicKey: key.publicKey, value: sign(null, snapshotSigningBytes(snapshot), key.privateKey).toString('hex') } };
+export async function signSnapshot(snapshot: TrustSnapshot, key: OperatorKey): Promise<SignedSnapshot> {
+  return { snapshot, signature: { algorithm: 'Ed25519', publicKey: key.publicKey, value: await signDocument(key.privateKey, snapshot) } };
 }
 
 export function mountTrust(app: Express, c: { store: Store; requireRole: (...roles: Role[]) => RequestHandler }): void {
@@ -82,7 +76,7 @@ export function mountTrust(app: Express, c: { store: Store; requireRole: (...rol
         throw e;
       });
       const snapshot = await buildSnapshot(c.store.db, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
-      res.json(signSnapshot(snapshot, await key));
+      res.json(await signSnapshot(snapshot, await key));
     }),
   );
 }
