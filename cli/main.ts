@@ -18,6 +18,7 @@ import type { BackendName } from '../prover/native-backend.js';
 import type { ResultJson } from '../prover/result.js';
 import { ResultUntrusted } from '../prover/trust.js';
 import { ResultRejected } from '../prover/verify.js';
+import { RequestRefused } from '../prover/request.js';
 import { importTariff } from '../tariff/import.js';
 import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
 import { registerVerifyCommands } from './verify.js';
@@ -180,6 +181,7 @@ for (const kind of Object.values(KINDS)) {
   }
   command.addOption(new Option('--backend <name>', 'prover: native (default when built, see native/README.md) or snarkjs').choices(['native', 'snarkjs']));
   command.option('--compact', 'refer to the published documents by digest instead of embedding them (what the verifier API stores; `verify --documents` resolves them)');
+  command.option('--request <file>', "a service's signed request (docs/requests.md) the result answers: checked (signature, expiry, kind, period, documents against its digests) and bound into the proof");
   command.requiredOption('--out <file>', 'result file to write').action(async (o: Record<string, string | undefined>) => {
     const bundle = (() => {
       try {
@@ -194,8 +196,24 @@ for (const kind of Object.values(KINDS)) {
       if (text === undefined) continue;
       fields[f.field] = f.type === 'document' ? readJson(text, f.field) : f.type === 'integer' ? parseCount(text, f.flag.split(' ')[0], 0, 1e15) : text;
     }
+    let request: string | undefined;
+    if (o.request !== undefined) {
+      const { answerFields, openRequest } = await import('../prover/request.js');
+      const { isoDay } = await import('../core/time.js');
+      const opened = await openRequest(readJson(o.request, 'request')).catch((e: Error) => {
+        throw new UsageError(`refused request ${o.request}: ${e.message}`);
+      });
+      if (opened.kind.kind !== kind.kind) throw new UsageError(`request ${o.request} asks for a ${opened.kind.kind} result, not ${kind.kind}`);
+      try {
+        Object.assign(fields, answerFields(opened, { start: isoDay(bundle.startDay), days: bundle.days }, fields, fields));
+      } catch (e) {
+        throw new UsageError(`request ${o.request}: ${(e as Error).message}`);
+      }
+      request = opened.digest;
+      console.log(`answering request ${opened.digest} of ${opened.request.service.name} (expires ${opened.request.expires})`);
+    }
     const [{ proveResult }, { pickBackend }] = await Promise.all([import('../prover/prove.js'), import('../prover/native-backend.js')]);
-    const result = await proveResult({ kind: kind.kind, bundle, fields, backend: pickBackend(o.backend as BackendName | undefined), compact: !!o.compact });
+    const result = await proveResult({ kind: kind.kind, bundle, fields, request, backend: pickBackend(o.backend as BackendName | undefined), compact: !!o.compact });
     writeJson(o.out!, result);
     printOutputs(result);
     for (const f of documentFields(kind.kind)) if (isDocumentRef(result.statement[f])) console.log(`  ${f} by digest ${(result.statement[f] as { digest: string }).digest}`);
@@ -266,6 +284,10 @@ async function main(): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1; // commander already printed the reason
     if (e instanceof ResultRejected) {
       console.error(`meterproof: INVALID (${e.code}): ${e.message}`);
+      return 1;
+    }
+    if (e instanceof RequestRefused) {
+      console.error(`meterproof: REQUEST REFUSED (${e.code}): ${e.message}`);
       return 1;
     }
     if (e instanceof ResultUntrusted) {

@@ -25,6 +25,12 @@ const DOCUMENT_FLAGS = (() => {
 
 const attribute = (flag: string) => new Option(flag).attributeName();
 
+function instant(text: string): number {
+  const t = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(t)) throw new Error(`--received-at takes an ISO 8601 instant such as 2026-03-01T12:00:00Z, not ${JSON.stringify(text)}`);
+  return t;
+}
+
 export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<ResultJson, 'outputs' | 'units'>) => void): void {
   const verify = program
     .command('verify')
@@ -37,7 +43,9 @@ export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<
     .option('--operator-key <hex>', 'the operator key the snapshot must be signed with (Ed25519 public key, 64 hex digits)')
     .option('--meter-key <key>', 'pin the meter key: "x,y" (decimal coordinates) or its fingerprint as verify prints it')
     .option('--documents <dir...>', 'folders of published documents (JSON files) for a result that refers to them by digest')
-    .option('--strict', 'refuse unless the meter key and every document are anchored by the snapshot or a pin');
+    .option('--strict', 'refuse unless the meter key and every document are anchored by the snapshot or a pin')
+    .option('--request <request.json>', "the service's signed request the result must answer (docs/requests.md): its signature, expiry, and the result's request digest, kind, period and documents")
+    .option('--received-at <instant>', 'when the service received the result (ISO 8601; default now): the request must not have expired then');
   for (const d of DOCUMENT_FLAGS) verify.option(d.flag, `pin this document of a ${d.kinds.join(' / ')} result (its digest must match)`);
   verify.action(async (file: string, o: Record<string, string | string[] | boolean | undefined>) => {
     const [{ openSnapshot, parseMeterKeyPin, parseOperatorKey, verifyTrusted }, { folderDocuments }] = await Promise.all([import('../prover/trust.js'), import('../prover/documents.js')]);
@@ -75,6 +83,8 @@ export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<
       anchors: { snapshot, meterKey: typeof o.meterKey === 'string' ? usage(() => parseMeterKeyPin(o.meterKey as string)) : undefined, documents },
       strict: o.strict === true,
       documents: [(digest) => folders.find((f) => f.has(digest))?.get(digest)],
+      request: typeof o.request === 'string' ? readJson(o.request, 'request') : undefined,
+      receivedAt: typeof o.receivedAt === 'string' ? usage(() => instant(o.receivedAt as string)) : undefined,
     });
 
     const s = verified.result.statement;
@@ -82,6 +92,9 @@ export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<
     const { facts, unanchored } = verified.trust;
     console.log(unanchored.length === 0 ? `VALID ${what}` : `VALID PROOF, UNANCHORED STATEMENT: ${what}`);
     printOutputs(verified.result);
+    const answers = verified.trust.answers;
+    if (answers) console.log(`  answers request ${answers.digest} of ${answers.service} (ed25519:${answers.publicKey})`);
+    else if (s.request) console.log(`  answers request ${s.request} (which service asked is not checked: give --request <request.json>)`);
     for (const f of facts) {
       const name = f.fact === 'meterKey' ? 'meter key' : f.fact;
       const by = f.anchor === 'snapshot' ? 'registered in the trust snapshot' : f.anchor === 'pin' ? 'pinned' : 'ONLY FROM THE FILE';

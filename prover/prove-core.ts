@@ -11,7 +11,7 @@ import { canonicalJson } from '../tariff/digest.js';
 import type { ProverBackend, ProvingArtifact, ProvingStage } from './backend.js';
 import type { ResultKind } from '../kinds/kind.js';
 import { RESULT_FORMAT } from './result-format.js';
-import type { ResultJson } from './result.js';
+import { contextOf, type ResultJson } from './result.js';
 
 export interface ProveWithArtifactsOptions {
   kind: ResultKind<any, any>;
@@ -23,6 +23,8 @@ export interface ProveWithArtifactsOptions {
   zkey: ProvingArtifact;
   backend: ProverBackend;
   onStage?: (stage: ProvingStage) => void;
+  /** the digest of the service request the result answers (prover/request.ts): proved as the statement's context */
+  request?: string;
 }
 
 export async function proveWithArtifacts(o: ProveWithArtifactsOptions): Promise<ResultJson> {
@@ -30,7 +32,7 @@ export async function proveWithArtifacts(o: ProveWithArtifactsOptions): Promise<
   const parsed = kind.fields.safeParse(o.fields);
   if (!parsed.success) throw new Error(`invalid ${kind.kind} statement: ${describeIssues(parsed.error)}`);
   const fields = parsed.data;
-  const period = { meterId: bundle.meterId, publicKey: bundle.publicKey, startDay: bundle.startDay, days: bundle.days };
+  const period = { meterId: bundle.meterId, publicKey: bundle.publicKey, startDay: bundle.startDay, days: bundle.days, context: contextOf(o.request) };
   const statement = kind.statement(period, fields, circuit);
 
   const { proof, publicSignals, timings } = await backend.prove(kind.witnessInput(bundle, statement, circuit), o.wasm, o.zkey, o.onStage);
@@ -50,6 +52,7 @@ export async function proveWithArtifacts(o: ProveWithArtifactsOptions): Promise<
       meterId: bundle.meterId,
       meterPublicKey: [bundle.publicKey[0].toString(), bundle.publicKey[1].toString()],
       period: { start: isoDay(bundle.startDay), days: bundle.days },
+      ...(o.request === undefined ? {} : { request: o.request }),
       ...fields,
     },
     outputs,

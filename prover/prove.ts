@@ -20,6 +20,8 @@ export interface ProveOptions {
   backend?: ProverBackend;
   /** refer to published documents by digest instead of embedding them (prover/documents.ts) */
   compact?: boolean;
+  /** the digest of the service request the result answers (prover/request.ts) */
+  request?: string;
 }
 
 export async function proveResult(o: ProveOptions): Promise<ResultJson> {
@@ -31,6 +33,6 @@ export async function proveResult(o: ProveOptions): Promise<ResultJson> {
   const circuit = circuitForDays(kind.kind, bundle.days);
   const artifacts = artifactsOf(circuit.id);
   if (!existsSync(artifacts.wasm) || !existsSync(artifacts.zkey)) throw new Error(`circuit ${circuit.id} is not built: run "meterproof setup --circuit ${circuit.id}" first`);
-  const result = await proveWithArtifacts({ kind, bundle, fields: o.fields, circuit, wasm: artifacts.wasm, zkey: artifacts.zkey, backend: o.backend ?? snarkjsBackend });
+  const result = await proveWithArtifacts({ kind, bundle, fields: o.fields, request: o.request, circuit, wasm: artifacts.wasm, zkey: artifacts.zkey, backend: o.backend ?? snarkjsBackend });
   return o.compact ? compactResult(result).result : result;
 }

@@ -204,3 +204,35 @@ export function checkAnswer(result: ResultJson, r: OpenedRequest): void {
     if (s[field] !== value) throw new RequestRefused('request_mismatch', `the result's ${field} is ${JSON.stringify(s[field])}; the request fixes it to ${JSON.stringify(value)}`);
   }
 }
+
+/**
+ * What a service signs to fetch the results its requests' mailbox holds (GET /v1/requests/{digest}/deliveries):
+ * the request's digest and the instant, so a captured signature is useless for another request or, a few
+ * minutes later, at all.
+ */
+export const mailboxFetchDocument = (digest: string, at: string) => ({ format: 'meterproof-mailbox-fetch/1', request: digest, at });
+
+/** The headers of a mailbox fetch, signed with the service's key. */
+export async function mailboxFetchHeaders(key: { publicKey: string; privateKey: string }, digest: string, at = new Date().toISOString()): Promise<Record<string, string>> {
+  return { 'x-meterproof-key': key.publicKey, 'x-meterproof-at': at, 'x-meterproof-signature': await signDocument(key.privateKey, mailboxFetchDocument(digest, at)) };
+}
+
+/**
+ * The statement fields a household proves a request's answer with: the request's documents (checked
+ * against its digests), the fields it fixes, and the household's own values for the fields it leaves open.
+ * Refuses readings of another period than the request's, and an own value that contradicts a fixed one.
+ */
+export function answerFields(r: OpenedRequest, period: { start: string; days: number }, documents: Record<string, unknown>, own: Record<string, unknown> = {}): Record<string, unknown> {
+  const want = r.request.period;
+  if (period.start !== want.start || period.days !== want.days) {
+    throw new RequestRefused('request_mismatch', `the request asks about ${want.start} + ${want.days} day(s); these readings cover ${period.start} + ${period.days} day(s)`);
+  }
+  checkRequestDocuments(r, documents);
+  const fixed = r.request.fields ?? {};
+  for (const [field, value] of Object.entries(own)) {
+    if (field in fixed && fixed[field] !== value) throw new RequestRefused('request_mismatch', `the request fixes ${field} to ${JSON.stringify(fixed[field])}, not ${JSON.stringify(value)}`);
+    if (field in r.request.documents && own[field] !== documents[field]) throw new RequestRefused('request_mismatch', `the request names its own ${field} document`);
+  }
+  const docs = Object.fromEntries(Object.keys(r.request.documents).map((f) => [f, documents[f]]));
+  return { ...own, ...fixed, ...docs };
+}

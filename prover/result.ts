@@ -14,6 +14,7 @@ import { dayOf } from '../core/time.js';
 import type { Groth16Proof } from './backend.js';
 import { KINDS } from '../kinds/registry.js';
 import { RESULT_FORMAT } from './result-format.js';
+import { requestContext } from './request.js';
 
 export { RESULT_FORMAT };
 
@@ -34,6 +35,11 @@ export const ResultSchema = z.object({
       meterId: z.string(),
       meterPublicKey: z.tuple([decimal, decimal]),
       period: z.object({ start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), days: z.number().int().min(1) }),
+      request: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits')
+        .optional()
+        .describe("the digest of the service's request the result answers (docs/requests.md); the proof's context input is it reduced into the field"),
     })
     .catchall(z.unknown())
     .describe(
@@ -75,12 +81,15 @@ export function readResult(path: string): ResultJson {
 /** The meter and period a result's statement names. */
 export function statementPeriod(r: ResultJson): CertifiedPeriod {
   const s = r.statement;
-  return { meterId: s.meterId, publicKey: [BigInt(s.meterPublicKey[0]), BigInt(s.meterPublicKey[1])], startDay: dayOf(s.period.start), days: s.period.days };
+  return { meterId: s.meterId, publicKey: [BigInt(s.meterPublicKey[0]), BigInt(s.meterPublicKey[1])], startDay: dayOf(s.period.start), days: s.period.days, context: contextOf(s.request) };
 }
 
-/** The statement's kind-specific fields (everything but meter and period). */
+/** The context public input of a statement that answers the request with this digest (0: none). */
+export const contextOf = (request: string | undefined): bigint => (request === undefined ? 0n : requestContext(request));
+
+/** The statement's kind-specific fields (everything but meter, period and the request answered). */
 export function statementFields(r: ResultJson): Record<string, unknown> {
-  const { meterId: _m, meterPublicKey: _k, period: _p, ...fields } = r.statement;
+  const { meterId: _m, meterPublicKey: _k, period: _p, request: _r, ...fields } = r.statement;
   return fields;
 }
 

@@ -22,6 +22,7 @@ import type { AssignedKind, BindingContext, Found, IssuedChallenge, ParameterFor
 import { kindNamed } from '../kinds/registry.js';
 import { documentDigestOf, documentFields, type DocumentResolver } from './documents.js';
 import { verifyDocument } from './ed25519.js';
+import { checkAnswer, openRequest } from './request.js';
 import type { ResultJson } from './result.js';
 import { ResultRejected, verifyResult, type VerificationKeyLookup, type VerifiedResult } from './verify.js';
 
@@ -135,6 +136,8 @@ export interface TrustReport {
   unanchored: TrustFact[];
   /** what the snapshot bound the result to (as the API's bindings: tariffDigest, …) */
   bindings?: Record<string, string | number | null>;
+  /** the request the result was checked to answer (TrustedVerifyOptions.request) */
+  answers?: { digest: string; service: string; publicKey: string };
 }
 
 /** Documents of a snapshot by digest, for results that refer to documents instead of embedding them. */
@@ -150,6 +153,14 @@ export interface TrustedVerifyOptions {
   vkeyFor?: VerificationKeyLookup;
   /** more places to find documents a result refers to by digest (the snapshot's are always used) */
   documents?: DocumentResolver[];
+  /**
+   * The signed request (prover/request.ts) the result must answer: the service's signature, unexpired at
+   * `receivedAt` (default: now), and the result's statement its answer (its digest, which the proof binds
+   * as the context input, its kind, period and documents). Throws RequestRefused.
+   */
+  request?: unknown;
+  /** when the result was received, ms since the epoch (the request must not have expired then) */
+  receivedAt?: number;
 }
 
 /**
@@ -158,9 +169,15 @@ export interface TrustedVerifyOptions {
  */
 export async function verifyTrusted(json: unknown, o: TrustedVerifyOptions = {}): Promise<VerifiedResult & { trust: TrustReport }> {
   const anchors = o.anchors ?? {};
+  // a forged or expired request is refused before any proof is checked
+  const request = o.request === undefined ? undefined : await openRequest(o.request, { now: o.receivedAt });
   const resolvers = [...(anchors.snapshot ? [snapshotResolver(anchors.snapshot)] : []), ...(o.documents ?? [])];
   const verified = await verifyResult(json, o.vkeyFor, ...resolvers);
   const trust = await checkAnchors(verified.result, anchors);
+  if (request) {
+    checkAnswer(verified.result, request);
+    trust.answers = { digest: request.digest, service: request.request.service.name, publicKey: request.request.service.publicKey };
+  }
   if (o.strict && trust.unanchored.length) {
     throw new ResultUntrusted('unanchored', `--strict: only the result file vouches for ${trust.unanchored.map((f) => (f.fact === 'meterKey' ? `the meter key (${f.id})` : `${f.fact} (${f.id})`)).join(', ')}; give a trust snapshot or pins`);
   }
@@ -215,7 +232,7 @@ export async function checkAnchors(result: ResultJson, anchors: TrustAnchors): P
   if (anchors.snapshot) {
     const snap = anchors.snapshot;
     const meter = snap.meters.find((m) => m.id === s.meterId)!;
-    const { meterId: _m, meterPublicKey: _k, period: _p, ...fields } = s;
+    const { meterId: _m, meterPublicKey: _k, period: _p, request: _r, ...fields } = s;
     const ctx: BindingContext = { circuit: kind.circuits.find((c) => c.id === result.circuit)!, meter: { id: meter.id, supplierId: meter.supplierId }, startDay, days, fields, registries: new SnapshotRegistries(snap) };
     try {
       bindings = (await kind.service.bind(ctx)).bindings;

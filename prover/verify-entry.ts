@@ -10,3 +10,5 @@ export { verifyResult, localVerificationKey, ResultRejected } from './verify.js'
 export type { VerifiedResult, VerificationKeyLookup, RejectionCode } from './verify.js';
 export { documentDigestOf, expandResult, type DocumentResolver } from './documents.js';
 export { parseResult, type ResultJson } from './result.js';
+export { openRequest, checkAnswer, requestDigest, signRequest, learnsOf, isAllowedCallback, mailboxFetchHeaders, RequestRefused, REQUEST_FORMAT } from './request.js';
+export type { ResultRequest, SignedRequest, OpenedRequest, RequestRefusalCode } from './request.js';

@@ -18,6 +18,7 @@ import { Counter, Histogram, Registry, Gauge } from './metrics.js';
 import { mountHousehold } from './household.js';
 import { KindApi, mountKinds } from './kind-routes.js';
 import { mountTrust } from './trust-snapshot.js';
+import { mountRequests } from './requests.js';
 import { checkMeterPublicKey } from './meter-key.js';
 import { openApiDocument } from './openapi.js';
 import { mountStatements } from './statements.js';
@@ -636,6 +637,9 @@ export function createApp(o: AppOptions) {
   mountTrust(app, { store, requireRole });
 
   // ------------------------------------------------------------------- fallbacks
+  // ------------------------------------------------------------------- mailbox of certified-result requests (requests.ts)
+  mountRequests(app, { store, certifier: o.certifier, jsonBody });
+
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use((err: any, req: Request, res: Response, _next: NextFunction) => {
     let e: ApiError;

@@ -18,7 +18,7 @@ import type { CircuitConfig } from '../circuits/config.js';
 import { dayOf, isoDay } from '../core/time.js';
 import { meterIdToField } from '../meter/meter-id.js';
 import { kindNamed, loadCircuits, type ResultKind } from '../kinds/registry.js';
-import { parseResult, type ResultJson } from '../prover/result.js';
+import { contextOf, parseResult, type ResultJson } from '../prover/result.js';
 import { checkSignals, parseStatementFields, ResultRejected } from '../prover/verify.js';
 import { compactResult, DocumentUnresolved, expandResult } from '../prover/documents.js';
 import { canonicalJson, TARIFF_FORMAT } from '../tariff/index.js';
@@ -172,7 +172,9 @@ export class Certifier {
     const binding = await kind.service.bind({ circuit, meter, startDay, days, fields, registries: this.registries });
     const publicKey: [bigint, bigint] = [BigInt(s.meterPublicKey[0]), BigInt(s.meterPublicKey[1])];
     const shared = this.sharedStatement(kind, circuit, binding, { meterId: meter.id, publicKey, startDay, days });
-    const statement = { ...shared.statement, meterId: meter.id, publicKey };
+    // the request a result answers (its context input) is the result's own, like its meter
+    const context = contextOf(s.request);
+    const statement = { ...shared.statement, meterId: meter.id, publicKey, context };
 
     // ---------------------------------------------------------------- public signals against the rebuilt statement
     let signals: bigint[];
@@ -203,7 +205,8 @@ export class Certifier {
     }
 
     // ---------------------------------------------------------------- one result per statement key
-    const statementKey = binding.ownKey ?? [kind.kind, meter.id, circuit.id, startDay, days, ...(binding.keyParts ?? [])].join('|');
+    // results answering different requests are different statements; an exclusive claim (ownKey) stays one
+    const statementKey = binding.ownKey ?? [kind.kind, meter.id, circuit.id, startDay, days, ...(binding.keyParts ?? []), ...(s.request ? [`request:${s.request}`] : [])].join('|');
     const digest = proofDigest(result);
     const existing = await store.resultByKey(statementKey);
     if (existing && existing.proofDigest === digest) return { status: 200, row: existing };

@@ -356,6 +356,19 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE results DROP COLUMN body`,
     ],
   },
+  {
+    version: 7,
+    name: 'mailbox of certified-result requests',
+    sql: [
+      // verifier-api/requests.ts: a result delivered for a service's request, kept for that service's key;
+      // one delivery per request and meter. The signed request is kept as delivered (evidence of the ask).
+      `CREATE TABLE request_deliveries (
+         request_digest TEXT NOT NULL, meter_id TEXT NOT NULL REFERENCES meters(id),
+         result_id TEXT NOT NULL REFERENCES results(id), service_key TEXT NOT NULL, request TEXT NOT NULL,
+         delivered_at TEXT NOT NULL, PRIMARY KEY (request_digest, meter_id))`,
+      `CREATE INDEX request_deliveries_service ON request_deliveries(request_digest, service_key)`,
+    ],
+  },
 ];
 
 /**

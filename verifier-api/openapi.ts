@@ -12,6 +12,7 @@ import { BALANCE_SOURCES } from './aggregate.js';
 import { householdPaths } from './household.js';
 import { keysPaths } from './keys-routes.js';
 import { trustPaths } from './trust-snapshot.js';
+import { REQUEST_ERROR_CODES, requestPaths } from './requests.js';
 import { alternatives } from './http.js';
 import { KIND_ROUTES } from './kind-routes.js';
 import { PARAMETER_FORMATS } from './parameters.js';
@@ -95,6 +96,7 @@ const DESCRIPTIONS: Record<string, string> = {
   404: 'Unknown resource (code: not_found)',
   409: 'Conflicts with what is stored',
   413: 'Body larger than the limit (code: body_too_large)',
+  ...REQUEST_ERROR_CODES,
   415: 'Body is not application/json (code: unsupported_media_type)',
   422: 'Well-formed but rejected: a proof or statement check failed, or a referenced party/document is unknown',
   429: 'Rate limit exceeded, per API key, per client address, or of failed authentications per address (code: rate_limited); see Retry-After',
@@ -270,6 +272,7 @@ export function openApiDocument() {
           operationId: 'putFeederMeasurement',
           summary: 'Record a substation’s measured consumption for a period (grid)',
           security: keyed,
+      ...requestPaths({ ok, errors, pathId, body }),
           requestBody: body(ref('FeederMeasurement')),
           responses: { ...ok('Recorded', ref('FeederMeasurement')), ...errors(400, 401, 403, 413, 415, 422, 429) },
         },

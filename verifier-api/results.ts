@@ -23,7 +23,7 @@ import { isoDay } from '../core/time.js';
 import { getCircuit, kindNamed } from '../kinds/registry.js';
 import type { Groth16Proof } from '../prover/backend.js';
 import { compactResult, documentDigestOf, expandResult, publishedKindOf, type DocumentResolver } from '../prover/documents.js';
-import { parseResult, RESULT_FORMAT, type ResultJson } from '../prover/result.js';
+import { contextOf, parseResult, RESULT_FORMAT, type ResultJson } from '../prover/result.js';
 import { canonicalJson } from '../tariff/index.js';
 import type { Queryable } from './db.js';
 
@@ -112,6 +112,7 @@ export class ResultFiles {
     if (head.length === count) compact.publicSignals = head.map(String);
     else {
       const period = { meterId: row.meterId, publicKey: [BigInt(meterPublicKey[0]), BigInt(meterPublicKey[1])] as [bigint, bigint], startDay: row.startDay, days: row.days };
+      const context = contextOf(fields.request as string | undefined);
       const key = `${circuit.id}|${row.startDay}|${row.days}|${canonicalJson(fields)}`;
       let shared = this.statements.get(key);
       if (!shared) {
@@ -119,7 +120,7 @@ export class ResultFiles {
         if (this.statements.size > 1000) this.statements.clear();
         this.statements.set(key, shared);
       }
-      const statement = { ...shared, meterId: period.meterId, publicKey: period.publicKey };
+      const statement = { ...shared, meterId: period.meterId, publicKey: period.publicKey, context };
       const padded = [...head, ...Array(count - head.length).fill(0n)];
       const all = kind.publicSignals(statement, kind.decode(padded, statement, circuit), circuit);
       compact.publicSignals = [...head, ...all.slice(head.length)].map(String);
@@ -129,7 +130,7 @@ export class ResultFiles {
 }
 
 const stripPeriod = (s: Record<string, unknown>): Record<string, unknown> => {
-  const { meterId: _m, meterPublicKey: _k, period: _p, ...fields } = s;
+  const { meterId: _m, meterPublicKey: _k, period: _p, request: _r, ...fields } = s;
   return fields;
 };
 

@@ -17,6 +17,11 @@ export interface CertifiedPeriod {
   /** days since 1970-01-01 UTC */
   startDay: number;
   days: number;
+  /**
+   * What the result answers: the digest of a service's request reduced into the field (prover/request.ts),
+   * 0 (the default) when it answers none.
+   */
+  context?: bigint;
 }
 
 /** The public inputs every certified-readings circuit declares first: the meter, its key and the period. */
