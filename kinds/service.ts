@@ -17,7 +17,8 @@ import type { CircuitConfig } from '../circuits/config.js';
 import { meterIdToField } from '../meter/meter-id.js';
 import type { OutputsJson } from './kind.js';
 
-export const ROLES = ['registrar', 'supplier', 'grid', 'scheme', 'service', 'auditor'] as const;
+/** operator: runs the service itself (adds circuits' keys while it runs); reads no results. */
+export const ROLES = ['registrar', 'supplier', 'grid', 'scheme', 'service', 'auditor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A parameter document format a kind's statements name (its schema, parser and who publishes it). */

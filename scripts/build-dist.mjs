@@ -6,5 +6,5 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-for (const file of ['keys/fixed-base-worker.mjs', 'verifier-api/verify-worker.mjs']) copyFileSync(join(root, file), join(root, 'dist', file));
+for (const file of ['keys/fixed-base-worker.mjs', 'verifier-api/verify-worker.mjs', 'verifier-api/provision-worker.mjs']) copyFileSync(join(root, file), join(root, 'dist', file));
 writeFileSync(join(root, 'dist', '.built'), '');

@@ -630,16 +630,17 @@ export function createApp(o: AppOptions) {
   mountKinds(app, { parameters, api: kindApi, requireRole, jsonBody });
 
   // ------------------------------------------------------------------- household web page (household.ts)
-  mountHousehold(app, { store, keys: o.keys, requireRole, jsonBody });
-  mountKeys(app, o.keys, o.keyService);
+  const provisioner = o.keyService?.provisioner;
+  mountHousehold(app, { store, keys: o.keys, keyRefusal: provisioner && ((id) => provisioner.refusal(id)), requireRole, jsonBody });
+  mountKeys(app, o.keys, { ...o.keyService, requireRole });
 
   // ------------------------------------------------------------------- trust snapshot for offline verification (trust-snapshot.ts)
   mountTrust(app, { store, requireRole });
 
-  // ------------------------------------------------------------------- fallbacks
   // ------------------------------------------------------------------- mailbox of certified-result requests (requests.ts)
   mountRequests(app, { store, certifier: o.certifier, jsonBody });
 
+  // ------------------------------------------------------------------- fallbacks
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use((err: any, req: Request, res: Response, _next: NextFunction) => {
     let e: ApiError;
@@ -655,6 +656,7 @@ export function createApp(o: AppOptions) {
     }
     if (e.status >= 500 && e.status !== 503) (req.log ?? log).error({ code: e.code, msg: e.message }, 'server error');
     if (res.headersSent) return;
+    if (typeof e.details?.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(e.details.retryAfterSeconds));
     res.status(e.status).json(e.toJSON());
   });
 

@@ -59,6 +59,8 @@ export interface CertifierOptions {
   store: Store;
   pool: VerifyPool;
   keys: Map<string, PinnedKey>;
+  /** why a configured circuit without a pinned key is refused (provision.ts: keys_missing or unknown_circuit) */
+  keyRefusal?: (circuit: string) => ApiError;
   /** today's UTC day number (tests move the clock) */
   today?: () => number;
 }
@@ -114,8 +116,8 @@ export class Certifier {
     }
     const circuit = this.circuits.get(result.circuit);
     if (!circuit) throw reject('unknown_circuit', `unknown circuit "${result.circuit}" (known: ${[...this.circuits.keys()].join(', ')})`);
-    if (!this.o.keys.has(circuit.id)) throw reject('unknown_circuit', `circuit ${circuit.id} has no verification key pinned on this server`);
     if (circuit.kind !== kind.kind) throw reject('unknown_circuit', `circuit ${circuit.id} does not certify "${kind.kind}" results`);
+    if (!this.o.keys.has(circuit.id)) throw this.o.keyRefusal?.(circuit.id) ?? reject('unknown_circuit', `circuit ${circuit.id} has no verification key pinned on this server`);
 
     // ---------------------------------------------------------------- period
     const s = result.statement;

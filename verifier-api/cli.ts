@@ -51,6 +51,8 @@ export function registerApiCommands(program: Command): void {
       .option('--host <addr>', 'address to listen on', '127.0.0.1')
       .option('--circuit <id...>', 'serve only these circuits (default: every circuit with built keys)')
       .option('--keys <bundle>', 'load the keys of a published key bundle (meterproof ceremony publish) instead of build/')
+      .option('--key-dir <dir>', 'where keys are found, built and fetched, laid out like build/ (default build/)')
+      .option('--keys-from <api>', 'a verifier API to fetch missing keys from, on request (POST /v1/keys/{circuit})')
       .option('--production', 'refuse development keys (single-party or INSECURE development phase 1)')
       .option('--ceremony <dir>', 'open this ceremony directory for contributions from the browser page (/contribute.html)')
       .option('--ceremony-token <token>', 'invitation token contributors must give (default: a random one, printed)')
@@ -61,14 +63,16 @@ export function registerApiCommands(program: Command): void {
       .option('--rate-address <perSecond>', 'requests per second per client address without a key (0: unlimited)', intOption(0, 1e6), 50)
       .addOption(new Option('--trust-proxy <hops>', 'behind a load balancer: number of proxy hops to trust for client addresses').argParser(intOption(0, 10)))
       .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  ).action(async (o: DbOptions & { keys?: string; production?: boolean; ceremony?: string; ceremonyToken?: string; port: number; host: string; circuit?: string[]; workers?: number; maxBatch: number; bodyLimit: string; rate: number; rateAddress: number; trustProxy?: number; logLevel: string }) => {
-    const { startServer } = await import('./server.js');
+  ).action(async (o: DbOptions & { keys?: string; keyDir?: string; keysFrom?: string; production?: boolean; ceremony?: string; ceremonyToken?: string; port: number; host: string; circuit?: string[]; workers?: number; maxBatch: number; bodyLimit: string; rate: number; rateAddress: number; trustProxy?: number; logLevel: string }) => {
+    const [{ startServer }, { loadCircuits }] = await Promise.all([import('./server.js'), import('../kinds/registry.js')]);
     const running = await startServer({
       database: databaseOf(o),
       port: o.port,
       host: o.host,
       circuits: o.circuit,
       keysBundle: o.keys,
+      keyDir: o.keyDir,
+      keysFrom: o.keysFrom,
       // the command line's global --production (cli/keys.ts) takes the flag wherever it is written
       production: o.production || program.opts().production === true || process.env.METERPROOF_PRODUCTION === '1',
       ceremony: o.ceremony,
@@ -83,7 +87,9 @@ export function registerApiCommands(program: Command): void {
     // Print the address for scripts (tests start the server as a child process and read this line).
     console.log(`meterproof api listening on ${running.url}`);
     const kinds = [...new Set([...running.keys.values()].map((k) => k.circuit.kind))].sort();
-    console.log(kinds.length ? `can verify: ${kinds.join(', ')} (circuits ${[...running.keys.keys()].join(', ')}; GET /v1/keys lists the rest)` : 'can verify: nothing yet (no keys: meterproof setup, or meterproof keys fetch; GET /v1/keys)');
+    console.log(kinds.length ? `can verify: ${kinds.join(', ')} (circuits ${[...running.keys.keys()].join(', ')})` : 'can verify: nothing yet (no keys)');
+    const missing = loadCircuits().filter((c) => !running.keys.has(c.id) && running.provisioner.served(c.id));
+    if (missing.length) console.log(`without keys: ${missing.map((c) => c.id).join(', ')} (GET /v1/keys); to add one while the API runs: ${running.provisioner.howToAdd(missing[0].id).replace(missing[0].id, '{circuit}')}`);
     if (o.ceremony) console.log(`ceremony ${o.ceremony} open at ${running.url}/contribute.html; invitation token: ${running.ceremonyToken}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { artifactsOf, BUILD_DIR } from '../core/paths.js';
+import { BUILD_DIR } from '../core/paths.js';
 import type { FieldFlag, ResultKind } from '../kinds/kind.js';
 import { circuitForDays, KINDS } from '../kinds/registry.js';
 import { isoDay } from '../core/time.js';
@@ -26,6 +26,7 @@ import { ApiError } from './errors.js';
 import { day } from './http.js';
 import { PARAMETER_FORMATS, ParameterStore } from './parameters.js';
 import type { PinnedKey } from './pinned-keys.js';
+import { requestConnectSource } from './requests.js';
 import type { Role, Store } from './store.js';
 
 export const WEB_DIR = join(BUILD_DIR, 'web');
@@ -33,6 +34,8 @@ export const WEB_DIR = join(BUILD_DIR, 'web');
 export interface HouseholdContext {
   store: Store;
   keys: Map<string, PinnedKey>;
+  /** why a configured circuit without a pinned key is refused (provision.ts) */
+  keyRefusal?: (circuit: string) => ApiError;
   requireRole: (...roles: Role[]) => RequestHandler;
   jsonBody: RequestHandler;
 }
@@ -178,13 +181,13 @@ export function mountHousehold(app: Express, c: HouseholdContext): void {
       throw new ApiError(422, 'unknown_circuit', `no ${kind} circuit serves a period of ${days} day(s)`);
     }
     const pinned = c.keys.get(id);
-    if (!pinned) throw new ApiError(422, 'unknown_circuit', `this service has no verification key for ${id}, the circuit of ${days}-day ${kind} results`);
+    if (!pinned) throw c.keyRefusal?.(id) ?? new ApiError(422, 'unknown_circuit', `this service has no verification key for ${id}, the circuit of ${days}-day ${kind} results`);
     return pinned;
   }
 
   async function artifact(pinned: PinnedKey, file: keyof typeof ARTIFACT_FILES) {
-    // the proving key is the pinned one (a key bundle's, or build/'s); the witness generator is build/'s
-    const path = file === 'circuit.zkey' ? pinned.zkeyPath : artifactsOf(pinned.circuit.id).wasm;
+    // the proving key is the pinned one (a key bundle's, or the key root's), with its witness generator
+    const path = file === 'circuit.zkey' ? pinned.zkeyPath : pinned.wasmPath;
     if (!existsSync(path)) throw new ApiError(404, 'not_found', `${pinned.circuit.id} has no ${file} on this server (run "meterproof setup --circuit ${pinned.circuit.id}")`);
     const { sha256, bytes } = sha256OfFile(path);
     return { path, sha256: await sha256, bytes };
@@ -274,7 +277,9 @@ export function mountHousehold(app: Express, c: HouseholdContext): void {
         res.setHeader('Cache-Control', path.startsWith(join(WEB_DIR, 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache');
         if (path.endsWith('.html')) {
           // The page may talk to this service only; WebAssembly and snarkjs's blob workers need the two exceptions.
-          res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+          // A request link (/?request=…) adds the one service it points at (requests.ts).
+          const service = requestConnectSource(res.req.query.request);
+          res.setHeader('Content-Security-Policy', `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:; connect-src 'self'${service ? ` ${service}` : ''}; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`);
           res.setHeader('Referrer-Policy', 'no-referrer');
           res.setHeader('X-Content-Type-Options', 'nosniff');
         }
@@ -364,7 +369,7 @@ export function householdPaths({ ok, errors, pathId, body }: OpenApiBuilders): R
         tags,
         operationId: 'provingContext',
         summary: "What a household needs to prove a result of a kind for a period (default: the bill): the documents it may prove with, the circuit and its proving artifacts (public)",
-        description: 'documents: for each document field of the kind, the documents the API would bind the result to (the assigned tariff, the grid\'s value vector, challenges issued for the meter and period, published parameters valid for the period); 422 with tariff_not_published, value_vector_missing, parameters_not_published or challenge_missing when a required one is missing.',
+        description: 'documents: for each document field of the kind, the documents the API would bind the result to (the assigned tariff, the grid\'s value vector, challenges issued for the meter and period, published parameters valid for the period); 422 with tariff_not_published, value_vector_missing, parameters_not_published or challenge_missing when a required one is missing; 503 keys_missing when the circuit serving the period has no keys on this service yet (422 unknown_circuit when no circuit serves it here).',
         parameters: [...meterPeriod, { name: 'kind', in: 'query', required: false, description: 'result kind (default bill)', schema: { type: 'string' } }],
         responses: {
           ...ok('Proving context', {
@@ -380,7 +385,7 @@ export function householdPaths({ ok, errors, pathId, body }: OpenApiBuilders): R
               artifacts: { type: 'object', required: ['wasm', 'zkey'], properties: { wasm: Artifact, zkey: Artifact } },
             },
           }),
-          ...errors(400, 404, 422, 429),
+          ...errors(400, 404, 422, 429, 503),
         },
       },
     },

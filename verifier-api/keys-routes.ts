@@ -5,6 +5,8 @@
  *     verification keys, their transcripts and the content-addressed proving files — what
  *     `meterproof keys fetch --from <api>` installs after checking them — and the circuits it cannot
  *     verify yet, with how to add them;
+ *   - keys added while the service runs (provision.ts): POST /v1/keys/{circuit} (operator) builds or
+ *     fetches a circuit's keys, GET /v1/keys/{circuit} follows the job;
  *   - the ceremony a coordinator runs with `api serve --ceremony <dir>`: its state, the last step's zkey,
  *     and contributions made in the browser page (/contribute.html) uploaded back, checked like any other
  *     (keys/phase2.ts) before they are appended. Uploads need the invitation token the coordinator hands
@@ -16,13 +18,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Express, Request, Response } from 'express';
-import { artifactsOf } from '../core/paths.js';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import { acceptContribution, CeremonyError, latestStep, readManifest } from '../keys/phase2.js';
 import { loadCircuits } from '../kinds/registry.js';
 import { ApiError } from './errors.js';
 import { sha256OfFile } from './household.js';
+import { queryText } from './http.js';
 import type { PinnedKey } from './pinned-keys.js';
+import { PROVISION_SOURCES, type Provisioner, type ProvisionSource } from './provision.js';
+import type { Role } from './store.js';
 
 export interface KeyServiceOptions {
   production?: boolean;
@@ -30,6 +34,9 @@ export interface KeyServiceOptions {
   ceremony?: string;
   /** the invitation token contributors send (X-Ceremony-Token) */
   ceremonyToken?: string;
+  /** adds missing keys on request */
+  provisioner?: Provisioner;
+  requireRole?: (...roles: Role[]) => RequestHandler;
 }
 
 /** Largest contribution upload: a zkey of the largest configured circuit fits comfortably. */
@@ -43,7 +50,7 @@ export function mountKeys(app: Express, keys: Map<string, PinnedKey>, o: KeyServ
   app.get('/v1/keys', async (_req: Request, res: Response) => {
     const circuits = [];
     for (const k of keys.values()) {
-      const files = [['zkey', k.zkeyPath, 'circuit.zkey'], ['wasm', artifactsOf(k.circuit.id).wasm, 'circuit.wasm']] as const;
+      const files = [['zkey', k.zkeyPath, 'circuit.zkey'], ['wasm', k.wasmPath, 'circuit.wasm']] as const;
       const artifacts: Record<string, { url: string; sha256: string; bytes: number }> = {};
       for (const [name, path, file] of files) {
         if (!existsSync(path)) continue;
@@ -64,10 +71,38 @@ export function mountKeys(app: Express, keys: Map<string, PinnedKey>, o: KeyServ
     }
     const missing = loadCircuits()
       .filter((c) => !keys.has(c.id))
-      .map((c) => ({ id: c.id, kind: c.kind, add: `meterproof setup --circuit ${c.id} (development keys) or meterproof keys fetch --from <api> --circuit ${c.id}, then restart` }));
+      .map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        state: o.provisioner?.status(c.id).state ?? 'missing',
+        add: o.provisioner?.howToAdd(c.id) ?? `meterproof setup --circuit ${c.id} (development keys) or meterproof keys fetch --from <api> --circuit ${c.id}, then restart`,
+      }));
     res.setHeader('Cache-Control', 'no-cache');
     res.json({ production: !!o.production, kinds: [...new Set(circuits.map((c) => c.kind))].sort(), circuits, missing });
   });
+
+  const provisioner = o.provisioner;
+  if (provisioner && o.requireRole) {
+    const view = (id: string) => {
+      const k = keys.get(id);
+      return { ...provisioner.status(id), ...(k && { ceremony: k.ceremonyMode, development: k.development, vkeySha256: k.vkeySha256 }) };
+    };
+    app.get('/v1/keys/:circuit', o.requireRole('operator'), (req: Request, res: Response) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.json(view(String(req.params.circuit)));
+    });
+    app.post('/v1/keys/:circuit', o.requireRole('operator'), (req: Request, res: Response) => {
+      const id = String(req.params.circuit);
+      const source = queryText(req, 'source');
+      if (source !== undefined && !(PROVISION_SOURCES as readonly string[]).includes(source)) throw new ApiError(400, 'invalid_request', `"source" must be ${PROVISION_SOURCES.join(' or ')}`);
+      const { started } = provisioner.start(id, source as ProvisionSource | undefined);
+      const now = view(id);
+      res.setHeader('Cache-Control', 'no-cache');
+      if (now.state === 'ready') return res.json({ started, ...now });
+      res.setHeader('Location', `/v1/keys/${id}`);
+      res.status(202).json({ started, ...now });
+    });
+  }
 
   app.get('/v1/keys/:circuit/:file', (req: Request, res: Response, next) => {
     const k = keys.get(String(req.params.circuit));
@@ -139,8 +174,26 @@ export function mountKeys(app: Express, keys: Map<string, PinnedKey>, o: KeyServ
 }
 
 /** OpenAPI paths of the routes above. */
-export function keysPaths({ ok, errors, pathId }: { ok: (d: string, s: object, status?: string) => object; errors: (...s: number[]) => object; pathId: (n: string, d: string) => object }): Record<string, object> {
+export function keysPaths({ ok, errors, pathId, query, keyed }: { ok: (d: string, s: object, status?: string) => object; errors: (...s: number[]) => object; pathId: (n: string, d: string) => object; query: (n: string, d: string, s?: object) => object; keyed: object[] }): Record<string, object> {
   const tags = ['keys'];
+  const KeyState = {
+    type: 'object',
+    required: ['circuit', 'kind', 'state'],
+    properties: {
+      circuit: { type: 'string' },
+      kind: { type: 'string' },
+      state: { enum: ['ready', 'missing', 'building', 'fetching', 'failed', 'not_served'] },
+      source: { enum: [...PROVISION_SOURCES] },
+      startedAt: { type: 'string' },
+      finishedAt: { type: 'string' },
+      progress: { type: 'string' },
+      error: { type: 'string', description: 'why the last job failed; nothing of it was installed' },
+      ceremony: { type: 'string' },
+      development: { type: 'boolean' },
+      vkeySha256: { type: 'string' },
+    },
+  };
+  const Started = { type: 'object', required: ['started'], properties: { started: { type: 'boolean', description: 'this request started the job (false: the keys were there, or it joined the running job)' } } };
   const Artifact = { type: 'object', required: ['url', 'sha256', 'bytes'], properties: { url: { type: 'string' }, sha256: { type: 'string' }, bytes: { type: 'integer' } } };
   const Step = { type: 'object', required: ['index', 'type', 'name'], properties: { index: { type: 'integer' }, type: { enum: ['init', 'contribution', 'beacon'] }, name: { type: 'string' }, contributionHash: { type: ['string', 'null'] }, at: { type: 'string' } } };
   return {
@@ -164,10 +217,33 @@ export function keysPaths({ ok, errors, pathId }: { ok: (d: string, s: object, s
                   properties: { id: { type: 'string' }, kind: { type: 'string' }, ceremony: { type: 'string' }, development: { type: 'boolean' }, contributions: { type: 'integer' }, vkeySha256: { type: 'string' }, vkey: { type: 'string' }, transcript: { type: 'string' }, artifacts: { type: 'object', additionalProperties: Artifact } },
                 },
               },
-              missing: { type: 'array', items: { type: 'object', required: ['id', 'kind', 'add'], properties: { id: { type: 'string' }, kind: { type: 'string' }, add: { type: 'string' } } } },
+              missing: { type: 'array', items: { type: 'object', required: ['id', 'kind', 'state', 'add'], properties: { id: { type: 'string' }, kind: { type: 'string' }, state: { enum: ['missing', 'building', 'fetching', 'failed', 'not_served'] }, add: { type: 'string', description: 'how the operator adds its keys' } } } },
             },
           }),
           ...errors(429),
+        },
+      },
+    },
+    '/v1/keys/{circuit}': {
+      get: {
+        tags,
+        operationId: 'keyState',
+        summary: "A circuit's keys on this service: ready (pinned), missing, building or fetching (with the job's last progress line), failed (with its reason) or not_served (operator)",
+        security: keyed,
+        parameters: [pathId('circuit', 'circuit id')],
+        responses: { ...ok('State', KeyState), ...errors(401, 403, 404, 429) },
+      },
+      post: {
+        tags,
+        operationId: 'addKeys',
+        summary: "Add a circuit's keys while the service runs (operator): fetch them from the upstream API (api serve --keys-from; checked against the key it pins) or build development keys (never with --production). One job per circuit: a request while it runs joins it (started: false). The circuit is verified as soon as the job is ready; GET the Location to follow it",
+        security: keyed,
+        parameters: [pathId('circuit', 'circuit id'), query('source', 'fetch (the default with an upstream) or build (the default without; development keys)', { type: 'string', enum: [...PROVISION_SOURCES] })],
+        responses: {
+          ...ok('The keys are there already', { allOf: [KeyState, Started] }),
+          ...ok('Building or fetching; Location: GET /v1/keys/{circuit}', { allOf: [KeyState, Started] }, '202'),
+          '409': { description: 'Refused by how the service runs: development_keys_refused (--production builds none), key_upstream_missing (no --keys-from to fetch from), not_served (outside api serve --circuit)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          ...errors(400, 401, 403, 404, 429, 503),
         },
       },
     },

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { KINDS } from '../kinds/registry.js';
-import type { OpenApiKit } from '../kinds/service.js';
+import { ROLES, type OpenApiKit } from '../kinds/service.js';
 import { BALANCE_SOURCES } from './aggregate.js';
 import { householdPaths } from './household.js';
 import { keysPaths } from './keys-routes.js';
@@ -23,6 +23,8 @@ const jsonContent = (schema: object) => ({ 'application/json': { schema } });
 const ERROR_CODES = [
   'invalid_json',
   'invalid_request',
+  'bad_request',
+  'request_aborted',
   'invalid_document',
   'unsupported_media_type',
   'body_too_large',
@@ -47,12 +49,18 @@ const ERROR_CODES = [
   'key_rotation_conflict',
   'scheme_parameters_exist',
   'unknown_circuit',
+  'keys_missing',
+  'not_served',
+  'development_keys_refused',
+  'key_upstream_missing',
   'ceremony_moved',
   'contribution_refused',
   'bad_proof_point',
   'output_mismatch',
   'statement_mismatch',
   'proof_invalid',
+  'document_unknown',
+  'document_mismatch',
   'period_invalid',
   'period_not_ended',
   'meter_not_registered',
@@ -63,6 +71,7 @@ const ERROR_CODES = [
   'tariff_mismatch',
   'value_vector_missing',
   'value_vector_mismatch',
+  'challenge_missing',
   'unknown_supplier',
   'unknown_substation',
   'wrong_document_kind',
@@ -87,20 +96,20 @@ const ERROR_CODES = [
   'overloaded',
   'verifier_error',
   'internal',
+  ...REQUEST_ERROR_CODES,
 ];
 
 const DESCRIPTIONS: Record<string, string> = {
-  400: 'Malformed request (codes: invalid_json, body_too_deep (nested over 64 levels), invalid_request (also a query parameter given twice), invalid_document, invalid_public_key, malformed, signal_count, non_canonical_signal)',
-  401: 'No API key, or an unknown one (codes: unauthenticated, invalid_api_key)',
+  400: 'Malformed request (codes: invalid_json, body_too_deep (nested over 64 levels), invalid_request (also a query parameter given twice), invalid_document, invalid_public_key, malformed, signal_count, non_canonical_signal, bad_request, request_aborted)',
+  401: 'No API key, or an unknown one (codes: unauthenticated, invalid_api_key); a mailbox fetch without a valid signature of the request key (mailbox_unauthenticated)',
   403: 'The key’s role may not do this (code: forbidden)',
   404: 'Unknown resource (code: not_found)',
   409: 'Conflicts with what is stored',
   413: 'Body larger than the limit (code: body_too_large)',
-  ...REQUEST_ERROR_CODES,
   415: 'Body is not application/json (code: unsupported_media_type)',
   422: 'Well-formed but rejected: a proof or statement check failed, or a referenced party/document is unknown',
   429: 'Rate limit exceeded, per API key, per client address, or of failed authentications per address (code: rate_limited); see Retry-After',
-  503: 'Verification queue full (code: overloaded); retry later',
+  503: 'Verification queue full (code: overloaded), or the keys of the circuit are not on this service yet (code: keys_missing; the message says how the operator adds them, Retry-After while they are built or fetched); retry later',
 };
 
 const errors = (...statuses: number[]) =>
@@ -261,8 +270,9 @@ export function openApiDocument() {
         },
       },
       ...householdPaths({ ok, errors, pathId, body }),
-      ...keysPaths({ ok, errors, pathId }),
+      ...keysPaths({ ok, errors, pathId, query, keyed }),
       ...trustPaths({ ok, errors }),
+      ...requestPaths({ ok, errors, pathId, body }),
       '/v1/documents/{digest}': {
         get: { tags: ['documents'], operationId: 'getDocument', summary: `A published document by digest: ${['tariff', ...ASSIGNED.map((f) => f.what)].join(', ')}, value-of-energy vector or parameters (public)`, parameters: [pathId('digest', 'sha256 hex of the canonical document (tariffDigest)')], responses: { ...ok('Document', { type: 'object', required: ['digest', 'kind', 'id', 'document'], properties: { digest: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' }, document: { type: 'object' } } }), ...errors(404, 429) } },
       },
@@ -272,7 +282,6 @@ export function openApiDocument() {
           operationId: 'putFeederMeasurement',
           summary: 'Record a substation’s measured consumption for a period (grid)',
           security: keyed,
-      ...requestPaths({ ok, errors, pathId, body }),
           requestBody: body(ref('FeederMeasurement')),
           responses: { ...ok('Recorded', ref('FeederMeasurement')), ...errors(400, 401, 403, 413, 415, 422, 429) },
         },
@@ -319,7 +328,14 @@ export function openApiDocument() {
         get: { tags: ['results'], operationId: 'getResult', summary: 'A certified result with its proof and public signals, for re-verification (auditor, the meter’s supplier, the role running its kind)', security: keyed, parameters: [pathId('id', 'result id')], responses: { ...ok('Result', ref('Result')), ...errors(401, 403, 404, 429) } },
       },
       '/v1/results/{id}/evidence': {
-        get: { tags: ['results'], operationId: 'getEvidence', summary: 'Dispute evidence: the result file itself, which `meterproof verify` checks offline (auditor, the meter’s supplier, the role running its kind)', security: keyed, parameters: [pathId('id', 'result id')], responses: { ...ok('Result file', ref('ResultFile')), ...errors(401, 403, 404, 429) } },
+        get: {
+          tags: ['results'],
+          operationId: 'getEvidence',
+          summary: 'Dispute evidence: the result file itself, which `meterproof verify` checks offline (auditor, the meter’s supplier, the role running its kind)',
+          security: keyed,
+          parameters: [pathId('id', 'result id'), query('documents', 'digest (default): the statement names its published documents by digest (GET /v1/documents/{digest}); embed: the documents written out whole', { type: 'string', enum: ['digest', 'embed'] })],
+          responses: { ...ok('Result file', ref('ResultFile')), ...errors(400, 401, 403, 404, 429) },
+        },
       },
 
       '/v1/settlement': {
@@ -388,7 +404,7 @@ export function openApiDocument() {
       ...kindPaths(),
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from `meterproof api key create` (roles: registrar, supplier, grid, scheme, service, auditor); also accepted as X-API-Key' } },
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: `API key from \`meterproof api key create\` (roles: ${ROLES.join(', ')}); also accepted as X-API-Key` } },
       schemas: {
         Error: {
           type: 'object',

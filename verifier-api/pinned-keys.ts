@@ -29,11 +29,19 @@ export interface PinnedKey {
   /** The proving key served to households and `keys fetch` (build/<id>/keys/ or the bundle's). */
   zkeyPath: string;
   keysDir: string;
+  /** The witness generator served with it: the key root's, else build/'s. */
+  wasmPath: string;
+}
+
+/** Where a circuit's keys and witness generator are under a key root (default build/). */
+export function keyTarget(id: string, root?: string): { keysDir: string; wasm: string } {
+  if (!root) return artifactsOf(id);
+  return { keysDir: join(root, id, 'keys'), wasm: join(root, id, 'circuit_js', 'circuit.wasm') };
 }
 
 export class KeyRefused extends Error {}
 
-export function loadPinnedKey(circuit: CircuitConfig, keysDir = artifactsOf(circuit.id).keysDir): PinnedKey {
+export function loadPinnedKey(circuit: CircuitConfig, keysDir = artifactsOf(circuit.id).keysDir, wasm = artifactsOf(circuit.id).wasm): PinnedKey {
   const vkeyPath = join(keysDir, 'verification_key.json');
   const transcriptPath = join(keysDir, 'ceremony.json');
   if (!existsSync(vkeyPath)) throw new KeyRefused(`${circuit.id}: no verification key at ${vkeyPath} (run "meterproof setup")`);
@@ -60,7 +68,7 @@ export function loadPinnedKey(circuit: CircuitConfig, keysDir = artifactsOf(circ
     throw new KeyRefused(`${circuit.id}: the key has ${vkey.nPublic} public inputs, the circuit layout ${kind.signalCount(circuit)}`);
   }
   const ceremonyMode = String(transcript.mode);
-  return { circuit, vkey, vkeySha256, ceremonyMode, development: ceremonyMode === 'development', contributions, zkeyPath: join(keysDir, 'circuit_final.zkey'), keysDir };
+  return { circuit, vkey, vkeySha256, ceremonyMode, development: ceremonyMode === 'development', contributions, zkeyPath: join(keysDir, 'circuit_final.zkey'), keysDir, wasmPath: existsSync(wasm) ? wasm : artifactsOf(circuit.id).wasm };
 }
 
 export interface KeySource {
@@ -70,6 +78,8 @@ export interface KeySource {
   bundle?: string;
   /** refuse development keys */
   production?: boolean;
+  /** the key root (default build/) */
+  root?: string;
 }
 
 /**
@@ -93,15 +103,21 @@ export async function loadPinnedKeys(o: KeySource = {}): Promise<{ keys: Map<str
   for (const c of loadCircuits()) {
     if (!only(o, c.id)) continue;
     try {
-      const key = loadPinnedKey(c);
-      if (o.production && key.development) throw new KeyRefused(`${c.id}: development keys are refused in production (install published keys: meterproof keys fetch, or api serve --keys)`);
-      keys.set(c.id, key);
+      keys.set(c.id, loadRootKey(c, o));
     } catch (e) {
       if (!(e instanceof KeyRefused)) throw e;
       refused.push(e.message);
     }
   }
   return { keys, refused };
+}
+
+/** A circuit's key under the key root, refused in production when it comes from a development ceremony. */
+export function loadRootKey(c: CircuitConfig, o: Pick<KeySource, 'root' | 'production'>): PinnedKey {
+  const at = keyTarget(c.id, o.root);
+  const key = loadPinnedKey(c, at.keysDir, at.wasm);
+  if (o.production && key.development) throw new KeyRefused(`${c.id}: development keys are refused in production (install published keys: meterproof keys fetch, or api serve --keys)`);
+  return key;
 }
 
 const only = (o: KeySource, id: string): boolean => !o.only || o.only.includes(id);

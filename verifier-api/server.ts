@@ -1,7 +1,8 @@
 /**
  * Starting and stopping the verifier API: database (migrated), pinned keys, verification workers, HTTP.
- * Stopping is graceful: no new connections, in-flight requests (and their verifications) finish, then the
- * workers and the database close.
+ * Keys missing at start are added on request while it runs (provision.ts). Stopping is graceful: no new
+ * connections, in-flight requests (and their verifications) finish, a running key job is stopped, then
+ * the workers and the database close.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { createApp, DEFAULT_RATE_LIMIT } from './app.js';
 import { Certifier } from './certify.js';
 import { DEFAULT_DB, openDb } from './db.js';
 import { loadPinnedKeys, type PinnedKey } from './pinned-keys.js';
+import { Provisioner } from './provision.js';
 import type { Limit } from './rate-limit.js';
 import { Store } from './store.js';
 import { VerifyPool } from './verify-pool.js';
@@ -27,6 +29,10 @@ export interface ServeOptions {
   keysBundle?: string;
   /** refuse development keys */
   production?: boolean;
+  /** where keys are found, built and fetched (default build/; laid out like it: <dir>/<circuit>/keys/) */
+  keyDir?: string;
+  /** a verifier API the missing keys are fetched from, on request (provision.ts) */
+  keysFrom?: string;
   /** a ceremony directory open for browser contributions, and its invitation token */
   ceremony?: string;
   ceremonyToken?: string;
@@ -48,6 +54,8 @@ export interface RunningServer {
   store: Store;
   pool: VerifyPool;
   keys: Map<string, PinnedKey>;
+  /** adds missing keys on request */
+  provisioner: Provisioner;
   log: Logger;
   /** the invitation token of the open ceremony, if any */
   ceremonyToken?: string;
@@ -58,14 +66,14 @@ export interface RunningServer {
 
 export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
   const log = o.logger ?? pino({ level: o.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { service: 'meterproof-verifier-api' } });
-  const { keys, refused } = await loadPinnedKeys({ only: o.circuits, bundle: o.keysBundle, production: o.production });
+  const { keys, refused } = await loadPinnedKeys({ only: o.circuits, bundle: o.keysBundle, production: o.production, root: o.keyDir });
   for (const message of refused) log.warn({ refused: message }, 'verification key not loaded');
   if (o.circuits) {
     const missing = o.circuits.filter((c) => !keys.has(c));
     if (missing.length) throw new Error(`cannot serve circuit(s) ${missing.join(', ')}: ${refused.join('; ') || 'unknown circuit'}`);
   }
   // A fresh checkout starts without keys: health, OpenAPI and the page work, results wait for keys.
-  if (keys.size === 0) log.warn('no circuit has a verification key yet: nothing can be certified until keys are built ("meterproof setup") or fetched ("meterproof keys fetch"), then the service restarted');
+  if (keys.size === 0) log.warn(`no circuit has a verification key yet: nothing can be certified until an operator adds keys (POST /v1/keys/{circuit}${o.production ? '' : ', development keys'}${o.keysFrom ? `, fetched from ${o.keysFrom}` : ''}; docs/verifier-api.md)`);
   else log.info({ circuits: [...keys.keys()] }, 'can verify');
   for (const k of keys.values()) {
     if (k.ceremonyMode === 'development') log.warn({ circuit: k.circuit.id }, 'verification key from the INSECURE development ceremony: proofs are not trustworthy in production');
@@ -81,9 +89,10 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     await db.close();
     throw e;
   }
-  const certifier = new Certifier({ store, pool, keys, today: o.today });
+  const provisioner = new Provisioner({ keys, pool, log, production: o.production, root: o.keyDir, upstream: o.keysFrom, only: o.circuits });
+  const certifier = new Certifier({ store, pool, keys, keyRefusal: (id) => provisioner.refusal(id), today: o.today });
   let closing = false;
-  const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, isClosing: () => closing, today: o.today, keyService: { production: o.production, ceremony: o.ceremony, ceremonyToken: o.ceremonyToken } });
+  const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, isClosing: () => closing, today: o.today, keyService: { production: o.production, ceremony: o.ceremony, ceremonyToken: o.ceremonyToken, provisioner } });
 
   const server: Server = createServer(app);
   try {
@@ -114,6 +123,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     store,
     pool,
     keys,
+    provisioner,
     log,
     ceremonyToken: o.ceremonyToken,
     app,
@@ -130,6 +140,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
         await stopped;
         clearInterval(idle);
         clearTimeout(force);
+        await provisioner.close();
         await pool.close();
         await db.close();
         log.info('stopped');

@@ -19,10 +19,7 @@ export interface VerifyJob {
 
 export type JobResult = { id: number; ok: true } | { id: number; ok: false; code: 'bad_proof_point' | 'proof_invalid' | 'unknown_circuit' | 'verifier_error'; message: string };
 
-export interface WorkerRequest {
-  batch: number;
-  jobs: VerifyJob[];
-}
+export type WorkerRequest = { batch: number; jobs: VerifyJob[] } | { addKey: { circuit: string; vkey: VerificationKeyJson } };
 
 export interface PoolOptions {
   vkeys: Record<string, VerificationKeyJson>;
@@ -71,6 +68,7 @@ export class VerifyPool {
   onBatch?: (size: number, ms: number) => void;
 
   constructor(private readonly o: PoolOptions) {
+    this.o = { ...o, vkeys: { ...o.vkeys } };
     this.workers = Math.max(1, o.workers ?? availableParallelism());
     this.maxBatch = o.maxBatch ?? 64;
     this.maxQueue = o.maxQueue ?? 20_000;
@@ -90,6 +88,16 @@ export class VerifyPool {
           }),
       ),
     );
+  }
+
+  /**
+   * Pins another circuit's key in every worker (keys built or fetched while the API runs). A worker reads
+   * its messages in order, so any job sent after this call finds the key; a worker spawned later gets it
+   * with the others.
+   */
+  addKey(circuit: string, vkey: VerificationKeyJson): void {
+    this.o.vkeys[circuit] = vkey;
+    for (const s of this.slots) s.worker.postMessage({ addKey: { circuit, vkey } } satisfies WorkerRequest);
   }
 
   get queued(): number {

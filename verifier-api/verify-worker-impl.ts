@@ -19,6 +19,10 @@ for (const [id, vkey] of Object.entries(workerData.vkeys as Record<string, Verif
 }
 
 parentPort!.on('message', async (msg: WorkerRequest) => {
+  if ('addKey' in msg) {
+    verifiers.set(msg.addKey.circuit, Groth16Verifier.create(curve, msg.addKey.vkey, workerData.cacheSize ?? 4096));
+    return;
+  }
   const started = performance.now();
   const results: JobResult[] = [];
   const byCircuit = new Map<string, { index: number; item: Parameters<Groth16Verifier['verifyEach']>[0][number] }[]>();
