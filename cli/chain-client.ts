@@ -23,14 +23,16 @@ export function contractArtifact(name: string): { abi: any[]; bytecode: string }
 
 export const contractAt = (name: string, address: string, runner: ContractRunner) => new Contract(address, contractArtifact(name).abi, runner);
 
-/** Every error the contracts declare, to name a revert. */
-const ERRORS = new Interface(['RebateScheme', 'MeterRegistry', 'RebateToken'].flatMap((n) => contractArtifact(n).abi.filter((f: { type: string }) => f.type === 'error')));
+/** Every error the contracts declare, to name a revert; read when first needed, since loading this module must not require compiled contracts (`chain node` compiles them). */
+let errors: Interface | undefined;
+const contractErrors = () =>
+  (errors ??= new Interface(['RebateScheme', 'MeterRegistry', 'RebateToken'].flatMap((n) => contractArtifact(n).abi.filter((f: { type: string }) => f.type === 'error'))));
 
 /** "AlreadyClaimed(123…)" for a reverted call or transaction; the message otherwise. */
 export function revertReason(e: unknown): string {
   const data = (e as { data?: string; info?: { error?: { data?: string } } }).data ?? (e as { info?: { error?: { data?: string } } }).info?.error?.data;
   if (typeof data === 'string' && data.length >= 10) {
-    const parsed = ERRORS.parseError(data);
+    const parsed = contractErrors().parseError(data);
     if (parsed) return `${parsed.name}(${parsed.args.map(String).join(', ')})`;
   }
   if (isError(e, 'CALL_EXCEPTION') && e.reason) return e.reason;

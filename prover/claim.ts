@@ -65,11 +65,13 @@ export async function proveClaim(w: ClaimWitness, backend: ProverBackend = snark
   const circuit = claimCircuitFor(w.scheme.periodDays);
   const a = artifactsOf(circuit.id);
   if (!existsSync(a.wasm) || !existsSync(a.zkey)) throw new Error(`circuit ${circuit.id} is not built: run "meterproof setup --circuit ${circuit.id}" first`);
+  const commitment = await schemeCommitment(w.scheme, circuit.params.brackets);
+  const expected = await referenceClaim(w.bundle, w.scheme, w.periodIndex, commitment);
+  // A claim of nothing would spend the meter's nullifier for the period and the sender's gas for no payout.
+  if (expected.rebate === 0n) throw new Error(`no rebate is due for period ${w.periodIndex} of scheme ${w.scheme.id}: the period's consumption earns nothing under its brackets, so there is nothing to claim`);
   const input = await claimWitnessInput(w, circuit);
   const { proof, publicSignals } = await backend.prove(input, a.wasm, a.zkey);
   const signals = unpackClaimSignals(publicSignals, circuit);
-  const commitment = await schemeCommitment(w.scheme, circuit.params.brackets);
-  const expected = await referenceClaim(w.bundle, w.scheme, w.periodIndex, commitment);
   if (signals.nullifier !== expected.nullifier || signals.rebate !== expected.rebate) throw new Error(`the circuit's claim (rebate ${signals.rebate}) disagrees with the reference (rebate ${expected.rebate})`);
   const period = gridPeriod(w.scheme, w.periodIndex);
   return {
