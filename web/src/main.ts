@@ -21,6 +21,7 @@ import { BAND_LETTERS, bandSwatch, consumptionChart } from './chart.js';
 import { failureSentence, serviceSentence, type Where } from './messages.js';
 import type { Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
 import { loadReceipts, saveReceipt, type StoredReceipt } from './receipts.js';
+import { deliverToRequest, isRequestedPeriod, openPageRequest, pageRequest, requestProving } from './request.js';
 import { localTime, outputLines, periodText } from './words.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -185,7 +186,11 @@ async function openMeter(): Promise<void> {
     periods = list.items.map((i) => i.period);
     if (periods.length === 0) return say(`Meter ${meterId} has no encrypted readings on this service yet.`);
     periodSelect.replaceChildren(...periods.map((p, i) => new Option(periodText(p), String(i))));
-    await openPeriod(meterId, key, periods[0]);
+    // a service's request names its period (request.ts)
+    const first = periods.findIndex(isRequestedPeriod);
+    if (first < 0) return say(`Meter ${meterId} has no readings on this service for the period the request asks about.`);
+    periodSelect.value = String(first);
+    await openPeriod(meterId, key, periods[first]);
   } finally {
     busy(openButton, null);
   }
@@ -415,6 +420,13 @@ async function proveAndSend(): Promise<void> {
   const verdict = provingVerdict(ctx.circuit.params.maxDays, { memoryGB: (navigator as { deviceMemory?: number }).deviceMemory, cores: navigator.hardwareConcurrency });
   if (!verdict.ok) return refuseUpFront(verdict.reason, o.period);
   const where: Where = { meterId: o.meterId, period: periodText(o.period), kind: o.kind };
+  let statement;
+  try {
+    statement = pageRequest ? requestProving(o, chosenFields(o, ctx)) : { fields: chosenFields(o, ctx) };
+  } catch (e) {
+    progressCard.hidden = false;
+    return sayNearProof(`Nothing was proved for the request: ${(e as Error).message}.`);
+  }
   message.hidden = true;
   receipt.hidden = true;
   proveMessage.hidden = true;
@@ -451,7 +463,7 @@ async function proveAndSend(): Promise<void> {
       downloadWatcher = onProgress;
       prefetchMs = await o.prefetched;
       downloadWatcher = undefined;
-      proved = await run<'proved'>({ type: 'prove', kind: o.kind, bundle: o.bundle, fields: chosenFields(o, ctx), circuit: ctx.circuit, wasm: ctx.artifacts.wasm, zkey: ctx.artifacts.zkey }, onProgress);
+      proved = await run<'proved'>({ type: 'prove', kind: o.kind, bundle: o.bundle, ...statement, circuit: ctx.circuit, wasm: ctx.artifacts.wasm, zkey: ctx.artifacts.zkey }, onProgress);
     } catch (e) {
       return sayNearProof(isFailure(e) ? failureSentence(e, where) : String(e));
     }
@@ -459,7 +471,7 @@ async function proveAndSend(): Promise<void> {
     const sent = performance.now();
     let certified: Certified;
     try {
-      certified = await api.submit(proved.result);
+      certified = await (pageRequest ? deliverToRequest(proved.result) : api.submit(proved.result));
     } catch (e) {
       if (e instanceof ServiceError && e.code === 'duplicate_statement') o.certified = e.body?.existingId ?? 'earlier';
       return sayNearProof(serviceSentence(e, 'submit', where));
@@ -588,3 +600,6 @@ if (!window.isSecureContext || !crypto.subtle) {
 }
 const preset = new URLSearchParams(location.search).get('meter');
 if (preset) meterInput.value = preset;
+openPageRequest(new URLSearchParams(location.search).get('request')).then((r) => {
+  if (r) kindSelect.value = r.opened.kind.kind;
+}, fail);

@@ -42,7 +42,7 @@ export interface Timings {
 export type Request =
   | { type: 'open'; envelope: unknown; key: string }
   | { type: 'prefetch'; artifacts: ArtifactRef[] }
-  | { type: 'prove'; kind: string; bundle: BundleJson; fields: Record<string, unknown>; circuit: CircuitConfig; wasm: ArtifactRef; zkey: ArtifactRef }
+  | { type: 'prove'; kind: string; bundle: BundleJson; fields: Record<string, unknown>; circuit: CircuitConfig; wasm: ArtifactRef; zkey: ArtifactRef; /** the digest of the service request the result answers */ request?: string }
   | { type: 'kdf' };
 
 export type Reply =

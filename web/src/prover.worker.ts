@@ -58,6 +58,7 @@ async function handle(request: Request, progress: (stage: Stage, loaded?: number
           kind: KINDS[request.kind],
           bundle: parseBundle(request.bundle),
           fields: request.fields,
+          request: request.request,
           circuit: request.circuit,
           wasm: bytes[0],
           zkey: bytes[1],
