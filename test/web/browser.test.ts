@@ -1,7 +1,7 @@
 /**
  * The household page in a real browser (headless Chromium): the full flow on the 1-day and the 7-day
  * circuit with the API accepting the browser's proof, a network assertion over every request the page
- * makes, other kinds (totals, rebate) proven and certified the same way, the failure paths — wrong key,
+ * makes (every other kind: kinds.test.ts), the failure paths — wrong key,
  * mistyped key, altered ciphertext, unknown meter, no readings, server gone, service down at "Prove and
  * send", already certified — and what a household met when trying the page (issue 13): the error shown
  * where it looks, the progress card in view, no second proof after a certified result, en-GB dates, plain
@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page, Request } from 'playwright-core';
 import { computeBill } from '../../kinds/bill/reference.js';
-import { computeSubPeriodTotals } from '../../kinds/totals/reference.js';
-import { BUILD_DIR, REPO_ROOT } from '../../core/paths.js';
+import { BUILD_DIR } from '../../core/paths.js';
 import { isoDay, SLOTS_PER_DAY } from '../../core/time.js';
 import { generateUserKey, type KdfParams } from '../../meter/encryption/index.js';
 import { releaseCurve } from '../../prover/backend.js';
@@ -26,6 +25,7 @@ import type { RunningServer } from '../../verifier-api/server.js';
 import { chromiumMissing, launchBrowser, openReadings, pageMessage, proveAndSend, type Browser } from '../../web/browser.js';
 import { buildWeb } from '../../web/build.js';
 import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings, type CertifiedPeriod } from '../support/fixtures.js';
+import { leaks, recordRequests } from './support.js';
 import { call, createKeys, freshDatabase, startTestServer, type FreshDb, type Keys } from '../verifier-api/harness.js';
 import { DAY, START_DAY } from '../verifier-api/support.js';
 
@@ -42,11 +42,6 @@ const tariff = flatTariff(24_500, 45_000, 'acme-flat-web');
 const WEEK_START = START_DAY + 7; // the 1-day period is DAY, the 7-day one the week after
 const value = dynamicDocument(START_DAY, syntheticPrices(14 * SLOTS_PER_DAY, 9), 'value-of-energy', 0, 'grid-voe-web');
 
-/** Sequences of the readings as a leak would carry them, and the key as typed, canonical or bare. */
-function secrets(readings: number[], key: string): string[] {
-  const runs = [0, 17, readings.length - 6].flatMap((i) => [readings.slice(i, i + 6).join(','), readings.slice(i, i + 6).join(', ')]);
-  return [...runs, key, key.replace(/-/g, ''), key.toLowerCase(), key.replace(/-/g, '').toLowerCase()];
-}
 
 describe('household page in Chromium', { skip: missing ?? false }, () => {
   let db: FreshDb;
@@ -65,16 +60,12 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
     await buildWeb();
     db = await freshDatabase('sqlite');
     keys = await createKeys(db.url);
-    server = await startTestServer(db.url, { circuits: ['billing_1d', 'billing_7d', 'totals_1d', 'compare_1d'] });
+    server = await startTestServer(db.url, { circuits: ['billing_1d', 'billing_7d'] });
     await household('MTR-DAY', START_DAY, 1, { seed: 31 }); // default Argon2id parameters
     await household('MTR-WEEK', WEEK_START, 7, { kdf: FAST, seed: 32 });
     await household('MTR-ALTERED', START_DAY, 1, { kdf: FAST, seed: 33 });
     await household('MTR-AGAIN', START_DAY, 1, { kdf: FAST, seed: 34 });
     await household('MTR-DOWN', START_DAY, 1, { kdf: FAST, seed: 35 });
-    await household('MTR-KINDS', START_DAY, 1, { kdf: FAST, seed: 36 });
-    const offers = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'examples', 'tariff-set.json'), 'utf8'));
-    const published = await call(server.url, 'POST', '/v1/parameters', { key: keys.service, body: { document: offers } });
-    assert.ok(published.status === 201 || published.status === 200, JSON.stringify(published.body));
     browser = await launchBrowser();
   });
   after(async () => {
@@ -108,9 +99,7 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
 
   test('1 day on a phone-sized screen: readings shown locally, proof made in the browser, accepted; no request carries a reading or the key', async () => {
     const { period, key } = households['MTR-DAY'];
-    const requests: { method: string; url: string; text: string }[] = [];
-    const record = (r: Request) => void requests.push({ method: r.method(), url: r.url(), text: `${decodeURIComponent(r.url())}\n${JSON.stringify(r.headers())}\n${r.postDataBuffer()?.toString('utf8') ?? ''}` });
-    browser.context.on('request', record);
+    const { requests, stop } = recordRequests(browser.context);
     try {
       const p = await page({ width: 390, height: 844 });
       await openReadings(p, 'MTR-DAY', key);
@@ -157,17 +146,11 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
       await p.close();
       assert.deepEqual(consoleErrors, []);
     } finally {
-      browser.context.off('request', record);
+      stop();
     }
 
     // Every request of the page and its workers: same origin, and no reading or key in URL, headers or body.
-    const origin = new URL(server.url).origin;
-    const leaks: string[] = [];
-    for (const { method, url, text } of requests) {
-      if (!url.startsWith(origin) && !url.startsWith(`blob:${origin}/`)) leaks.push(`request to another origin: ${url}`);
-      for (const s of secrets(period.bundle.readingsWh, key)) if (text.includes(s)) leaks.push(`${method} ${url} carries "${s}"`);
-    }
-    assert.deepEqual(leaks, []);
+    assert.deepEqual(leaks(requests, new URL(server.url).origin, period.bundle.readingsWh, key), []);
     assert.ok(requests.some((r) => r.method === 'POST' && r.url.endsWith('/v1/results') && r.text.includes('"publicSignals"')), 'the result was sent');
     assert.ok(requests.some((r) => r.url.includes('/artifacts/billing_1d/')), 'the artifacts were requested');
   });
@@ -319,38 +302,6 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
     assert.equal(await p.isDisabled('#prove'), true);
     assert.equal((await p.textContent('#prove'))?.trim(), 'Already certified');
     await p.close();
-  });
-
-  test('other kinds: daily totals and a tariff comparison proven in the browser and certified, with what each reveals; nothing else sent', async () => {
-    const { period, key } = households['MTR-KINDS'];
-    const requests: { url: string; text: string }[] = [];
-    const record = (r: Request) => void requests.push({ url: r.url(), text: `${decodeURIComponent(r.url())}\n${JSON.stringify(r.headers())}\n${r.postDataBuffer()?.toString('utf8') ?? ''}` });
-    browser.context.on('request', record);
-    try {
-      const p = await page();
-      await openReadings(p, 'MTR-KINDS', key);
-      const offered = await p.locator('#kind option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-      assert.deepEqual(offered.sort(), ['bill', 'compare', 'profile', 'rebate', 'suspect', 'totals']);
-      for (const kind of ['totals', 'compare']) {
-        await p.selectOption('#kind', kind);
-        await p.waitForFunction(() => !(document.querySelector('#prove') as HTMLButtonElement).disabled || !(document.querySelector('#message') as HTMLElement).hidden, null, { timeout: 60_000 });
-        assert.equal(await pageMessage(p), null);
-        assert.equal(await p.isVisible('#bill-breakdown'), false);
-        assert.match((await p.textContent('#reveals-learns')) ?? '', kind === 'totals' ? /consumption per day/ : /which tariff of the published set would have been cheapest/);
-        const { resultId } = await proveAndSend(p);
-        const r = await call(server.url, 'GET', `/v1/results/${resultId}`, { key: keys.auditor });
-        assert.equal(r.status, 200);
-        assert.equal(r.body.kind, kind);
-        if (kind === 'totals') assert.deepEqual(r.body.outputs, { totals: computeSubPeriodTotals(period.bundle.readingsWh, 1).map(String) });
-        else assert.match(r.body.outputs.cheapest, /^[0-3]$/);
-        assert.match((await p.textContent('#receipt')) ?? '', kind === 'totals' ? /Used per sub-period[\d.]+ kWh/ : /Cheapest tariffnumber [1-4] of the published set/);
-      }
-      await p.close();
-    } finally {
-      browser.context.off('request', record);
-    }
-    const leaks = requests.flatMap(({ url, text }) => secrets(period.bundle.readingsWh, key).filter((s) => text.includes(s)).map((s) => `${url} carries "${s}"`));
-    assert.deepEqual(leaks, []);
   });
 
   test('server gone: "cannot be reached", and the page keeps working when it is back', async () => {
