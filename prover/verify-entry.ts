@@ -12,3 +12,4 @@ export { documentDigestOf, expandResult, type DocumentResolver } from './documen
 export { parseResult, type ResultJson } from './result.js';
 export { openRequest, checkAnswer, requestDigest, signRequest, learnsOf, isAllowedCallback, mailboxFetchHeaders, RequestRefused, REQUEST_FORMAT } from './request.js';
 export type { ResultRequest, SignedRequest, OpenedRequest, RequestRefusalCode } from './request.js';
+export { newEd25519Key, type Ed25519KeyPair } from './ed25519.js';
