@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { REPO_ROOT } from '../core/paths.js';
 import { KINDS } from '../kinds/registry.js';
 import { BundleSchema } from '../meter/bundle.js';
+import { SignedRequestSchema } from '../prover/request.js';
 import { ResultSchema } from '../prover/result.js';
 import { tariffJsonSchema } from '../tariff/model.js';
 
@@ -24,6 +25,7 @@ const core: SchemaFile[] = [
   { path: 'schemas/bundle.schema.json', generate: () => ({ title: 'meterproof certified readings bundle', ...z.toJSONSchema(BundleSchema, { io: 'input' }) }) },
   { path: 'schemas/result.schema.json', generate: () => ({ title: 'meterproof certified result', ...z.toJSONSchema(ResultSchema, { io: 'input' }) }) },
   { path: 'schemas/tariff.schema.json', generate: tariffJsonSchema },
+  { path: 'schemas/request.schema.json', generate: () => z.toJSONSchema(SignedRequestSchema, { io: 'input' }) },
 ];
 
 const documents: SchemaFile[] = Object.values(KINDS).flatMap((k) => (k.service.documents ?? []).map((f) => ({ path: `kinds/${k.kind}/${f.kind}.schema.json`, generate: f.jsonSchema })));
