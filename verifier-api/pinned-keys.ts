@@ -40,11 +40,13 @@ export function keyTarget(id: string, root?: string): { keysDir: string; wasm: s
 }
 
 export class KeyRefused extends Error {}
+/** No key at all yet (a fresh checkout): not a refusal of a key, just nothing to load. */
+export class KeyAbsent extends KeyRefused {}
 
 export function loadPinnedKey(circuit: CircuitConfig, keysDir = artifactsOf(circuit.id).keysDir, wasm = artifactsOf(circuit.id).wasm): PinnedKey {
   const vkeyPath = join(keysDir, 'verification_key.json');
   const transcriptPath = join(keysDir, 'ceremony.json');
-  if (!existsSync(vkeyPath)) throw new KeyRefused(`${circuit.id}: no verification key at ${vkeyPath} (run "meterproof setup")`);
+  if (!existsSync(vkeyPath)) throw new KeyAbsent(`${circuit.id}: no verification key at ${vkeyPath} (run "meterproof setup")`);
   if (!existsSync(transcriptPath)) throw new KeyRefused(`${circuit.id}: no ceremony transcript (ceremony.json) next to the verification key`);
   const bytes = readFileSync(vkeyPath);
   const vkeySha256 = createHash('sha256').update(bytes).digest('hex');
@@ -83,12 +85,15 @@ export interface KeySource {
 }
 
 /**
- * Every configured circuit whose keys are built (or only `only`); the others are reported, not fatal. A
+ * Every configured circuit whose keys are built (or only `only`); the others are reported (`refused`: keys
+ * found but not acceptable, with why; `absent`: no keys at all), not fatal. A
  * bundle is all or nothing: any bad file, unknown circuit or (in production) development key refuses it.
  */
-export async function loadPinnedKeys(o: KeySource = {}): Promise<{ keys: Map<string, PinnedKey>; refused: string[] }> {
+export async function loadPinnedKeys(o: KeySource = {}): Promise<{ keys: Map<string, PinnedKey>; refused: string[]; absent: string[] }> {
   const keys = new Map<string, PinnedKey>();
   const refused: string[] = [];
+  /** circuits without any key yet */
+  const absent: string[] = [];
   if (o.bundle) {
     const { manifest, circuits } = await loadBundle(o.bundle);
     if (o.production && manifest.development) throw new KeyRefused(`${o.bundle}: the bundle holds development keys; refused in production`);
@@ -98,7 +103,7 @@ export async function loadPinnedKeys(o: KeySource = {}): Promise<{ keys: Map<str
       if (!circuit) throw new KeyRefused(`${o.bundle}: circuit ${b.id} is not one this service knows`);
       if (only(o, b.id)) keys.set(b.id, loadPinnedKey(circuit, b.keysDir));
     }
-    return { keys, refused };
+    return { keys, refused, absent };
   }
   for (const c of loadCircuits()) {
     if (!only(o, c.id)) continue;
@@ -106,10 +111,11 @@ export async function loadPinnedKeys(o: KeySource = {}): Promise<{ keys: Map<str
       keys.set(c.id, loadRootKey(c, o));
     } catch (e) {
       if (!(e instanceof KeyRefused)) throw e;
-      refused.push(e.message);
+      if (e instanceof KeyAbsent) absent.push(c.id);
+      else refused.push(e.message);
     }
   }
-  return { keys, refused };
+  return { keys, refused, absent };
 }
 
 /** A circuit's key under the key root, refused in production when it comes from a development ceremony. */

@@ -76,9 +76,10 @@ interface Job {
 }
 
 const WORKER_URL = new URL('./provision-worker.mjs', import.meta.url);
-/** How long a client is told to wait while a job runs (development keys of a 1-day circuit: about a minute). */
+/** How long a client is told to wait while a job runs (a 1-day circuit: compiled and keyed in 1-2 minutes). */
 export const PROVISION_RETRY_SECONDS = 60;
-const oneLine = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ').slice(0, 500);
+// circom2 colours its messages: the state keeps the words
+const oneLine = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ').slice(0, 500);
 
 export class Provisioner {
   private readonly circuits = new Map(loadCircuits().map((c) => [c.id, c]));
@@ -104,7 +105,10 @@ export class Provisioner {
 
   status(id: string): KeyStatus {
     const c = this.circuit(id);
-    if (this.o.keys.has(id)) return { circuit: id, kind: c.kind, state: 'ready' };
+    if (this.o.keys.has(id)) {
+      const job = this.jobs.get(id)?.status;
+      return { circuit: id, kind: c.kind, state: 'ready', ...(job && { source: job.source, startedAt: job.startedAt, finishedAt: job.finishedAt }) };
+    }
     if (!this.served(id)) return { circuit: id, kind: c.kind, state: 'not_served' };
     return this.jobs.get(id)?.status ?? { circuit: id, kind: c.kind, state: 'missing' };
   }

@@ -66,11 +66,13 @@ export interface RunningServer {
 
 export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
   const log = o.logger ?? pino({ level: o.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { service: 'meterproof-verifier-api' } });
-  const { keys, refused } = await loadPinnedKeys({ only: o.circuits, bundle: o.keysBundle, production: o.production, root: o.keyDir });
+  const { keys, refused, absent } = await loadPinnedKeys({ only: o.circuits, bundle: o.keysBundle, production: o.production, root: o.keyDir });
   for (const message of refused) log.warn({ refused: message }, 'verification key not loaded');
+  if (absent.length) log.info({ circuits: absent }, 'no keys yet for these circuits');
   if (o.circuits) {
     const missing = o.circuits.filter((c) => !keys.has(c));
-    if (missing.length) throw new Error(`cannot serve circuit(s) ${missing.join(', ')}: ${refused.join('; ') || 'unknown circuit'}`);
+    const why = [...refused, ...absent.map((id) => `${id}: no keys (meterproof setup --circuit ${id}, or meterproof keys fetch)`)];
+    if (missing.length) throw new Error(`cannot serve circuit(s) ${missing.join(', ')}: ${why.join('; ') || 'unknown circuit'}`);
   }
   // A fresh checkout starts without keys: health, OpenAPI and the page work, results wait for keys.
   if (keys.size === 0) log.warn(`no circuit has a verification key yet: nothing can be certified until an operator adds keys (POST /v1/keys/{circuit}${o.production ? '' : ', development keys'}${o.keysFrom ? `, fetched from ${o.keysFrom}` : ''}; docs/verifier-api.md)`);
