@@ -19,6 +19,7 @@ export const rebateKind = defineKind<RebateStatement, RebateOutputs>({
       rebate_1d: { params: { maxDays: 1, minDays: 1, brackets: 4 }, budget: 6_150 },
       rebate_7d: { params: { maxDays: 7, minDays: 7, brackets: 4 }, budget: 11_800 },
       rebate_31d: { params: { maxDays: 31, minDays: 28, brackets: 4 }, budget: 32_500 },
+      rebate_92d: { params: { maxDays: 92, minDays: 32, brackets: 4 }, budget: 89_650 },
     },
   },
   layout: REBATE_LAYOUT,

@@ -24,6 +24,7 @@ export const samplingKind = defineKind<SamplingStatement, SamplingOutputs>({
       sampling_1d: { params: { maxDays: 1, minDays: 1, samples: 1 }, budget: 6_700 },
       sampling_7d: { params: { maxDays: 7, minDays: 7, samples: 4 }, budget: 12_700 },
       sampling_31d: { params: { maxDays: 31, minDays: 28, samples: 15 }, budget: 38_400 },
+      sampling_92d: { params: { maxDays: 92, minDays: 32, samples: 40 }, budget: 112_850 },
     },
   },
   layout: SAMPLING_LAYOUT,
