@@ -7,8 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { artifactsOf, BUILD_DIR, REPO_ROOT } from '../core/paths.js';
 import type { CircuitConfig } from './config.js';
@@ -76,13 +76,29 @@ export async function compileSource(dir: string, source: string, log: (msg: stri
 
   const started = Date.now();
   log(`compiling ${relative(REPO_ROOT, dir)} (circom2 --O2)…`);
-  // Keep keys/: they are cached by the r1cs's hash, so a recompile that yields the same r1cs (a moved
-  // file, an edited comment) keeps the circuit's keys and results proved with them still verify.
   mkdirSync(dir, { recursive: true });
-  for (const entry of readdirSync(dir)) if (entry !== 'keys') rmSync(join(dir, entry), { recursive: true, force: true });
-  writeFileSync(main, source);
-  await circom([relative(REPO_ROOT, main), ...COMPILE_FLAGS, '-l', 'node_modules', '-o', relative(REPO_ROOT, dir)]);
-  writeFileSync(stamp, digest);
+  // Compiled in a scratch folder beside `dir` (same depth, so the source's relative includes hold) and
+  // moved in entry by entry: two processes compiling the same circuit at once (a test run and `meterproof
+  // setup`, the API building keys on request) never delete or read each other's half-written files.
+  const scratch = mkdtempSync(join(dirname(dir), `.${basename(dir)}-compiling-`));
+  try {
+    writeFileSync(join(scratch, 'circuit.circom'), source);
+    await circom([relative(REPO_ROOT, join(scratch, 'circuit.circom')), ...COMPILE_FLAGS, '-l', 'node_modules', '-o', relative(REPO_ROOT, scratch)]);
+    const produced = readdirSync(scratch);
+    for (const entry of produced) {
+      const target = join(dir, entry);
+      // a folder cannot be renamed onto a non-empty one: the old one is moved aside into the scratch folder first
+      if (existsSync(target) && statSync(target).isDirectory()) renameSync(target, join(scratch, `${entry}.old`));
+      renameSync(join(scratch, entry), target);
+    }
+    // Keep keys/: they are cached by the r1cs's hash, so a recompile that yields the same r1cs (a moved
+    // file, an edited comment) keeps the circuit's keys and results proved with them still verify.
+    for (const entry of readdirSync(dir)) if (entry !== 'keys' && entry !== 'source.sha256' && !produced.includes(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
+    writeFileSync(join(scratch, 'source.sha256'), digest);
+    renameSync(join(scratch, 'source.sha256'), stamp);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   log(`compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { circuit, compiled: true };
 }
