@@ -16,6 +16,18 @@ export async function computeWitness(circuitId: string, input: Record<string, un
   return (await snarkjs.wtns.exportJson(w)) as bigint[];
 }
 
+type WitnessInput = Record<string, string | string[]>;
+
+/** A copy of a witness input with `change` applied (the honest input stays as it was). */
+export function editedInput<I extends WitnessInput>(input: I, change: (copy: I) => void): I {
+  const copy = structuredClone(input);
+  change(copy);
+  return copy;
+}
+
+/** Asserts that the witness generator refuses `input` (one of the circuit's asserts fails). */
+export const witnessRefused = (circuitId: string, input: Record<string, unknown>) => assert.rejects(computeWitness(circuitId, input), /Assert Failed/);
+
 /** Writes the witness of `input` to a file and returns its path. */
 export async function witnessFile(circuitId: string, input: Record<string, unknown>): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'mp-wtns-')), 'witness.wtns');
