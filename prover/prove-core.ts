@@ -11,7 +11,8 @@ import { canonicalJson } from '../tariff/digest.js';
 import type { ProverBackend, ProvingArtifact, ProvingStage } from './backend.js';
 import type { ResultKind } from '../kinds/kind.js';
 import { RESULT_FORMAT } from './result-format.js';
-import { contextOf, type ResultJson } from './result.js';
+import { contextOf } from './request.js';
+import type { ResultJson } from './result.js';
 
 export interface ProveWithArtifactsOptions {
   kind: ResultKind<any, any>;

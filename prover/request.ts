@@ -104,6 +104,9 @@ export const requestDigest = (request: ResultRequest): string => documentDigest(
 /** The public input a result for the request carries: the digest reduced into the BN254 scalar field. */
 export const requestContext = (digest: string): bigint => BigInt(`0x${digest}`) % SNARK_FIELD;
 
+/** The context public input of a statement that answers the request with this digest (0: none). */
+export const contextOf = (request: string | undefined): bigint => (request === undefined ? 0n : requestContext(request));
+
 /** The words a request must use for what the service learns: the kind's own declaration. */
 export const learnsOf = (kind: ResultKind): string => kind.reveals?.learns ?? kind.summary;
 

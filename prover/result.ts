@@ -14,7 +14,7 @@ import { dayOf } from '../core/time.js';
 import type { Groth16Proof } from './backend.js';
 import { KINDS } from '../kinds/registry.js';
 import { RESULT_FORMAT } from './result-format.js';
-import { requestContext } from './request.js';
+import { contextOf } from './request.js';
 
 export { RESULT_FORMAT };
 
@@ -84,8 +84,7 @@ export function statementPeriod(r: ResultJson): CertifiedPeriod {
   return { meterId: s.meterId, publicKey: [BigInt(s.meterPublicKey[0]), BigInt(s.meterPublicKey[1])], startDay: dayOf(s.period.start), days: s.period.days, context: contextOf(s.request) };
 }
 
-/** The context public input of a statement that answers the request with this digest (0: none). */
-export const contextOf = (request: string | undefined): bigint => (request === undefined ? 0n : requestContext(request));
+export { contextOf };
 
 /** The statement's kind-specific fields (everything but meter, period and the request answered). */
 export function statementFields(r: ResultJson): Record<string, unknown> {

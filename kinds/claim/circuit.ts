@@ -3,7 +3,8 @@
  * plus its period grid), the scheme commitment, the meter registry's Merkle tree, the public layout and
  * the witness input of an anonymous claim.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { z } from 'zod';
 import { input, output, packSignals, unpackSignals, type PublicLayout } from '../../circuits/layout.js';
 import { certifiedWitnessInput } from '../../circuits/lib/certified_inputs.js';
@@ -66,7 +67,7 @@ export function periodStartingOn(scheme: ChainScheme, startDay: number): number 
 
 /** A scheme id as one field element: SHA-256 of its bytes, cut to 248 bits (ids are up to 64 characters). */
 export function schemeIdToField(id: string): bigint {
-  return BigInt('0x' + createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 62));
+  return BigInt('0x' + bytesToHex(sha256(utf8ToBytes(id))).slice(0, 62));
 }
 
 /** What the commitment opens to, in the circuit's order: id, threshold, starts, rates, grid start, period length. */

@@ -12,7 +12,7 @@ import { parseUserKey, UserKeyError } from '../../meter/encryption/user-key.js';
 import { assertMeterId } from '../../meter/meter-id.js';
 import { billingStatement } from '../../kinds/bill/statement.js';
 import type { FieldFlag } from '../../kinds/kind.js';
-import { KINDS } from './kinds.js';
+import { KINDS } from '../../kinds/registry.js';
 import { parseTariff } from '../../tariff/model.js';
 import { api, ServiceError, type Certified, type Period, type ProvingContext } from './api.js';
 import { billBreakdown, type Breakdown } from './breakdown.js';

@@ -9,7 +9,7 @@
 import { parseBundle } from '../../meter/bundle-format.js';
 import { decryptBundle, DecryptionError, measureKdf, UserKeyError } from '../../meter/encryption/index.js';
 import { prepareCurve, snarkjsBackend } from '../../prover/backend.js';
-import { KINDS } from './kinds.js';
+import { KINDS } from '../../kinds/registry.js';
 import { proveWithArtifacts } from '../../prover/prove-core.js';
 import { ArtifactError, loadArtifact } from './artifacts.js';
 import type { ArtifactRef, Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
