@@ -35,6 +35,9 @@ export function isoDay(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** "2025-01-01..2025-01-31": a period of days in messages. */
+export const periodRange = (p: { startDay: number; days: number }) => `${isoDay(p.startDay)}..${isoDay(p.startDay + p.days - 1)}`;
+
 export function firstSlotOfDay(day: number): number {
   return day * SLOTS_PER_DAY;
 }

@@ -6,7 +6,7 @@
  * documents: the certifier rebuilds the statement from them with the kind's own statement() and checks
  * every public signal against it.
  */
-import { isoDay } from '../core/time.js';
+import { periodRange } from '../core/time.js';
 import type { AssignedKind, BindingContext, Found, IssuedChallenge, ParameterFormat, Registries as RegistriesPort } from '../kinds/service.js';
 import { parseTariff, tariffDigest } from '../tariff/index.js';
 import { ApiError } from './errors.js';
@@ -16,7 +16,6 @@ import type { Store } from './store.js';
 export type { Binding, BindingContext, KindBinding } from '../kinds/service.js';
 
 const refuse = (code: string, message: string) => new ApiError(422, code, message);
-const periodText = (c: { startDay: number; days: number }) => `${isoDay(c.startDay)}..${isoDay(c.startDay + c.days - 1)}`;
 
 /**
  * The registries with small caches: most submissions carry the same few documents, and registry documents
@@ -75,7 +74,7 @@ export class Registries implements RegistriesPort {
     const assigned = await this.tariffFor(meter.id, ctx.startDay, ctx.days, kind);
     const format = kind === 'tariff' ? 'tariff' : formatOfKind(kind);
     const what = format === 'tariff' ? 'tariff' : format.what;
-    if (!assigned) throw refuse('tariff_not_published', `no ${what} is published for meter ${meter.id} for the whole period ${periodText(ctx)}`);
+    if (!assigned) throw refuse('tariff_not_published', `no ${what} is published for meter ${meter.id} for the whole period ${periodRange(ctx)}`);
     const carried = this.carriedDigest(ctx.fields[field], format, `statement.${field}`);
     if (carried !== assigned.digest) {
       throw refuse('tariff_mismatch', `the result's ${what} (digest ${carried.slice(0, 16)}…) is not the ${what} supplier ${assigned.supplierId} published for meter ${meter.id} and this period (digest ${assigned.digest.slice(0, 16)}…)`);
@@ -113,7 +112,7 @@ export class Registries implements RegistriesPort {
       throw refuse('parameters_not_published', `the result's ${format.what} ${id} (digest ${digest.slice(0, 16)}…) is not published (GET /v1/parameters?kind=${kind})`);
     }
     if (!validFor(p, ctx.startDay, ctx.days)) {
-      throw refuse('parameters_not_valid', `${format.what} ${p.docId} is valid ${validityText(p)}, not for the whole period ${periodText(ctx)}`);
+      throw refuse('parameters_not_valid', `${format.what} ${p.docId} is valid ${validityText(p)}, not for the whole period ${periodRange(ctx)}`);
     }
     if (o.ownCustomers && p.role === 'supplier' && p.subject !== ctx.meter.supplierId) {
       throw refuse('parameters_not_for_meter', `${format.what} ${p.docId} was published by supplier ${p.subject} for its own customers; meter ${ctx.meter.id} is supplied by ${ctx.meter.supplierId}`);

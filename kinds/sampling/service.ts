@@ -5,13 +5,12 @@
  */
 import { z } from 'zod';
 import { ApiError } from '../../core/api-error.js';
-import { isoDay } from '../../core/time.js';
+import { periodRange } from '../../core/time.js';
 import { canonicalJson } from '../../tariff/index.js';
 import type { KindService } from '../service.js';
 import { CHALLENGE_FORMAT, ChallengeSchema, parseChallenge } from './circuit.js';
-import { samplingFeatures } from './routes.js';
+import { answerKey, samplingFeatures } from './routes.js';
 
-const periodText = (c: { startDay: number; days: number }) => `${isoDay(c.startDay)}..${isoDay(c.startDay + c.days - 1)}`;
 
 export const samplingService: KindService = {
   readers: ['grid'],
@@ -35,8 +34,8 @@ export const samplingService: KindService = {
       throw new ApiError(422, 'challenge_mismatch', `the result's challenge ${carried.id} differs from the one issued (seed, meter, period or issuer changed)`);
     }
     if (stored.meterId !== ctx.meter.id) throw new ApiError(422, 'challenge_mismatch', `challenge ${stored.id} was issued for meter ${stored.meterId}, not ${ctx.meter.id}`);
-    if (stored.startDay !== ctx.startDay || stored.days !== ctx.days) throw new ApiError(422, 'challenge_mismatch', `challenge ${stored.id} was issued for ${periodText(stored)}, not ${periodText(ctx)}`);
-    return { fields: { challenge: stored.body }, shared: `challenge:${stored.id}`, cacheable: false, bindings: { challengeId: stored.id }, ownKey: `sampling|${stored.id}` };
+    if (stored.startDay !== ctx.startDay || stored.days !== ctx.days) throw new ApiError(422, 'challenge_mismatch', `challenge ${stored.id} was issued for ${periodRange(stored)}, not ${periodRange(ctx)}`);
+    return { fields: { challenge: stored.body }, shared: `challenge:${stored.id}`, cacheable: false, bindings: { challengeId: stored.id }, ownKey: answerKey(stored.id) };
   },
   features: samplingFeatures,
 };
