@@ -88,10 +88,6 @@ export class Provisioner {
 
   constructor(private readonly o: ProvisionerOptions) {}
 
-  get upstream(): string | undefined {
-    return this.o.upstream;
-  }
-
   /** The circuit's configuration, or 404. */
   circuit(id: string): CircuitConfig {
     const c = this.circuits.get(id);
@@ -134,7 +130,8 @@ export class Provisioner {
       'keys_missing',
       running
         ? `this service is ${s.state === 'building' ? 'building' : 'fetching'} the keys of circuit ${id} (since ${s.startedAt}); retry in a minute`
-        : `this service has no keys for circuit ${id} yet${s.state === 'failed' ? ` (the last attempt failed: ${s.error})` : ''}: the operator adds them — ${this.howToAdd(id)}`,
+        : // why a job failed is the operator's to read (GET /v1/keys/{circuit}), not every client's
+          `this service has no keys for circuit ${id} yet${s.state === 'failed' ? ` (the last attempt failed: GET /v1/keys/${id} says why)` : ''}: the operator adds them — ${this.howToAdd(id)}`,
       { circuit: id, state: s.state, ...(running && { retryAfterSeconds: PROVISION_RETRY_SECONDS }) },
     );
   }

@@ -14,18 +14,40 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { artifactsOf } from '../../core/paths.js';
 import { getCircuit, kindNamed } from '../../kinds/registry.js';
 import { releaseCurve, snarkjsBackend } from '../../prover/backend.js';
 import { proveWithArtifacts } from '../../prover/prove-core.js';
 import { openDb } from '../../verifier-api/db.js';
 import type { RunningServer } from '../../verifier-api/server.js';
+import { ERROR_CODES, openApiDocument } from '../../verifier-api/openapi.js';
 import { Store } from '../../verifier-api/store.js';
 import { certifyPeriod, syntheticReadings } from '../support/fixtures.js';
-import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
+import { backends, call as send, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys, type Reply } from './harness.js';
 import { CIRCUIT, DAY, START_DAY, world, type World } from './support.js';
 
 after(releaseCurve);
+
+// every answer of these tests is one /openapi.json documents: its status for the operation, its body's schema
+const doc = openApiDocument() as any;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+function documented(method: string, path: string, r: Reply): void {
+  const template = path.split('?')[0].replace(/^\/v1\/keys\/[^/]+$/, '/v1/keys/{circuit}').replace(/^\/v1\/proving-context\/.*$/, '/v1/proving-context/{meterId}/{start}/{days}');
+  const response = doc.paths[template]?.[method.toLowerCase()]?.responses[String(r.status)];
+  assert.ok(response, `${method} ${template}: status ${r.status} is documented (${r.text.slice(0, 200)})`);
+  const schema = response.content?.['application/json']?.schema;
+  if (schema) {
+    const validate = ajv.compile({ ...schema, components: doc.components });
+    assert.ok(validate(r.body), `${method} ${template} ${r.status}: ${ajv.errorsText(validate.errors)}`);
+  }
+  if (r.status >= 400) assert.ok(ERROR_CODES.includes(r.body.error.code), `code ${r.body.error.code} is documented`);
+}
+const call: typeof send = async (base, method, path, o) => {
+  const r = await send(base, method, path, o);
+  documented(method, path, r);
+  return r;
+};
 
 async function operatorKey(database: string): Promise<string> {
   const db = await openDb(database);
@@ -151,7 +173,8 @@ for (const backend of await backends()) {
       const refused = await call(unreachable.url, 'POST', '/v1/results', { body: w.results.a1 });
       assert.equal(refused.status, 503);
       assert.equal(refused.body.error.code, 'keys_missing');
-      assert.match(refused.body.error.message, /the last attempt failed: cannot reach/);
+      assert.match(refused.body.error.message, new RegExp(`the last attempt failed: GET /v1/keys/${CIRCUIT} says why`));
+      assert.doesNotMatch(refused.body.error.message, /cannot reach/, 'the reason is the operator’s to read');
       assert.equal(refused.headers.get('retry-after'), null);
       assert.equal(existsSync(join(keyRoot, CIRCUIT)), false);
       assert.deepEqual(leftovers(keyRoot), []);
