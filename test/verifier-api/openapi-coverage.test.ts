@@ -48,11 +48,13 @@ const documentedQuery = (path: string, method: string): string[] => (doc.paths[p
 
 test('every query parameter a route reads is documented for that operation', () => {
   const read: { route: string; names: string[] }[] = [];
-  // the API's own routes: each registration up to the next one
+  // the API's own routes: each registration up to the next one, or to middleware (app.use: the page's
+  // static files, not an API operation)
   for (const { file, text } of sources('verifier-api')) {
-    const routes = [...text.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)];
-    routes.forEach((m, i) => {
-      const block = text.slice(m.index, routes[i + 1]?.index ?? text.length);
+    const registrations = [...text.matchAll(/app\.(get|post|put|patch|delete|use)\(\s*(?:'([^']+)')?/g)];
+    registrations.forEach((m, i) => {
+      if (m[1] === 'use' || !m[2]) return;
+      const block = text.slice(m.index, registrations[i + 1]?.index ?? text.length);
       read.push({ route: `${m[1]} ${m[2]} (${file})`, names: queryNames(block) });
     });
   }
