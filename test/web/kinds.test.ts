@@ -10,9 +10,12 @@
  * the page's default, has its own full flow in browser.test.ts.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { CircuitConfig } from '../../circuits/config.js';
+import { BUILD_DIR } from '../../core/paths.js';
 import { isoDay } from '../../core/time.js';
 import type { FieldFlag, ResultKind } from '../../kinds/kind.js';
 import { KINDS } from '../../kinds/registry.js';
@@ -38,6 +41,7 @@ if (missing) console.error(`\n!!!!! ${missing}: THE BROWSER TESTS ARE SKIPPED !!
 /** Weak Argon2id: the key derivation is browser.test.ts's subject, not this file's. */
 const FAST: KdfParams = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 const DAY = isoDay(START_DAY);
+const ARTIFACTS_DIR = join(BUILD_DIR, 'test-artifacts');
 const value = dynamicDocument(START_DAY, syntheticPrices(48, 9), 'value-of-energy', 0, 'grid-voe-kinds');
 
 /** The kind's 1-day circuit: one `npm test` builds keys for. */
@@ -113,6 +117,7 @@ describe('every kind in the household page', { skip: missing ?? false }, () => {
     const circuits = [...new Set(['billing_1d', ...CASES.map((c) => dayCircuit(c.kind).id)])];
     server = await startTestServer(db.url, { circuits });
     browser = await launchBrowser();
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
   });
   after(async () => {
     await browser?.close();
@@ -176,6 +181,7 @@ describe('every kind in the household page', { skip: missing ?? false }, () => {
         assert.ok(shown.some(([l, v]) => l === 'What was proved' && v === c.kind.reveals!.learns));
         const receipt = (await p.textContent('#receipt')) ?? '';
         assert.doesNotMatch(receipt, /µp|micro-pence|witness|\b[a-z]+_\d+d\b|slot number/i); // no circuit id (billing_1d)
+        await p.screenshot({ path: join(ARTIFACTS_DIR, `web-receipt-${c.name.replace(/\W+/g, '-').replace(/-$/, '')}.png`), fullPage: true });
         await p.close();
       } finally {
         recording.stop();
