@@ -141,6 +141,15 @@ describe('RebateScheme.claim', function () {
     await expect(submit(claim, poorScheme)).to.be.revertedWithCustomError(poorScheme, 'BudgetExhausted').withArgs(BigInt(claim.rebate), BigInt(claim.rebate) - 1n);
   });
 
+  it('refuses to prove a claim for a period that earns nothing (no proof, no nullifier spent)', async () => {
+    const readings = syntheticReadings(1, 40).map(() => 500); // 24 kWh for the day: above the 10 kWh threshold
+    const { bundle } = await certifyPeriod({ startDay: dayOf(START) + 4, readings, key: keys[1] });
+    const tree = await registryTree(provider(), d.registry, d.depth, d.fromBlock);
+    let refusal: unknown;
+    await proveClaim({ bundle, scheme, periodIndex: 4, tree, payout: freshAddress() }).catch((e) => (refusal = e));
+    expect(String(refusal)).to.match(/no rebate is due for period 4/);
+  });
+
   it('names the revert for the command line', async () => {
     await (await submit(claim)).wait();
     const reason = await submit(claim).then(() => 'sent', revertReason);
