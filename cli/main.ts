@@ -15,6 +15,8 @@ import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-ke
 import { KINDS } from '../kinds/registry.js';
 import { documentFields, isDocumentRef } from '../prover/documents.js';
 import type { BackendName } from '../prover/native-backend.js';
+import type { Groth16Proof } from '../core/groth16.js';
+import type { ProofSystem } from '../core/proof-systems.js';
 import type { ResultJson } from '../prover/result.js';
 import { ResultUntrusted } from '../prover/trust.js';
 import { ResultRejected } from '../prover/verify.js';
@@ -180,6 +182,8 @@ for (const kind of Object.values(KINDS)) {
     command.addOption(option);
   }
   command.addOption(new Option('--backend <name>', 'prover: native (default when built, see native/README.md) or snarkjs').choices(['native', 'snarkjs']));
+  command.addOption(new Option('--system <system>', 'proof system (keys from `setup --system`; docs/proof-systems.md)').choices(['groth16', 'plonk', 'fflonk']).default('groth16'));
+  command.option('--compressed', 'write a Groth16 proof in its 128-byte compressed form (docs/proof-systems.md)');
   command.option('--compact', 'refer to the published documents by digest instead of embedding them (what the verifier API stores; `verify --documents` resolves them)');
   command.option('--request <file>', "a service's signed request (docs/requests.md) the result answers: checked (signature, expiry, kind, period, documents against its digests) and bound into the proof");
   command.requiredOption('--out <file>', 'result file to write').action(async (o: Record<string, string | undefined>) => {
@@ -212,12 +216,24 @@ for (const kind of Object.values(KINDS)) {
       request = opened.digest;
       console.log(`answering request ${opened.digest} of ${opened.request.service.name} (expires ${opened.request.expires})`);
     }
-    const [{ proveResult }, { pickBackend }] = await Promise.all([import('../prover/prove.js'), import('../prover/native-backend.js')]);
-    const result = await proveResult({ kind: kind.kind, bundle, fields, request, backend: pickBackend(o.backend as BackendName | undefined), compact: !!o.compact });
-    writeJson(o.out!, result);
+    const [{ proveResult }, { backendFor }] = await Promise.all([import('../prover/prove.js'), import('../prover/systems.js')]);
+    const system = o.system as ProofSystem;
+    if (o.compressed && system !== 'groth16') throw new UsageError(`--compressed is a form of Groth16 proofs, not of ${system} proofs`);
+    const backend = (() => {
+      try {
+        return backendFor(system, o.backend as BackendName | undefined);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    })();
+    const result = await proveResult({ kind: kind.kind, bundle, fields, request, backend, compact: !!o.compact });
+    if (o.compressed) {
+      const { compressedProofHex } = await import('../prover/groth16-compressed.js');
+      writeJson(o.out!, { ...result, proof: { protocol: 'groth16', curve: 'bn128', compressed: compressedProofHex(result.proof as Groth16Proof) } });
+    } else writeJson(o.out!, result);
     printOutputs(result);
     for (const f of documentFields(kind.kind)) if (isDocumentRef(result.statement[f])) console.log(`  ${f} by digest ${(result.statement[f] as { digest: string }).digest}`);
-    console.log(`proof (${result.circuit}) written to ${o.out} in ${((result.prover!.witnessMs + result.prover!.proveMs) / 1000).toFixed(1)} s`);
+    console.log(`${system} proof (${result.circuit}) written to ${o.out} in ${((result.prover!.witnessMs + result.prover!.proveMs) / 1000).toFixed(1)} s`);
   });
 }
 
@@ -248,9 +264,14 @@ program
   .description('compile every circuit and build its proving and verification keys (cached by content hash)')
   .option('--ptau <file>', 'phase-1 file from a real ceremony; without it a single-party INSECURE development ceremony is run')
   .option('--circuit <id...>', 'only these circuits')
-  .action(async (o: { ptau?: string; circuit?: string[] }) => {
+  .addOption(
+    new Option('--system <system...>', 'proof systems to set up: groth16 (per-circuit ceremony), plonk and fflonk (universal: without --ptau an INSECURE development phase 1 with known tau)')
+      .choices(['groth16', 'plonk', 'fflonk'])
+      .default(['groth16']),
+  )
+  .action(async (o: { ptau?: string; circuit?: string[]; system: ProofSystem[] }) => {
     const { setupCircuits } = await import('./setup.js');
-    await setupCircuits({ ptauPath: o.ptau, only: o.circuit, log: (m) => console.log(m) });
+    await setupCircuits({ ptauPath: o.ptau, only: o.circuit, systems: o.system, log: (m) => console.log(m) });
   });
 
 registerApiCommands(program);

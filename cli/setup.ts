@@ -1,15 +1,19 @@
 /**
- * `meterproof setup`: compile every configured circuit and build its keys. Both steps are cached by
- * content hash, so a re-run with nothing changed only checks hashes.
+ * `meterproof setup`: compile every configured circuit and build its keys in each proof system asked for
+ * (Groth16 by default; PLONK and FFLONK from a universal phase-1 file, keys/universal.ts). Every step is
+ * cached by content hash, so a re-run with nothing changed only checks hashes.
  */
 import { compileCircuit } from '../circuits/compile.js';
 import { artifactsOf } from '../core/paths.js';
 import { allCircuits } from '../kinds/registry.js';
 import { buildKeys } from '../keys/ceremony.js';
+import type { ProofSystem } from '../core/proof-systems.js';
 
 export interface SetupOptions {
   ptauPath?: string;
   only?: string[];
+  /** default: Groth16 only */
+  systems?: readonly ProofSystem[];
   log?: (message: string) => void;
 }
 
@@ -20,11 +24,22 @@ export async function setupCircuits(o: SetupOptions = {}): Promise<void> {
     const unknown = o.only.filter((id) => !circuits.some((c) => c.id === id));
     if (unknown.length) throw new Error(`unknown circuit(s): ${unknown.join(', ')}`);
   }
+  const systems = o.systems ?? ['groth16'];
   for (const c of circuits) {
     const a = artifactsOf(c.id);
     await compileCircuit(c, log);
-    const started = Date.now();
-    const keys = await buildKeys({ r1csPath: a.r1cs, outDir: a.keysDir, ptauPath: o.ptauPath, onProgress: (m: string) => log(`  [${c.id}] ${m}`) });
-    log(`${c.id}: keys ready (${keys.ceremony}${Date.now() - started > 1000 ? `, ${((Date.now() - started) / 1000).toFixed(0)} s` : ', cached'})`);
+    for (const system of systems) {
+      const started = Date.now();
+      const onProgress = (m: string) => log(`  [${c.id} ${system}] ${m}`);
+      let mode: string;
+      if (system === 'groth16') mode = (await buildKeys({ r1csPath: a.r1cs, outDir: a.keysDir, ptauPath: o.ptauPath, onProgress })).ceremony;
+      else {
+        const { buildUniversalKeys } = await import('../keys/universal.js');
+        const keys = await buildUniversalKeys({ circuitId: c.id, r1csPath: a.r1cs, system, ptauPath: o.ptauPath, onProgress });
+        mode = `${keys.transcript.mode} universal, ${keys.transcript.plonkConstraints} gates, domain 2^${keys.transcript.domainPower}`;
+      }
+      const took = Date.now() - started;
+      log(`${c.id}: ${system === 'groth16' ? '' : `${system} `}keys ready (${mode}${took > 1000 ? `, ${(took / 1000).toFixed(0)} s` : ', cached'})`);
+    }
   }
 }

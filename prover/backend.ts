@@ -6,6 +6,7 @@
 import { buildBn128 } from 'ffjavascript';
 import * as snarkjs from 'snarkjs';
 import type { Groth16Proof, ProvingArtifact } from '../core/groth16.js';
+import type { ProofSystem } from '../core/proof-systems.js';
 
 export type { Groth16Proof, ProvingArtifact } from '../core/groth16.js';
 
@@ -17,10 +18,12 @@ export interface ProofTimings {
 
 export type ProvingStage = 'witness' | 'prove';
 
-export interface ProverBackend {
+/** A prover of one proof system (`system`, Groth16 when absent) whose proofs have the shape P. */
+export interface ProverBackend<P = Groth16Proof> {
   readonly name: string;
+  readonly system?: ProofSystem;
   /** `onStage` is told when each stage starts (the web page's progress bar). */
-  prove(input: Record<string, unknown>, wasm: ProvingArtifact, zkey: ProvingArtifact, onStage?: (stage: ProvingStage) => void): Promise<{ proof: Groth16Proof; publicSignals: string[]; timings: ProofTimings }>;
+  prove(input: Record<string, unknown>, wasm: ProvingArtifact, zkey: ProvingArtifact, onStage?: (stage: ProvingStage) => void): Promise<{ proof: P; publicSignals: string[]; timings: ProofTimings }>;
 }
 
 export const snarkjsBackend: ProverBackend = {

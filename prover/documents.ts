@@ -68,7 +68,7 @@ export const hasDocumentRefs = (r: { kind: string; statement: Record<string, unk
  * The compact form of a result: each published document replaced by its reference. Returns the documents
  * by digest too (what a reader needs beside the file). A reference stays a reference.
  */
-export function compactResult<R extends ResultJson>(r: R, o: { keep?: (digest: string) => boolean; digestOf?: (doc: unknown) => string } = {}): { result: R; documents: Map<string, unknown> } {
+export function compactResult<R extends Pick<ResultJson, 'kind' | 'statement'>>(r: R, o: { keep?: (digest: string) => boolean; digestOf?: (doc: unknown) => string } = {}): { result: R; documents: Map<string, unknown> } {
   const statement: Record<string, unknown> = { ...r.statement };
   const documents = new Map<string, unknown>();
   for (const field of documentFields(r.kind)) {

@@ -8,13 +8,13 @@ import type { CircuitConfig } from '../circuits/config.js';
 import { isoDay } from '../core/time.js';
 import type { Bundle } from '../meter/bundle-format.js';
 import { canonicalJson } from '../tariff/digest.js';
-import type { ProverBackend, ProvingArtifact, ProvingStage } from './backend.js';
+import type { Groth16Proof, ProverBackend, ProvingArtifact, ProvingStage } from './backend.js';
 import type { ResultKind } from '../kinds/kind.js';
 import { RESULT_FORMAT } from './result-format.js';
 import { contextOf } from './request.js';
 import type { ResultJson } from './result.js';
 
-export interface ProveWithArtifactsOptions {
+export interface ProveWithArtifactsOptions<P = Groth16Proof> {
   kind: ResultKind<any, any>;
   bundle: Bundle;
   /** the kind's statement fields as a result file carries them (documents as published, JSON) */
@@ -22,13 +22,16 @@ export interface ProveWithArtifactsOptions {
   circuit: CircuitConfig;
   wasm: ProvingArtifact;
   zkey: ProvingArtifact;
-  backend: ProverBackend;
+  backend: ProverBackend<P>;
   onStage?: (stage: ProvingStage) => void;
   /** the digest of the service request the result answers (prover/request.ts): proved as the statement's context */
   request?: string;
 }
 
-export async function proveWithArtifacts(o: ProveWithArtifactsOptions): Promise<ResultJson> {
+/** A result of the backend's proof system: a Groth16 ResultJson for the Groth16 backends. */
+export type ResultWithProof<P> = Omit<ResultJson, 'proof'> & { proof: P };
+
+export async function proveWithArtifacts<P = Groth16Proof>(o: ProveWithArtifactsOptions<P>): Promise<ResultWithProof<P>> {
   const { bundle, kind, circuit, backend } = o;
   const parsed = kind.fields.safeParse(o.fields);
   if (!parsed.success) throw new Error(`invalid ${kind.kind} statement: ${describeIssues(parsed.error)}`);

@@ -20,7 +20,7 @@ import type { ResultKind } from '../kinds/kind.js';
 import { documentDigest } from '../tariff/digest.js';
 import { documentDigestOf, documentFields, isDocumentRef } from './documents.js';
 import { signDocument, verifyDocument } from './ed25519.js';
-import type { ResultJson } from './result.js';
+import type { AnyResultJson } from './result.js';
 
 export const REQUEST_FORMAT = 'meterproof-request/1';
 
@@ -186,7 +186,7 @@ export function checkRequestDocuments(r: OpenedRequest, documents: Record<string
  * through `context`; verifyResult checks that binding), its kind, period, documents and fixed fields.
  * Does not check the proof: verify it first (verifyTrusted / verifyAnswer). Throws RequestRefused.
  */
-export function checkAnswer(result: ResultJson, r: OpenedRequest): void {
+export function checkAnswer(result: AnyResultJson, r: OpenedRequest): void {
   const s = result.statement;
   const stated = (s as { request?: unknown }).request;
   if (stated !== r.digest) {

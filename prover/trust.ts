@@ -23,7 +23,7 @@ import { kindNamed } from '../kinds/registry.js';
 import { documentDigestOf, documentFields, type DocumentResolver } from './documents.js';
 import { verifyDocument } from './ed25519.js';
 import { checkAnswer, openRequest } from './request.js';
-import type { ResultJson } from './result.js';
+import type { AnyResultJson } from './result.js';
 import { ResultRejected, verifyResult, type VerificationKeyLookup, type VerifiedResult } from './verify.js';
 
 export const SNAPSHOT_FORMAT = 'meterproof-trust-snapshot/1';
@@ -185,7 +185,7 @@ export async function verifyTrusted(json: unknown, o: TrustedVerifyOptions = {})
 }
 
 /** Checks a (verified, embedded-form) result's meter key and documents against the anchors. */
-export async function checkAnchors(result: ResultJson, anchors: TrustAnchors): Promise<TrustReport> {
+export async function checkAnchors(result: AnyResultJson, anchors: TrustAnchors): Promise<TrustReport> {
   const kind = kindNamed(result.kind);
   const s = result.statement;
   const startDay = dayOf(s.period.start);

@@ -13,7 +13,9 @@ import { canonicalJson } from '../tariff/index.js';
 import { DocumentUnresolved, expandResult, type DocumentResolver } from './documents.js';
 import type { BillingOutputs } from '../kinds/bill/circuit.js';
 import { kindNamed, type ResultKind } from '../kinds/registry.js';
-import { parseResult, statementFields, statementPeriod, type BillResultJson, type ResultJson } from './result.js';
+import { CompressedProofError } from './groth16-compressed.js';
+import { isGroth16Result, parseAnyResult, statementFields, statementPeriod, type AnyResultJson, type BillResultJson } from './result.js';
+import { systemOfProof, type ProofSystem } from '../core/proof-systems.js';
 
 export type RejectionCode =
   | 'malformed'
@@ -39,36 +41,39 @@ export class ResultRejected extends Error {
 export interface VerifiedResult<O = unknown> {
   circuit: CircuitConfig;
   kind: ResultKind<any, O>;
-  result: ResultJson;
+  /** the result as verified: documents embedded, a compressed Groth16 proof decompressed */
+  result: AnyResultJson;
+  system: ProofSystem;
   /** the statement rebuilt from the result's documents */
   statement: CertifiedPeriod;
   outputs: O;
 }
 
 /**
- * The verification key pinned for a circuit: from the local build, never from the result file. A service
- * (or a browser) that ships its keys passes its own lookup.
+ * The verification key pinned for a circuit in a proof system: from the local build, never from the result
+ * file. A service (or a browser) that ships its keys passes its own lookup; one that pins Groth16 keys only
+ * may ignore `system`: a key of another system than the proof's is refused (its `protocol`).
  */
-export type VerificationKeyLookup = (circuitId: string) => unknown | Promise<unknown>;
+export type VerificationKeyLookup = (circuitId: string, system: ProofSystem) => unknown | Promise<unknown>;
 
 // Node modules and the pairing code are imported when first needed: importing this module stays light for a
 // service, and loads in a browser.
-export const localVerificationKey: VerificationKeyLookup = async (id) => {
-  const [{ readFile }, { artifactsOf }] = await Promise.all([import('node:fs/promises'), import('../core/paths.js')]);
+export const localVerificationKey: VerificationKeyLookup = async (id, system) => {
+  const [{ readFile }, { systemKeysOf }] = await Promise.all([import('node:fs/promises'), import('../core/proof-systems.js')]);
   try {
-    return JSON.parse(await readFile(artifactsOf(id).vkey, 'utf8'));
+    return JSON.parse(await readFile(systemKeysOf(id, system).vkey, 'utf8'));
   } catch {
-    throw new Error(`no verification key for ${id}: run "meterproof setup" first`);
+    throw new Error(`no ${system} verification key for ${id}: run "meterproof setup --circuit ${id}${system === 'groth16' ? '' : ` --system ${system}`}" first`);
   }
 };
 
 /** Parses a result and finds its circuit and kind; refuses a circuit that does not prove the stated kind. */
-export function resultCircuit(json: unknown, circuitNamed: (id: string) => CircuitConfig | undefined = tryGetCircuit): { result: ResultJson; circuit: CircuitConfig; kind: ResultKind } {
-  let result: ResultJson;
+export function resultCircuit(json: unknown, circuitNamed: (id: string) => CircuitConfig | undefined = tryGetCircuit): { result: AnyResultJson; circuit: CircuitConfig; kind: ResultKind } {
+  let result: AnyResultJson;
   try {
-    result = parseResult(json);
+    result = parseAnyResult(json);
   } catch (e) {
-    throw new ResultRejected('malformed', (e as Error).message);
+    throw new ResultRejected(e instanceof CompressedProofError ? 'bad_proof_point' : 'malformed', (e as Error).message);
   }
   const circuit = circuitNamed(result.circuit);
   if (!circuit) throw new ResultRejected('unknown_circuit', `unknown circuit "${result.circuit}"`);
@@ -88,7 +93,7 @@ function tryGetCircuit(id: string): CircuitConfig | undefined {
  * The encoding checks of a result's public signals: exact count, canonical field elements, and outputs
  * decoded from the signals equal to the ones the file states. Shared by offline verification and the API.
  */
-export function checkSignals(result: ResultJson, circuit: CircuitConfig, kind: ResultKind, statement: CertifiedPeriod): { signals: bigint[]; outputs: unknown } {
+export function checkSignals(result: AnyResultJson, circuit: CircuitConfig, kind: ResultKind, statement: CertifiedPeriod): { signals: bigint[]; outputs: unknown } {
   const expectedCount = kind.signalCount(circuit);
   if (result.publicSignals.length !== expectedCount) {
     throw new ResultRejected('signal_count', `circuit ${circuit.id} has ${expectedCount} public signals, the result has ${result.publicSignals.length}`);
@@ -114,7 +119,7 @@ export function checkSignals(result: ResultJson, circuit: CircuitConfig, kind: R
  * does not know, so nothing in a verified file is unchecked. (The verifier API uses it too: it then binds
  * the fields to its registries instead of building the statement from them.)
  */
-export function parseStatementFields(result: ResultJson, kind: ResultKind): Record<string, unknown> {
+export function parseStatementFields(result: AnyResultJson, kind: ResultKind): Record<string, unknown> {
   const fields = statementFields(result);
   const parsed = kind.fields.safeParse(fields);
   if (!parsed.success) throw new ResultRejected('malformed', `statement: ${describeIssues(parsed.error)}`);
@@ -125,7 +130,7 @@ export function parseStatementFields(result: ResultJson, kind: ResultKind): Reco
 }
 
 /** Rebuilds the statement from the meter, period and the kind's fields a result carries. */
-export function rebuildStatement(result: ResultJson, circuit: CircuitConfig, kind: ResultKind): CertifiedPeriod {
+export function rebuildStatement(result: AnyResultJson, circuit: CircuitConfig, kind: ResultKind): CertifiedPeriod {
   const fields = parseStatementFields(result, kind);
   try {
     return kind.statement(statementPeriod(result), fields, circuit);
@@ -146,21 +151,26 @@ export function firstStatementMismatch(expected: readonly bigint[], signals: rea
  */
 export async function verifyResult(json: unknown, vkeyFor: VerificationKeyLookup = localVerificationKey, ...documents: DocumentResolver[]): Promise<VerifiedResult> {
   const { result: stated, circuit, kind } = resultCircuit(json);
-  let result: ResultJson;
+  let result: AnyResultJson;
   try {
     result = await expandResult(stated, ...documents);
   } catch (e) {
     throw e instanceof DocumentUnresolved ? new ResultRejected(e.code, e.message) : e;
   }
-  const vkey = await vkeyFor(circuit.id);
+  const system = systemOfProof(result.proof);
+  const vkey = await vkeyFor(circuit.id, system);
+  if ((vkey as { protocol?: unknown } | undefined)?.protocol !== system) throw new ResultRejected('unknown_circuit', `no ${system} verification key is pinned for circuit ${circuit.id}`);
   const statement = rebuildStatement(result, circuit, kind);
   const { signals, outputs } = checkSignals(result, circuit, kind, statement);
 
-  const [{ assertWellFormedProof }, snarkjs] = await Promise.all([import('./groth16-checks.js'), import('snarkjs')]);
-  try {
-    await assertWellFormedProof(result.proof);
-  } catch (e) {
-    throw new ResultRejected('bad_proof_point', (e as Error).message);
+  const [{ assertWellFormedProof }, { verifyInSystem }] = await Promise.all([import('./groth16-checks.js'), import('./systems.js')]);
+  // PLONK's and FFLONK's points are checked by snarkjs's verifier (G1 only: no subgroup question)
+  if (isGroth16Result(result)) {
+    try {
+      await assertWellFormedProof(result.proof);
+    } catch (e) {
+      throw new ResultRejected('bad_proof_point', (e as Error).message);
+    }
   }
 
   let expected: bigint[];
@@ -174,10 +184,11 @@ export async function verifyResult(json: unknown, vkeyFor: VerificationKeyLookup
     throw new ResultRejected('statement_mismatch', `public signal ${differs} (${kind.signalName(differs, circuit)}) does not match the statement's documents`);
   }
 
-  if (!(await snarkjs.groth16.verify(vkey, result.publicSignals, result.proof))) {
-    throw new ResultRejected('proof_invalid', 'the proof does not verify against the pinned verification key');
-  }
-  return { circuit, kind, result, statement, outputs };
+  const valid = await verifyInSystem(system, vkey, result.publicSignals, result.proof).catch((e: Error) => {
+    throw new ResultRejected('bad_proof_point', `the ${system} proof cannot be read: ${e.message}`);
+  });
+  if (!valid) throw new ResultRejected('proof_invalid', `the ${system} proof does not verify against the pinned verification key`);
+  return { circuit, kind, result, system, statement, outputs };
 }
 
 /** verifyResult for a file that must be a bill. */

@@ -6,6 +6,8 @@ declare module 'circomlibjs' {
 }
 declare module 'snarkjs' {
   export const groth16: any;
+  export const plonk: any;
+  export const fflonk: any;
   export const zKey: any;
   export const powersOfTau: any;
   export const r1cs: any;
@@ -17,4 +19,5 @@ declare module 'ffjavascript' {
   export const utils: any;
   export const BigBuffer: any;
   export const F1Field: any;
+  export const F2Field: any;
 }

@@ -1,0 +1,47 @@
+/**
+ * Proving and verifying in each proof system (docs/proof-systems.md): Groth16 with the snarkjs or native
+ * backend (prover/native-backend.ts), PLONK and FFLONK with snarkjs. The system of a proof is its
+ * `protocol`; each system has its own keys (core/proof-systems.ts).
+ */
+import * as snarkjs from 'snarkjs';
+import type { ProofSystem, UniversalSystem } from '../core/proof-systems.js';
+import type { Groth16Proof, ProverBackend } from './backend.js';
+import { pickBackend, type BackendName } from './native-backend.js';
+import type { UniversalProof } from './result.js';
+
+export { systemOfProof, type ProofSystem, type UniversalSystem } from '../core/proof-systems.js';
+export type AnyProof = Groth16Proof | UniversalProof;
+
+/** snarkjs's PLONK or FFLONK prover on the circuit's WebAssembly witness generator. */
+export function universalBackend(system: UniversalSystem): ProverBackend<UniversalProof> {
+  return {
+    name: `snarkjs-${system}`,
+    system,
+    async prove(input, wasm, zkey, onStage) {
+      onStage?.('witness');
+      const t0 = performance.now();
+      const witness = { type: 'mem' };
+      await snarkjs.wtns.calculate(input, wasm, witness);
+      const t1 = performance.now();
+      onStage?.('prove');
+      const { proof, publicSignals } = await snarkjs[system].prove(zkey, witness);
+      const t2 = performance.now();
+      return { proof, publicSignals, timings: { witnessMs: t1 - t0, proveMs: t2 - t1 } };
+    },
+  };
+}
+
+/** The prover of `--system` and `--backend`: the native prover proves Groth16 only. */
+export function backendFor(system: ProofSystem, name?: BackendName): ProverBackend<AnyProof> {
+  if (system === 'groth16') return pickBackend(name);
+  if (name === 'native') throw new Error(`--backend native proves Groth16 only; ${system} proofs are made by snarkjs`);
+  return universalBackend(system);
+}
+
+/** snarkjs's verifier of the system (the caller checks Groth16's points first: groth16-checks.ts). */
+export async function verifyInSystem(system: ProofSystem, vkey: unknown, publicSignals: string[], proof: AnyProof): Promise<boolean> {
+  return (await snarkjs[system].verify(vkey, publicSignals, proof, quiet)) === true;
+}
+
+// snarkjs logs a failed check with console.log unless given a logger
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
