@@ -5,7 +5,8 @@
  * --keys-from`), checked against the verification key the upstream pins. Then it pins the new key in
  * every verification worker and certifies that circuit's results.
  *
- *   - one job per circuit: a request while one runs joins it, never starts a second build;
+ *   - one job per circuit: a request while one runs joins it, never starts a second build; and one job at
+ *     a time (compiling and keying a long circuit takes gigabytes): the others wait their turn, in order;
  *   - the work runs in a child process (the event loop keeps answering; its memory goes with it) and
  *     writes only into a scratch folder under the key root; the result is checked like any key at start
  *     (pinned-keys.ts) and moved into place by renames, so a failed or killed job leaves nothing
@@ -84,6 +85,9 @@ const oneLine = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').split('\
 export class Provisioner {
   private readonly circuits = new Map(loadCircuits().map((c) => [c.id, c]));
   private readonly jobs = new Map<string, Job>();
+  /** the last job in line: each starts when the one before has finished */
+  private line: Promise<void> = Promise.resolve();
+  private waiting = 0;
   private closing = false;
 
   constructor(private readonly o: ProvisionerOptions) {}
@@ -152,9 +156,12 @@ export class Provisioner {
       throw new ApiError(409, 'development_keys_refused', `this service runs with --production: it does not build development keys for ${id}; ${this.o.upstream ? `fetch them ({"source":"fetch"}) from ${this.o.upstream}` : 'give it published keys (api serve --keys <bundle> or --keys-from <api>)'}`);
     }
     if (from === 'fetch' && !this.o.upstream) throw new ApiError(409, 'key_upstream_missing', `this service has no upstream API to fetch keys from (api serve --keys-from <api>)${this.o.production ? '' : `; {"source":"build"} builds development keys`}`);
-    const status: KeyStatus = { circuit: id, kind: c.kind, state: from === 'build' ? 'building' : 'fetching', source: from, startedAt: new Date().toISOString() };
+    const ahead = this.waiting++;
+    const status: KeyStatus = { circuit: id, kind: c.kind, state: from === 'build' ? 'building' : 'fetching', source: from, startedAt: new Date().toISOString(), ...(ahead > 0 && { progress: `waiting for ${ahead} job(s) of other circuits to finish` }) };
     const job: Job = { status, done: Promise.resolve() };
-    job.done = this.run(c, job, from);
+    // run() reports its own failures: the line never breaks
+    job.done = this.line.then(() => this.run(c, job, from)).finally(() => this.waiting--);
+    this.line = job.done;
     this.jobs.set(id, job);
     return { started: true, status };
   }
@@ -171,6 +178,8 @@ export class Provisioner {
     log.info(source === 'build' ? 'building development keys (INSECURE single-party ceremony)' : `fetching keys from ${this.o.upstream}`);
     let work: string | undefined;
     try {
+      if (this.closing) throw new Error('stopped: the service shut down');
+      job.status = { ...job.status, progress: undefined };
       // a scratch folder beside the keys (same file system: the result moves in by rename), outside the
       // circuit's folder, which compiling empties
       await mkdir(root, { recursive: true });
