@@ -153,9 +153,9 @@ export class Provisioner {
     if (this.closing) throw new ApiError(503, 'overloaded', 'the service is shutting down');
     const from = source ?? (this.o.upstream ? 'fetch' : 'build');
     if (from === 'build' && this.o.production) {
-      throw new ApiError(409, 'development_keys_refused', `this service runs with --production: it does not build development keys for ${id}; ${this.o.upstream ? `fetch them ({"source":"fetch"}) from ${this.o.upstream}` : 'give it published keys (api serve --keys <bundle> or --keys-from <api>)'}`);
+      throw new ApiError(409, 'development_keys_refused', `this service runs with --production: it does not build development keys for ${id}; ${this.o.upstream ? `fetch them (?source=fetch) from ${this.o.upstream}` : 'give it published keys (api serve --keys <bundle> or --keys-from <api>)'}`);
     }
-    if (from === 'fetch' && !this.o.upstream) throw new ApiError(409, 'key_upstream_missing', `this service has no upstream API to fetch keys from (api serve --keys-from <api>)${this.o.production ? '' : `; {"source":"build"} builds development keys`}`);
+    if (from === 'fetch' && !this.o.upstream) throw new ApiError(409, 'key_upstream_missing', `this service has no upstream API to fetch keys from (api serve --keys-from <api>)${this.o.production ? '' : `; ?source=build builds development keys`}`);
     const ahead = this.waiting++;
     const status: KeyStatus = { circuit: id, kind: c.kind, state: from === 'build' ? 'building' : 'fetching', source: from, startedAt: new Date().toISOString(), ...(ahead > 0 && { progress: `waiting for ${ahead} job(s) of other circuits to finish` }) };
     const job: Job = { status, done: Promise.resolve() };
