@@ -8,7 +8,7 @@
  *   public signals → outputs, and the reference computation the prover checks the circuit against.
  *
  * Public signals of every kind are laid out the same way: the kind's outputs, then meterId, Ax, Ay,
- * startDay, days (CERTIFIED_LAYOUT), then the kind's own public inputs. A verifier rebuilds everything
+ * context, startDay, days (CERTIFIED_LAYOUT), then the kind's own public inputs. A verifier rebuilds everything
  * after the outputs. The order is declared once, in `layout`.
  */
 import type { z } from 'zod';
@@ -126,5 +126,10 @@ export function defineKind<S extends CertifiedPeriod, O>(k: KindDeclaration<S, O
       return packSignals(k.layout, c, k.signalValues(s, out, c));
     },
     decode: (signals, s, c) => k.readOutputs(unpackSignals(k.layout, c, signals), s, c),
+    // the request a result answers (context) is the period's, whatever the kind builds from its documents
+    statement: (period, fields, c) => {
+      const s = k.statement(period, fields, c);
+      return period.context === undefined ? s : { ...s, context: period.context };
+    },
   };
 }

@@ -106,7 +106,7 @@ export interface Claim {
 export interface Binding {
   /** the statement fields rebuilt from the registries' documents: what the kind's statement() is given */
   fields: Record<string, unknown>;
-  /** identifies the public inputs after meterId, Ax, Ay for a circuit and period (the tail cache key) */
+  /** identifies the public inputs after meterId, Ax, Ay, context for a circuit and period (the tail cache key) */
   shared: string;
   /** false when those inputs are unique to one result (a challenge's seed): not worth a cache entry */
   cacheable?: boolean;

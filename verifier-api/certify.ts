@@ -37,11 +37,12 @@ export interface Certified {
 
 /**
  * The statement of a (circuit, shared documents, period), built once: every result of that statement
- * differs only in its meter (meterId, Ax, Ay) and outputs, which come before the shared inputs.
+ * differs only in its meter (meterId, Ax, Ay), the request it answers (context) and outputs, which come
+ * before the shared inputs.
  */
 interface SharedStatement {
   statement: CertifiedPeriod;
-  /** expected public signals after meterId, Ax, Ay; built with the first result's outputs */
+  /** expected public signals after meterId, Ax, Ay, context; built with the first result's outputs */
   tail?: bigint[];
   key: string;
 }
@@ -187,7 +188,7 @@ export class Certifier {
       throw rejected(e);
     }
     const from = kind.outputCount(circuit);
-    const fixed: bigint[] = [meterIdToField(meter.id), publicKey[0], publicKey[1]];
+    const fixed: bigint[] = [meterIdToField(meter.id), publicKey[0], publicKey[1], context];
     fixed.forEach((v, k) => {
       if (signals[from + k] !== v) throw reject('statement_mismatch', `public signal ${from + k} (${kind.signalName(from + k, circuit)}) does not match the registry`);
     });

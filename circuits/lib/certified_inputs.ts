@@ -1,6 +1,6 @@
 /**
  * The inputs every certified-readings circuit shares (circuits/lib/certified_readings.circom): the first
- * five public inputs (meterId, Ax, Ay, startDay, days) and the private readings, chain state and
+ * six public inputs (meterId, Ax, Ay, context, startDay, days) and the private readings, chain state and
  * signature taken from the household's bundle. Same encoding as kinds/bill/circuit.ts.
  */
 import { toField } from '../../core/field.js';
@@ -24,8 +24,12 @@ export interface CertifiedPeriod {
   context?: bigint;
 }
 
-/** The public inputs every certified-readings circuit declares first: the meter, its key and the period. */
-export const CERTIFIED_LAYOUT = [input('meterId'), input('Ax'), input('Ay'), input('startDay'), input('days')] as const;
+/**
+ * The public inputs every certified-readings circuit declares first: the meter, its key, what the result
+ * answers (context: a request's digest in the field, 0 for none; per result like the meter, so it comes
+ * before the period and the documents that results of many meters share) and the period.
+ */
+export const CERTIFIED_LAYOUT = [input('meterId'), input('Ax'), input('Ay'), input('context'), input('startDay'), input('days')] as const;
 
 /** A positive integer template parameter of a circuit (K, brackets, …); the error names what it counts. */
 export function circuitParam(c: CircuitConfig, name: string, what: string): number {
@@ -41,9 +45,9 @@ export function assertPeriodFits(p: CertifiedPeriod, c: CircuitConfig): void {
   if (!Number.isInteger(p.startDay) || p.startDay < 0) throw new Error(`invalid start day ${p.startDay}`);
 }
 
-/** meterId, Ax, Ay, startDay, days: what a verifier rebuilds from its meter registry and the period. */
-export function certifiedSignalValues(p: CertifiedPeriod): { meterId: bigint; Ax: bigint; Ay: bigint; startDay: bigint; days: bigint } {
-  return { meterId: meterIdToField(p.meterId), Ax: p.publicKey[0], Ay: p.publicKey[1], startDay: BigInt(p.startDay), days: BigInt(p.days) };
+/** meterId, Ax, Ay, context, startDay, days: what a verifier rebuilds from its meter registry, the request and the period. */
+export function certifiedSignalValues(p: CertifiedPeriod): { meterId: bigint; Ax: bigint; Ay: bigint; context: bigint; startDay: bigint; days: bigint } {
+  return { meterId: meterIdToField(p.meterId), Ax: p.publicKey[0], Ay: p.publicKey[1], context: p.context ?? 0n, startDay: BigInt(p.startDay), days: BigInt(p.days) };
 }
 
 /**
@@ -61,6 +65,7 @@ export function certifiedWitnessInput(bundle: Bundle, p: CertifiedPeriod, c: Cir
     meterId: dec(meterIdToField(p.meterId)),
     Ax: dec(p.publicKey[0]),
     Ay: dec(p.publicKey[1]),
+    context: dec(p.context ?? 0n),
     startDay: String(p.startDay),
     days: String(p.days),
     readings: Array.from({ length: slots }, (_, i) => String(bundle.readingsWh[i] ?? 0)),

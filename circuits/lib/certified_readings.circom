@@ -21,7 +21,10 @@ include "./one_hot.circom";
 // up to 12 elements of that group before the period (private, not range-checked: they only feed the hash),
 // then the period's elements, and verifies the signature on the digest at endDay.
 //
-// Public (passed in by the caller): meterId, meter public key (Ax, Ay), startDay, days.
+// Public (passed in by the caller): meterId, meter public key (Ax, Ay), context, startDay, days.
+// `context` names what the result answers (a service request's digest reduced into the field, 0 for none,
+// docs/requests.md); the readings do not depend on it, it is only bound: it enters a constraint, so a proof
+// made for one context does not verify for another.
 // Private: readings, chainStart, pending, group, signature.
 template CertifiedReadings(maxDays, minDays) {
     var SLOTS = maxDays * 48;
@@ -37,6 +40,7 @@ template CertifiedReadings(maxDays, minDays) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
 
@@ -47,6 +51,9 @@ template CertifiedReadings(maxDays, minDays) {
     signal input R8x;
     signal input R8y;
     signal input S;
+
+    // A public input in no constraint would leave the proof free of it; squaring it ties it to the witness.
+    signal contextSquared <== context * context;
 
     // Readings are 14-bit: the packing below is only injective for digits < 2^14, and the billing
     // digits (PairedInnerProducts) need the bound too.

@@ -21,6 +21,7 @@ template Billing(maxDays, minDays) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
     signal input standingCharge;
@@ -42,6 +43,7 @@ template Billing(maxDays, minDays) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

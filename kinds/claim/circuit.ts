@@ -209,7 +209,7 @@ export async function claimWitnessInput(w: ClaimWitness, c: CircuitConfig): Prom
   const { siblings, pathBits } = w.tree.path(index);
   const opening = schemeCommitmentInputs(w.scheme, brackets);
   const certified = certifiedWitnessInput(w.bundle, { meterId: w.bundle.meterId, publicKey: w.bundle.publicKey, ...period }, c);
-  const { startDay: _s, days: _d, ...meterAndReadings } = certified; // the circuit derives the period from the grid
+  const { startDay: _s, days: _d, context: _c, ...meterAndReadings } = certified; // the circuit derives the period from the grid; a claim answers no request
   return {
     root: String(w.tree.root),
     schemeCommitment: String(await poseidonHash(opening)),

@@ -88,6 +88,7 @@ template Claim(maxDays, minDays, brackets, depth) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== 0;
     certified.startDay <== gridStart + offset;
     certified.days <== periodDays; // one of minDays..maxDays, or CertifiedReadings fails
     certified.readings <== readings;

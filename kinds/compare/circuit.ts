@@ -5,10 +5,10 @@
  * Public signals, in snarkjs order (COMPARE_LAYOUT; K tariffs, P = ceil(K / 2) pairs, H = maxDays × 24):
  *   [0] cheapest     index of the cheapest tariff, 0..K-1 (lowest index among equal bills)
  *   [1] saving       µp, current tariff's bill − cheapest bill (≥ 0)
- *   [2..6]           meterId, Ax, Ay, startDay, days
- *   [7]              current (index of the household's current tariff)
- *   [8 .. 8+K)       standing charges, µp for the period
- *   [8+K + jH + i]   prices of tariffs 2j and 2j+1 at slots 2i and 2i+1, packed as in billing
+ *   [2..7]           meterId, Ax, Ay, context, startDay, days
+ *   [8]              current (index of the household's current tariff)
+ *   [9 .. 9+K)       standing charges, µp for the period
+ *   [9+K + jH + i]   prices of tariffs 2j and 2j+1 at slots 2i and 2i+1, packed as in billing
  *                    (packWeights in kinds/bill/circuit.ts, tariff 2j in the price lanes, 2j+1 in the value lanes)
  */
 import { z } from 'zod';

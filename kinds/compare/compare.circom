@@ -34,6 +34,7 @@ template TariffComparison(maxDays, minDays, K) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
     signal input current;
@@ -55,6 +56,7 @@ template TariffComparison(maxDays, minDays, K) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

@@ -32,6 +32,7 @@ template PeakDemand(maxDays, minDays) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
 
@@ -51,6 +52,7 @@ template PeakDemand(maxDays, minDays) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

@@ -24,6 +24,7 @@ template ProfileClass(maxDays, minDays, K) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
     signal input profiles[K][48];
@@ -45,6 +46,7 @@ template ProfileClass(maxDays, minDays, K) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

@@ -25,6 +25,7 @@ template Rebate(maxDays, minDays, brackets) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
     signal input threshold;
@@ -45,6 +46,7 @@ template Rebate(maxDays, minDays, brackets) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

@@ -39,6 +39,7 @@ template SampledReadings(maxDays, minDays, samples) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
     signal input seed;
@@ -58,6 +59,7 @@ template SampledReadings(maxDays, minDays, samples) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

@@ -4,10 +4,10 @@
  *
  * Public signals, in snarkjs order (SUSPECT_LAYOUT):
  *   [0] match        1 iff correlation(average day, pattern) >= minCorrelation / 1000
- *   [1..5]           meterId, Ax, Ay, startDay, days
- *   [6..54)          pattern (48 slots)
- *   [54]             patternNorm = 48 Σ P² − (Σ P)²  (derived from the pattern)
- *   [55]             minCorrelation (per mille, signed)
+ *   [1..6]           meterId, Ax, Ay, context, startDay, days
+ *   [7..55)          pattern (48 slots)
+ *   [55]             patternNorm = 48 Σ P² − (Σ P)²  (derived from the pattern)
+ *   [56]             minCorrelation (per mille, signed)
  */
 import { z } from 'zod';
 import { toField } from '../../core/field.js';

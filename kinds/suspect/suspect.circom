@@ -24,6 +24,7 @@ template SuspectMatch(maxDays, minDays) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
     signal input pattern[48];
@@ -44,6 +45,7 @@ template SuspectMatch(maxDays, minDays) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

@@ -28,6 +28,7 @@ template Threshold(maxDays, minDays) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
     signal input mustComply;
@@ -50,6 +51,7 @@ template Threshold(maxDays, minDays) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

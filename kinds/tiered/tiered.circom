@@ -33,6 +33,7 @@ template Tiered(maxDays, minDays, tierBits, blocks) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
     signal input standingCharge;
@@ -55,6 +56,7 @@ template Tiered(maxDays, minDays, tierBits, blocks) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

@@ -27,6 +27,7 @@ template SubPeriodTotals(maxDays, minDays, daysPerTotal) {
     signal input meterId;
     signal input Ax;
     signal input Ay;
+    signal input context;
     signal input startDay;
     signal input days;
 
@@ -44,6 +45,7 @@ template SubPeriodTotals(maxDays, minDays, daysPerTotal) {
     certified.meterId <== meterId;
     certified.Ax <== Ax;
     certified.Ay <== Ay;
+    certified.context <== context;
     certified.startDay <== startDay;
     certified.days <== days;
     certified.readings <== readings;

@@ -2,8 +2,8 @@
  * The shared certified-readings template (circuits/lib/certified_readings.circom), which every kind's
  * circuit starts with, refuses what the meter did not certify: edited, dropped, duplicated or reordered
  * readings, a relabelled or shifted period, another meter's key or id, a forged signature or chain start,
- * readings after a short period. Checked once here for all kinds — by the witness generator's asserts and,
- * on edited witnesses, by the r1cs itself.
+ * readings after a short period, a witness presented with another request's context. Checked once here
+ * for all kinds — by the witness generator's asserts and, on edited witnesses, by the r1cs itself.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -98,7 +98,8 @@ describe('certified readings: edited witnesses do not satisfy the r1cs', () => {
     assert.ok(index !== undefined, `no wire main.${name}`);
     return index;
   };
-  for (const name of ['readings[17]', 'startDay', 'days', 'meterId', 'Ax', 'chainStart', 'pending[0]', 'S']) {
+  // context: a witness made for one request's context, presented with another's (the public input edited)
+  for (const name of ['readings[17]', 'startDay', 'days', 'meterId', 'Ax', 'context', 'chainStart', 'pending[0]', 'S']) {
     test(`${name} + 1`, async () => {
       const path = await witnessFile(ONE_DAY.id, inputOf(bundle));
       assert.equal(await witnessSatisfies(ONE_DAY.id, path), true, 'control: the honest witness satisfies the r1cs');

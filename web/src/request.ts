@@ -14,7 +14,7 @@
 import type { ResultJson } from '../../prover/result.js';
 import { answerFields, isAllowedCallback, openRequest, RequestRefused, type OpenedRequest } from '../../prover/request.js';
 import { ServiceError, type Certified, type Period } from './api.js';
-import { periodText } from './words.js';
+import { localTime, periodText } from './words.js';
 
 export interface PageRequest {
   opened: OpenedRequest;
@@ -147,7 +147,7 @@ function show({ opened }: PageRequest): void {
     ['Stays on this device', kind.reveals?.staysHome ?? 'every reading and your key'],
     ['Period', periodText(r.period)],
     ['Your result goes to', 'callback' in r.deliver ? r.deliver.callback : `the mailbox of this service, for ${r.service.name}`],
-    ['Valid until', new Date(r.expires).toLocaleString()],
+    ['Valid until', localTime(r.expires)],
   ];
   for (const [k, v] of rows) dl.append(el('dt', k), el('dd', v));
   const note = el('p', 'Open your readings below: the page proves this result on this device and sends only the result and its proof, bound to this request so that it cannot be reused for another service or after the request expires.', 'note');
