@@ -187,7 +187,7 @@ export function keysPaths({ ok, errors, pathId, query, keyed }: { ok: (d: string
       startedAt: { type: 'string' },
       finishedAt: { type: 'string' },
       progress: { type: 'string' },
-      error: { type: 'string', description: 'why the last job failed; nothing of it was installed' },
+      error: { type: 'string', description: 'why the last job failed (nothing of it was installed), or why keys found at start were refused' },
       ceremony: { type: 'string' },
       development: { type: 'boolean' },
       vkeySha256: { type: 'string' },

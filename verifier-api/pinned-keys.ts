@@ -89,9 +89,10 @@ export interface KeySource {
  * found but not acceptable, with why; `absent`: no keys at all), not fatal. A
  * bundle is all or nothing: any bad file, unknown circuit or (in production) development key refuses it.
  */
-export async function loadPinnedKeys(o: KeySource = {}): Promise<{ keys: Map<string, PinnedKey>; refused: string[]; absent: string[] }> {
+export async function loadPinnedKeys(o: KeySource = {}): Promise<{ keys: Map<string, PinnedKey>; refused: Map<string, string>; absent: string[] }> {
   const keys = new Map<string, PinnedKey>();
-  const refused: string[] = [];
+  /** circuit id → why its keys were not loaded */
+  const refused = new Map<string, string>();
   /** circuits without any key yet */
   const absent: string[] = [];
   if (o.bundle) {
@@ -112,7 +113,7 @@ export async function loadPinnedKeys(o: KeySource = {}): Promise<{ keys: Map<str
     } catch (e) {
       if (!(e instanceof KeyRefused)) throw e;
       if (e instanceof KeyAbsent) absent.push(c.id);
-      else refused.push(e.message);
+      else refused.set(c.id, e.message);
     }
   }
   return { keys, refused, absent };

@@ -28,7 +28,11 @@ import type { VerifyPool } from './verify-pool.js';
 export const PROVISION_SOURCES = ['build', 'fetch'] as const;
 export type ProvisionSource = (typeof PROVISION_SOURCES)[number];
 
-/** ready: pinned; missing: nothing yet; building/fetching: a job runs; failed: the last job's reason; not_served: outside --circuit. */
+/**
+ * ready: pinned; missing: nothing yet, or keys refused at start (`error` says why: e.g. built for an older
+ * version of the circuit); building/fetching: a job runs; failed: the last job's reason; not_served:
+ * outside --circuit.
+ */
 export type KeyState = 'ready' | 'missing' | 'building' | 'fetching' | 'failed' | 'not_served';
 
 export interface KeyStatus {
@@ -59,6 +63,8 @@ export type ProvisionReport = { progress: string } | { done: true } | { error: s
 
 export interface ProvisionerOptions {
   keys: Map<string, PinnedKey>;
+  /** circuits whose keys were found at start but refused, with why (a job replaces them) */
+  refused?: ReadonlyMap<string, string>;
   pool: VerifyPool;
   log: Logger;
   production?: boolean;
@@ -110,7 +116,8 @@ export class Provisioner {
       return { circuit: id, kind: c.kind, state: 'ready', ...(job && { source: job.source, startedAt: job.startedAt, finishedAt: job.finishedAt }) };
     }
     if (!this.served(id)) return { circuit: id, kind: c.kind, state: 'not_served' };
-    return this.jobs.get(id)?.status ?? { circuit: id, kind: c.kind, state: 'missing' };
+    const refused = this.o.refused?.get(id);
+    return this.jobs.get(id)?.status ?? { circuit: id, kind: c.kind, state: 'missing', ...(refused && { error: refused }) };
   }
 
   /** What an operator does to add the circuit's keys, in words. */

@@ -67,11 +67,11 @@ export interface RunningServer {
 export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
   const log = o.logger ?? pino({ level: o.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { service: 'meterproof-verifier-api' } });
   const { keys, refused, absent } = await loadPinnedKeys({ only: o.circuits, bundle: o.keysBundle, production: o.production, root: o.keyDir });
-  for (const message of refused) log.warn({ refused: message }, 'verification key not loaded');
+  for (const message of refused.values()) log.warn({ refused: message }, 'verification key not loaded');
   if (absent.length) log.info({ circuits: absent }, 'no keys yet for these circuits');
   if (o.circuits) {
     const missing = o.circuits.filter((c) => !keys.has(c));
-    const why = [...refused, ...absent.map((id) => `${id}: no keys (meterproof setup --circuit ${id}, or meterproof keys fetch)`)];
+    const why = [...refused.values(), ...absent.map((id) => `${id}: no keys (meterproof setup --circuit ${id}, or meterproof keys fetch)`)];
     if (missing.length) throw new Error(`cannot serve circuit(s) ${missing.join(', ')}: ${why.join('; ') || 'unknown circuit'}`);
   }
   // A fresh checkout starts without keys: health, OpenAPI and the page work, results wait for keys.
@@ -91,7 +91,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     await db.close();
     throw e;
   }
-  const provisioner = new Provisioner({ keys, pool, log, production: o.production, root: o.keyDir, upstream: o.keysFrom, only: o.circuits });
+  const provisioner = new Provisioner({ keys, refused, pool, log, production: o.production, root: o.keyDir, upstream: o.keysFrom, only: o.circuits });
   const certifier = new Certifier({ store, pool, keys, keyRefusal: (id) => provisioner.refusal(id), today: o.today });
   let closing = false;
   const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, isClosing: () => closing, today: o.today, keyService: { production: o.production, ceremony: o.ceremony, ceremonyToken: o.ceremonyToken, provisioner } });

@@ -10,7 +10,7 @@
  * the one development build (billing_1d, ~30-60 s under load) runs once, on SQLite.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -101,8 +101,16 @@ for (const backend of await backends()) {
 
     test('a circuit without keys: 503 keys_missing naming what to do; fetched on request, then certified without a restart', async () => {
       const keyRoot = root();
+      // keys the service refuses at start (their transcript describes another key): replaced by the job
+      const stale = join(keyRoot, CIRCUIT, 'keys');
+      cpSync(artifactsOf(CIRCUIT).keysDir, stale, { recursive: true });
+      const transcript = JSON.parse(readFileSync(join(stale, 'ceremony.json'), 'utf8'));
+      writeFileSync(join(stale, 'ceremony.json'), JSON.stringify({ ...transcript, vkeySha256: '0'.repeat(64) }));
       const api = await serve({ circuits: undefined, keyDir: keyRoot, keysFrom: upstream.url });
       assert.equal(api.keys.size, 0);
+      const refusedAtStart = await call(api.url, 'GET', `/v1/keys/${CIRCUIT}`, { key: operator });
+      assert.equal(refusedAtStart.body.state, 'missing');
+      assert.match(refusedAtStart.body.error, /not the one the ceremony transcript describes/);
       assert.equal((await call(api.url, 'GET', '/healthz')).status, 200);
       const listing = await call(api.url, 'GET', '/v1/keys');
       const entry = listing.body.missing.find((m: { id: string }) => m.id === CIRCUIT);
@@ -142,6 +150,7 @@ for (const backend of await backends()) {
       assert.equal((await call(api.url, 'POST', `/v1/keys/${CIRCUIT}`, { key: operator })).status, 200, 'asking again: nothing to do');
       // installed whole under the key root, with the witness generator, and nothing else
       assert.deepEqual(readdirSync(join(keyRoot, CIRCUIT, 'keys')).sort(), ['ceremony.json', 'circuit_final.zkey', 'verification_key.json']);
+      assert.ok(readFileSync(join(keyRoot, CIRCUIT, 'keys', 'ceremony.json')).equals(readFileSync(join(artifactsOf(CIRCUIT).keysDir, 'ceremony.json'))), 'the refused transcript was replaced');
       assert.ok(readFileSync(join(keyRoot, CIRCUIT, 'circuit_js', 'circuit.wasm')).equals(readFileSync(artifactsOf(CIRCUIT).wasm)));
       assert.deepEqual(leftovers(keyRoot), []);
 
