@@ -275,6 +275,10 @@ export function mountHousehold(app: Express, c: HouseholdContext): void {
       setHeaders(res, path) {
         // Vite names assets by content hash; index.html names the current ones and must be revalidated.
         res.setHeader('Cache-Control', path.startsWith(join(WEB_DIR, 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // Cross-origin isolation, so that the page's worker has SharedArrayBuffer and the WebAssembly prover its
+        // threads (docs/web-app.md). On the assets too: a worker script without COEP may not start in such a page.
+        res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+        res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
         if (path.endsWith('.html')) {
           // The page may talk to this service only; WebAssembly and snarkjs's blob workers need the two exceptions.
           // A request link (/?request=…) adds the one service it points at (requests.ts).
