@@ -150,8 +150,12 @@ async function main(): Promise<void> {
   }
 }
 
+// --systems / --quick: the proof-system benchmark (issue #12), its own script
+const systems = process.argv.includes('--systems') || process.argv.includes('--quick');
 try {
-  await main();
+  if (systems) await (await import('./bench-systems.js')).runSystemsBench(process.argv.slice(2));
+  else await main();
 } finally {
   await releaseCurve();
 }
+if (systems) process.exit(0); // Hardhat's runtime (verification gas) keeps the process alive

@@ -1,0 +1,551 @@
+/**
+ * The proof-system benchmark (issue #12, docs/proof-systems.md): Groth16, PLONK and FFLONK, snarkjs and the
+ * native prover, on the project's real circuits and a scaling series of the bill. `npm run bench -- --systems …`
+ * comes here (scripts/bench.ts dispatches):
+ *
+ *   npm run bench -- --systems groth16,plonk,fflonk [--provers snarkjs,native] [--kind bill] [--circuit id]
+ *                    [--days 31] [--series] [--runs 3] [--budget 900] [--quick]
+ *
+ * Per row (system × prover × circuit): readings, r1cs constraints and PLONK gates, public inputs, domain,
+ * setup time and trust model, proving / verification key sizes, witness / prove / verify times (median,
+ * min, max of N runs after a warm-up), peak RSS (each row in its own child process), the proof as snarkjs
+ * JSON, raw, compressed and Solidity calldata bytes, and the gas of verifying it with that system's
+ * Solidity verifier (snarkjs's template, solc 0.8.28 like hardhat.config.ts) on Hardhat's in-process
+ * network. A step that does not finish within --budget seconds is a row saying so, never a hang.
+ *
+ * Writes docs/bench-systems.json (machine, versions, date, command), docs/bench-systems.csv (zk-Harness-style
+ * columns, one line per operation) and docs/bench-systems-*.svg (drawn here). --quick proves the 1-day bill
+ * (or --circuit) once in every system, checks every column and writes to build/bench-systems-quick/ instead.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import * as snarkjs from 'snarkjs';
+import type { CircuitConfig } from '../circuits/config.js';
+import { compileCircuit, r1csInfo } from '../circuits/compile.js';
+import type { Groth16Proof } from '../core/groth16.js';
+import { artifactsOf, REPO_ROOT } from '../core/paths.js';
+import { PROOF_SYSTEMS, parseProofSystem, systemKeysOf, type ProofSystem } from '../core/proof-systems.js';
+import { SLOTS_PER_DAY } from '../core/time.js';
+import { buildKeys } from '../keys/ceremony.js';
+import { buildUniversalKeys } from '../keys/universal.js';
+import { getCircuit, loadCircuits } from '../kinds/registry.js';
+import { releaseCurve } from '../prover/backend.js';
+import { compressedProofHex } from '../prover/groth16-compressed.js';
+import { backendFor, verifyInSystem, type AnyProof } from '../prover/systems.js';
+import { benchStatement } from './bench-statement.js';
+
+const require = createRequire(import.meta.url);
+export const PROVERS = ['snarkjs', 'native', 'rapidsnark'] as const;
+export type ProverName = (typeof PROVERS)[number];
+/** the bill's scaling series (days); sizes the registry lacks are compiled as bench-only instances */
+export const SERIES_DAYS = [1, 2, 4, 7, 14, 31, 62, 92];
+
+/** What one row measures: a compiled circuit, its input, and where its keys go (core/proof-systems.ts). */
+export interface BenchTarget {
+  id: string;
+  kind: string;
+  readings: number;
+  r1cs: string;
+  wasm: string;
+  input: Record<string, unknown>;
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface SystemRow {
+  system: ProofSystem;
+  prover: ProverName;
+  circuit: string;
+  kind: string;
+  readings: number;
+  constraints: number;
+  /** PLONK gates (snarkjs's count, additions included); the same circuit's for every system */
+  plonkGates?: number;
+  publicInputs: number;
+  /** log2 of the system's evaluation domain */
+  domainPower: number;
+  trust: string;
+  setupMode: string;
+  /** the circuit's setup (Groth16: initial zkey + phase 2; PLONK/FFLONK: snarkjs setup), as recorded when the keys were built */
+  setupMs: number;
+  /** writing the development universal phase-1 file, when that build wrote it (shared by every circuit it fits) */
+  ptauMs?: number;
+  provingKeyBytes: number;
+  verificationKeyBytes: number;
+  runs: number;
+  witnessMs: Spread;
+  proveMs: Spread;
+  verifyMs: Spread;
+  peakRssMB: number;
+  proofBytes: { json: number; raw: number; compressed: number; calldata?: number };
+  /** false for PLONK/FFLONK: the size of a point-compressed form, counted, not encoded */
+  compressedEncoded: boolean;
+  verifyGas?: number;
+  /** set instead of the measurements when the row could not run: the measured reason */
+  skipped?: string;
+}
+
+const spread = (xs: number[]): Spread => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+};
+
+// ------------------------------------------------------------------------------------------------ setup
+
+/** The keys of a target in a system (cached by the key builders); the setup figures from their transcript. */
+export async function setupTarget(t: BenchTarget, system: ProofSystem, log: (m: string) => void): Promise<Pick<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'>> {
+  const onProgress = (m: string) => log(`  [${t.id} ${system}] ${m}`);
+  if (system === 'groth16') {
+    const k = await buildKeys({ r1csPath: t.r1cs, outDir: systemKeysOf(t.id, 'groth16').dir, onProgress });
+    return { trust: 'per-circuit ceremony (phase 2 on a phase 1)', setupMode: k.transcript.mode, setupMs: k.transcript.timingsMs.total, domainPower: k.transcript.circuit.domainPower };
+  }
+  const k = await buildUniversalKeys({ circuitId: t.id, r1csPath: t.r1cs, system, onProgress });
+  const tr = k.transcript;
+  return { trust: 'universal (phase 1 only, no per-circuit secret)', setupMode: tr.mode, setupMs: tr.timingsMs.setup, ptauMs: tr.timingsMs.ptau || undefined, domainPower: tr.domainPower, plonkGates: tr.plonkConstraints };
+}
+
+// ------------------------------------------------------------------------------------------------ proof sizes
+
+/** Uncompressed bytes of a snarkjs proof object: 64 per G1 point ([x, y, 1]), 128 per G2 point, 32 per scalar. */
+function rawSizes(proof: AnyProof): { raw: number; compressed: number } {
+  let raw = 0;
+  let compressed = 0;
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v) && v.length === 3 && v.every((c) => typeof c === 'string')) {
+      raw += 64;
+      compressed += 32;
+    } else if (Array.isArray(v) && v.length === 3 && v.every((c) => Array.isArray(c))) {
+      raw += 128;
+      compressed += 64;
+    } else if (typeof v === 'string' && /^\d+$/.test(v)) {
+      raw += 32;
+      compressed += 32;
+    } else if (v && typeof v === 'object' && !Array.isArray(v)) for (const x of Object.values(v)) visit(x);
+  };
+  const { protocol: _p, curve: _c, ...body } = proof as Record<string, unknown>;
+  visit(body);
+  return { raw, compressed };
+}
+
+// ------------------------------------------------------------------------------------------------ one row
+
+export async function measureRow(t: BenchTarget, system: ProofSystem, prover: ProverName, runs: number, proofOut: string): Promise<Omit<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'>> {
+  const keys = systemKeysOf(t.id, system);
+  const vkeyText = readFileSync(keys.vkey, 'utf8');
+  const vkey = JSON.parse(vkeyText);
+  const backend = backendFor(system, prover === 'native' ? 'native' : 'snarkjs');
+  const witness: number[] = [];
+  const prove: number[] = [];
+  const verify: number[] = [];
+  let last: { proof: AnyProof; publicSignals: string[] } | undefined;
+  for (let i = 0; i <= runs; i++) {
+    const { proof, publicSignals, timings } = await backend.prove(t.input, t.wasm, keys.zkey);
+    const started = performance.now();
+    if (!(await verifyInSystem(system, vkey, publicSignals, proof))) throw new Error(`a ${system} proof of ${t.id} did not verify`);
+    if (i === 0) continue; // warm-up: WebAssembly compilation and key loading
+    verify.push(performance.now() - started);
+    witness.push(timings.witnessMs);
+    prove.push(timings.proveMs);
+    last = { proof, publicSignals };
+  }
+  writeFileSync(proofOut, JSON.stringify(last));
+  const info = await r1csInfo(t.r1cs);
+  const sizes = rawSizes(last!.proof);
+  return {
+    system,
+    prover,
+    circuit: t.id,
+    kind: t.kind,
+    readings: t.readings,
+    constraints: info.nConstraints,
+    publicInputs: last!.publicSignals.length,
+    provingKeyBytes: statSync(keys.zkey).size,
+    verificationKeyBytes: Buffer.byteLength(vkeyText),
+    runs,
+    witnessMs: spread(witness),
+    proveMs: spread(prove),
+    verifyMs: spread(verify),
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    proofBytes: {
+      json: Buffer.byteLength(JSON.stringify(last!.proof)),
+      raw: sizes.raw,
+      compressed: system === 'groth16' ? compressedProofHex(last!.proof as Groth16Proof).length / 2 : sizes.compressed,
+    },
+    compressedEncoded: system === 'groth16',
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ gas
+
+const VERIFIER_TEMPLATES = Object.fromEntries(PROOF_SYSTEMS.map((s) => [s, readFileSync(join(REPO_ROOT, 'node_modules', 'snarkjs', 'templates', `verifier_${s}.sol.ejs`), 'utf8')]));
+
+/** solc-js with hardhat.config.ts's settings (0.8.28, optimizer 10,000 runs, Cancun): the verifier's ABI and bytecode. */
+function compileVerifier(source: string): { abi: unknown[]; bytecode: string } {
+  const solc = require('solc');
+  const input = {
+    language: 'Solidity',
+    sources: { 'Verifier.sol': { content: source } },
+    settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: 'cancun', outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
+  };
+  const out = JSON.parse(solc.compile(JSON.stringify(input)));
+  const errors = (out.errors ?? []).filter((e: { severity: string }) => e.severity === 'error');
+  if (errors.length) throw new Error(`solc: ${errors.map((e: { formattedMessage: string }) => e.formattedMessage).join('\n')}`);
+  const [contract] = Object.values(out.contracts['Verifier.sol']) as { abi: unknown[]; evm: { bytecode: { object: string } } }[];
+  return { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
+}
+
+/** snarkjs's calldata text for the system, as the verifier's arguments. */
+async function calldataArguments(system: ProofSystem, proof: AnyProof, publicSignals: string[]): Promise<unknown[]> {
+  const text: string = system === 'fflonk' ? await snarkjs.fflonk.exportSolidityCallData(publicSignals, proof) : await snarkjs[system].exportSolidityCallData(proof, publicSignals);
+  // snarkjs's PLONK text has no comma between its two arrays, its FFLONK text unquoted hex numbers
+  return JSON.parse(`[${text.replace(/\]\s*\[/g, '],[').replace(/(?<!")0x([0-9a-fA-F]+)/g, '"0x$1"')}]`);
+}
+
+/**
+ * Deploys the system's verifier of each row's keys on Hardhat's in-process network and measures one
+ * verifyProof call as a transaction (21,000 base and calldata included); the call must return true.
+ */
+export async function measureGas(rows: { row: SystemRow; proofFile: string }[], log: (m: string) => void): Promise<void> {
+  if (rows.length === 0) return;
+  const { hardhat } = await import('../cli/hardhat.js');
+  const hre = await hardhat();
+  // a Groth16 verifier of hundreds of public inputs is over the 24 kB deployment limit: measured, not refused
+  (hre.config.networks.hardhat as { allowUnlimitedContractSize: boolean }).allowUnlimitedContractSize = true;
+  const [signer] = await hre.ethers.getSigners();
+  const verifiers = new Map<string, { address: string; abi: unknown[] }>();
+  for (const { row, proofFile } of rows) {
+    const key = `${row.circuit}/${row.system}`;
+    if (!verifiers.has(key)) {
+      log(`  [${key}] compiling and deploying its Solidity verifier`);
+      const source = (await snarkjs.zKey.exportSolidityVerifier(systemKeysOf(row.circuit, row.system).zkey, VERIFIER_TEMPLATES, undefined)) as string;
+      const { abi, bytecode } = compileVerifier(source);
+      const contract = await new hre.ethers.ContractFactory(abi as never, bytecode, signer).deploy();
+      await contract.waitForDeployment();
+      verifiers.set(key, { address: await contract.getAddress(), abi });
+    }
+    const v = verifiers.get(key)!;
+    const { proof, publicSignals } = JSON.parse(readFileSync(proofFile, 'utf8')) as { proof: AnyProof; publicSignals: string[] };
+    const args = await calldataArguments(row.system, proof, publicSignals);
+    const contract = new hre.ethers.Contract(v.address, v.abi as never, signer);
+    if ((await contract.verifyProof(...args)) !== true) throw new Error(`the ${row.system} Solidity verifier of ${row.circuit} refused a valid proof`);
+    const data = contract.interface.encodeFunctionData('verifyProof', args);
+    row.proofBytes.calldata = (data.length - 2) / 2;
+    row.verifyGas = Number(await signer.estimateGas({ to: v.address, data }));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ checks
+
+/** Every column of a measured row is there and sane (existence and consistency; never a timing threshold). */
+export function checkRow(r: SystemRow): void {
+  const fail = (what: string) => {
+    throw new Error(`${r.system}/${r.prover}/${r.circuit}: ${what}`);
+  };
+  if (r.skipped) return;
+  for (const [name, v] of Object.entries({ readings: r.readings, constraints: r.constraints, publicInputs: r.publicInputs, setupMs: r.setupMs, provingKeyBytes: r.provingKeyBytes, verificationKeyBytes: r.verificationKeyBytes, peakRssMB: r.peakRssMB, runs: r.runs })) {
+    if (!Number.isFinite(v) || v <= 0) fail(`${name} is ${v}`);
+  }
+  for (const [name, s] of Object.entries({ witnessMs: r.witnessMs, proveMs: r.proveMs, verifyMs: r.verifyMs })) {
+    if (!(s.min > 0 && s.min <= s.median && s.median <= s.max)) fail(`${name} spread ${JSON.stringify(s)}`);
+  }
+  if (!Number.isInteger(r.domainPower) || 2 ** r.domainPower < (r.system === 'groth16' ? r.constraints : (r.plonkGates ?? 0))) fail(`domain 2^${r.domainPower}`);
+  if (r.system !== 'groth16' && !(r.plonkGates! >= r.constraints)) fail(`PLONK gates ${r.plonkGates}`);
+  if (!r.trust || !r.setupMode) fail('trust model');
+  const b = r.proofBytes;
+  if (!(b.json > b.raw && b.raw > 0 && b.compressed > 0 && b.compressed < b.raw)) fail(`proof sizes ${JSON.stringify(b)}`);
+  if (r.system === 'groth16' && (b.raw !== 256 || b.compressed !== 128)) fail(`Groth16 proof sizes ${JSON.stringify(b)}`);
+  if (b.calldata === undefined || b.calldata < 4 + 32 * r.publicInputs) fail(`calldata ${b.calldata}`);
+  if (!(r.verifyGas! > 21_000)) fail(`verification gas ${r.verifyGas}`);
+}
+
+// ------------------------------------------------------------------------------------------------ outputs
+
+const CSV_HEADER = ['framework', 'category', 'backend', 'curve', 'circuit', 'input', 'operation', 'nbConstraints', 'nbPlonkGates', 'nbPublic', 'ram', 'time', 'timeMin', 'timeMax', 'count', 'proofSize', 'nbPhysicalCores', 'cpu'];
+
+/** zk-Harness-style CSV: one line per row and operation (setup, witness, prove, verify); ram in MB, times in ms. */
+export function csv(rows: SystemRow[], machine: Machine): string {
+  const lines = [CSV_HEADER.join(',')];
+  for (const r of rows.filter((x) => !x.skipped)) {
+    const ops: [string, Spread, number][] = [
+      ['setup', { median: r.setupMs, min: r.setupMs, max: r.setupMs }, 1],
+      ['witness', r.witnessMs, r.runs],
+      ['prove', r.proveMs, r.runs],
+      ['verify', r.verifyMs, r.runs],
+    ];
+    for (const [op, s, count] of ops) {
+      lines.push(
+        [r.prover === 'native' ? 'meterproof-native' : 'snarkjs', 'circuit', r.system, 'bn254', r.circuit, `${r.readings} readings`, op, r.constraints, r.plonkGates ?? '', r.publicInputs, op === 'prove' ? r.peakRssMB.toFixed(0) : '', s.median.toFixed(0), s.min.toFixed(0), s.max.toFixed(0), count, r.proofBytes.raw, machine.cores, machine.cpu.replace(/,/g, ' ')].join(','),
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  snarkjs: string;
+  solc: string;
+  hardhat: string;
+  loadAverage: number[];
+}
+
+export async function machineInfo(): Promise<Machine> {
+  const version = (p: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', p, 'package.json'), 'utf8')).version as string;
+  const { loadavg } = await import('node:os');
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, snarkjs: version('snarkjs'), solc: version('solc'), hardhat: version('hardhat'), loadAverage: loadavg() };
+}
+
+const fmtS = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+const fmtN = (n: number | undefined) => (n === undefined ? '–' : n.toLocaleString('en-GB'));
+
+export function markdownTable(rows: SystemRow[]): string {
+  const head = '| system | prover | circuit | readings | r1cs | PLONK gates | public | domain | trust | setup | pk | vk | witness | prove (min–max) | verify | peak RSS | proof JSON / raw / compressed / calldata | verify gas |';
+  const sep = '|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const line = (r: SystemRow) =>
+    r.skipped
+      ? `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | | | | | | | | not run: ${r.skipped} | | | | |`
+      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}) | ${fmtS(r.verifyMs.median)} | ${r.peakRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${fmtN(r.verifyGas)} |`;
+  return [head, sep, ...rows.map(line)].join('\n');
+}
+
+// ------------------------------------------------------------------------------------------------ plots
+
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** A line chart on log-log axes: one series per name. */
+function lineChart(title: string, xLabel: string, yLabel: string, series: { name: string; points: [number, number][] }[]): string {
+  const W = 640;
+  const H = 400;
+  const m = { l: 70, r: 170, t: 40, b: 50 };
+  const all = series.flatMap((s) => s.points);
+  const lx = all.map((p) => Math.log10(p[0]));
+  const ly = all.map((p) => Math.log10(p[1]));
+  const [x0, x1] = [Math.min(...lx), Math.max(...lx) + 1e-9];
+  const [y0, y1] = [Math.floor(Math.min(...ly)), Math.ceil(Math.max(...ly) + 1e-9)];
+  const X = (x: number) => m.l + ((Math.log10(x) - x0) / (x1 - x0 || 1)) * (W - m.l - m.r);
+  const Y = (y: number) => H - m.b - ((Math.log10(y) - y0) / (y1 - y0 || 1)) * (H - m.t - m.b);
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<text x="${W / 2 - m.r / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`];
+  out.push(`<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="black"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="black"/>`);
+  for (let e = y0; e <= y1; e++) out.push(`<text x="${m.l - 6}" y="${Y(10 ** e) + 4}" text-anchor="end">${fmtN(10 ** e)}</text><line x1="${m.l}" y1="${Y(10 ** e)}" x2="${W - m.r}" y2="${Y(10 ** e)}" stroke="#ddd"/>`);
+  for (const x of [...new Set(all.map((p) => p[0]))]) out.push(`<text x="${X(x)}" y="${H - m.b + 16}" text-anchor="middle">${fmtN(x)}</text>`);
+  out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 10}" text-anchor="middle">${esc(xLabel)}</text><text x="16" y="${(m.t + H - m.b) / 2}" transform="rotate(-90 16 ${(m.t + H - m.b) / 2})" text-anchor="middle">${esc(yLabel)}</text>`);
+  series.forEach((s, i) => {
+    const c = COLOURS[i % COLOURS.length];
+    const pts = [...s.points].sort((a, b) => a[0] - b[0]);
+    out.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map((p) => `${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(' ')}"/>`);
+    for (const p of pts) out.push(`<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="3" fill="${c}"/>`);
+    out.push(`<rect x="${W - m.r + 12}" y="${m.t + i * 18}" width="12" height="12" fill="${c}"/><text x="${W - m.r + 30}" y="${m.t + i * 18 + 10}">${esc(s.name)}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+/** Grouped bars on a log axis: one group per label, one bar per series. */
+function barChart(title: string, yLabel: string, labels: string[], series: { name: string; values: (number | undefined)[] }[]): string {
+  const W = 640;
+  const H = 400;
+  const m = { l: 70, r: 170, t: 40, b: 60 };
+  const vals = series.flatMap((s) => s.values).filter((v): v is number => v !== undefined && v > 0);
+  const [y0, y1] = [Math.floor(Math.log10(Math.min(...vals))), Math.ceil(Math.log10(Math.max(...vals)) + 1e-9)];
+  const Y = (v: number) => H - m.b - ((Math.log10(v) - y0) / (y1 - y0 || 1)) * (H - m.t - m.b);
+  const group = (W - m.l - m.r) / labels.length;
+  const bar = (group * 0.8) / series.length;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<text x="${W / 2 - m.r / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`];
+  for (let e = y0; e <= y1; e++) out.push(`<text x="${m.l - 6}" y="${Y(10 ** e) + 4}" text-anchor="end">${fmtN(10 ** e)}</text><line x1="${m.l}" y1="${Y(10 ** e)}" x2="${W - m.r}" y2="${Y(10 ** e)}" stroke="#ddd"/>`);
+  out.push(`<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="black"/><text x="16" y="${(m.t + H - m.b) / 2}" transform="rotate(-90 16 ${(m.t + H - m.b) / 2})" text-anchor="middle">${esc(yLabel)}</text>`);
+  labels.forEach((label, g) => {
+    out.push(`<text x="${m.l + group * (g + 0.5)}" y="${H - m.b + 16}" text-anchor="middle">${esc(label)}</text>`);
+    series.forEach((s, i) => {
+      const v = s.values[g];
+      if (v === undefined || v <= 0) return;
+      const x = m.l + group * g + group * 0.1 + bar * i;
+      out.push(`<rect x="${x.toFixed(1)}" y="${Y(v).toFixed(1)}" width="${(bar - 2).toFixed(1)}" height="${(H - m.b - Y(v)).toFixed(1)}" fill="${COLOURS[i % COLOURS.length]}"><title>${esc(`${label} ${s.name}: ${fmtN(v)}`)}</title></rect>`);
+    });
+  });
+  series.forEach((s, i) => out.push(`<rect x="${W - m.r + 12}" y="${m.t + i * 18}" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/><text x="${W - m.r + 30}" y="${m.t + i * 18 + 10}">${esc(s.name)}</text>`));
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+/** The three plots: prove time against readings (bill series) per system and prover, proof size and verification gas per system. */
+export function plots(rows: SystemRow[]): Record<string, string> {
+  const ok = rows.filter((r) => !r.skipped);
+  const bill = ok.filter((r) => r.kind === 'bill');
+  const lines = [...new Set(bill.map((r) => `${r.system} / ${r.prover}`))].map((name) => ({ name, points: bill.filter((r) => `${r.system} / ${r.prover}` === name).map((r) => [r.readings, r.proveMs.median / 1000] as [number, number]) }));
+  const systems = PROOF_SYSTEMS.filter((s) => ok.some((r) => r.system === s));
+  // sizes and gas of the smallest bill circuit measured (else of the first row's circuit)
+  const circuit = (bill.length ? bill.sort((a, b) => a.readings - b.readings)[0] : ok[0])?.circuit;
+  const of = (s: ProofSystem) => ok.find((r) => r.system === s && r.circuit === circuit);
+  const gasSeries = systems.map((s) => ({ name: s, points: ok.filter((r) => r.system === s && r.verifyGas && r.prover === 'snarkjs').map((r) => [r.publicInputs, r.verifyGas!] as [number, number]) })).filter((s) => s.points.length);
+  return {
+    'bench-systems-prove.svg': lines.length ? lineChart('Prove time against readings (the bill)', 'half-hourly readings', 'prove time (s, median)', lines) : '',
+    'bench-systems-proof-size.svg': barChart(`Proof size per system (${circuit})`, 'bytes', ['snarkjs JSON', 'raw', 'compressed', 'calldata'], systems.map((s) => ({ name: s, values: [of(s)?.proofBytes.json, of(s)?.proofBytes.raw, of(s)?.proofBytes.compressed, of(s)?.proofBytes.calldata] }))),
+    'bench-systems-gas.svg': gasSeries.length ? lineChart('Verification gas against public inputs', 'public inputs', 'gas (verifyProof transaction)', gasSeries) : '',
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ targets
+
+/** A registry circuit, or a bench-only instance of the bill of `days` days (the scaling series). */
+export function benchCircuit(idOrDays: string | number): CircuitConfig {
+  if (typeof idOrDays === 'string') return getCircuit(idOrDays);
+  const existing = loadCircuits().find((c) => c.kind === 'bill' && c.params.maxDays === idOrDays);
+  if (existing) return existing;
+  const base = getCircuit('billing_1d');
+  return { ...base, id: `bench-billing_${idOrDays}d`, params: { ...base.params, maxDays: idOrDays, minDays: idOrDays }, budget: undefined };
+}
+
+export async function registryTarget(c: CircuitConfig): Promise<BenchTarget> {
+  await compileCircuit(c);
+  const a = artifactsOf(c.id);
+  return { id: c.id, kind: c.kind, readings: c.params.maxDays * SLOTS_PER_DAY, r1cs: a.r1cs, wasm: a.wasm, input: (await benchStatement(c)).input };
+}
+
+// ------------------------------------------------------------------------------------------------ command line
+
+interface Options {
+  systems: ProofSystem[];
+  provers: ProverName[];
+  circuits: (string | number)[];
+  runs: number;
+  budgetS: number;
+  quick: boolean;
+  outDir: string;
+}
+
+function options(argv: string[]): Options {
+  const arg = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const list = (name: string, fallback: string) => (arg(name) ?? fallback).split(',').filter(Boolean);
+  const quick = argv.includes('--quick');
+  const provers = list('provers', 'snarkjs').map((p) => {
+    if (!(PROVERS as readonly string[]).includes(p)) throw new Error(`--provers: unknown prover ${p} (known: ${PROVERS.join(', ')})`);
+    return p as ProverName;
+  });
+  let circuits: (string | number)[];
+  if (arg('circuit')) circuits = list('circuit', '');
+  else if (quick) circuits = ['billing_1d'];
+  else {
+    const kind = arg('kind');
+    const days = arg('days');
+    circuits = loadCircuits()
+      .filter((c) => (!kind || c.kind === kind) && (!days || c.params.maxDays === Number(days)))
+      .map((c) => c.id);
+    if (argv.includes('--series')) circuits.push(...SERIES_DAYS.filter((d) => !circuits.includes(benchCircuit(d).id)));
+  }
+  return {
+    systems: list('systems', PROOF_SYSTEMS.join(',')).map(parseProofSystem),
+    provers,
+    circuits,
+    runs: quick ? 1 : Number(arg('runs') ?? 3),
+    budgetS: Number(arg('budget') ?? 1800),
+    quick,
+    outDir: quick ? join(REPO_ROOT, 'build', 'bench-systems-quick') : join(REPO_ROOT, 'docs'),
+  };
+}
+
+const idOf = (c: string | number) => benchCircuit(c).id;
+
+/** In a child process (own peak RSS, killed at the budget): setup of one circuit in one system, or one row. */
+function child(args: string[], budgetS: number): { ok: true; value: unknown } | { ok: false; reason: string } {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'bench-systems.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: budgetS * 1000, maxBuffer: 64 * 2 ** 20 });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { ok: false, reason: `${args[0].replace('--', '')} did not finish within the ${budgetS} s budget` };
+  if (r.status !== 0) return { ok: false, reason: `${args[0].replace('--', '')} failed after ${fmtS(Date.now() - started)}: ${(r.stdout ?? '').trim().split('\n').pop() ?? `exit ${r.status}`}` };
+  return { ok: true, value: JSON.parse(r.stdout.trim().split('\n').pop()!) };
+}
+
+async function childMain(argv: string[]): Promise<boolean> {
+  const [mode, circuit, system, prover, runs, proofOut] = argv;
+  if (mode !== '--setup-child' && mode !== '--row-child') return false;
+  const log = (m: string) => console.error(m);
+  try {
+    const t = await registryTarget(benchCircuit(/^\d+$/.test(circuit) ? Number(circuit) : circuit));
+    const out = mode === '--setup-child' ? await setupTarget(t, parseProofSystem(system), log) : await measureRow(t, parseProofSystem(system), prover as ProverName, Number(runs), proofOut);
+    console.log(JSON.stringify(out));
+  } catch (e) {
+    console.log(`error: ${(e as Error).message.split('\n')[0]}`);
+    process.exitCode = 1;
+  } finally {
+    await releaseCurve();
+  }
+  return true;
+}
+
+export async function runSystemsBench(argv: string[], log: (m: string) => void = (m) => console.log(m)): Promise<SystemRow[]> {
+  const o = options(argv);
+  mkdirSync(o.outDir, { recursive: true });
+  const proofsDir = join(REPO_ROOT, 'build', 'bench-systems-proofs');
+  mkdirSync(proofsDir, { recursive: true });
+  const rows: SystemRow[] = [];
+  const measured: { row: SystemRow; proofFile: string }[] = [];
+  for (const c of o.circuits) {
+    const id = idOf(c);
+    const info = await (async () => {
+      const t = await registryTarget(benchCircuit(c));
+      return { readings: t.readings, kind: t.kind, constraints: (await r1csInfo(t.r1cs)).nConstraints };
+    })();
+    for (const system of o.systems) {
+      log(`${id} ${system}: setup (cached when built before; budget ${o.budgetS} s)…`);
+      const setup = child(['--setup-child', String(c), system], o.budgetS);
+      for (const prover of o.provers) {
+        const base = { system, prover, circuit: id, kind: info.kind, readings: info.readings, constraints: info.constraints };
+        const unavailable =
+          prover !== 'snarkjs' && system !== 'groth16' ? `${prover} proves Groth16 only` : prover === 'rapidsnark' ? 'rapidsnark is not installed on this machine (scripts/bench-native.ts runs it with RAPIDSNARK=…)' : !setup.ok ? setup.reason : undefined;
+        if (unavailable) {
+          rows.push({ ...base, skipped: unavailable } as SystemRow);
+          continue;
+        }
+        log(`${id} ${system} ${prover}: ${o.runs} run(s) after a warm-up…`);
+        const proofFile = join(proofsDir, `${id}.${system}.${prover}.json`);
+        const r = child(['--row-child', String(c), system, prover, String(o.runs), proofFile], o.budgetS);
+        if (!r.ok) {
+          rows.push({ ...base, skipped: r.reason } as SystemRow);
+          continue;
+        }
+        const row = { ...(r.value as SystemRow), ...(setup as { value: object }).value } as SystemRow;
+        rows.push(row);
+        measured.push({ row, proofFile });
+      }
+    }
+  }
+  // one PLONK gate count per circuit, whichever universal system counted it
+  for (const r of rows) r.plonkGates ??= rows.find((x) => x.circuit === r.circuit && x.plonkGates)?.plonkGates;
+  log('verification gas on Hardhat’s in-process network…');
+  await measureGas(measured, log);
+  if (o.quick) for (const r of rows) checkRow(r);
+
+  const machine = await machineInfo();
+  const command = `npm run bench -- ${argv.join(' ')}`.trim();
+  writeFileSync(join(o.outDir, 'bench-systems.json'), JSON.stringify({ command, date: new Date().toISOString(), machine, runs: o.runs, rows }, null, 2) + '\n');
+  writeFileSync(join(o.outDir, 'bench-systems.csv'), csv(rows, machine));
+  for (const [file, svg] of Object.entries(plots(rows))) if (svg) writeFileSync(join(o.outDir, file), svg);
+  log(`\n${markdownTable(rows)}\n\n* counted, not encoded (only Groth16's compressed form is implemented). Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, snarkjs ${machine.snarkjs}, load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}`);
+  log(`written to ${o.outDir}: bench-systems.json, bench-systems.csv, bench-systems-*.svg`);
+  return rows;
+}
+
+if (process.argv[1]?.endsWith('bench-systems.ts')) {
+  if (!(await childMain(process.argv.slice(2)))) {
+    try {
+      await runSystemsBench(process.argv.slice(2));
+    } finally {
+      await releaseCurve();
+    }
+    process.exit(0);
+  }
+}
+

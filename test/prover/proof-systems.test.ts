@@ -1,0 +1,135 @@
+/**
+ * Groth16, PLONK and FFLONK end to end on a small circuit (a few gates keep this to about a minute): keys
+ * from the development setups (keys/ceremony.ts, keys/universal.ts), proofs from each system's backend,
+ * verification with each system's key — and the proof-system benchmark's quick mode on the same circuit
+ * (scripts/bench-systems.ts): every column of a row is produced and consistent, gas measured with each
+ * system's Solidity verifier on Hardhat's in-process network. No timing is asserted.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { compileSource } from '../../circuits/compile.js';
+import { BUILD_DIR, REPO_ROOT } from '../../core/paths.js';
+import { PROOF_SYSTEMS, systemKeysOf } from '../../core/proof-systems.js';
+import { domainPowerOf, g1PowersNeeded } from '../../keys/universal.js';
+import { releaseCurve } from '../../prover/backend.js';
+import { backendFor, verifyInSystem } from '../../prover/systems.js';
+import { checkRow, csv, machineInfo, measureGas, measureRow, plots, setupTarget, type BenchTarget, type SystemRow } from '../../scripts/bench-systems.js';
+
+// Five public inputs and a few dozen gates: y = Σ a_i x^i, outputs y and x³.
+const SOURCE = `pragma circom 2.1.0;
+template Poly(n) {
+    signal input a[n];
+    signal input x;
+    signal output y;
+    signal output x3;
+    signal p[n];
+    signal t[n];
+    p[0] <== x;
+    t[0] <== a[0] * p[0];
+    for (var i = 1; i < n; i++) {
+        p[i] <== p[i - 1] * x;
+        t[i] <== t[i - 1] + a[i] * p[i];
+    }
+    y <== t[n - 1];
+    x3 <== p[2];
+}
+component main {public [a]} = Poly(5);
+`;
+const ID = 'test/proof-systems';
+const INPUT = { a: ['1', '2', '3', '4', '5'], x: '3' };
+// y = 1·3 + 2·9 + 3·27 + 4·81 + 5·243, x3 = 27
+const SIGNALS = ['1641', '27', '1', '2', '3', '4', '5'];
+
+let target: BenchTarget;
+const rows: SystemRow[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'meterproof-systems-'));
+
+before(async () => {
+  const { circuit } = await compileSource(join(BUILD_DIR, ID), SOURCE);
+  target = { id: ID, kind: 'test', readings: 5, r1cs: circuit.r1cs, wasm: circuit.wasm, input: INPUT };
+});
+after(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await releaseCurve();
+});
+
+describe('each proof system proves and verifies', () => {
+  for (const system of PROOF_SYSTEMS) {
+    test(system, async () => {
+      const setup = await setupTarget(target, system, () => {});
+      const keys = systemKeysOf(ID, system);
+      assert.ok(keys.dir.endsWith(system === 'groth16' ? join(ID, 'keys') : join(ID, 'keys', system)), 'Groth16 keys stay where they were; the others get a folder each');
+      const vkey = JSON.parse(readFileSync(keys.vkey, 'utf8'));
+      assert.equal(vkey.protocol, system);
+      if (system !== 'groth16') assert.match(setup.setupMode, /development/);
+
+      const { proof, publicSignals } = await backendFor(system, 'snarkjs').prove(INPUT, target.wasm, keys.zkey);
+      assert.equal(proof.protocol, system);
+      assert.deepEqual(publicSignals, SIGNALS);
+      assert.equal(await verifyInSystem(system, vkey, publicSignals, proof), true);
+      assert.equal(await verifyInSystem(system, vkey, ['1642', ...publicSignals.slice(1)], proof), false, 'another output');
+      assert.equal(await verifyInSystem(system, vkey, [...publicSignals.slice(0, 6), '6'], proof), false, 'another public input');
+    });
+  }
+
+  test("a proof does not verify under another system's key", async () => {
+    const plonk = JSON.parse(readFileSync(systemKeysOf(ID, 'plonk').vkey, 'utf8'));
+    const { proof, publicSignals } = await backendFor('fflonk').prove(INPUT, target.wasm, systemKeysOf(ID, 'fflonk').zkey);
+    assert.equal(await verifyInSystem('plonk', plonk, publicSignals, proof).catch(() => false), false);
+  });
+
+  test('the native prover is refused for PLONK and FFLONK, saying why', () => {
+    assert.throws(() => backendFor('plonk', 'native'), /native proves Groth16 only/);
+  });
+
+  test("each system's domain and the phase-1 size it needs (snarkjs's rules)", () => {
+    assert.equal(domainPowerOf('plonk', 42_776), 16);
+    assert.equal(domainPowerOf('fflonk', 65_535), 17, 'FFLONK counts two blinding rows more');
+    assert.equal(g1PowersNeeded('plonk', 16), 65_542);
+    assert.equal(g1PowersNeeded('fflonk', 16), 9 * 65_536 + 18);
+  });
+});
+
+describe('the proof-system benchmark, quick mode', () => {
+  test('every column of every system', async () => {
+    const measured: { row: SystemRow; proofFile: string }[] = [];
+    for (const system of PROOF_SYSTEMS) {
+      const setup = await setupTarget(target, system, () => {});
+      const proofFile = join(dir, `${system}.json`);
+      const row = { ...(await measureRow(target, system, 'snarkjs', 1, proofFile)), ...setup } as SystemRow;
+      rows.push(row);
+      measured.push({ row, proofFile });
+    }
+    for (const r of rows) r.plonkGates ??= rows.find((x) => x.plonkGates)?.plonkGates;
+    await measureGas(measured, () => {});
+    for (const r of rows) checkRow(r);
+
+    const by = Object.fromEntries(rows.map((r) => [r.system, r]));
+    assert.equal(by.groth16.publicInputs, 7);
+    assert.deepEqual([by.groth16.proofBytes.raw, by.groth16.proofBytes.compressed], [256, 128]);
+    assert.equal(by.groth16.proofBytes.calldata, 4 + 32 * (8 + 7), 'A, B, C as 8 words and 7 signals');
+    assert.equal(by.plonk.proofBytes.calldata, 4 + 32 * (24 + 7));
+    assert.equal(by.fflonk.proofBytes.calldata, 4 + 32 * (24 + 7));
+    assert.ok(by.plonk.proofBytes.raw > by.groth16.proofBytes.raw);
+    assert.match(by.groth16.trust, /per-circuit/);
+    assert.match(by.plonk.trust, /universal/);
+    assert.ok(by.fflonk.domainPower >= by.plonk.domainPower);
+  });
+
+  test('CSV, plots and machine description', async () => {
+    assert.ok(rows.length === 3, 'the rows of the test before');
+    const machine = await machineInfo();
+    const lines = csv(rows, machine).trim().split('\n');
+    assert.equal(lines[0].split(',')[0], 'framework');
+    assert.equal(lines.length, 1 + 3 * 4, 'setup, witness, prove, verify per row');
+    for (const l of lines) assert.equal(l.split(',').length, lines[0].split(',').length, l);
+    assert.ok(lines.some((l) => l.includes(',plonk,bn254,') && l.includes(',prove,')));
+    const svgs = plots(rows);
+    assert.match(svgs['bench-systems-proof-size.svg'], /^<svg[^]*groth16[^]*plonk[^]*fflonk[^]*<\/svg>\n$/);
+    assert.match(svgs['bench-systems-gas.svg'], /<polyline/);
+    assert.equal(machine.snarkjs, JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'snarkjs', 'package.json'), 'utf8')).version);
+  });
+});
