@@ -7,6 +7,9 @@
  * callback, a result answering another request (or none), and a second delivery of the same meter.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SNARK_FIELD } from '../../core/field.js';
 import { isoDay } from '../../core/time.js';
@@ -20,6 +23,8 @@ import type { ResultJson } from '../../prover/result.js';
 import { verifyTrusted } from '../../prover/trust.js';
 import { ResultRejected, verifyResult } from '../../prover/verify.js';
 import type { RunningServer } from '../../verifier-api/server.js';
+import { bundleToJson } from '../../meter/bundle.js';
+import { cliRunner } from '../support/cli.js';
 import { certifyPeriod, syntheticReadings } from '../support/fixtures.js';
 import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
 import { cachedFixture, CIRCUIT, clone, DAY, START_DAY, world, type World } from './support.js';
@@ -111,6 +116,34 @@ describe('a proof is bound to the request it answers (offline)', () => {
     const i = billKind.layout.filter((s) => s.output).length + 3;
     assert.equal(f.plain.publicSignals[i], '0');
     assert.ok(requestContext(digestOf(f.mailbox)) < SNARK_FIELD);
+  });
+});
+
+describe('meterproof prove --request and verify --request', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meterproof-request-'));
+  const file = (name: string, value: unknown) => (writeFileSync(join(dir, name), JSON.stringify(value)), join(dir, name));
+  const { ok, fails } = cliRunner(dir);
+
+  test('verify says which request a result answers, and refuses it as the answer to another or after expiry', async () => {
+    const answer = file('answer.json', f.answer);
+    const asked = file('asked.json', f.mailbox);
+    assert.match(await ok('verify', answer), new RegExp(`answers request ${digestOf(f.mailbox)} \\(which service asked is not checked`));
+    assert.match(await ok('verify', answer, '--request', asked), new RegExp(`answers request ${digestOf(f.mailbox)} of Bill Check Ltd \\(ed25519:${f.key.publicKey}\\)`));
+    await fails(/REQUEST REFUSED \(request_mismatch\): the result answers request [0-9a-f]{16}…, not this request/, 'verify', answer, '--request', file('other.json', f.other));
+    await fails(/REQUEST REFUSED \(request_expired\)/, 'verify', answer, '--request', asked, '--received-at', '2099-02-01T00:00:00Z');
+    await fails(/--received-at takes an ISO 8601 instant/, 'verify', answer, '--request', asked, '--received-at', 'tomorrow');
+  });
+
+  test('prove binds the request: checked first (period, documents), then proved with its digest', async () => {
+    const p = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, 42), meterId: 'MTR-R2' });
+    const args = ['prove', 'bill', '--bundle', file('bundle.json', bundleToJson(p.bundle)), '--tariff', file('tariff.json', w.tariffs.acme), '--value', file('value.json', w.value), '--out', join(dir, 'r2.json')];
+    const nextDay = await signRequest(askFor(f.key, { mailbox: 'http://127.0.0.1:1' }, { nonce: 'request-day2-0123456789', period: { start: isoDay(START_DAY + 1), days: 1 } }), f.key.privateKey);
+    await fails(/request .*asks about .* these readings cover/, ...args, '--request', file('next.json', nextDay));
+    await fails(/not the [0-9a-f]{16}… the request names/, ...args.slice(0, 5), file('tariff2.json', w.tariffs.bolt), ...args.slice(6), '--request', file('asked.json', f.mailbox));
+    assert.match(await ok(...args, '--request', file('asked.json', f.mailbox)), new RegExp(`answering request ${digestOf(f.mailbox)} of Bill Check Ltd`));
+    const proved = JSON.parse(readFileSync(join(dir, 'r2.json'), 'utf8')) as ResultJson;
+    assert.equal(proved.statement.request, digestOf(f.mailbox));
+    assert.match(await ok('verify', join(dir, 'r2.json'), '--request', join(dir, 'asked.json')), /answers request/);
   });
 });
 
