@@ -49,15 +49,16 @@ export function servedDays(kind: string): string {
 }
 
 /**
- * The smallest circuit of a kind that serves a period of `days` days. Longer periods than any circuit are
- * composed from certified parts (GET /v1/statements, docs/verifier-api.md), which the message says.
+ * The smallest circuit of a kind that serves a period of `days` days. A period longer than any circuit is
+ * proved as shorter ones, which the message says; bills are then composed from these certified parts
+ * (GET /v1/statements, docs/verifier-api.md).
  */
 export function circuitForDays(kind: string, days: number): CircuitConfig {
   const circuits = kindNamed(kind).circuits;
   const fits = circuits.filter((c) => c.params.minDays <= days && days <= c.params.maxDays).sort((a, b) => a.params.maxDays - b.params.maxDays);
   if (fits.length === 0) {
     const longest = Math.max(...circuits.map((c) => c.params.maxDays));
-    const hint = days > longest ? `; prove shorter periods and compose them (GET /v1/statements)` : '';
+    const hint = days > longest ? `; prove shorter periods${kind === 'bill' ? ' and compose them (GET /v1/statements)' : ''}` : '';
     throw new Error(`no ${kind} circuit serves a period of ${days} days (${kind} circuits serve ${servedDays(kind)})${hint}`);
   }
   return fits[0];

@@ -1,7 +1,7 @@
 /**
  * Browser proving benchmark: the household page in headless Chromium (Debian's chromium, playwright-core)
  * against a local verifier API, per bill circuit, next to Node proving the same statement with the same
- * snarkjs. Writes docs/bench-browser.json.
+ * snarkjs, the quarter (billing_92d) beside the month. Writes docs/bench-browser.json.
  *
  *   cold  a fresh browser (empty user data directory): the proving files are downloaded (in the background while the readings
  *         are shown: prefetchMs), then decrypted readings → witness → proof → submission
@@ -9,6 +9,11 @@
  *         SHA-256-checked: downloadMs); `readyMs` = decrypt + cached files + witness + proof
  *   wall  seen from outside: from clicking "Open my readings" to the receipt, "Prove and send" clicked as
  *         soon as it is enabled (fetches, decryption, files, curve start-up, proof and submission)
+ *   core / snarkjs  the page proves with the native prover's WebAssembly core when it is built (threads: the
+ *         API's headers make the page cross-origin isolated); the warm runs alternate with runs of the same
+ *         page at ?prover=snarkjs in the same browser, so both see the same machine load
+ *   memory  the peak of the summed PSS (proportional set size: shared pages split between the processes that
+ *         map them) of all Chromium processes, sampled every 100 ms while proving
  *   node  witness and proof in this Node process on the same inputs (snarkjs, one warm-up run first)
  *   kdf   Argon2id with the default parameters in the page's worker (docs/encryption.md)
  *
@@ -18,7 +23,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -32,30 +37,36 @@ import { billKind } from '../kinds/bill/kind.js';
 import { startServer } from '../verifier-api/server.js';
 import { CHROMIUM, launchBrowser, openReadings, proveAndSend } from '../web/browser.js';
 import { buildWeb } from '../web/build.js';
+import { MAX_PROVE_MS } from '../web/src/capacity.js';
 import type { PageTimings } from '../web/src/main.js';
 import { certifyDays, demoReadings, demoTariff, demoValueVector } from './demo-data.js';
 import { createPartyKeys, provisionHousehold } from './household-provision.js';
 
-export const BROWSER_BENCH_CIRCUITS = ['billing_1d', 'billing_7d', 'billing_31d'];
+export const BROWSER_BENCH_CIRCUITS = ['billing_1d', 'billing_7d', 'billing_31d', 'billing_92d'];
 const START = '2013-01-01';
 
-/** `browserPeakMB`: the most resident memory of all Chromium processes (browser, page, worker) during the run. */
-export type RunTimings = PageTimings & { wallMs: number; browserPeakMB: number };
+/** `browserPeakMB`: the most memory (summed PSS) of all Chromium processes (browser, page, workers) while proving. */
+export type RunTimings = Omit<PageTimings, 'prover'> & { wallMs: number; browserPeakMB: number };
 
-/**
- * Resident memory of this process's descendants (the Chromium processes it launched), MB, from /proc.
- * Pages shared between Chromium's processes count once per process: an upper bound of the page's memory.
- */
-function chromiumRssMB(): number {
+/** PSS of a process, bytes (0 when it ended or cannot be read). */
+function pssOf(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Summed PSS of this process's descendants (the Chromium processes it launched), MB, from /proc. */
+function chromiumPssMB(): number {
   const parent = new Map<number, number>();
-  const rss = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is stat field 3 (state)
       parent.set(Number(entry), Number(fields[1]));
-      rss.set(Number(entry), Number(fields[21]) * 4096);
     } catch {
       // the process ended while being read
     }
@@ -65,17 +76,17 @@ function chromiumRssMB(): number {
     return false;
   };
   let total = 0;
-  for (const [pid, bytes] of rss) if (descends(pid)) total += bytes;
+  for (const pid of parent.keys()) if (descends(pid)) total += pssOf(pid);
   return total / 2 ** 20;
 }
 
 /** Runs `f` while sampling the Chromium processes' memory every 100 ms; returns its value and the peak, MB. */
 async function withPeakMemory<T>(f: () => Promise<T>): Promise<{ value: T; peakMB: number }> {
-  let peakMB = chromiumRssMB();
-  const timer = setInterval(() => (peakMB = Math.max(peakMB, chromiumRssMB())), 100);
+  let peakMB = chromiumPssMB();
+  const timer = setInterval(() => (peakMB = Math.max(peakMB, chromiumPssMB())), 100);
   try {
     const value = await f();
-    return { value, peakMB: Math.max(peakMB, chromiumRssMB()) };
+    return { value, peakMB: Math.max(peakMB, chromiumPssMB()) };
   } finally {
     clearInterval(timer);
   }
@@ -86,9 +97,16 @@ export interface BrowserCircuitTiming {
   days: number;
   /** fresh browser: proving files downloaded */
   cold: RunTimings;
+  /** which prover the page used (the receipt's words: the WebAssembly core and its threads, or snarkjs and why) */
+  prover: string;
   /** medians over the warm runs (fresh page load, proving files from the browser's cache) */
   warm: RunTimings & { readyMs: number };
   warmRuns: RunTimings[];
+  /** the same warm runs at ?prover=snarkjs, alternating with the others in the same browser */
+  warmSnarkjs: RunTimings & { readyMs: number };
+  warmSnarkjsRuns: RunTimings[];
+  /** warm snarkjs proof time over the page's (core) proof time, same browser, same run */
+  coreSpeedup: number;
   /** medians of Node proving the same inputs in this process */
   node: { witnessMs: number; proveMs: number };
   /** warm browser proof time over Node's */
@@ -97,6 +115,8 @@ export interface BrowserCircuitTiming {
 
 export interface BrowserBench {
   measuredAt: string;
+  /** the machine's 1-minute load average when the run started and ended (others' jobs share the cores) */
+  loadAverage: { start: number; end: number };
   machine: { cpus: string; cores: number; node: string; chromium: string };
   runs: number;
   kdf: { memoryKiB: number; iterations: number; parallelism: number; runsMs: number[]; medianMs: number };
@@ -105,10 +125,11 @@ export interface BrowserBench {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const medianTimings = (runs: RunTimings[]): RunTimings => {
-  const keys = Object.keys(runs[0]) as (keyof RunTimings)[];
+  const keys = (Object.keys(runs[0]) as (keyof RunTimings)[]).filter((k) => typeof runs[0][k] === 'number');
   return Object.fromEntries(keys.map((k) => [k, Math.round(median(runs.map((r) => r[k] ?? 0)))])) as unknown as RunTimings;
 };
-const rounded = (t: RunTimings): RunTimings => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v as number)])) as unknown as RunTimings;
+const rounded = (t: RunTimings): RunTimings => Object.fromEntries(Object.entries(t).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, Math.round(v as number)])) as unknown as RunTimings;
+const readyOf = (runs: RunTimings[]) => Math.round(median(runs.map((t) => t.decryptMs + t.downloadMs + t.witnessMs + t.proveMs)));
 
 /** Browser (cold and warm) and Node timings for each circuit; `runs` warm runs and Node runs per circuit. */
 export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, o: { runs?: number; log?: (message: string) => void } = {}): Promise<BrowserBench> {
@@ -117,6 +138,7 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
   await buildWeb({ log });
   await setupCircuits({ only: circuits, log: (m) => !m.startsWith('  [') && log(m) });
   const startDay = dayOf(START);
+  const loadStart = loadavg()[0];
   const results: BrowserCircuitTiming[] = [];
   let kdf: BrowserBench['kdf'] | undefined;
 
@@ -132,7 +154,8 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
     let nodeBundle;
     try {
       const households = [];
-      for (let i = 0; i <= runs; i++) {
+      // one cold run, then `runs` warm runs with the page's prover and `runs` with snarkjs, alternating
+      for (let i = 0; i <= 2 * runs; i++) {
         const { bundle } = await certifyDays(await generateMeterKey(`BENCH-${days}D-${i}`), startDay, readings);
         nodeBundle = bundle;
         households.push({ meterId: bundle.meterId, ...(await provisionHousehold({ api: server.url, keys, supplierId: 'bench-energy', bundle, tariff, valueOfEnergy })) });
@@ -140,25 +163,34 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
       const browser = await launchBrowser();
       try {
         const timings: RunTimings[] = [];
-        for (const h of households) {
+        const snarkjsTimings: RunTimings[] = [];
+        let prover = '';
+        for (const [i, h] of households.entries()) {
+          const withSnarkjs = i > 0 && i % 2 === 0;
           const page = await browser.context.newPage();
-          await page.goto(server.url);
+          await page.goto(`${server.url}/${withSnarkjs ? '?prover=snarkjs' : ''}`);
           const t0 = performance.now();
           await openReadings(page, h.meterId, h.userKey.key);
-          const { value: proved, peakMB } = await withPeakMemory(() => proveAndSend(page));
-          timings.push({ ...proved.timings, wallMs: performance.now() - t0, browserPeakMB: peakMB });
+          // a quarter on a loaded machine can take minutes: the benchmark waits as long as the page would
+          const { value: proved, peakMB } = await withPeakMemory(() => proveAndSend(page, MAX_PROVE_MS));
+          const { prover: used, ...t } = proved.timings;
+          (withSnarkjs ? snarkjsTimings : timings).push({ ...t, wallMs: performance.now() - t0, browserPeakMB: peakMB });
+          if (!withSnarkjs) prover = used;
           if (!kdf && timings.length > 1) {
             const runsMs: number[] = [];
             for (let k = 0; k < 5; k++) runsMs.push(Math.round(await page.evaluate(() => (window as unknown as { meterproof: { measureKdf(): Promise<number> } }).meterproof.measureKdf())));
             kdf = { memoryKiB: 19456, iterations: 2, parallelism: 1, runsMs, medianMs: median(runsMs) };
           }
           await page.close();
-          log(`${id} ${timings.length === 1 ? 'cold' : 'warm'}: ${JSON.stringify(rounded(timings[timings.length - 1]))}`);
+          const last = withSnarkjs ? snarkjsTimings[snarkjsTimings.length - 1] : timings[timings.length - 1];
+          log(`${id} ${i === 0 ? 'cold' : 'warm'} (${withSnarkjs ? 'snarkjs' : used}): ${JSON.stringify(rounded(last))}, load ${loadavg()[0].toFixed(1)}`);
         }
         const warmRuns = timings.slice(1).map(rounded);
-        const warm = medianTimings(warmRuns);
-        const readyMs = median(warmRuns.map((t) => t.decryptMs + t.downloadMs + t.witnessMs + t.proveMs));
-        results.push({ circuit: id, days, cold: rounded(timings[0]), warm: { ...warm, readyMs: Math.round(readyMs) }, warmRuns, node: { witnessMs: 0, proveMs: 0 }, proveRatio: 0 });
+        const warmSnarkjsRuns = snarkjsTimings.map(rounded);
+        const warm = { ...medianTimings(warmRuns), readyMs: readyOf(warmRuns) };
+        const warmSnarkjs = { ...medianTimings(warmSnarkjsRuns), readyMs: readyOf(warmSnarkjsRuns) };
+        const coreSpeedup = Math.round((warmSnarkjs.proveMs / warm.proveMs) * 100) / 100;
+        results.push({ circuit: id, days, prover, cold: rounded(timings[0]), warm, warmRuns, warmSnarkjs, warmSnarkjsRuns, coreSpeedup, node: { witnessMs: 0, proveMs: 0 }, proveRatio: 0 });
       } finally {
         await browser.close();
       }
@@ -181,6 +213,7 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
   }
   return {
     measuredAt: new Date().toISOString(),
+    loadAverage: { start: Math.round(loadStart * 10) / 10, end: Math.round(loadavg()[0] * 10) / 10 },
     machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, chromium: execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim() },
     runs,
     kdf: kdf!,
@@ -190,13 +223,15 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
 
 function table(b: BrowserBench): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const head = '| circuit | cold: download | cold: wall | warm: decrypt (KDF) | warm: cached files | warm: witness | warm: prove | Node prove | browser/Node | warm ready | warm wall | Chromium peak memory |';
-  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const mb = (x: number) => `${x.toFixed(0)} MB`;
+  const head = '| circuit | cold: download | cold: wall | warm: decrypt (KDF) | warm: cached files | warm: witness | warm: prove | snarkjs in the page: prove | snarkjs / page | Node (snarkjs) prove | page / Node | warm ready | warm wall | peak PSS, page | peak PSS, snarkjs |';
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = b.circuits.map(
     (c) =>
-      `| ${c.circuit} | ${s(c.cold.prefetchMs ?? 0)} | ${s(c.cold.wallMs)} | ${s(c.warm.decryptMs)} | ${s(c.warm.downloadMs)} | ${s(c.warm.witnessMs)} | ${s(c.warm.proveMs)} | ${s(c.node.proveMs)} | ${c.proveRatio.toFixed(2)} | ${s(c.warm.readyMs)} | ${s(c.warm.wallMs)} | ${Math.max(c.cold.browserPeakMB ?? 0, c.warm.browserPeakMB ?? 0).toFixed(0)} MB |`,
+      `| ${c.circuit} | ${s(c.cold.prefetchMs ?? 0)} | ${s(c.cold.wallMs)} | ${s(c.warm.decryptMs)} | ${s(c.warm.downloadMs)} | ${s(c.warm.witnessMs)} | ${s(c.warm.proveMs)} | ${s(c.warmSnarkjs.proveMs)} | ${c.coreSpeedup.toFixed(2)} | ${s(c.node.proveMs)} | ${c.proveRatio.toFixed(2)} | ${s(c.warm.readyMs)} | ${s(c.warm.wallMs)} | ${mb(Math.max(c.cold.browserPeakMB, c.warm.browserPeakMB))} | ${mb(c.warmSnarkjs.browserPeakMB)} |`,
   );
-  return [head, sep, ...rows].join('\n');
+  const provers = b.circuits.map((c) => `${c.circuit}: ${c.prover}`).join('; ');
+  return [head, sep, ...rows, '', `The page's prover: ${provers}. Load average (1 min) ${b.loadAverage.start} at the start, ${b.loadAverage.end} at the end.`].join('\n');
 }
 
 /** Writes docs/bench-browser.json and returns the report: the table and the key-derivation timing. */

@@ -195,7 +195,7 @@ async function main(): Promise<void> {
       return;
     }
   }
-  const ids = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--circuit' ? [a] : []));
+  const ids = (await import('./bench-statement.js')).chosenCircuits();
   const { setupCircuits } = await import('../cli/setup.js');
   const chosen = ids.length ? ids : ['billing_1d', 'billing_7d', 'billing_31d'];
   await setupCircuits({ only: chosen, log: (m) => console.log(m) });

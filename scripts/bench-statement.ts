@@ -24,3 +24,6 @@ export async function benchStatement(circuit: CircuitConfig): Promise<{ bundle: 
   const period = { meterId: key.meterId, publicKey: key.publicKey, startDay, days };
   return { bundle, input: kind.witnessInput(bundle, kind.statement(period, kind.fields.parse(kind.example(period)), circuit), circuit) };
 }
+
+/** The circuits a benchmark's command line names with --circuit (repeatable: compared circuits are best measured in one run). */
+export const chosenCircuits = (argv: readonly string[] = process.argv): string[] => argv.flatMap((a, i) => (argv[i - 1] === '--circuit' ? [a] : []));

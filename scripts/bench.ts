@@ -10,7 +10,7 @@
  *
  * Then the native prover beside snarkjs (scripts/bench-native.ts, docs/bench-native.json) unless --no-native is given.
  *
- *   npm run bench [-- --runs 3] [-- --kind bill] [-- --circuit billing_31d] [-- --days 31] [-- --no-browser] [-- --no-native]
+ *   npm run bench [-- --runs 3] [-- --kind bill] [-- --circuit billing_31d --circuit billing_92d] [-- --days 31] [-- --no-browser] [-- --no-native]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ import { SLOTS_PER_DAY } from '../core/time.js';
 import { releaseCurve, snarkjsBackend } from '../prover/backend.js';
 import { setupCircuits } from '../cli/setup.js';
 import { r1csInfo } from '../circuits/compile.js';
-import { benchStatement } from './bench-statement.js';
+import { benchStatement, chosenCircuits } from './bench-statement.js';
 
 interface Row {
   circuit: string;
@@ -108,8 +108,9 @@ async function main(): Promise<void> {
   }
   const kind = arg('kind');
   const days = arg('days');
-  const ids = arg('circuit')
-    ? [arg('circuit')!]
+  const chosen = chosenCircuits();
+  const ids = chosen.length
+    ? chosen
     : loadCircuits()
         .filter((c) => (!kind || c.kind === kind) && (!days || c.params.maxDays === Number(days)))
         .map((c) => c.id);

@@ -15,7 +15,7 @@ import { SLOTS_PER_DAY } from '../../core/time.js';
 import { buildKeys } from '../../keys/ceremony.js';
 import type { Bundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
-import { certifyPeriod, hasSharedData, syntheticReadings, certifiedRealPeriod, REAL_HOUSEHOLDS } from '../../test/support/fixtures.js';
+import { certifyPeriod, hasSharedData, syntheticReadings, certifiedRealPeriod, REAL_HOUSEHOLDS, tellingReadings } from '../../test/support/fixtures.js';
 import { readSymbols } from '../../test/support/sym.js';
 import { computeWitness, editWitness, witnessFile, witnessSatisfies } from '../../test/support/witness.js';
 
@@ -31,8 +31,6 @@ after(releaseCurve);
 
 const statementFor = (b: Bundle, seed: bigint): SamplingStatement => ({ meterId: b.meterId, publicKey: b.publicKey, startDay: b.startDay, days: b.days, seed });
 
-/** Readings that name their slot (distinct for the first 16,384 slots), so a wrong pick cannot go unnoticed. */
-const tellingReadings = (days: number, salt = 0) => Array.from({ length: days * SLOTS_PER_DAY }, (_, i) => (i * 131 + salt) % 16384);
 
 async function circuitSamples(id: string, bundle: Bundle, seed: bigint) {
   const c = circuitOf(id);
@@ -152,7 +150,7 @@ describe('companion checks', () => {
     const s = statementFor(bundle, 77n);
     const w = await computeWitness(c.id, samplingWitnessInput(bundle, s, c));
     assert.deepEqual(w.slice(1, 1 + samplingKind.signalCount(c)), samplingKind.publicSignals(s, { samples: await sampleReadings(bundle.readingsWh, 19362, 77n, 4) }, c));
-    assert.deepEqual([0, 4, 8, 13].map((i) => samplingKind.signalName(i, c)), ['slot[0]', 'reading[0]', 'meterId', 'seed']);
+    assert.deepEqual([0, 4, 8, 11, 14].map((i) => samplingKind.signalName(i, c)), ['slot[0]', 'reading[0]', 'meterId', 'context', 'seed']);
     assert.throws(() => samplingKind.publicSignals(s, { samples: [{ slot: 0, readingWh: 1 }] }, c), /reveals 4 samples/);
     assert.throws(() => samplingWitnessInput(bundle, { ...s, seed: SNARK_FIELD }, c), /field element/);
     const seed = randomSeed();

@@ -62,6 +62,9 @@ export async function certifiedRealPeriod(household: string, start: string, days
   return { readings, bundle };
 }
 
+/** Readings that name their slot (distinct for the first 16,384 slots), so a wrong pick cannot go unnoticed. */
+export const tellingReadings = (days: number, salt = 0) => Array.from({ length: days * SLOTS_PER_DAY }, (_, i) => (i * 131 + salt) % 16384);
+
 /** The bundle with its readings edited by `change` (signature and chain state untouched): what a cheat would submit. */
 export function withReadings(bundle: Bundle, change: (readings: number[]) => void): Bundle {
   const readingsWh = [...bundle.readingsWh];
