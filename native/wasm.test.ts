@@ -22,7 +22,7 @@ interface ProverModule {
   UTF8ToString(p: number): string;
   _mp_alloc(n: number): number;
   _mp_free(p: number): void;
-  _mp_prove(z: number, zl: number, w: number, wl: number): number;
+  _mp_prove(z: number, zl: number, w: number, wl: number, threads: number): number;
 }
 
 function prove(m: ProverModule, zkey: Uint8Array, wtns: Uint8Array): any {
@@ -30,7 +30,7 @@ function prove(m: ProverModule, zkey: Uint8Array, wtns: Uint8Array): any {
   m.HEAPU8.set(zkey, zp);
   const wp = m._mp_alloc(wtns.length);
   m.HEAPU8.set(wtns, wp);
-  const rp = m._mp_prove(zp, zkey.length, wp, wtns.length);
+  const rp = m._mp_prove(zp, zkey.length, wp, wtns.length, 1);
   const out = JSON.parse(m.UTF8ToString(rp));
   m._mp_free(rp);
   m._mp_free(zp);

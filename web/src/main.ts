@@ -74,6 +74,9 @@ function run<T extends Reply['type']>(request: Request, progress?: Progress): Pr
   });
 }
 
+// ?prover=snarkjs: proves with snarkjs instead of the WebAssembly core (comparisons, scripts/bench-browser.ts)
+void run({ type: 'configure', prover: new URLSearchParams(location.search).get('prover') === 'snarkjs' ? 'snarkjs' : 'auto' });
+
 const isFailure = (e: unknown): e is Failure => !!e && typeof e === 'object' && 'code' in e && !(e instanceof Error);
 
 // ------------------------------------------------------------------------------------------ state
@@ -105,6 +108,8 @@ export interface PageTimings {
   downloadedBytes: number;
   witnessMs: number;
   proveMs: number;
+  /** which prover made the proof (the WebAssembly core or snarkjs, and why) */
+  prover: string;
   submitMs: number;
   /** from "Prove and send" to the certified result */
   totalMs: number;
@@ -519,7 +524,7 @@ function showReceipt(stored: StoredReceipt, t?: PageTimings) {
         ['Decrypt (incl. key derivation)', seconds(t.decryptMs)],
         ['Proving files', `${seconds(t.downloadMs)} (${t.downloadedBytes ? `${(t.downloadedBytes / 1e6).toFixed(1)} MB downloaded` : 'from this browser’s cache'})`],
         ['Check the readings against the meter’s signatures', seconds(t.witnessMs)],
-        ['Make the proof', seconds(t.proveMs)],
+        ['Make the proof', `${seconds(t.proveMs)} (${t.prover})`],
         ['Send and verify', seconds(t.submitMs)],
         ['Total', seconds(t.totalMs)],
       ]

@@ -37,19 +37,26 @@ export interface Timings {
   downloadedBytes: number;
   witnessMs: number;
   proveMs: number;
+  /** which prover made the proof, in plain words, with why snarkjs was used when the WebAssembly core was not (wasm-core.ts) */
+  prover: string;
 }
+
+/** The prover the page asks for (`?prover=snarkjs` in its address forces snarkjs): `auto` is the WebAssembly core when it works, else snarkjs. */
+export type ProverChoice = 'auto' | 'snarkjs';
 
 export type Request =
   | { type: 'open'; envelope: unknown; key: string }
   | { type: 'prefetch'; artifacts: ArtifactRef[] }
   | { type: 'prove'; kind: string; bundle: BundleJson; fields: Record<string, unknown>; circuit: CircuitConfig; wasm: ArtifactRef; zkey: ArtifactRef; /** the digest of the service request the result answers */ request?: string }
-  | { type: 'kdf' };
+  | { type: 'kdf' }
+  | { type: 'configure'; prover: ProverChoice };
 
 export type Reply =
   | { type: 'opened'; bundle: BundleJson; decryptMs: number }
   | { type: 'prefetched' }
   | { type: 'proved'; result: ResultJson; timings: Timings }
-  | { type: 'kdf'; ms: number };
+  | { type: 'kdf'; ms: number }
+  | { type: 'configured' };
 
 export type FromWorker =
   | { id: number; type: 'progress'; stage: Stage; loaded?: number; total?: number }

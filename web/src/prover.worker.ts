@@ -1,18 +1,19 @@
 /**
  * The page's worker: everything slow happens here so the page stays responsive — Argon2id and AES-GCM to
- * open the readings, downloading and checking the proving artifacts, the witness and the Groth16 proof
- * (snarkjs starts its own nested workers for the multi-exponentiations).
+ * open the readings, downloading and checking the proving artifacts, the witness and the Groth16 proof —
+ * by the native prover's core compiled to WebAssembly (wasm-core.ts; its own threads when the page is
+ * cross-origin isolated), or by snarkjs (its own nested workers) when the core cannot be used.
  *
  * It talks to nobody but the page and the service's /artifacts/ URLs: the key and the readings never
  * leave this worker except back to the page.
  */
 import { parseBundle } from '../../meter/bundle-format.js';
 import { decryptBundle, DecryptionError, measureKdf, UserKeyError } from '../../meter/encryption/index.js';
-import { prepareCurve, snarkjsBackend } from '../../prover/backend.js';
 import { KINDS } from '../../kinds/registry.js';
 import { proveWithArtifacts } from '../../prover/prove-core.js';
 import { ArtifactError, loadArtifact } from './artifacts.js';
 import type { ArtifactRef, Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
+import { chooseProver, prepareProver, proverFor } from './wasm-core.js';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<{ id: number; request: Request }>) => void) | null;
@@ -43,9 +44,12 @@ async function handle(request: Request, progress: (stage: Stage, loaded?: number
       return { type: 'opened', bundle: json, decryptMs: performance.now() - t0 };
     }
     case 'prefetch':
-      // The curve's WebAssembly and threads start while the files download, both before "Prove and send".
-      await Promise.all([loadAll(request.artifacts, progress), prepareCurve()]);
+      // The prover (its WebAssembly and threads) starts while the files download, both before "Prove and send".
+      await Promise.all([loadAll(request.artifacts, progress), prepareProver()]);
       return { type: 'prefetched' };
+    case 'configure':
+      chooseProver(request.prover);
+      return { type: 'configured' };
     case 'kdf':
       return { type: 'kdf', ms: await measureKdf() };
     case 'prove': {
@@ -53,6 +57,7 @@ async function handle(request: Request, progress: (stage: Stage, loaded?: number
       const { bytes, fromNetwork } = await loadAll([request.wasm, request.zkey], progress);
       const downloadMs = performance.now() - t0;
       let stage: Stage = 'witness';
+      const prover = await proverFor();
       try {
         const result = await proveWithArtifacts({
           kind: KINDS[request.kind],
@@ -62,10 +67,10 @@ async function handle(request: Request, progress: (stage: Stage, loaded?: number
           circuit: request.circuit,
           wasm: bytes[0],
           zkey: bytes[1],
-          backend: snarkjsBackend,
+          backend: prover.backend,
           onStage: (s) => progress((stage = s)),
         });
-        return { type: 'proved', result, timings: { downloadMs, downloadedBytes: fromNetwork, witnessMs: result.prover!.witnessMs, proveMs: result.prover!.proveMs } };
+        return { type: 'proved', result, timings: { downloadMs, downloadedBytes: fromNetwork, witnessMs: result.prover!.witnessMs, proveMs: result.prover!.proveMs, prover: prover.description() } };
       } catch (e) {
         throw { code: stage === 'witness' ? 'witness_failed' : 'prove_failed', message: (e as Error).message } satisfies Failure;
       }
