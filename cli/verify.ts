@@ -88,7 +88,8 @@ export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<
     });
 
     const s = verified.result.statement;
-    const what = `${verified.circuit.id} ${verified.kind.kind} ${verified.system} proof for meter ${s.meterId}, ${s.period.start} + ${s.period.days} days`;
+    // the system is named when it is not the default Groth16
+    const what = `${verified.circuit.id} ${verified.kind.kind} ${verified.system === 'groth16' ? '' : `${verified.system} `}proof for meter ${s.meterId}, ${s.period.start} + ${s.period.days} days`;
     const { facts, unanchored } = verified.trust;
     console.log(unanchored.length === 0 ? `VALID ${what}` : `VALID PROOF, UNANCHORED STATEMENT: ${what}`);
     printOutputs(verified.result);

@@ -14,28 +14,63 @@
  * and the point at infinity (never a valid proof point). It does not check B's subgroup: the verifier's
  * proof-point checks (groth16-checks.ts) run on the decoded proof as on any other.
  *
- * Pure BigInt arithmetic (ffjavascript's F1Field / F2Field and their square roots), synchronous: a result
- * file is decoded while it is parsed, in Node or the browser, without the WebAssembly curve.
+ * Plain BigInt arithmetic in Fp and Fp2, synchronous and without a package: a result file is decoded while
+ * it is parsed (in Node or a browser), and the verification library stays light to import (no ffjavascript
+ * or WebAssembly until a pairing is needed). The tests check it against ffjavascript's curve points.
  */
-import { F1Field, F2Field } from 'ffjavascript';
 import type { Groth16Proof } from '../core/groth16.js';
 
 export const COMPRESSED_PROOF_BYTES = 128;
 
-/** BN254 base field modulus (coordinates of curve points). */
+/** BN254 base field modulus (coordinates of curve points); p ≡ 3 (mod 4). */
 const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-const Fp = new F1Field(P);
-const Fp2 = new F2Field(Fp, Fp.negone); // u² = −1
-/** y² = x³ + 3 on G1; y² = x³ + 3 / (9 + u) on the twist (G2). */
+
+type Fp2Element = [bigint, bigint]; // a0 + a1·u, u² = −1
+
+const mod = (a: bigint): bigint => ((a % P) + P) % P;
+function pow(b: bigint, e: bigint): bigint {
+  let r = 1n;
+  for (b = mod(b); e > 0n; e >>= 1n, b = (b * b) % P) if (e & 1n) r = (r * b) % P;
+  return r;
+}
+const Fp = {
+  cube: (x: bigint): bigint => (((x * x) % P) * x) % P,
+  /** p ≡ 3 (mod 4): a^((p+1)/4) is a root when one exists (checked by the caller) */
+  sqrt: (a: bigint): bigint => pow(a, (P + 1n) / 4n),
+};
+const Fp2 = {
+  add: (a: Fp2Element, b: Fp2Element): Fp2Element => [mod(a[0] + b[0]), mod(a[1] + b[1])],
+  mul: (a: Fp2Element, b: Fp2Element): Fp2Element => [mod(a[0] * b[0] - a[1] * b[1]), mod(a[0] * b[1] + a[1] * b[0])],
+  neg: (a: Fp2Element): Fp2Element => [mod(-a[0]), mod(-a[1])],
+  eq: (a: Fp2Element, b: Fp2Element): boolean => a[0] === b[0] && a[1] === b[1],
+  pow(b: Fp2Element, e: bigint): Fp2Element {
+    let r: Fp2Element = [1n, 0n];
+    for (; e > 0n; e >>= 1n, b = Fp2.mul(b, b)) if (e & 1n) r = Fp2.mul(r, b);
+    return r;
+  },
+  /** Adj and Rodríguez-Henríquez, "Square root computation over even extension fields", algorithm 9 (q ≡ 3 mod 4); null when none */
+  sqrt(a: Fp2Element): Fp2Element | null {
+    const minusOne: Fp2Element = [P - 1n, 0n];
+    const a1 = Fp2.pow(a, (P - 3n) / 4n);
+    const alpha = Fp2.mul(Fp2.mul(a1, a1), a);
+    const a0 = Fp2.mul([alpha[0], mod(-alpha[1])], alpha); // alpha^p · alpha: the Frobenius is conjugation
+    if (Fp2.eq(a0, minusOne)) return null;
+    const x0 = Fp2.mul(a1, a);
+    if (Fp2.eq(alpha, minusOne)) return Fp2.mul([0n, 1n], x0);
+    return Fp2.mul(Fp2.pow(Fp2.add([1n, 0n], alpha), (P - 1n) / 2n), x0);
+  },
+};
+const cube2 = (x: Fp2Element): Fp2Element => Fp2.mul(Fp2.mul(x, x), x);
+
+/** y² = x³ + 3 on G1; y² = x³ + 3 / (9 + u) = x³ + 3 (9 − u) / 82 on the twist (G2). */
 const B1 = 3n;
-const B2 = Fp2.div([3n, 0n], [9n, 1n]);
+const INV82 = pow(82n, P - 2n);
+const B2: Fp2Element = [mod(27n * INV82), mod(-3n * INV82)];
 
 const FLAG_MASK = 0xc0;
 const FLAG_SMALL = 0x80;
 const FLAG_LARGE = 0xc0;
 const FLAG_INFINITY = 0x40;
-
-type Fp2Element = [bigint, bigint];
 
 export class CompressedProofError extends Error {}
 
@@ -63,7 +98,7 @@ function affine(coordinates: readonly string[], name: string, z: string): bigint
 
 function encodeG1(out: Uint8Array, offset: number, p: readonly string[], name: string): void {
   const [x, y] = affine(p, name, '1');
-  if (Fp.square(y) !== Fp.add(Fp.mul(Fp.square(x), x), B1)) throw new CompressedProofError(`${name} is not on the curve`);
+  if ((y * y) % P !== (Fp.cube(x) + B1) % P) throw new CompressedProofError(`${name} is not on the curve`);
   writeBE(out, offset, x);
   out[offset] |= largerFp(y) ? FLAG_LARGE : FLAG_SMALL;
 }
@@ -74,7 +109,7 @@ function encodeG2(out: Uint8Array, offset: number, p: readonly (readonly string[
   const [y0, y1] = affine([...p[1], '1'], name, '1');
   const x: Fp2Element = [x0, x1];
   const y: Fp2Element = [y0, y1];
-  if (!Fp2.eq(Fp2.square(y), Fp2.add(Fp2.mul(Fp2.square(x), x), B2))) throw new CompressedProofError(`${name} is not on the twist curve`);
+  if (!Fp2.eq(Fp2.mul(y, y), Fp2.add(cube2(x), B2))) throw new CompressedProofError(`${name} is not on the twist curve`);
   writeBE(out, offset, x1);
   writeBE(out, offset + 32, x0);
   out[offset] |= largerFp2(y) ? FLAG_LARGE : FLAG_SMALL;
@@ -102,19 +137,19 @@ function coordinateAt(bytes: Uint8Array, offset: number, name: string, clearFlag
 function decodeG1(bytes: Uint8Array, offset: number, name: string): string[] {
   const flag = flagOf(bytes, offset, 32, name);
   const x = coordinateAt(bytes, offset, `${name}.x`, true);
-  const y2 = Fp.add(Fp.mul(Fp.square(x), x), B1);
-  const root = Fp.sqrt(y2) as bigint | null;
-  if (root === null || Fp.square(root) !== y2) throw new CompressedProofError(`${name}: no point of the curve has this x (not on the curve)`);
-  const y = largerFp(root) === (flag === FLAG_LARGE) ? root : Fp.neg(root);
+  const y2 = (Fp.cube(x) + B1) % P;
+  const root = Fp.sqrt(y2);
+  if ((root * root) % P !== y2) throw new CompressedProofError(`${name}: no point of the curve has this x (not on the curve)`);
+  const y = largerFp(root) === (flag === FLAG_LARGE) ? root : mod(-root);
   return [x.toString(), y.toString(), '1'];
 }
 
 function decodeG2(bytes: Uint8Array, offset: number, name: string): string[][] {
   const flag = flagOf(bytes, offset, 64, name);
   const x: Fp2Element = [coordinateAt(bytes, offset + 32, `${name}.x0`, false), coordinateAt(bytes, offset, `${name}.x1`, true)];
-  const y2 = Fp2.add(Fp2.mul(Fp2.square(x), x), B2);
-  const root = Fp2.sqrt(y2) as Fp2Element | null;
-  if (root === null || !Fp2.eq(Fp2.square(root), y2)) throw new CompressedProofError(`${name}: no point of the twist curve has this x (not on the curve)`);
+  const y2 = Fp2.add(cube2(x), B2);
+  const root = Fp2.sqrt(y2);
+  if (root === null || !Fp2.eq(Fp2.mul(root, root), y2)) throw new CompressedProofError(`${name}: no point of the twist curve has this x (not on the curve)`);
   const y = largerFp2(root) === (flag === FLAG_LARGE) ? root : Fp2.neg(root);
   return [
     [x[0].toString(), x[1].toString()],

@@ -19,5 +19,4 @@ declare module 'ffjavascript' {
   export const utils: any;
   export const BigBuffer: any;
   export const F1Field: any;
-  export const F2Field: any;
 }
