@@ -22,7 +22,7 @@
  * Each run proves a new meter (one certified result per meter, circuit and period).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,8 +45,12 @@ import { createPartyKeys, provisionHousehold } from './household-provision.js';
 export const BROWSER_BENCH_CIRCUITS = ['billing_1d', 'billing_7d', 'billing_31d', 'billing_92d'];
 const START = '2013-01-01';
 
-/** `browserPeakMB`: the most memory (summed PSS) of all Chromium processes (browser, page, workers) while proving. */
-export type RunTimings = Omit<PageTimings, 'prover'> & { wallMs: number; browserPeakMB: number };
+/**
+ * `browserPeakMB`: the most memory (summed PSS) of all Chromium processes (browser, page, workers) while
+ * proving; `browserBaseMB`: the same sum once the readings are shown, before "Prove and send" (the proving
+ * files and the prover may still be loading in the background): the browser and the page without the proof.
+ */
+export type RunTimings = Omit<PageTimings, 'prover'> & { wallMs: number; browserPeakMB: number; browserBaseMB: number };
 
 /** PSS of a process, bytes (0 when it ended or cannot be read). */
 function pssOf(pid: number): number {
@@ -81,12 +85,13 @@ function chromiumPssMB(): number {
 }
 
 /** Runs `f` while sampling the Chromium processes' memory every 100 ms; returns its value and the peak, MB. */
-async function withPeakMemory<T>(f: () => Promise<T>): Promise<{ value: T; peakMB: number }> {
-  let peakMB = chromiumPssMB();
+async function withPeakMemory<T>(f: () => Promise<T>): Promise<{ value: T; peakMB: number; baseMB: number }> {
+  const baseMB = chromiumPssMB();
+  let peakMB = baseMB;
   const timer = setInterval(() => (peakMB = Math.max(peakMB, chromiumPssMB())), 100);
   try {
     const value = await f();
-    return { value, peakMB: Math.max(peakMB, chromiumPssMB()) };
+    return { value, peakMB: Math.max(peakMB, chromiumPssMB()), baseMB };
   } finally {
     clearInterval(timer);
   }
@@ -172,9 +177,9 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
           const t0 = performance.now();
           await openReadings(page, h.meterId, h.userKey.key);
           // a quarter on a loaded machine can take minutes: the benchmark waits as long as the page would
-          const { value: proved, peakMB } = await withPeakMemory(() => proveAndSend(page, MAX_PROVE_MS));
+          const { value: proved, peakMB, baseMB } = await withPeakMemory(() => proveAndSend(page, MAX_PROVE_MS));
           const { prover: used, ...t } = proved.timings;
-          (withSnarkjs ? snarkjsTimings : timings).push({ ...t, wallMs: performance.now() - t0, browserPeakMB: peakMB });
+          (withSnarkjs ? snarkjsTimings : timings).push({ ...t, wallMs: performance.now() - t0, browserPeakMB: peakMB, browserBaseMB: baseMB });
           if (!withSnarkjs) prover = used;
           if (!kdf && timings.length > 1) {
             const runsMs: number[] = [];
@@ -224,19 +229,27 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
 function table(b: BrowserBench): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const mb = (x: number) => `${x.toFixed(0)} MB`;
-  const head = '| circuit | cold: download | cold: wall | warm: decrypt (KDF) | warm: cached files | warm: witness | warm: prove | snarkjs in the page: prove | snarkjs / page | Node (snarkjs) prove | page / Node | warm ready | warm wall | peak PSS, page | peak PSS, snarkjs |';
+  const head = '| circuit | cold: download | cold: wall | warm: decrypt (KDF) | warm: cached files | warm: witness | warm: prove | snarkjs in the page: prove | snarkjs / page | Node (snarkjs) prove | page / Node | warm ready | warm wall | peak PSS, page (before) | peak PSS, snarkjs (before) |';
   const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = b.circuits.map(
     (c) =>
-      `| ${c.circuit} | ${s(c.cold.prefetchMs ?? 0)} | ${s(c.cold.wallMs)} | ${s(c.warm.decryptMs)} | ${s(c.warm.downloadMs)} | ${s(c.warm.witnessMs)} | ${s(c.warm.proveMs)} | ${s(c.warmSnarkjs.proveMs)} | ${c.coreSpeedup.toFixed(2)} | ${s(c.node.proveMs)} | ${c.proveRatio.toFixed(2)} | ${s(c.warm.readyMs)} | ${s(c.warm.wallMs)} | ${mb(Math.max(c.cold.browserPeakMB, c.warm.browserPeakMB))} | ${mb(c.warmSnarkjs.browserPeakMB)} |`,
+      `| ${c.circuit} | ${s(c.cold.prefetchMs ?? 0)} | ${s(c.cold.wallMs)} | ${s(c.warm.decryptMs)} | ${s(c.warm.downloadMs)} | ${s(c.warm.witnessMs)} | ${s(c.warm.proveMs)} | ${s(c.warmSnarkjs.proveMs)} | ${c.coreSpeedup.toFixed(2)} | ${s(c.node.proveMs)} | ${c.proveRatio.toFixed(2)} | ${s(c.warm.readyMs)} | ${s(c.warm.wallMs)} | ${mb(Math.max(c.cold.browserPeakMB, c.warm.browserPeakMB))} (${mb(c.warm.browserBaseMB)}) | ${mb(c.warmSnarkjs.browserPeakMB)} (${mb(c.warmSnarkjs.browserBaseMB)}) |`,
   );
   const provers = b.circuits.map((c) => `${c.circuit}: ${c.prover}`).join('; ');
   return [head, sep, ...rows, '', `The page's prover: ${provers}. Load average (1 min) ${b.loadAverage.start} at the start, ${b.loadAverage.end} at the end.`].join('\n');
 }
 
-/** Writes docs/bench-browser.json and returns the report: the table and the key-derivation timing. */
+/**
+ * Writes docs/bench-browser.json — the circuits measured now replace their rows, the others keep theirs
+ * (`measuredAt` and `loadAverage` belong to this run) — and returns the report of this run: the table and the
+ * key-derivation timing.
+ */
 export function recordBrowserBench(bench: BrowserBench): string {
-  writeFileSync(join(REPO_ROOT, 'docs', 'bench-browser.json'), JSON.stringify(bench, null, 2) + '\n');
+  const file = join(REPO_ROOT, 'docs', 'bench-browser.json');
+  const earlier: BrowserCircuitTiming[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BrowserBench).circuits : [];
+  const measured = new Set(bench.circuits.map((c) => c.circuit));
+  const circuits = [...earlier.filter((c) => !measured.has(c.circuit)), ...bench.circuits].sort((a, b) => a.days - b.days);
+  writeFileSync(file, JSON.stringify({ ...bench, circuits }, null, 2) + '\n');
   return `${table(bench)}\n\nArgon2id (m = 19 MiB, t = 2, p = 1) in the page's worker: ${bench.kdf.runsMs.join(', ')} ms (median ${bench.kdf.medianMs} ms); written docs/bench-browser.json`;
 }
 

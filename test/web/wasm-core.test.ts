@@ -1,8 +1,9 @@
 /**
  * The household page proving with the native prover's core compiled to WebAssembly (web/src/wasm-core.ts,
  * native/build-wasm.mjs): the page is cross-origin isolated (the API's COOP/COEP headers), so its worker
- * proves a 1-day bill with the threaded core; `?prover=snarkjs` proves with snarkjs in the same browser; a
- * core whose .wasm is altered on the way is refused and snarkjs proves instead, with the reason on the receipt.
+ * proves a 1-day bill with the threaded core (with the single-threaded one when the headers are stripped);
+ * `?prover=snarkjs` proves with snarkjs in the same browser; a core whose .wasm is altered on the way is
+ * refused and snarkjs proves instead, with the reason on the receipt.
  * Every result is certified by the API and equals the bill computed here from the readings.
  *
  * Needs the core built (emscripten: `apt-get install emscripten`; .ci/run installs it): without it the tests
@@ -54,7 +55,7 @@ describe('household page with the WebAssembly prover', { skip: chromium ?? false
     db = await freshDatabase('sqlite');
     keys = await createKeys(db.url);
     server = await startTestServer(db.url, { circuits: ['billing_1d'] });
-    for (const [i, meterId] of ['MTR-CORE', 'MTR-SNARKJS', 'MTR-CORRUPT'].entries()) {
+    for (const [i, meterId] of ['MTR-CORE', 'MTR-SINGLE', 'MTR-SNARKJS', 'MTR-CORRUPT'].entries()) {
       const period = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, 60 + i), meterId });
       const { userKey } = await provisionHousehold({ api: server.url, keys: { registrar: keys.registrar, supplier: keys.acme, grid: keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: FAST });
       households[meterId] = { period, key: userKey.key };
@@ -113,6 +114,20 @@ describe('household page with the WebAssembly prover', { skip: chromium ?? false
   test('1 day proved by the threaded WebAssembly core, certified by the API', { skip: !coreBuilt() && 'core not built' }, async () => {
     const p = await page();
     assert.match(await proveDay(p, 'MTR-CORE'), /^WebAssembly prover, [2-4] threads$/);
+    await p.close();
+  });
+
+  test('a page served without the headers is not isolated: the single-threaded core proves, certified by the API', { skip: !coreBuilt() && 'core not built' }, async () => {
+    const p = await browser.context.newPage();
+    p.on('pageerror', (e) => assert.fail(`the page threw: ${e.message}`));
+    await p.route(`${server.url}/`, async (route) => {
+      const response = await route.fetch();
+      const headers = Object.fromEntries(Object.entries(response.headers()).filter(([k]) => !k.startsWith('cross-origin-')));
+      await route.fulfill({ response, headers });
+    });
+    await p.goto(`${server.url}/`);
+    assert.equal(await p.evaluate(() => self.crossOriginIsolated), false);
+    assert.equal(await proveDay(p, 'MTR-SINGLE'), 'WebAssembly prover, one thread (this page is not cross-origin isolated)');
     await p.close();
   });
 
