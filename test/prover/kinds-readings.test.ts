@@ -274,7 +274,7 @@ describe('example documents and generators', () => {
     async function proveVerifyTamper(kind: string, flag: string, document: string, tamper: (r: Documents) => void, code: string): Promise<Documents> {
       const out = `${kind}.json`;
       await ok('prove', kind, '--bundle', 'bundle.json', flag, example(document), '--out', out);
-      assert.match(await ok('verify', out), new RegExp(`^VALID PROOF, UNANCHORED STATEMENT: ${kind}_1d ${kind} proof for meter ${METER}, 2013-01-07 \\+ 1 days$`, 'm'));
+      assert.match(await ok('verify', out), new RegExp(`^VALID PROOF, UNANCHORED STATEMENT: ${kind}_1d ${kind} groth16 proof for meter ${METER}, 2013-01-07 \\+ 1 days$`, 'm'));
       const result = JSON.parse(readFileSync(join(dir, out), 'utf8'));
       const tampered = structuredClone(result);
       tamper(tampered);

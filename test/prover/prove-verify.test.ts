@@ -8,6 +8,7 @@ import { proveBill } from '../../prover/prove-bill.js';
 import type { BillResultJson as ResultJson } from '../../prover/result.js';
 import { ResultRejected, verifyBillResult } from '../../prover/verify.js';
 import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings } from '../support/fixtures.js';
+import { signalIndex } from '../support/results.js';
 
 const START = 19358; // 2023-01-01
 let honest: ResultJson;
@@ -76,7 +77,7 @@ describe('a tampered result is refused', () => {
     rejectedWith(
       edit((r) => {
         // Slots 0-1 now priced like slots 2-3, so the statement rebuilds exactly the swapped signal.
-        r.publicSignals[9] = r.publicSignals[10];
+        r.publicSignals[signalIndex(r.circuit, 'weights[0]')] = r.publicSignals[signalIndex(r.circuit, 'weights[1]')];
         for (const doc of [r.statement.tariff, r.statement.valueOfEnergy] as (typeof tariff)[]) {
           doc.pricing.prices[0] = doc.pricing.prices[2];
           doc.pricing.prices[1] = doc.pricing.prices[3];

@@ -1,5 +1,7 @@
 /** Result-level test helpers for every kind: edit a proven result, expect verification to refuse it with a code. */
 import assert from 'node:assert/strict';
+import { signalNames } from '../../circuits/layout.js';
+import { getCircuit, kindNamed } from '../../kinds/registry.js';
 import type { ResultJson } from '../../prover/result.js';
 import { ResultRejected, verifyResult, type RejectionCode } from '../../prover/verify.js';
 
@@ -20,4 +22,12 @@ export async function rejectedWith(result: unknown, code: RejectionCode): Promis
     return true;
   });
   return reason;
+}
+
+/** The position of public signal `name` ("startDay", "weights[11]") in a result of `circuitId`, from its kind's layout: tests never count positions by hand. */
+export function signalIndex(circuitId: string, name: string): number {
+  const c = getCircuit(circuitId);
+  const i = signalNames(kindNamed(c.kind).layout, c).indexOf(name);
+  if (i < 0) throw new Error(`${circuitId} has no public signal ${name}`);
+  return i;
 }

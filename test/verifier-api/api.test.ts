@@ -16,12 +16,14 @@ import { documentDigestOf } from '../../prover/documents.js';
 import { ResultRejected, verifyBillResult } from '../../prover/verify.js';
 import type { RunningServer } from '../../verifier-api/server.js';
 import { rerandomizeProof } from '../../verifier-api/rerandomize.js';
+import { signalIndex } from '../support/results.js';
 import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
 import { clone, DAY, START_DAY, vkeyJson, world, type World } from './support.js';
 
 const w: World = await world();
 after(releaseCurve);
 
+const at = (name: string) => signalIndex('billing_1d', name);
 const sum = (xs: string[]) => xs.reduce((a, b) => a + BigInt(b), 0n).toString();
 
 for (const backend of await backends()) {
@@ -179,13 +181,13 @@ for (const backend of await backends()) {
       x.statement.period.days = 2;
       await expect422(x, 'period_invalid');
       x = a1n();
-      x.publicSignals[20] = String(BigInt(x.publicSignals[20]) + 1n);
+      x.publicSignals[at('weights[11]')] = String(BigInt(x.publicSignals[at('weights[11]')]) + 1n);
       await expect422(x, 'statement_mismatch', /weights\[11\] \(slots 22 and 23\)/);
       x = a1n();
-      x.publicSignals[3] = w.results.a2.publicSignals[3];
+      x.publicSignals[at('meterId')] = w.results.a2.publicSignals[at('meterId')];
       await expect422(x, 'statement_mismatch', /meterId/);
       x = a1n();
-      x.publicSignals[6] = w.results.a1.publicSignals[6];
+      x.publicSignals[at('startDay')] = w.results.a1.publicSignals[at('startDay')];
       await expect422(x, 'statement_mismatch', /startDay/);
       x = a1n();
       x.outputs.bill = String(BigInt(x.outputs.bill) + 1n);
@@ -301,7 +303,7 @@ for (const backend of await backends()) {
             );
           const cli = await verify('--documents', join(dir, 'documents'));
           assert.equal(cli.status, 0, cli.stderr);
-          assert.match(cli.stdout, /^VALID\b.*billing_1d bill proof for meter MTR-B1/);
+          assert.match(cli.stdout, /^VALID\b.*billing_1d bill groth16 proof for meter MTR-B1/);
           const without = await verify();
           assert.equal(without.status, 1);
           assert.match(without.stderr, /document_unknown.*statement\.tariff refers to document [0-9a-f]{64}/);
