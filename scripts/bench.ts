@@ -10,11 +10,11 @@
  *
  * Then the native prover beside snarkjs (scripts/bench-native.ts, docs/bench-native.json) unless --no-native is given.
  *
- *   npm run bench [-- --runs 3] [-- --kind bill] [-- --circuit billing_31d --circuit billing_92d] [-- --days 31] [-- --no-browser] [-- --no-native]
+ *   npm run bench [-- --runs 3] [-- --kind bill] [-- --circuit billing_31d --circuit billing_92d [--side-by-side]] [-- --days 31] [-- --no-browser] [-- --no-native]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { artifactsOf, REPO_ROOT } from '../core/paths.js';
@@ -99,6 +99,32 @@ function table(rows: Row[]): string {
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
+/**
+ * Writes docs/bench-results.json. A partial run (--kind, --circuit, --days) updates its rows and keeps the
+ * others; --side-by-side keeps them all and records its rows apart with the machine's load average (circuits
+ * compared on a machine shared with other work: their ratios are the result, not their times).
+ */
+function record(rows: Row[], ids: string[], loadAtStart: number): void {
+  const resultsPath = join(REPO_ROOT, 'docs', 'bench-results.json');
+  const results = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, snarkjs 0.7.6`;
+  if (process.argv.includes('--side-by-side')) {
+    const loadAverage = { start: loadAtStart, end: loadavg()[0] };
+    console.log(`\n${table(rows)}\n\nMachine: ${machine}; 1-minute load average ${loadAverage.start.toFixed(1)} at the start, ${loadAverage.end.toFixed(1)} at the end`);
+    writeFileSync(resultsPath, JSON.stringify({ ...results, sideBySide: { date: new Date().toISOString(), loadAverage, rows } }, null, 2) + '\n');
+    return;
+  }
+  const order = new Map(loadCircuits().map((c, i) => [c.id, i]));
+  const merged = [...(results.rows ?? []).filter((p: Row) => !ids.includes(p.circuit) && order.has(p.circuit)), ...rows].sort((a, b) => order.get(a.circuit)! - order.get(b.circuit)!);
+  const billPerReading = new Map(merged.filter((r) => r.kind === 'bill').map((r) => [r.readings, r.constraintsPerReading]));
+  for (const r of merged) {
+    const bill = billPerReading.get(r.readings);
+    r.timesBill = bill ? r.constraintsPerReading / bill : undefined;
+  }
+  console.log(`\n${table(merged)}\n\nMachine: ${machine}`);
+  writeFileSync(resultsPath, JSON.stringify({ ...results, machine, date: new Date().toISOString(), rows: merged }, null, 2) + '\n');
+}
+
 async function main(): Promise<void> {
   const runs = Number(arg('runs') ?? 3);
   const child = arg('child');
@@ -115,6 +141,7 @@ async function main(): Promise<void> {
         .filter((c) => (!kind || c.kind === kind) && (!days || c.params.maxDays === Number(days)))
         .map((c) => c.id);
   await setupCircuits({ only: ids, log: (m) => console.log(m) });
+  const loadAtStart = loadavg()[0];
   const rows: Row[] = [];
   for (const id of ids) {
     console.log(`measuring ${id} (${runs} runs after a warm-up)…`);
@@ -122,19 +149,7 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error(`benchmark of ${id} failed`);
     rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
   }
-  // A partial run (--kind, --circuit, --days) updates its rows in the results file and keeps the others.
-  const resultsPath = join(REPO_ROOT, 'docs', 'bench-results.json');
-  const previous: Row[] = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')).rows ?? []) : [];
-  const order = new Map(loadCircuits().map((c, i) => [c.id, i]));
-  const merged = [...previous.filter((p) => !ids.includes(p.circuit) && order.has(p.circuit)), ...rows].sort((a, b) => order.get(a.circuit)! - order.get(b.circuit)!);
-  const billPerReading = new Map(merged.filter((r) => r.kind === 'bill').map((r) => [r.readings, r.constraintsPerReading]));
-  for (const r of merged) {
-    const bill = billPerReading.get(r.readings);
-    r.timesBill = bill ? r.constraintsPerReading / bill : undefined;
-  }
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, snarkjs 0.7.6`;
-  console.log(`\n${table(merged)}\n\nMachine: ${machine}`);
-  writeFileSync(resultsPath, JSON.stringify({ machine, date: new Date().toISOString(), rows: merged }, null, 2) + '\n');
+  record(rows, ids, loadAtStart);
 
   // The native prover beside snarkjs (and rapidsnark with RAPIDSNARK=/path/to/prover): scripts/bench-native.ts.
   if (!process.argv.includes('--no-native')) {
@@ -160,3 +175,5 @@ try {
   await releaseCurve();
 }
 if (systems) process.exit(0); // Hardhat's runtime (verification gas) keeps the process alive
+// a measuring child has printed its row: a handle another module leaves open must not keep its parent waiting
+if (arg('child')) process.exit(0);
