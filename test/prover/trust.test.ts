@@ -101,7 +101,7 @@ describe('verification anchored to pins and to the operator-signed trust snapsho
     await assert.rejects(verifyTrusted(structuredClone(forged), { strict: true }), untrusted('unanchored', /only the result file vouches for the meter key/));
 
     const out = await ok('verify', file('forged.json'));
-    assert.match(out, /^VALID PROOF, UNANCHORED STATEMENT: billing_1d bill groth16 proof for meter MAC000002/);
+    assert.match(out, /^VALID PROOF, UNANCHORED STATEMENT: billing_1d bill proof for meter MAC000002/);
     assert.match(out, new RegExp(`meter key +fingerprint ${meterKeyFingerprint(forgedKey)} +ONLY FROM THE FILE`));
     assert.match(out, new RegExp(`tariff +digest ${documentDigestOf(forged.statement.tariff)} +ONLY FROM THE FILE`));
     await fails(/^meterproof: UNTRUSTED \(unanchored\): --strict/, 'verify', file('forged.json'), '--strict');
@@ -116,7 +116,7 @@ describe('verification anchored to pins and to the operator-signed trust snapsho
     await fails(/--events pins a document of a threshold result, not of this bill result/, 'verify', file('honest.json'), '--events', file('tariff.json'));
 
     const out = await ok('verify', file('honest.json'), '--meter-key', genuineKey.join(','), '--tariff', file('tariff.json'), '--value', file('value.json'), '--strict');
-    assert.match(out, /^VALID billing_1d bill groth16 proof for meter MAC000002/);
+    assert.match(out, /^VALID billing_1d bill proof for meter MAC000002/);
     assert.match(out, /tariff +digest [0-9a-f]{64} +pinned/);
   });
 
@@ -131,7 +131,7 @@ describe('verification anchored to pins and to the operator-signed trust snapsho
 
     await fails(/UNTRUSTED \(untrusted_meter_key\): the result's meter key \(fingerprint [0-9a-f]{32}\) is not a registered key of meter MAC000002 \(registered: [0-9a-f]{32} from 2024-01-01\)/, 'verify', file('forged.json'), '--trust', file('snapshot.json'), '--operator-key', operatorKey);
     const out = await ok('verify', file('honest.json'), '--trust', file('snapshot.json'), '--operator-key', operatorKey, '--strict');
-    assert.match(out, /^VALID billing_1d bill groth16 proof for meter MAC000002/);
+    assert.match(out, /^VALID billing_1d bill proof for meter MAC000002/);
     assert.match(out, /tariff +digest [0-9a-f]{64} +registered in the trust snapshot/);
 
     // with the forger's key registered, the snapshot's tariff assignment still refuses it (the API's own binding)
