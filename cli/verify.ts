@@ -110,7 +110,7 @@ export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<
   trust
     .command('fetch')
     .description(
-      "save the verifier API's operator-signed trust snapshot after checking its signature: against --operator-key, else the key of the snapshot already at --out, else trust on first use (the key is printed: compare it with the one the operator publishes)",
+      "save the verifier API's operator-signed trust snapshot after checking its signature: against --operator-key, else the key of the snapshot already at --out, else trust on first use (the key is printed: check it against the one the operator publishes)",
     )
     .requiredOption('--from <url>', 'verifier API base URL, e.g. https://api.example.org')
     .option('--api-key <key>', 'API key of any role (default $METERPROOF_API_KEY)')
@@ -152,7 +152,7 @@ export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<
       if (pinned) console.log(`operator key ed25519:${opened.operatorKey} (${how})`);
       else {
         console.log(`operator key ed25519:${opened.operatorKey}`);
-        console.log('  trusted on first use: compare it with the key the operator publishes; later fetches to this file must be signed by it (or give --operator-key)');
+        console.log('  trusted on first use: check it against the key the operator publishes; later fetches to this file must be signed by it (or give --operator-key)');
       }
     });
 }

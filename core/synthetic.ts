@@ -12,7 +12,7 @@ function generator(seed: number): () => number {
   };
 }
 
-/** Household-like readings, Wh per half-hour: night base load, daytime, evening peak, rare big loads. */
+/** Household-like readings, Wh per half-hour: night base load, daytime, a high evening load, rare big loads. */
 export function syntheticReadings(days: number, seed = 1): number[] {
   const next = generator(seed);
   return Array.from({ length: days * SLOTS_PER_DAY }, (_, i) => {

@@ -86,7 +86,7 @@ export async function downloadChecked(base: URL, c: KeyListing['circuits'][numbe
   if (!c.artifacts.zkey) throw refuse('the API serves no proving key');
   const zkey = await get(base, c.artifacts.zkey.url);
   if (sha256(zkey) !== c.artifacts.zkey.sha256 || (t.zkeySha256 && t.zkeySha256 !== c.artifacts.zkey.sha256)) throw refuse('the proving key does not match its content address and transcript');
-  // The proving key must be the pinned verification key's: export it from the zkey and compare.
+  // The proving key must be the pinned verification key's: export it from the zkey and check they are equal.
   const zkeyPath = join(work, `${c.id}.zkey`);
   await writeFile(zkeyPath, zkey);
   if (!isDeepStrictEqual(await exportVerificationKey(zkeyPath), JSON.parse(vkey.toString('utf8')))) throw refuse("the proving key is not the pinned verification key's");

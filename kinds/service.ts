@@ -293,7 +293,7 @@ export interface MeterConsumption {
 }
 
 export interface BalanceSource {
-  /** what it counts, for the API's messages and description: "certified sub-period totals equal to the period" */
+  /** what it counts, for the API's messages and description: "certified consumption per sub-period, adding up to the period" */
   description: string;
   /** one value per meter that has one for exactly the window [startDay, startDay + days) */
   consumption(api: ApiServices, startDay: number, days: number): Promise<MeterConsumption[]>;

@@ -10,7 +10,7 @@
  *
  * The digest is the registries' own: sha256 of the canonical JSON of the document as its format's schema
  * parses it (defaults filled in), the tariff's digest for tariffs and value-of-energy vectors. Documents
- * issued for one result only (a sampling challenge, which no registry publishes by digest) stay embedded.
+ * issued for one result only (a verifier's challenge, which no registry publishes by digest) stay embedded.
  */
 import { KINDS, kindNamed } from '../kinds/registry.js';
 import type { ParameterFormat } from '../kinds/service.js';

@@ -58,7 +58,7 @@ export const RequestSchema = z
     fields: z
       .record(z.string(), z.union([z.string(), z.number().int()]))
       .optional()
-      .describe('values of the kind\'s other statement fields the service fixes; fields left out are the household\'s choice (e.g. compare\'s "current")'),
+      .describe('values of the kind\'s other statement fields the service fixes; fields left out are the household\'s choice (e.g. which tariff is the household\'s current one in a tariff comparison)'),
     period: PeriodSchema.describe('the period to prove'),
     purpose: z.string().min(1).max(500).describe("why the service asks, in its own words"),
     learns: z.string().min(1).describe("what the service will learn, in plain words: exactly the kind's declared account (kinds/<kind>/kind.ts `reveals.learns`)"),

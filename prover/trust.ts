@@ -98,7 +98,7 @@ export function parseMeterKeyPin(text: string): string {
   throw new Error(`a meter key pin is "x,y" (the public key's decimal coordinates) or its 32-hex-digit fingerprint, not ${JSON.stringify(text)}`);
 }
 
-/** The anchors a verifier chooses. Pinned documents are given as documents (their digest is compared). */
+/** The anchors a verifier chooses. Pinned documents are given as documents (their digest is checked). */
 export interface TrustAnchors {
   snapshot?: TrustSnapshot;
   /** fingerprint (parseMeterKeyPin) */

@@ -8,7 +8,7 @@
  *
  *   proof           the affine coordinates of A, B, C (z = 1 is checked at submission), base64url
  *   statement       the meter's public key and the kind's statement fields, each published document as
- *                   `{ "digest": … }` (prover/documents.ts); a document no registry publishes (a sampling
+ *                   `{ "digest": … }` (prover/documents.ts); a document no registry publishes (a verifier's
  *                   challenge) stays embedded
  *   output_signals  the leading public signals (the outputs as field elements, signed: -5, not p - 5)
  *
