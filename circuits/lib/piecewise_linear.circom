@@ -82,7 +82,7 @@ template PiecewiseLinearAt(P, n) {
     out <== c + slopeTimesX;
 }
 
-// Witness hint: the first j with lower[j] <= x <= upper[j] (circom compares field elements as signed
+// Witness hint: the first j with lower[j] <= x <= upper[j] (circom orders field elements as signed
 // values in (-r/2, r/2]), or 0 when none holds x, in which case the range checks fail.
 function firstIntervalHolding(x, lower, upper, P) {
     for (var j = 0; j < P; j++) {

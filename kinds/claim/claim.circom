@@ -15,7 +15,7 @@ include "../../circuits/lib/progressive_rebate.circom";
 //   3. the rebate: those readings earn `rebate` µp under the scheme's progressive brackets
 //      (ProgressiveRebate, the computation of the rebate result kind);
 //   4. the scheme: its parameters (id, threshold, brackets, grid) hash to the public `schemeCommitment`,
-//      which the contract compares with its own; the parameters themselves stay private inputs;
+//      which the contract checks against its own; the parameters themselves stay private inputs;
 //   5. the nullifier: Poseidon(schemeCommitment, periodIndex, R8x, S) from the meter's signature on the
 //      period's last day. A meter signs each day once and EdDSA signatures are unique per (key,
 //      message) without the meter's secret key, so the nullifier is one value per meter, scheme and
