@@ -4,7 +4,7 @@ include "../../circuits/lib/certified_readings.circom";
 include "../../circuits/lib/day_totals.circom";
 
 // SubPeriodTotals(maxDays, minDays, daysPerTotal): the household's consumption per sub-period, for
-// substation balancing (the operator checks the sum over a feeder's meters with the feeder's own
+// substation balancing (the operator checks the sum over a feeder's meters against the feeder's own
 // measurement for the same window).
 //
 // total[i] = sum of the readings of days [i * daysPerTotal, (i + 1) * daysPerTotal) of the period, in Wh;
