@@ -19,6 +19,7 @@ interface CoreBuild {
 }
 /** Set by web/vite.config.ts at build time: null when the page was built without emscripten. */
 declare const __MP_CORE__: { single: CoreBuild; threaded: CoreBuild } | null;
+const CORE = __MP_CORE__;
 
 interface CoreModule {
   HEAPU8: Uint8Array;
@@ -51,9 +52,9 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
 }
 
 async function startCore(): Promise<Core> {
-  if (!__MP_CORE__) throw new Error('this page was built without it (no emscripten on the server that built it)');
+  if (!CORE) throw new Error('this page was built without it (no emscripten on the server that built it)');
   const threaded = self.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
-  const build = threaded ? __MP_CORE__.threaded : __MP_CORE__.single;
+  const build = threaded ? CORE.threaded : CORE.single;
   const res = await fetch(build.wasm).catch(() => undefined);
   if (!res?.ok) throw new Error(`its ${build.wasm.slice(build.wasm.lastIndexOf('/') + 1)} could not be downloaded${res ? ` (HTTP ${res.status})` : ''}`);
   const wasmBinary = await res.arrayBuffer();
