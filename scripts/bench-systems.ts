@@ -539,13 +539,13 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
 }
 
 if (process.argv[1]?.endsWith('bench-systems.ts')) {
-  if (!(await childMain(process.argv.slice(2)))) {
-    try {
-      await runSystemsBench(process.argv.slice(2));
-    } finally {
-      await releaseCurve();
-    }
-    process.exit(0);
+  // explicit exits: Hardhat's runtime (and, in a child, circomlibjs's curve) keep the event loop alive
+  if (await childMain(process.argv.slice(2))) process.exit();
+  try {
+    await runSystemsBench(process.argv.slice(2));
+  } finally {
+    await releaseCurve();
   }
+  process.exit(0);
 }
 
