@@ -167,7 +167,7 @@ export async function benchBrowser(circuits: string[] = BROWSER_BENCH_CIRCUITS, 
       nodeBundle = bundles[0];
       for (const bundle of bundles) households.push({ meterId: bundle.meterId, ...(await provisionHousehold({ api: server.url, keys, supplierId: 'bench-energy', bundle, tariff, valueOfEnergy })) });
       const browser = await launchBrowser();
-      // the blank tab the browser starts with is no part of the household's page: its renderer (≈70 MB PSS) would count
+      // the blank tab the browser starts with is no part of the household's page: its renderer would count
       for (const p of browser.context.pages()) await p.close();
       try {
         const timings: RunTimings[] = [];
