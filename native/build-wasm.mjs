@@ -9,7 +9,7 @@
  *
  * Optional: without emcc it says so in one line and builds nothing (the page then proves with snarkjs).
  * Cached like the addon: build/native/wasm/build.json records a hash of the sources and flags, and an
- * unchanged build is a no-op.
+ * unchanged build is a no-op; without emcc a build of the current sources is kept, an older one removed.
  *
  *   node native/build-wasm.mjs [--strict]   # --strict: exit 1 when it cannot build
  */
@@ -51,14 +51,15 @@ function emccVersion() {
   return r.error || r.status !== 0 ? null : r.stdout.split('\n')[0].trim();
 }
 
-function stampOf(version) {
-  const h = createHash('sha256').update(version).update(JSON.stringify([COMMON, WASM_BUILDS]));
+function sourcesHash() {
+  const h = createHash('sha256').update(JSON.stringify([COMMON, WASM_BUILDS]));
   // every source file (headers and the .inc included): a few the WebAssembly build does not use cost a rebuild at most
   for (const f of readdirSync(SRC).sort()) h.update(f).update(readFileSync(join(SRC, f)));
   return h.digest('hex');
 }
 
 const built = () => Object.values(WASM_FILES).flat().every((f) => existsSync(join(WASM_CORE_DIR, f)));
+const stamp = () => (existsSync(STAMP) ? JSON.parse(readFileSync(STAMP, 'utf8')) : {});
 
 function compile(name) {
   const args = [...COMMON, ...WASM_BUILDS[name], ...SOURCES.map((s) => join(SRC, s)), '-o', join(WASM_CORE_DIR, `${name}.mjs`)];
@@ -78,9 +79,15 @@ function compile(name) {
  */
 export async function buildWasmCore() {
   const version = emccVersion();
-  if (!version) return { built: false, reason: `no emscripten (${emcc}): apt-get install emscripten` };
-  const stamp = stampOf(version);
-  if (built() && existsSync(STAMP) && JSON.parse(readFileSync(STAMP, 'utf8')).stamp === stamp) return { built: true, cached: true, seconds: 0 };
+  const sources = sourcesHash();
+  const upToDate = (v) => built() && stamp().sources === sources && (v === undefined || stamp().emcc === v);
+  if (!version) {
+    // a build of the current sources by an emcc since removed is still the right one; an older one is not shipped
+    if (upToDate()) return { built: true, cached: true, seconds: 0 };
+    rmSync(WASM_CORE_DIR, { recursive: true, force: true });
+    return { built: false, reason: `no emscripten (${emcc}): apt-get install emscripten` };
+  }
+  if (upToDate(version)) return { built: true, cached: true, seconds: 0 };
   mkdirSync(WASM_CORE_DIR, { recursive: true });
   rmSync(STAMP, { force: true });
   const started = Date.now();
@@ -88,7 +95,7 @@ export async function buildWasmCore() {
   const errors = (await Promise.all(Object.keys(WASM_BUILDS).map(compile))).filter(Boolean);
   if (errors.length) return { built: false, reason: errors.join('; ') };
   const seconds = Math.round((Date.now() - started) / 1000);
-  writeFileSync(STAMP, JSON.stringify({ stamp, emcc: version, seconds }, null, 2) + '\n');
+  writeFileSync(STAMP, JSON.stringify({ sources, emcc: version, seconds }, null, 2) + '\n');
   return { built: true, cached: false, seconds };
 }
 
