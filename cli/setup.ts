@@ -32,14 +32,15 @@ export async function setupCircuits(o: SetupOptions = {}): Promise<void> {
       const started = Date.now();
       const onProgress = (m: string) => log(`  [${c.id} ${system}] ${m}`);
       let mode: string;
-      if (system === 'groth16') mode = (await buildKeys({ r1csPath: a.r1cs, outDir: a.keysDir, ptauPath: o.ptauPath, onProgress })).ceremony;
+      let cached: boolean;
+      if (system === 'groth16') ({ ceremony: mode, cached } = await buildKeys({ r1csPath: a.r1cs, outDir: a.keysDir, ptauPath: o.ptauPath, onProgress }));
       else {
         const { buildUniversalKeys } = await import('../keys/universal.js');
         const keys = await buildUniversalKeys({ circuitId: c.id, r1csPath: a.r1cs, system, ptauPath: o.ptauPath, onProgress });
         mode = `${keys.transcript.mode} universal, ${keys.transcript.plonkConstraints} gates, domain 2^${keys.transcript.domainPower}`;
+        cached = keys.cached;
       }
-      const took = Date.now() - started;
-      log(`${c.id}: ${system === 'groth16' ? '' : `${system} `}keys ready (${mode}${took > 1000 ? `, ${(took / 1000).toFixed(0)} s` : ', cached'})`);
+      log(`${c.id}: ${system === 'groth16' ? '' : `${system} `}keys ready (${mode}, ${cached ? 'cached' : `${((Date.now() - started) / 1000).toFixed(0)} s`})`);
     }
   }
 }
