@@ -26,20 +26,26 @@ export interface ProverBackend<P = Groth16Proof> {
   prove(input: Record<string, unknown>, wasm: ProvingArtifact, zkey: ProvingArtifact, onStage?: (stage: ProvingStage) => void): Promise<{ proof: P; publicSignals: string[]; timings: ProofTimings }>;
 }
 
-export const snarkjsBackend: ProverBackend = {
-  name: 'snarkjs-groth16',
-  async prove(input, wasm, zkey, onStage) {
-    onStage?.('witness');
-    const t0 = performance.now();
-    const witness = { type: 'mem' };
-    await snarkjs.wtns.calculate(input, wasm, witness);
-    const t1 = performance.now();
-    onStage?.('prove');
-    const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, witness);
-    const t2 = performance.now();
-    return { proof, publicSignals, timings: { witnessMs: t1 - t0, proveMs: t2 - t1 } };
-  },
-};
+/** snarkjs's prover of `system` on the circuit's WebAssembly witness generator. */
+export function snarkjsProver<P = Groth16Proof>(system: ProofSystem): ProverBackend<P> {
+  return {
+    name: `snarkjs-${system}`,
+    ...(system === 'groth16' ? {} : { system }),
+    async prove(input, wasm, zkey, onStage) {
+      onStage?.('witness');
+      const t0 = performance.now();
+      const witness = { type: 'mem' };
+      await snarkjs.wtns.calculate(input, wasm, witness);
+      const t1 = performance.now();
+      onStage?.('prove');
+      const { proof, publicSignals } = await snarkjs[system].prove(zkey, witness);
+      const t2 = performance.now();
+      return { proof: proof as P, publicSignals, timings: { witnessMs: t1 - t0, proveMs: t2 - t1 } };
+    },
+  };
+}
+
+export const snarkjsBackend: ProverBackend = snarkjsProver('groth16');
 
 /**
  * Builds snarkjs's BN254 curve (its WebAssembly and worker threads, shared through globalThis) ahead of a

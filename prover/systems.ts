@@ -5,7 +5,7 @@
  */
 import * as snarkjs from 'snarkjs';
 import type { ProofSystem, UniversalSystem } from '../core/proof-systems.js';
-import type { Groth16Proof, ProverBackend } from './backend.js';
+import { snarkjsProver, type Groth16Proof, type ProverBackend } from './backend.js';
 import { pickBackend, type BackendName } from './native-backend.js';
 import type { UniversalProof } from './result.js';
 
@@ -13,23 +13,7 @@ export { systemOfProof, type ProofSystem, type UniversalSystem } from '../core/p
 export type AnyProof = Groth16Proof | UniversalProof;
 
 /** snarkjs's PLONK or FFLONK prover on the circuit's WebAssembly witness generator. */
-export function universalBackend(system: UniversalSystem): ProverBackend<UniversalProof> {
-  return {
-    name: `snarkjs-${system}`,
-    system,
-    async prove(input, wasm, zkey, onStage) {
-      onStage?.('witness');
-      const t0 = performance.now();
-      const witness = { type: 'mem' };
-      await snarkjs.wtns.calculate(input, wasm, witness);
-      const t1 = performance.now();
-      onStage?.('prove');
-      const { proof, publicSignals } = await snarkjs[system].prove(zkey, witness);
-      const t2 = performance.now();
-      return { proof, publicSignals, timings: { witnessMs: t1 - t0, proveMs: t2 - t1 } };
-    },
-  };
-}
+export const universalBackend = (system: UniversalSystem): ProverBackend<UniversalProof> => snarkjsProver<UniversalProof>(system);
 
 /** The prover of `--system` and `--backend`: the native prover proves Groth16 only. */
 export function backendFor(system: ProofSystem, name?: BackendName): ProverBackend<AnyProof> {
