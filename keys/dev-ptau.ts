@@ -74,7 +74,8 @@ export async function writeDevPtau({ toxic, power, ptauPath, onProgress = () => 
   }
 }
 
-function ptauHeader(power: number): Uint8Array {
+/** A .ptau header (section 1): field size, base field modulus, power and ceremony power (never truncated). */
+export function ptauHeader(power: number): Uint8Array {
   const out = new Uint8Array(4 + FR_BYTES + 8);
   const view = new DataView(out.buffer);
   view.setUint32(0, FR_BYTES, true);

@@ -21,7 +21,8 @@ import { BUILD_DIR } from '../core/paths.js';
 import { systemKeysOf, type UniversalSystem } from '../core/proof-systems.js';
 import { writeBinFile } from './binfile.js';
 import { terminateSharedCurve } from './curve.js';
-import { BN254_Q, FR_BYTES, Fr, lagrangeBasisAt, powers, writeU256LE } from './field.js';
+import { ptauHeader } from './dev-ptau.js';
+import { Fr, lagrangeBasisAt, powers } from './field.js';
 import { FixedBaseMultiplier } from './fixed-base.js';
 import { sha256File } from './known-ptau.js';
 import { ToxicWaste } from './toxic.js';
@@ -62,7 +63,7 @@ export async function writeDevUniversalPtau(o: { power: number; g1Powers: number
     const tauG2 = await fixedBase.multiply('G2', [Fr.one, tau]);
     const lagrangeG1 = await fixedBase.multiply('G1', lagrange, (done, total) => onProgress(`Lagrange tau G1 ${done}/${total}`));
     await writeBinFile(ptauPath, 'ptau', 4, async (file) => {
-      await file.writeSection(1, header(power));
+      await file.writeSection(1, ptauHeader(power));
       await file.writeSection(2, tauG1.lem);
       await file.writeSection(3, tauG2.lem);
       await file.writeSection(12, lagrangeG1.lem);
@@ -71,16 +72,6 @@ export async function writeDevUniversalPtau(o: { power: number; g1Powers: number
     toxic.wipe();
     await fixedBase.terminate();
   }
-}
-
-function header(power: number): Uint8Array {
-  const out = new Uint8Array(4 + FR_BYTES + 8);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, FR_BYTES, true);
-  writeU256LE(out, 4, BN254_Q);
-  view.setUint32(4 + FR_BYTES, power, true);
-  view.setUint32(8 + FR_BYTES, power, true);
-  return out;
 }
 
 const ptauName = (power: number, g1Powers: number) => `dev-universal-p${power}-g${g1Powers}.ptau`;
