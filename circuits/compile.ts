@@ -131,7 +131,7 @@ export async function compileCircuit(c: CircuitConfig, log?: (msg: string) => vo
   if (c.budget !== undefined) {
     // an instance over its declared budget is a regression of its kind's circuit, not a build to keep
     const n = (await r1csInfo(circuit.r1cs)).nConstraints;
-    if (n > c.budget) throw new Error(`${c.id} has ${n} constraints, over its budget of ${c.budget} (declared in kinds/${c.kind}/kind.ts)`);
+    if (n > c.budget) throw new Error(`${c.id} has ${n} constraints, over its budget of ${c.budget} (declared in ${join(dirname(c.source), 'kind.ts')})`);
   }
   return compiled;
 }

@@ -22,7 +22,7 @@ export async function hardhat(): Promise<HardhatRuntimeEnvironment> {
 }
 
 /**
- * Compiles the contracts (and generates the claim verifiers of the keys built now) in a child process:
+ * Compiles the contracts (and generates the verifier contracts of the keys built now) in a child process:
  * Hardhat's runtime keeps a command's process alive after it is done.
  */
 export function compileContracts(): void {

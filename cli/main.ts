@@ -25,7 +25,6 @@ import { importTariff } from '../tariff/import.js';
 import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
 import { registerVerifyCommands } from './verify.js';
 import { registerApiCommands } from '../verifier-api/cli.js';
-import { registerChainCommands } from './chain.js';
 import { registerCeremonyCommands } from './ceremony.js';
 import { registerKeyCommands } from './keys.js';
 
@@ -275,7 +274,8 @@ program
   });
 
 registerApiCommands(program);
-registerChainCommands(program);
+// a kind's own commands beyond `prove <kind>`, from the module its declaration names (kinds/<kind>/cli/)
+for (const k of Object.values(KINDS)) if (k.cli) ((await import(`../${k.cli}`)) as { registerCommands(p: Command): void }).registerCommands(program);
 registerCeremonyCommands(program);
 registerKeyCommands(program);
 

@@ -56,6 +56,17 @@ export interface ExamplePeriod {
   days: number;
 }
 
+/**
+ * Circuits a kind's folder adds beside its result circuits, with public layouts of their own that no verifier
+ * API certifies (a contract verifies them): the registry lists them for `meterproof setup` and `npm test`.
+ */
+export interface CircuitFamily {
+  readonly family: string;
+  readonly circuits: readonly CircuitConfig[];
+  /** the instances `npm test` builds keys for */
+  readonly testCircuits: readonly string[];
+}
+
 /** What a kind's author writes (kinds/<kind>/kind.ts). */
 export interface KindDeclaration<S extends CertifiedPeriod, O> {
   readonly kind: string;
@@ -96,6 +107,13 @@ export interface KindDeclaration<S extends CertifiedPeriod, O> {
   example(p: ExamplePeriod): Record<string, unknown>;
   /** what the verifier API checks and offers for this kind (bindings, documents, routes) */
   readonly service: KindService;
+  /** circuit families of the kind's folder beside its result circuits */
+  readonly families?: readonly CircuitFamily[];
+  /**
+   * The kind's own commands beyond `prove <kind>`: a module at the command line's layer (kinds/<kind>/cli/),
+   * named from the repository root with its .js extension, whose `registerCommands(program)` adds them.
+   */
+  readonly cli?: string;
 }
 
 /** A declared kind with everything derived from its declaration. */

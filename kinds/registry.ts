@@ -5,7 +5,6 @@
  */
 import type { CircuitConfig } from '../circuits/config.js';
 import * as all from './all.js';
-import { claimFamily } from './claim/kind.js';
 import type { ResultKind } from './kind.js';
 
 export const KINDS: Record<string, ResultKind<any, any>> = Object.fromEntries(Object.values(all).map((k) => [k.kind, k]));
@@ -22,11 +21,11 @@ export function loadCircuits(): CircuitConfig[] {
 }
 
 /**
- * Circuit families that are not result kinds (the on-chain claim, kinds/claim): their own public
- * layouts, never certified by the verifier API, so loadCircuits() (whose callers read each circuit's
- * kind) leaves them out; allCircuits() and getCircuit() include them.
+ * Circuit families that are not result kinds, declared by the kinds whose folders hold them (`families`):
+ * their own public layouts, never certified by the verifier API, so loadCircuits() (whose callers read
+ * each circuit's kind) leaves them out; allCircuits() and getCircuit() include them.
  */
-const FAMILIES = [claimFamily];
+const FAMILIES = Object.values(KINDS).flatMap((k) => k.families ?? []);
 
 /** Every circuit instance: the kinds' and the families'. */
 export function allCircuits(): CircuitConfig[] {

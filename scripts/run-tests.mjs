@@ -63,7 +63,7 @@ const lanes = [files.filter((f) => !isCircuitTest(f)), files.filter(isCircuitTes
 // --test-force-exit: a file whose handles outlive its tests (a worker port, a socket) ends with them instead of
 // hanging its lane until CI's time limit; the tests' own after() hooks still release what they hold.
 const testArgs = (lane) => ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=tap', ...lane];
-// A third lane: the contract tests (mocha under Hardhat, test/contracts/*.spec.ts), in TAP as well.
+// A third lane: the contract tests (mocha under Hardhat, kinds/<kind>/contracts/*.spec.ts), in TAP as well.
 const contracts = filter.length === 0 || filter.some((p) => p.includes('contracts')) ? [['--import', 'tsx', 'cli/hardhat.ts', 'test', '--tap']] : [];
 const results = await Promise.all([...lanes.map((lane, i) => run(testArgs(lane), i === 0)), ...contracts.map((args) => run(args, false))]);
 

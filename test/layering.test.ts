@@ -4,7 +4,9 @@
  *   core → meter, tariff, keys → circuits, kinds → prover → verifier-api, web, cli → scripts, bin
  *
  * A module imports only from its own folder or a folder below it, and nothing but tests imports test/
- * (tests, wherever they sit, may import anything). Fails on the first import that points back.
+ * (tests, wherever they sit, may import anything). A kind's folder may hold what it adds to a higher layer
+ * in a sub-folder named after that layer (kinds/rebate/cli/, kinds/rebate/scripts/): such a file sits at
+ * that layer. Fails on the first import that points back.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -23,11 +25,15 @@ const NOT_SOURCE = new Set(['node_modules', 'build', 'dist', 'out', 'data', 'scr
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     if (e.isDirectory()) return NOT_SOURCE.has(e.name) ? [] : sources(join(dir, e.name));
-    return /\.(ts|mts|mjs|js)$/.test(e.name) && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : [];
+    return /\.(ts|mts|mjs|js)$/.test(e.name) && !/\.(test|spec|d)\.ts$/.test(e.name) ? [join(dir, e.name)] : [];
   });
 }
 
-const topFolder = (file: string) => relative(REPO_ROOT, file).split(sep)[0];
+/** The folder whose layer a file sits at: its top folder, or a kind's sub-folder named after a higher layer. */
+function topFolder(file: string): string {
+  const parts = relative(REPO_ROOT, file).split(sep);
+  return parts[0] === 'kinds' && parts.length > 3 && levelOf(parts[2]) > levelOf('kinds') ? parts[2] : parts[0];
+}
 
 function backImports(): string[] {
   const problems: string[] = [];

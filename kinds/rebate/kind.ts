@@ -4,6 +4,7 @@ import { fromFieldSigned } from '../../core/field.js';
 import { documentFlag, inField, periodFor } from '../fields.js';
 import { defineKind } from '../kind.js';
 import { parseRebateScheme, REBATE_LAYOUT, REBATE_SCHEME_FORMAT, rebateBracketVectors, RebateSchemeSchema, rebateSignalValues, rebateWitnessInput, type RebateOutputs, type RebateStatement } from './circuit.js';
+import { claimFamily } from './claim/kind.js';
 import { exampleFields } from './example.js';
 import { computeRebate } from './reference.js';
 import { rebateService } from './service.js';
@@ -41,4 +42,7 @@ export const rebateKind = defineKind<RebateStatement, RebateOutputs>({
   reference: (bundle, s) => ({ rebate: computeRebate(bundle.readingsWh, s.scheme.thresholdWhPerDay, s.scheme.brackets) }),
   example: exampleFields,
   service: rebateService,
+  // anonymous claims paid by a scheme's contract (claim/README.md): their circuits and commands
+  families: [claimFamily],
+  cli: 'kinds/rebate/cli/chain.js',
 });

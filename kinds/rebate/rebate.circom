@@ -1,14 +1,14 @@
 pragma circom 2.1.0;
 
 include "../../circuits/lib/certified_readings.circom";
-include "../../circuits/lib/progressive_rebate.circom";
+include "./progressive_rebate.circom";
 
 // Rebate(maxDays, minDays, brackets): the period's total progressive rebate of a government scheme.
 //
 // For every day d of the period: consumption C_d (Wh), saving s_d = max(0, threshold - C_d), and rebate
 // r(s) = sum_k rate[k] * (the part of [0, s) inside bracket k), with non-decreasing rates; output
 // sum_d r(s_d) in µp. The computation and why it is formulated as it is: ProgressiveRebate
-// (circuits/lib/progressive_rebate.circom), shared with the anonymous on-chain claim (kinds/claim).
+// (kinds/rebate/progressive_rebate.circom), shared with the anonymous on-chain claim (kinds/rebate/claim).
 //
 // Parts: CertifiedReadings (the meter signed exactly these readings for [startDay, startDay + days)) and
 // ProgressiveRebate over those readings.

@@ -1,12 +1,12 @@
 pragma circom 2.1.0;
 
 include "circomlib/circuits/poseidon.circom";
-include "../../circuits/lib/certified_readings.circom";
-include "../../circuits/lib/comparators.circom";
-include "../../circuits/lib/progressive_rebate.circom";
+include "../../../circuits/lib/certified_readings.circom";
+include "../../../circuits/lib/comparators.circom";
+include "../progressive_rebate.circom";
 
 // Claim(maxDays, minDays, brackets, depth): an anonymous claim on a rebate scheme's contract
-// (contracts/RebateScheme.sol). It proves, without revealing the meter, its key or any reading:
+// (kinds/rebate/contracts/RebateScheme.sol). It proves, without revealing the meter, its key or any reading:
 //
 //   1. registration: Poseidon(meterId, Ax, Ay) is a leaf of the scheme's meter registry, a Poseidon binary
 //      Merkle tree of `depth` levels whose root is public (the contract accepts its recent roots);
@@ -21,15 +21,15 @@ include "../../circuits/lib/progressive_rebate.circom";
 //      message) without the meter's secret key, so the nullifier is one value per meter, scheme and
 //      period whoever holds the readings (a new tenant cannot reset it), and only a holder of that
 //      period's signed readings can compute it: knowing every registered public key does not link it to
-//      a meter (kinds/claim/README.md);
+//      a meter (kinds/rebate/claim/README.md);
 //   6. the claim's terms: payout address, period and rebate, packed into one public input
 //      terms = payout + periodIndex * 2^160 + rebate * 2^176, so that a claim copied from a pending
 //      transaction cannot be redirected and each public input saved is ~6,600 gas of verification
-//      (kinds/claim/README.md). payout < 2^160 and periodIndex < 2^16 are range-checked, rebate < 2^54
+//      (kinds/rebate/claim/README.md). payout < 2^160 and periodIndex < 2^16 are range-checked, rebate < 2^54
 //      by construction, so the packing is injective and below r.
 //
 // Public signals: output nullifier; inputs root, schemeCommitment, terms.
-// Reference: kinds/claim/reference.ts.
+// Reference: kinds/rebate/claim/reference.ts.
 template Claim(maxDays, minDays, brackets, depth) {
     var SLOTS = maxDays * 48;
 

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 /// @title The meters a rebate scheme pays for, as a Poseidon Merkle tree of registration leaves.
-/// @notice A leaf is Poseidon(meterId, Ax, Ay) (kinds/claim). The registrar adds leaves in batches with the
+/// @notice A leaf is Poseidon(meterId, Ax, Ay) (kinds/rebate/claim). The registrar adds leaves in batches with the
 /// tree's new root, computed off chain: Poseidon costs tens of thousands of gas per hash in the EVM, a
 /// 20-level insertion about a million. Every leaf is in a MetersAdded event, so anyone can rebuild the tree
 /// and check each published root (`meterproof claim prove` does before proving); the registrar, who

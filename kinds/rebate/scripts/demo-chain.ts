@@ -12,11 +12,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
-import { hasSharedData, SHARED_DATA } from '../core/shared-data.js';
-import { syntheticReadings } from '../core/synthetic.js';
-import { dayOf, firstSlotOfDay, isoDay, slotStart } from '../core/time.js';
-import { REPO_ROOT } from '../core/paths.js';
-import { exampleChainScheme } from '../kinds/claim/example.js';
+import { hasSharedData, SHARED_DATA } from '../../../core/shared-data.js';
+import { syntheticReadings } from '../../../core/synthetic.js';
+import { dayOf, firstSlotOfDay, isoDay, slotStart } from '../../../core/time.js';
+import { REPO_ROOT } from '../../../core/paths.js';
+import { exampleChainScheme } from '../claim/example.js';
 
 const PORT = 8547;
 const RPC = `http://127.0.0.1:${PORT}`;

@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {MeterRegistry} from "./MeterRegistry.sol";
 import {RebateToken} from "./RebateToken.sol";
 
-/// @title A government rebate scheme paying anonymous claims (kinds/claim) from its own token budget.
+/// @title A government rebate scheme paying anonymous claims (kinds/rebate/claim) from its own token budget.
 /// @notice The scheme's parameters (id, threshold, brackets, period grid) enter as one Poseidon commitment;
 /// a claim proves, without naming its meter, that a registered meter's certified readings for one period
 /// of the grid earn `rebate` under those parameters, and carries the meter's nullifier for that period.
@@ -13,7 +13,7 @@ import {RebateToken} from "./RebateToken.sol";
 ///
 /// The scheme is its own ERC-20 (RebateToken: 1 unit = 1 µp; the treasury mints its budget to it), and
 /// each claim circuit's Groth16 verifier, generated from the project's key, is inherited by a generated
-/// ClaimNdScheme (contracts/generated/): paying and verifying then touch no other contract than the
+/// ClaimNdScheme (kinds/rebate/contracts/generated/): paying and verifying then touch no other contract than the
 /// registry — about 6,000 gas of cold calls less per claim, which keeps claim() under 300,000 gas.
 abstract contract RebateScheme is RebateToken {
     MeterRegistry public immutable registry;
@@ -37,7 +37,7 @@ abstract contract RebateScheme is RebateToken {
     error TooManyPeriods(uint256 periods);
 
     constructor(MeterRegistry registry_, address treasury_, uint256 schemeCommitment_, uint32 gridStart_, uint32 periodDays_, uint32 periods_) RebateToken(treasury_) {
-        // periodIndex takes 16 bits of the claim's terms (kinds/claim/claim.circom)
+        // periodIndex takes 16 bits of the claim's terms (kinds/rebate/claim/claim.circom)
         if (periods_ > 1 << 16) revert TooManyPeriods(periods_);
         registry = registry_;
         schemeCommitment = schemeCommitment_;

@@ -1,6 +1,7 @@
 /**
  * `meterproof chain node|deploy|register-meter` and `meterproof claim prove|submit|list`: rebate schemes on
- * a chain (contracts/, kinds/claim). Registered on the main CLI by registerChainCommands(program).
+ * a chain (../contracts/, ../claim/). The rebate kind's declaration names this module (`cli`); the main CLI
+ * calls its registerCommands(program).
  *
  * Nothing is sent before every check that can be made locally has passed: the files parse, the RPC URL
  * answers, the contracts are on that chain, the claim's proof verifies offline, and the claim's
@@ -9,14 +10,14 @@
  */
 import type { JsonRpcProvider, Signer } from 'ethers';
 import type { Command } from 'commander';
-import { isoDay } from '../core/time.js';
-import { microPenceToPounds } from '../core/units.js';
+import { isoDay } from '../../../core/time.js';
+import { microPenceToPounds } from '../../../core/units.js';
 import type { Deployment } from './chain-client.js';
-import { readJson, readText, UsageError, writeJson } from './io.js';
+import { readJson, readText, UsageError, writeJson } from '../../../cli/io.js';
 
 // The commands load ethers, snarkjs and Hardhat when they run, so that `meterproof --help` does not (cli/main.ts).
 const load = async () => {
-  const [ethers, client, circuit, prover, bundle, hh] = await Promise.all([import('ethers'), import('./chain-client.js'), import('../kinds/claim/circuit.js'), import('../prover/claim.js'), import('../meter/bundle.js'), import('./hardhat.js')]);
+  const [ethers, client, circuit, prover, bundle, hh] = await Promise.all([import('ethers'), import('./chain-client.js'), import('../claim/circuit.js'), import('../prover/claim.js'), import('../../../meter/bundle.js'), import('../../../cli/hardhat.js')]);
   return { ...ethers, ...client, ...circuit, ...prover, ...bundle, ...hh };
 };
 
@@ -90,7 +91,7 @@ function pounds(text: string): bigint {
   return BigInt(whole) * 100_000_000n + BigInt(frac.padEnd(8, '0'));
 }
 
-export function registerChainCommands(program: Command): void {
+export function registerCommands(program: Command): void {
   const chain = program.command('chain').description('rebate schemes on a chain: local node, contracts, meter registry');
 
   chain
@@ -166,7 +167,7 @@ export function registerChainCommands(program: Command): void {
       console.log(`registered ${meters.map((m) => m.meterId).join(', ')} (leaves ${tree.size}..${tree.size + leaves.length - 1}; block ${receipt.blockNumber}, gas ${receipt.gasUsed})`);
     });
 
-  const claim = program.command('claim').description('anonymous rebate claims on a scheme contract (kinds/claim)');
+  const claim = program.command('claim').description('anonymous rebate claims on a scheme contract (kinds/rebate/claim)');
 
   claim
     .command('prove')

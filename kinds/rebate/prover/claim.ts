@@ -1,20 +1,20 @@
 /**
- * Anonymous rebate claims (kinds/claim): proving one for a period of a scheme's grid, the claim file
+ * Anonymous rebate claims (kinds/rebate/claim): proving one for a period of a scheme's grid, the claim file
  * ("meterproof-claim/1") a household submits to the scheme's contract, and its offline verification.
  * The file names the scheme and period but no meter: its public values are those the contract sees.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
 import { z } from 'zod';
-import { isCanonicalFieldDecimal } from '../core/field.js';
-import { artifactsOf } from '../core/paths.js';
-import { isoDay } from '../core/time.js';
-import { parseDocument } from '../core/documents.js';
-import { claimWitnessInput, gridPeriod, packClaimSignals, schemeCommitment, unpackClaimSignals, type ClaimSignals, type ClaimWitness } from '../kinds/claim/circuit.js';
-import { claimCircuitFor } from '../kinds/claim/kind.js';
-import { referenceClaim } from '../kinds/claim/reference.js';
-import { verifyBundleSignature } from '../meter/bundle.js';
-import { snarkjsBackend, type Groth16Proof, type ProverBackend } from './backend.js';
+import { isCanonicalFieldDecimal } from '../../../core/field.js';
+import { artifactsOf } from '../../../core/paths.js';
+import { isoDay } from '../../../core/time.js';
+import { parseDocument } from '../../../core/documents.js';
+import { claimWitnessInput, gridPeriod, packClaimSignals, schemeCommitment, unpackClaimSignals, type ClaimSignals, type ClaimWitness } from '../claim/circuit.js';
+import { claimCircuitFor } from '../claim/kind.js';
+import { referenceClaim } from '../claim/reference.js';
+import { verifyBundleSignature } from '../../../meter/bundle.js';
+import { snarkjsBackend, type Groth16Proof, type ProverBackend } from '../../../prover/backend.js';
 
 export const CLAIM_FORMAT = 'meterproof-claim/1';
 

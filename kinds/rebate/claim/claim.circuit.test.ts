@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { compileCircuit, inspectCircuit, r1csInfo } from '../../circuits/compile.js';
-import { SNARK_FIELD } from '../../core/field.js';
-import { artifactsOf } from '../../core/paths.js';
-import { assembleBundle, type Bundle } from '../../meter/bundle.js';
-import { generateMeterKey } from '../../meter/meter-key.js';
-import { releaseCurve } from '../../prover/backend.js';
-import { certifiedRealPeriod, certifyPeriod, hasSharedData, REAL_HOUSEHOLDS, syntheticReadings } from '../../test/support/fixtures.js';
-import { readSymbols, type SymbolTable } from '../../test/support/sym.js';
-import { computeWitness, editedInput, editWitness, witnessFile, witnessRefused, witnessSatisfies } from '../../test/support/witness.js';
-import { getCircuit } from '../registry.js';
+import { compileCircuit, inspectCircuit, r1csInfo } from '../../../circuits/compile.js';
+import { SNARK_FIELD } from '../../../core/field.js';
+import { artifactsOf } from '../../../core/paths.js';
+import { assembleBundle, type Bundle } from '../../../meter/bundle.js';
+import { generateMeterKey } from '../../../meter/meter-key.js';
+import { releaseCurve } from '../../../prover/backend.js';
+import { certifiedRealPeriod, certifyPeriod, hasSharedData, REAL_HOUSEHOLDS, syntheticReadings } from '../../../test/support/fixtures.js';
+import { readSymbols, type SymbolTable } from '../../../test/support/sym.js';
+import { computeWitness, editedInput, editWitness, witnessFile, witnessRefused, witnessSatisfies } from '../../../test/support/witness.js';
+import { getCircuit } from '../../registry.js';
 import { claimWitnessInput, parseChainScheme, registrationLeaf, RegistryTree, schemeCommitment, unpackClaimSignals, type ChainScheme } from './circuit.js';
 import { exampleChainScheme } from './example.js';
 import { claimFamily } from './kind.js';
@@ -78,7 +78,7 @@ describe('claim circuit agrees with the reference', () => {
   test('the registry tree: a leaf at every position and an empty tree', async () => {
     const leaves = [11n, 22n, 33n, 44n, 55n];
     const tree = await RegistryTree.build(leaves, 3);
-    const { poseidonHash } = await import('../../meter/crypto.js');
+    const { poseidonHash } = await import('../../../meter/crypto.js');
     const h = (a: bigint, b: bigint) => poseidonHash([a, b]);
     const z1 = await h(0n, 0n);
     const full = await h(await h(await h(11n, 22n), await h(33n, 44n)), await h(await h(55n, 0n), z1));

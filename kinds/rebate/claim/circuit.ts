@@ -1,21 +1,21 @@
 /**
- * TypeScript side of kinds/claim/claim.circom: the on-chain scheme document (a published rebate scheme
+ * TypeScript side of kinds/rebate/claim/claim.circom: the on-chain scheme document (a published rebate scheme
  * plus its period grid), the scheme commitment, the meter registry's Merkle tree, the public layout and
  * the witness input of an anonymous claim.
  */
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { z } from 'zod';
-import { input, output, packSignals, unpackSignals, type PublicLayout } from '../../circuits/layout.js';
-import { certifiedWitnessInput } from '../../circuits/lib/certified_inputs.js';
-import type { CircuitConfig } from '../../circuits/config.js';
-import { DocumentIdSchema, parseDocument, PeriodSchema } from '../../core/documents.js';
-import { dayOf, isoDay } from '../../core/time.js';
-import type { Bundle } from '../../meter/bundle.js';
-import { poseidonHash } from '../../meter/crypto.js';
-import { meterIdToField } from '../../meter/meter-id.js';
-import { parseRebateScheme, rebateBracketVectors, RebateSchemeSchema, type RebateScheme } from '../rebate/circuit.js';
-import { computeRebate } from '../rebate/reference.js';
+import { input, output, packSignals, unpackSignals, type PublicLayout } from '../../../circuits/layout.js';
+import { certifiedWitnessInput } from '../../../circuits/lib/certified_inputs.js';
+import type { CircuitConfig } from '../../../circuits/config.js';
+import { DocumentIdSchema, parseDocument, PeriodSchema } from '../../../core/documents.js';
+import { dayOf, isoDay } from '../../../core/time.js';
+import type { Bundle } from '../../../meter/bundle.js';
+import { poseidonHash } from '../../../meter/crypto.js';
+import { meterIdToField } from '../../../meter/meter-id.js';
+import { parseRebateScheme, rebateBracketVectors, RebateSchemeSchema, type RebateScheme } from '../circuit.js';
+import { computeRebate } from '../reference.js';
 
 export const CHAIN_SCHEME_FORMAT = 'meterproof-chain-scheme/1';
 /** periodIndex is range-checked to 16 bits in the circuit */

@@ -1,13 +1,13 @@
 pragma circom 2.1.0;
 
-include "./comparators.circom";
-include "./day_totals.circom";
-include "./convex_brackets.circom";
-include "./piecewise_linear.circom";
+include "../../circuits/lib/comparators.circom";
+include "../../circuits/lib/day_totals.circom";
+include "../../circuits/lib/convex_brackets.circom";
+include "../../circuits/lib/piecewise_linear.circom";
 
 // ProgressiveRebate(maxDays, minDays, brackets): the total progressive rebate of a government scheme over
 // a period's readings, shared by the rebate result (kinds/rebate) and the anonymous on-chain claim
-// (kinds/claim).
+// (kinds/rebate/claim).
 //
 // For every day d of the period: consumption C_d (Wh), saving s_d = max(0, threshold - C_d) (a day at or
 // above the threshold saves 0 and earns 0, never a negative amount), and rebate

@@ -1,13 +1,13 @@
 /**
  * The anonymous on-chain claim: a circuit family of its own beside the result kinds. It is not a result
  * kind because its public signals do not name the meter and period (CERTIFIED_LAYOUT) and no verifier
- * API certifies it: a scheme's contract verifies it (contracts/RebateScheme.sol). The registry
+ * API certifies it: a scheme's contract verifies it (kinds/rebate/contracts/RebateScheme.sol). The registry
  * (kinds/registry.ts) lists its instances with every kind's, so `meterproof setup --circuit claim_7d`
  * builds it like any circuit.
  */
-import { publicInputNames } from '../../circuits/layout.js';
-import type { CircuitConfig } from '../../circuits/config.js';
-import type { InstanceDeclaration } from '../kind.js';
+import { publicInputNames } from '../../../circuits/layout.js';
+import type { CircuitConfig } from '../../../circuits/config.js';
+import type { InstanceDeclaration } from '../../kind.js';
 import { CLAIM_LAYOUT } from './circuit.js';
 
 /** Registry depth of every instance: 2^20 (about a million) meters per scheme registry. */
@@ -23,7 +23,7 @@ const INSTANCES: Record<string, InstanceDeclaration> = {
 export const claimFamily = {
   family: 'claim',
   circuits: Object.entries(INSTANCES).map(
-    ([id, inst]): CircuitConfig => ({ id, kind: 'claim', source: 'kinds/claim/claim.circom', template: 'Claim', params: inst.params, public: publicInputNames(CLAIM_LAYOUT), budget: inst.budget }),
+    ([id, inst]): CircuitConfig => ({ id, kind: 'claim', source: 'kinds/rebate/claim/claim.circom', template: 'Claim', params: inst.params, public: publicInputNames(CLAIM_LAYOUT), budget: inst.budget }),
   ),
   /** what `npm test` builds keys for: the contract tests prove with it */
   testCircuits: ['claim_1d'],

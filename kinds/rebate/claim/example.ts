@@ -1,5 +1,5 @@
 /** The example scheme the tests, the benchmark and `npm run demo:chain` claim from. */
-import { exampleDocument } from '../examples.js';
+import { exampleDocument } from '../../examples.js';
 import type { ChainSchemeJson } from './circuit.js';
 
 /** A weekly (or daily, monthly) scheme from `start` paying the shipped example rebate (docs/examples/rebate-scheme.json). */

@@ -1,18 +1,18 @@
 /**
- * Talking to a rebate scheme's contracts (contracts/) with ethers: deploying them, registering meters,
+ * Talking to a rebate scheme's contracts (kinds/rebate/contracts/) with ethers: deploying them, registering meters,
  * rebuilding the registry's tree from its events, submitting claims, listing payouts. The command line
- * (cli/chain.ts), the demo, the benchmark and the contract tests share these.
+ * (kinds/rebate/cli/chain.ts), the demo, the benchmark and the contract tests share these.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Contract, ContractFactory, getAddress, Interface, isError, type ContractRunner, type Provider, type Signer, type TransactionReceipt } from 'ethers';
-import { REPO_ROOT } from '../core/paths.js';
-import { claimCircuitFor } from '../kinds/claim/kind.js';
-import { parseChainScheme, RegistryTree, schemeCommitment, type ChainSchemeJson } from '../kinds/claim/circuit.js';
+import { REPO_ROOT } from '../../../core/paths.js';
+import { claimCircuitFor } from '../claim/kind.js';
+import { parseChainScheme, RegistryTree, schemeCommitment, type ChainSchemeJson } from '../claim/circuit.js';
 import { solidityProof, type ClaimFile } from '../prover/claim.js';
-import { schemeContractName } from './chain-verifier.js';
+import { CONTRACTS, schemeContractName } from '../contracts/verifiers.js';
 
-const ARTIFACTS = join(REPO_ROOT, 'build', 'hardhat', 'artifacts', 'contracts');
+const ARTIFACTS = join(REPO_ROOT, 'build', 'hardhat', 'artifacts', relative(REPO_ROOT, CONTRACTS));
 
 /** A compiled contract (Hardhat's artifact): its ABI and creation bytecode. */
 export function contractArtifact(name: string): { abi: any[]; bytecode: string } {

@@ -1,11 +1,11 @@
 /**
  * What a claim's outputs must be, computed without the circuit: the rebate by the rebate kind's reference
  * (a plain loop over days and brackets), the nullifier from the meter's signature on the period's last
- * day as kinds/claim/README.md defines it.
+ * day as kinds/rebate/claim/README.md defines it.
  */
-import type { Bundle } from '../../meter/bundle.js';
-import { poseidonHash } from '../../meter/crypto.js';
-import { computeRebate } from '../rebate/reference.js';
+import type { Bundle } from '../../../meter/bundle.js';
+import { poseidonHash } from '../../../meter/crypto.js';
+import { computeRebate } from '../reference.js';
 import type { ChainScheme } from './circuit.js';
 
 /** Poseidon(schemeCommitment, periodIndex, R8x, S): one value per meter, scheme and period. */
