@@ -125,34 +125,36 @@ struct Field {
   static MP_INLINE void mul(E &r, const E &a, const E &b);
   static MP_INLINE void sq(E &r, const E &a);
 
+  // add and sub are branchless: in the MSM's bucket additions their branches are data-dependent and
+  // mispredicted half of the time
   static MP_INLINE void add(E &r, const E &a, const E &b) {
-    uint64_t t[4];
-    uint64_t carry = 0;
+    uint64_t t[4], s[4], carry = 0, borrow = 0;
     for (int i = 0; i < 4; i++) {
-      u128 s = (u128)a.v[i] + b.v[i] + carry;
-      t[i] = (uint64_t)s;
-      carry = (uint64_t)(s >> 64);
+      u128 x = (u128)a.v[i] + b.v[i] + carry;
+      t[i] = (uint64_t)x;
+      carry = (uint64_t)(x >> 64);
     }
-    if (geP(t)) subP(t);
-    memcpy(r.v, t, 32);
+    for (int i = 0; i < 4; i++) {
+      u128 d = (u128)t[i] - Tag::P[i] - borrow;
+      s[i] = (uint64_t)d;
+      borrow = (uint64_t)(d >> 64) & 1;
+    }
+    const uint64_t keep = -borrow;  // t < P: keep t, else t − P
+    for (int i = 0; i < 4; i++) r.v[i] = (t[i] & keep) | (s[i] & ~keep);
   }
   static MP_INLINE void sub(E &r, const E &a, const E &b) {
-    uint64_t t[4];
-    uint64_t borrow = 0;
+    uint64_t t[4], borrow = 0, carry = 0;
     for (int i = 0; i < 4; i++) {
       u128 d = (u128)a.v[i] - b.v[i] - borrow;
       t[i] = (uint64_t)d;
       borrow = (uint64_t)(d >> 64) & 1;
     }
-    if (borrow) {
-      uint64_t carry = 0;
-      for (int i = 0; i < 4; i++) {
-        u128 s = (u128)t[i] + Tag::P[i] + carry;
-        t[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-      }
+    const uint64_t addP = -borrow;
+    for (int i = 0; i < 4; i++) {
+      u128 x = (u128)t[i] + (Tag::P[i] & addP) + carry;
+      r.v[i] = (uint64_t)x;
+      carry = (uint64_t)(x >> 64);
     }
-    memcpy(r.v, t, 32);
   }
   static MP_INLINE void dbl(E &r, const E &a) { add(r, a, a); }
   static MP_INLINE void neg(E &r, const E &a) {
