@@ -4,32 +4,27 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { newChallenge } from '../kinds/sampling/circuit.js';
 import { dayOf, isoDay } from '../core/time.js';
 import { DAY_NUMBER_UNIT, microPenceToPounds } from '../core/units.js';
-import { assembleBundle, bundleToJson, parseBundle, readBundle } from '../meter/bundle.js';
-import { decryptBundle, encryptBundle, generateUserKey, parseEncryptedBundle, parseUserKey, parseUserKeyRecord, rotateUserKey, userKeyRecord, type UserKeyRecord } from '../meter/encryption/index.js';
-import { importReadingsCsv } from '../meter/import/readings.js';
-import { MeterCore } from '../meter/meter-core.js';
-import { generateMeterKey, readMeterKey, writeMeterKey } from '../meter/meter-key.js';
-import { KINDS } from '../kinds/registry.js';
-import { documentFields, isDocumentRef } from '../prover/documents.js';
-import type { BackendName } from '../prover/native-backend.js';
-import type { Groth16Proof } from '../core/groth16.js';
+import type { UserKeyRecord } from '../meter/encryption/index.js';
 import type { ProofSystem } from '../core/proof-systems.js';
 import type { ResultJson } from '../prover/result.js';
-import { ResultUntrusted } from '../prover/trust.js';
-import { ResultRejected } from '../prover/verify.js';
-import { RequestRefused } from '../prover/request.js';
-import { importTariff } from '../tariff/import.js';
+import { RequestRefused, ResultRejected, ResultUntrusted } from '../prover/verify-light.js';
 import { parseCount, readJson, readText, UsageError, writeJson } from './io.js';
 import { registerVerifyCommands } from './verify.js';
 import { registerApiCommands } from '../verifier-api/cli.js';
 import { registerCeremonyCommands } from './ceremony.js';
 import { registerKeyCommands } from './keys.js';
+import { KIND_COMMANDS } from './kind-commands.js';
 
-// Commands import the provers, the circuit compiler and the server when they run (`await import`), so that
-// `meterproof --help` and `meterproof verify` do not load them.
+// Commands import what they run on (`await import`): the kinds, the schemas, the provers, the circuit compiler
+// and the server. A start loads only commander and the commands' descriptions, and the kinds' flags (`prove
+// <kind>`, verify's document pins) are read only when their command is the one run (or asked for help).
+const invoked = (() => {
+  const words = process.argv.slice(2).filter((a) => !a.startsWith('-')); // the one global option, --production, takes no value
+  return words[0] === 'help' ? words[1] : words[0];
+})();
+
 const program = new Command('meterproof')
   .description('Certified, privacy-friendly computations on smart-meter readings (Groth16 proofs).')
   .showHelpAfterError('(run with --help for usage)')
@@ -43,6 +38,7 @@ meter
   .requiredOption('--out <file>', 'where to write the key file (mode 600)')
   .option('--id <meterId>', 'meter id (1-31 of A-Z a-z 0-9 . _ -)', `MTR-${Date.now().toString(36).toUpperCase()}`)
   .action(async (o: { out: string; id: string }) => {
+    const { generateMeterKey, writeMeterKey } = await import('../meter/meter-key.js');
     const key = await generateMeterKey(o.id);
     writeMeterKey(o.out, key);
     console.log(`meter ${key.meterId}: key written to ${o.out}`);
@@ -60,6 +56,12 @@ meter
   .addOption(new Option('--fill <policy>', 'missing slots: refuse, or count them as zero').choices(['refuse', 'zero']).default('refuse'))
   .addOption(new Option('--layout <layout>', 'CSV layout').choices(['auto', 'lcl', 'generic']).default('auto'))
   .action(async (o: { key: string; readings: string; from: string; days: string; out: string; fill: 'refuse' | 'zero'; layout: 'auto' | 'lcl' | 'generic' }) => {
+    const [{ readMeterKey }, { importReadingsCsv }, { MeterCore }, { assembleBundle, bundleToJson }] = await Promise.all([
+      import('../meter/meter-key.js'),
+      import('../meter/import/readings.js'),
+      import('../meter/meter-core.js'),
+      import('../meter/bundle.js'),
+    ]);
     const key = await readMeterKey(o.key).catch((e: Error) => {
       throw new UsageError(`cannot use key ${o.key}: ${e.message}`);
     });
@@ -82,7 +84,8 @@ meter
   .option('--id <meterId>', 'meter id the key is for (new key)')
   .option('--out <file>', 'also write the key record (meter id, generation, key id, key) to this file (mode 600)')
   .option('--rotate <file>', 'key record to rotate: replaced by a new key with the next generation')
-  .action((o: { id?: string; out?: string; rotate?: string }) => {
+  .action(async (o: { id?: string; out?: string; rotate?: string }) => {
+    const { generateUserKey, parseUserKeyRecord, rotateUserKey } = await import('../meter/encryption/index.js');
     let record: UserKeyRecord;
     if (o.rotate) {
       record = rotateUserKey(parseUserKeyRecord(readJson(o.rotate, 'user-key record')));
@@ -105,6 +108,7 @@ meter
   .option('--user-key-file <file>', 'key record from `meter user-key --out` (instead of --user-key)')
   .option('--out <file>', 'envelope to write (default: the bundle file name with .enc.json)')
   .action(async (o: { bundle: string; userKey?: string; generation: string; userKeyFile?: string; out?: string }) => {
+    const [{ bundleToJson, parseBundle }, { encryptBundle, parseUserKey, parseUserKeyRecord, userKeyRecord }] = await Promise.all([import('../meter/bundle.js'), import('../meter/encryption/index.js')]);
     const bundle = (() => {
       try {
         return bundleToJson(parseBundle(readJson(o.bundle, 'bundle')));
@@ -133,6 +137,7 @@ meter
   .option('--user-key <key>', 'user key XXXX-XXXX-XXXX-XXXX-XXXX (default: $METERPROOF_USER_KEY)')
   .requiredOption('--out <file>', 'bundle file to write')
   .action(async (o: { in: string; userKey?: string; out: string }) => {
+    const [{ bundleToJson, parseBundle }, { decryptBundle, parseEncryptedBundle }] = await Promise.all([import('../meter/bundle.js'), import('../meter/encryption/index.js')]);
     const envelope = parseEncryptedBundle(readJson(o.in, 'encrypted bundle'));
     const bundle = parseBundle(await decryptBundle(envelope, userKeyArgument(o.userKey)));
     writeJson(o.out, bundleToJson(bundle));
@@ -161,7 +166,8 @@ tariff
   .option('--name <name>', 'tariff name')
   .option('--standing-charge <mp>', 'standing charge in milli-pence per day', '0')
   .addOption(new Option('--kind <kind>', 'document kind').choices(['tariff', 'value-of-energy']).default('tariff'))
-  .action((o: { format: 'agile' | 'lcl-dtou' | 'csv'; in: string; out: string; id?: string; name?: string; standingCharge: string; kind: 'tariff' | 'value-of-energy' }) => {
+  .action(async (o: { format: 'agile' | 'lcl-dtou' | 'csv'; in: string; out: string; id?: string; name?: string; standingCharge: string; kind: 'tariff' | 'value-of-energy' }) => {
+    const { importTariff } = await import('../tariff/import.js');
     const standing = parseCount(o.standingCharge, '--standing-charge', 0, 1e12);
     const doc = importTariff(o.format, readText(o.in, 'price file'), { id: o.id, name: o.name, standingChargePerDay: standing, kind: o.kind });
     writeJson(o.out, doc);
@@ -169,72 +175,7 @@ tariff
   });
 
 const prove = program.command('prove').description('prove a certified result of one kind from a bundle and the published documents');
-for (const kind of Object.values(KINDS)) {
-  const command = prove
-    .command(kind.kind)
-    .description(`prove a ${kind.kind} result: reveals ${kind.summary}`)
-    .requiredOption('--bundle <file>', 'certified readings bundle');
-  for (const f of kind.flags) {
-    const option = new Option(f.flag, f.description);
-    if (f.choices) option.choices(f.choices);
-    if (f.required) option.makeOptionMandatory();
-    command.addOption(option);
-  }
-  command.addOption(new Option('--backend <name>', 'prover: native (default when built, see native/README.md) or snarkjs').choices(['native', 'snarkjs']));
-  command.addOption(new Option('--system <system>', 'proof system (keys from `setup --system`; docs/proof-systems.md)').choices(['groth16', 'plonk', 'fflonk']).default('groth16'));
-  command.option('--compressed', 'write a Groth16 proof in its 128-byte compressed form (docs/proof-systems.md)');
-  command.option('--compact', 'refer to the published documents by digest instead of embedding them (what the verifier API stores; `verify --documents` resolves them)');
-  command.option('--request <file>', "a service's signed request (docs/requests.md) the result answers: checked (signature, expiry, kind, period, documents against its digests) and bound into the proof");
-  command.requiredOption('--out <file>', 'result file to write').action(async (o: Record<string, string | undefined>) => {
-    const bundle = (() => {
-      try {
-        return readBundle(o.bundle!);
-      } catch (e) {
-        throw new UsageError(`cannot use bundle ${o.bundle}: ${(e as Error).message}`);
-      }
-    })();
-    const fields: Record<string, unknown> = {};
-    for (const f of kind.flags) {
-      const text = o[new Option(f.flag).attributeName()];
-      if (text === undefined) continue;
-      fields[f.field] = f.type === 'document' ? readJson(text, f.field) : f.type === 'integer' ? parseCount(text, f.flag.split(' ')[0], 0, 1e15) : text;
-    }
-    let request: string | undefined;
-    if (o.request !== undefined) {
-      const { answerFields, openRequest } = await import('../prover/request.js');
-      const { isoDay } = await import('../core/time.js');
-      const opened = await openRequest(readJson(o.request, 'request')).catch((e: Error) => {
-        throw new UsageError(`refused request ${o.request}: ${e.message}`);
-      });
-      if (opened.kind.kind !== kind.kind) throw new UsageError(`request ${o.request} asks for a ${opened.kind.kind} result, not ${kind.kind}`);
-      try {
-        Object.assign(fields, answerFields(opened, { start: isoDay(bundle.startDay), days: bundle.days }, fields, fields));
-      } catch (e) {
-        throw new UsageError(`request ${o.request}: ${(e as Error).message}`);
-      }
-      request = opened.digest;
-      console.log(`answering request ${opened.digest} of ${opened.request.service.name} (expires ${opened.request.expires})`);
-    }
-    const [{ proveResult }, { backendFor }] = await Promise.all([import('../prover/prove.js'), import('../prover/systems.js')]);
-    const system = o.system as ProofSystem;
-    if (o.compressed && system !== 'groth16') throw new UsageError(`--compressed is a form of Groth16 proofs, not of ${system} proofs`);
-    const backend = (() => {
-      try {
-        return backendFor(system, o.backend as BackendName | undefined);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-    })();
-    const result = await proveResult({ kind: kind.kind, bundle, fields, request, backend, compact: !!o.compact });
-    if (o.compressed) {
-      const { compressedProofHex } = await import('../prover/groth16-compressed.js');
-      writeJson(o.out!, { ...result, proof: { protocol: 'groth16', curve: 'bn128', compressed: compressedProofHex(result.proof as Groth16Proof) } });
-    } else writeJson(o.out!, result);
-    printOutputs(result);
-    for (const f of documentFields(kind.kind)) if (isDocumentRef(result.statement[f])) console.log(`  ${f} by digest ${(result.statement[f] as { digest: string }).digest}`);
-    console.log(`${system} proof (${result.circuit}) written to ${o.out} in ${((result.prover!.witnessMs + result.prover!.proveMs) / 1000).toFixed(1)} s`);
-  });
-}
+if (invoked === 'prove') (await import('./prove.js')).registerProveCommands(prove, printOutputs);
 
 program
   .command('challenge')
@@ -244,7 +185,8 @@ program
   .requiredOption('--days <n>', 'number of days')
   .requiredOption('--issuer <name>', 'who issues the challenge (the verifier)')
   .requiredOption('--out <file>', 'challenge file to write')
-  .action((o: { meter: string; from: string; days: string; issuer: string; out: string }) => {
+  .action(async (o: { meter: string; from: string; days: string; issuer: string; out: string }) => {
+    const { newChallenge } = await import('../kinds/sampling/circuit.js');
     parseDay(o.from);
     let challenge;
     try {
@@ -256,7 +198,7 @@ program
     console.log(`challenge ${challenge.id} for meter ${o.meter}, ${o.from} + ${o.days} days written to ${o.out}`);
   });
 
-registerVerifyCommands(program, printOutputs);
+await registerVerifyCommands(program, printOutputs, invoked === 'verify');
 
 program
   .command('setup')
@@ -274,8 +216,8 @@ program
   });
 
 registerApiCommands(program);
-// a kind's own commands beyond `prove <kind>`, from the module its declaration names (kinds/<kind>/cli/)
-for (const k of Object.values(KINDS)) if (k.cli) ((await import(`../${k.cli}`)) as { registerCommands(p: Command): void }).registerCommands(program);
+// a kind's own commands beyond `prove <kind>`, from the modules its declaration names (kinds/<kind>/cli/)
+for (const module of KIND_COMMANDS) ((await import(`../${module}`)) as { registerCommands(p: Command): void }).registerCommands(program);
 registerCeremonyCommands(program);
 registerKeyCommands(program);
 

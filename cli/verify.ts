@@ -1,17 +1,17 @@
 /**
  * `meterproof verify` and `meterproof trust fetch`: offline verification anchored to what the verifier
  * chooses (prover/trust.ts) — an operator-signed trust snapshot, explicit pins, or nothing (then the output
- * names the facts only the file vouches for, and --strict refuses). The verification code is imported
- * when a command runs.
+ * names the facts only the file vouches for, and --strict refuses). The verification code and the kinds are
+ * imported when a command runs.
  */
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { KINDS } from '../kinds/registry.js';
 import type { ResultJson } from '../prover/result.js';
 import { readJson, UsageError, writeJson } from './io.js';
 
 /** Every kind's document flags, once per flag: a pin is read for the field the result's kind gives that flag. */
-const DOCUMENT_FLAGS = (() => {
+async function documentFlags(): Promise<{ flag: string; kinds: string[] }[]> {
+  const { KINDS } = await import('../kinds/registry.js');
   const byFlag = new Map<string, { flag: string; kinds: string[] }>();
   for (const k of Object.values(KINDS)) {
     for (const f of k.flags.filter((x) => x.type === 'document')) {
@@ -21,7 +21,7 @@ const DOCUMENT_FLAGS = (() => {
     }
   }
   return [...byFlag.values()];
-})();
+}
 
 const attribute = (flag: string) => new Option(flag).attributeName();
 
@@ -31,7 +31,8 @@ function instant(text: string): number {
   return t;
 }
 
-export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<ResultJson, 'outputs' | 'units'>) => void): void {
+/** `withPins`: the command run is `verify`, which then takes the kinds' document flags (loading the kinds). */
+export async function registerVerifyCommands(program: Command, printOutputs: (r: Pick<ResultJson, 'outputs' | 'units'>) => void, withPins: boolean): Promise<void> {
   const verify = program
     .command('verify')
     .description(
@@ -46,9 +47,10 @@ export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<
     .option('--strict', 'refuse unless the meter key and every document are anchored by the snapshot or a pin')
     .option('--request <request.json>', "the service's signed request the result must answer (docs/requests.md): its signature, expiry, and the result's request digest, kind, period and documents")
     .option('--received-at <instant>', 'when the service received the result (ISO 8601; default now): the request must not have expired then');
-  for (const d of DOCUMENT_FLAGS) verify.option(d.flag, `pin this document of a ${d.kinds.join(' / ')} result (its digest must match)`);
+  const pins = withPins ? await documentFlags() : [];
+  for (const d of pins) verify.option(d.flag, `pin this document of a ${d.kinds.join(' / ')} result (its digest must match)`);
   verify.action(async (file: string, o: Record<string, string | string[] | boolean | undefined>) => {
-    const [{ openSnapshot, parseMeterKeyPin, parseOperatorKey, verifyTrusted }, { folderDocuments }] = await Promise.all([import('../prover/trust.js'), import('../prover/documents.js')]);
+    const [{ openSnapshot, parseMeterKeyPin, parseOperatorKey, verifyTrusted }, { folderDocuments }, { KINDS }] = await Promise.all([import('../prover/trust.js'), import('../prover/documents.js'), import('../kinds/registry.js')]);
     const json = readJson(file, 'result') as { kind?: unknown };
     const usage = <T>(f: () => T): T => {
       try {
@@ -71,7 +73,7 @@ export function registerVerifyCommands(program: Command, printOutputs: (r: Pick<
     // document pins: the flags given, read for the fields of the result's kind
     const kind = typeof json?.kind === 'string' && Object.hasOwn(KINDS, json.kind) ? KINDS[json.kind] : undefined;
     const documents: Record<string, unknown> = {};
-    for (const d of DOCUMENT_FLAGS) {
+    for (const d of pins) {
       const path = o[attribute(d.flag)];
       if (typeof path !== 'string') continue;
       const field = kind?.flags.find((f) => f.flag === d.flag)?.field;

@@ -16,10 +16,9 @@ import { z } from 'zod';
 import type { CircuitConfig } from '../circuits/config.js';
 import { meterIdToField } from '../meter/meter-id.js';
 import type { OutputsJson } from './kind.js';
+import type { Role } from './roles.js';
 
-/** operator: runs the service itself (adds circuits' keys while it runs); reads no results. */
-export const ROLES = ['registrar', 'supplier', 'grid', 'scheme', 'service', 'auditor', 'operator'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from './roles.js';
 
 /** A parameter document format a kind's statements name (its schema, parser and who publishes it). */
 export interface ParameterFormat {

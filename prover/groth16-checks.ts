@@ -2,16 +2,16 @@
  * Checks snarkjs's verifier leaves out (DEVELOPERS.md): canonical encodings, points on the curve, not at
  * infinity, and B in the order-r subgroup of G2. Run before any pairing.
  */
-import { buildBn128 } from 'ffjavascript';
 import { SNARK_FIELD } from '../core/field.js';
 import type { Groth16Proof } from './backend.js';
+import { verificationCurve } from './snark-verify.js';
 
 /** BN254 base field modulus (coordinates of curve points). */
 const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 
-// buildBn128 returns the process-wide curve (globalThis.curve_bn128) that snarkjs also uses, so it is
-// asked for each time rather than cached here: releaseCurve() may have terminated the previous one.
-const curve = (): Promise<any> => buildBn128();
+// asked for each time rather than cached here: the process-wide curve (globalThis.curve_bn128) may have
+// been built or terminated (releaseCurve()) since
+const curve = verificationCurve;
 
 function coordinate(s: unknown, where: string): bigint {
   if (typeof s !== 'string' || !/^(0|[1-9]\d{0,76})$/.test(s)) throw new Error(`${where} is not a canonical decimal`);

@@ -17,27 +17,15 @@ import { describeIssues, PeriodSchema } from '../core/documents.js';
 import { SNARK_FIELD } from '../core/field.js';
 import { KINDS } from '../kinds/registry.js';
 import type { ResultKind } from '../kinds/kind.js';
-import { documentDigest } from '../tariff/digest.js';
 import { documentDigestOf, documentFields, isDocumentRef } from './documents.js';
 import { signDocument, verifyDocument } from './ed25519.js';
 import type { AnyResultJson } from './result.js';
+import { isAllowedCallback, learnsOf, REQUEST_FORMAT, RequestRefused, requestDigest } from './verify-light.js';
 
-export const REQUEST_FORMAT = 'meterproof-request/1';
+export { isAllowedCallback, learnsOf, mailboxFetchDocument, mailboxFetchHeaders, REQUEST_FORMAT, RequestRefused, requestDigest, type RequestRefusalCode } from './verify-light.js';
 
 const HEX64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits');
 const INSTANT = z.iso.datetime({ offset: true });
-
-/** https, or http to this machine only (a service under development). */
-export function isAllowedCallback(url: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.username || u.password || u.hash) return false;
-  return u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname));
-}
 
 const Url = z.string().refine(isAllowedCallback, 'expected an https URL (http only for localhost), without credentials or fragment');
 
@@ -80,35 +68,11 @@ export const SignedRequestSchema = z
   .meta({ title: 'meterproof signed request', description: 'A request and the Ed25519 signature of its canonical JSON by service.publicKey.' });
 export type SignedRequest = z.infer<typeof SignedRequestSchema>;
 
-/** Why a request, or a result given as its answer, is refused: the API's error codes too. */
-export type RequestRefusalCode =
-  | 'request_malformed'
-  | 'request_bad_signature'
-  | 'request_expired'
-  | 'request_not_for_kind'
-  | 'request_documents_mismatch'
-  | 'request_mismatch';
-
-export class RequestRefused extends Error {
-  constructor(
-    readonly code: RequestRefusalCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The request's digest: sha256 of its canonical JSON, hex. */
-export const requestDigest = (request: ResultRequest): string => documentDigest(request);
-
 /** The public input a result for the request carries: the digest reduced into the BN254 scalar field. */
 export const requestContext = (digest: string): bigint => BigInt(`0x${digest}`) % SNARK_FIELD;
 
 /** The context public input of a statement that answers the request with this digest (0: none). */
 export const contextOf = (request: string | undefined): bigint => (request === undefined ? 0n : requestContext(request));
-
-/** The words a request must use for what the service learns: the kind's own declaration. */
-export const learnsOf = (kind: ResultKind): string => kind.reveals?.learns ?? kind.summary;
 
 export async function signRequest(request: ResultRequest, privateKeyPem: string): Promise<SignedRequest> {
   const parsed = RequestSchema.safeParse(request);
@@ -206,18 +170,6 @@ export function checkAnswer(result: AnyResultJson, r: OpenedRequest): void {
   for (const [field, value] of Object.entries(r.request.fields ?? {})) {
     if (s[field] !== value) throw new RequestRefused('request_mismatch', `the result's ${field} is ${JSON.stringify(s[field])}; the request fixes it to ${JSON.stringify(value)}`);
   }
-}
-
-/**
- * What a service signs to fetch the results its requests' mailbox holds (GET /v1/requests/{digest}/deliveries):
- * the request's digest and the instant, so a captured signature is useless for another request or, a few
- * minutes later, at all.
- */
-export const mailboxFetchDocument = (digest: string, at: string) => ({ format: 'meterproof-mailbox-fetch/1', request: digest, at });
-
-/** The headers of a mailbox fetch, signed with the service's key. */
-export async function mailboxFetchHeaders(key: { publicKey: string; privateKey: string }, digest: string, at = new Date().toISOString()): Promise<Record<string, string>> {
-  return { 'x-meterproof-key': key.publicKey, 'x-meterproof-at': at, 'x-meterproof-signature': await signDocument(key.privateKey, mailboxFetchDocument(digest, at)) };
 }
 
 /**

@@ -3,13 +3,13 @@
  * backend (prover/native-backend.ts), PLONK and FFLONK with snarkjs. The system of a proof is its
  * `protocol`; each system has its own keys (core/proof-systems.ts).
  */
-import * as snarkjs from 'snarkjs';
 import type { ProofSystem, UniversalSystem } from '../core/proof-systems.js';
 import { snarkjsProver, type Groth16Proof, type ProverBackend } from './backend.js';
 import { pickBackend, type BackendName } from './native-backend.js';
 import type { UniversalProof } from './result.js';
 
 export { systemOfProof, type ProofSystem, type UniversalSystem } from '../core/proof-systems.js';
+export { verifyInSystem } from './snark-verify.js';
 export type AnyProof = Groth16Proof | UniversalProof;
 
 /** snarkjs's PLONK or FFLONK prover on the circuit's WebAssembly witness generator. */
@@ -21,11 +21,3 @@ export function backendFor(system: ProofSystem, name?: BackendName): ProverBacke
   if (name === 'native') throw new Error(`--backend native proves Groth16 only; ${system} proofs are made by snarkjs`);
   return universalBackend(system);
 }
-
-/** snarkjs's verifier of the system (the caller checks Groth16's points first: groth16-checks.ts). */
-export async function verifyInSystem(system: ProofSystem, vkey: unknown, publicSignals: string[], proof: AnyProof): Promise<boolean> {
-  return (await snarkjs[system].verify(vkey, publicSignals, proof, quiet)) === true;
-}
-
-// snarkjs logs a failed check with console.log unless given a logger
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };

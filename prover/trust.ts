@@ -13,8 +13,6 @@
  * Unanchored facts are reported (meter key fingerprint, every document's digest); `strict` refuses them.
  * Browser-safe: WebCrypto and pure JavaScript only.
  */
-import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { z } from 'zod';
 import { ApiError } from '../core/api-error.js';
 import { dayOf, isoDay } from '../core/time.js';
@@ -25,8 +23,9 @@ import { verifyDocument } from './ed25519.js';
 import { checkAnswer, openRequest } from './request.js';
 import type { AnyResultJson } from './result.js';
 import { ResultRejected, verifyResult, type VerificationKeyLookup, type VerifiedResult } from './verify.js';
+import { meterKeyFingerprint, ResultUntrusted, SNAPSHOT_FORMAT, snapshotResolver } from './verify-light.js';
 
-export const SNAPSHOT_FORMAT = 'meterproof-trust-snapshot/1';
+export { meterKeyFingerprint, parseMeterKeyPin, parseOperatorKey, ResultUntrusted, SNAPSHOT_FORMAT, snapshotResolver, type TrustRejectionCode } from './verify-light.js';
 
 const HEX64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits');
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -60,13 +59,6 @@ export const SignedSnapshotSchema = z.strictObject({
 });
 export type SignedSnapshot = z.infer<typeof SignedSnapshotSchema>;
 
-/** An operator key as given on a command line: 64 hex digits, optionally prefixed "ed25519:". */
-export function parseOperatorKey(text: string): string {
-  const hex = text.trim().toLowerCase().replace(/^ed25519:/, '');
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`an operator key is an Ed25519 public key of 64 hex digits (as "meterproof trust fetch" prints it), not ${JSON.stringify(text)}`);
-  return hex;
-}
-
 /**
  * Checks a signed snapshot: its signature by the key it names, that key equal to `operatorKey` when one is
  * pinned, and the snapshot's shape. Throws a plain Error saying which.
@@ -86,18 +78,6 @@ export async function openSnapshot(json: unknown, operatorKey?: string): Promise
   return { snapshot: checked.data, operatorKey: signature.publicKey };
 }
 
-/** A meter public key's fingerprint: hex sha256 of "x:y" (decimal coordinates), first 32 digits. */
-export const meterKeyFingerprint = (publicKey: readonly [string, string]): string => bytesToHex(sha256(utf8ToBytes(`${publicKey[0]}:${publicKey[1]}`))).slice(0, 32);
-
-/** A meter key pin: "x,y" (decimal coordinates) or its fingerprint. */
-export function parseMeterKeyPin(text: string): string {
-  const t = text.trim().toLowerCase();
-  const pair = /^(0|[1-9]\d*)\s*,\s*(0|[1-9]\d*)$/.exec(t);
-  if (pair) return meterKeyFingerprint([pair[1], pair[2]]);
-  if (/^[0-9a-f]{32}$/.test(t)) return t;
-  throw new Error(`a meter key pin is "x,y" (the public key's decimal coordinates) or its 32-hex-digit fingerprint, not ${JSON.stringify(text)}`);
-}
-
 /** The anchors a verifier chooses. Pinned documents are given as documents (their digest is checked). */
 export interface TrustAnchors {
   snapshot?: TrustSnapshot;
@@ -105,20 +85,6 @@ export interface TrustAnchors {
   meterKey?: string;
   /** pinned documents by statement field, e.g. { tariff: {...} } */
   documents?: Record<string, unknown>;
-}
-
-export type TrustRejectionCode = 'untrusted_meter_key' | 'untrusted_document' | 'unanchored';
-
-/** A valid proof whose statement the chosen anchors refuse (or, strict, do not cover). */
-export class ResultUntrusted extends Error {
-  constructor(
-    readonly code: TrustRejectionCode,
-    message: string,
-    /** the registry's own refusal code when a kind's binding refused (tariff_mismatch, …) */
-    readonly reason?: string,
-  ) {
-    super(message);
-  }
 }
 
 /** One fact of the statement and what vouches for it. */
@@ -139,12 +105,6 @@ export interface TrustReport {
   /** the request the result was checked to answer (TrustedVerifyOptions.request) */
   answers?: { digest: string; service: string; publicKey: string };
 }
-
-/** Documents of a snapshot by digest, for results that refer to documents instead of embedding them. */
-export const snapshotResolver =
-  (snapshot: TrustSnapshot): DocumentResolver =>
-  (digest) =>
-    snapshot.documents.find((d) => d.digest === digest)?.body;
 
 export interface TrustedVerifyOptions {
   anchors?: TrustAnchors;

@@ -16,27 +16,9 @@ import { kindNamed, type ResultKind } from '../kinds/registry.js';
 import { CompressedProofError } from './groth16-compressed.js';
 import { isGroth16Result, parseAnyResult, statementFields, statementPeriod, type AnyResultJson, type BillResultJson } from './result.js';
 import { systemOfProof, type ProofSystem } from '../core/proof-systems.js';
+import { ResultRejected } from './verify-light.js';
 
-export type RejectionCode =
-  | 'malformed'
-  | 'unknown_circuit'
-  | 'signal_count'
-  | 'non_canonical_signal'
-  | 'bad_proof_point'
-  | 'statement_mismatch'
-  | 'output_mismatch'
-  | 'proof_invalid'
-  | 'document_unknown'
-  | 'document_mismatch';
-
-export class ResultRejected extends Error {
-  constructor(
-    readonly code: RejectionCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ResultRejected, type RejectionCode } from './verify-light.js';
 
 export interface VerifiedResult<O = unknown> {
   circuit: CircuitConfig;
@@ -163,7 +145,7 @@ export async function verifyResult(json: unknown, vkeyFor: VerificationKeyLookup
   const statement = rebuildStatement(result, circuit, kind);
   const { signals, outputs } = checkSignals(result, circuit, kind, statement);
 
-  const [{ assertWellFormedProof }, { verifyInSystem }] = await Promise.all([import('./groth16-checks.js'), import('./systems.js')]);
+  const [{ assertWellFormedProof }, { verifyInSystem }] = await Promise.all([import('./groth16-checks.js'), import('./snark-verify.js')]);
   // PLONK's and FFLONK's points are checked by snarkjs's verifier (G1 only: no subgroup question)
   if (isGroth16Result(result)) {
     try {

@@ -60,7 +60,7 @@ export async function startExampleService(o: ExampleServiceOptions): Promise<Exa
   // publish the set (already published: the same document, the same digest)
   const published = await fetch(`${api}/v1/parameters`, { method: 'POST', headers: auth, body: JSON.stringify({ document: tariffSet }) });
   if (!published.ok && published.status !== 409) throw new Error(`the API refused the tariff set (${published.status}): ${await published.text()}`);
-  const setDigest = documentDigestOf(tariffSet);
+  const setDigest = await documentDigestOf(tariffSet);
 
   let operatorKey = o.operatorKey;
   /** The registries as the operator signs them now (fetched per answer: meters register all the time). */

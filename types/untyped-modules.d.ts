@@ -14,7 +14,8 @@ declare module 'snarkjs' {
   export const wtns: any;
 }
 declare module 'ffjavascript' {
-  export function buildBn128(singleThread?: boolean): Promise<any>;
+  /** `plugins` is given ffjavascript's WebAssembly module builder before it builds */
+  export function buildBn128(singleThread?: boolean, plugins?: (builder: unknown) => void): Promise<any>;
   export const Scalar: any;
   export const utils: any;
   export const BigBuffer: any;

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ROLES, type Role } from '../kinds/service.js';
+import { ROLES, type Role } from '../kinds/roles.js';
 import { DEFAULT_DB } from './db.js';
 
 // The server, the database drivers and Express are imported by the commands that run them, not by every

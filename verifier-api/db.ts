@@ -9,7 +9,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { documentDigest } from '../tariff/digest.js';
-import { compactStoredBodies } from './results.js';
 
 export type Row = Record<string, unknown>;
 
@@ -352,7 +351,8 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE results ADD COLUMN proof TEXT NOT NULL DEFAULT ''`,
       `ALTER TABLE results ADD COLUMN statement TEXT NOT NULL DEFAULT ''`,
       `ALTER TABLE results ADD COLUMN output_signals TEXT NOT NULL DEFAULT ''`,
-      compactStoredBodies,
+      // imported when the migration runs: this module is loaded by every `meterproof` start (DEFAULT_DB)
+      async (q) => (await import('./results.js')).compactStoredBodies(q),
       `ALTER TABLE results DROP COLUMN body`,
     ],
   },

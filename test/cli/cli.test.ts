@@ -3,7 +3,11 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { Command } from 'commander';
+import { KIND_COMMANDS } from '../../cli/kind-commands.js';
+import { REPO_ROOT } from '../../core/paths.js';
 import { slotStart } from '../../core/time.js';
+import { KINDS } from '../../kinds/registry.js';
 import { hasSharedData, SHARED_DATA } from '../../core/shared-data.js';
 import { cliRunner } from '../support/cli.js';
 import { syntheticPrices, syntheticReadings } from '../support/fixtures.js';
@@ -51,6 +55,32 @@ describe('the full CLI flow', () => {
     bundle.readingsWh[10] += 1;
     writeFileSync(at('edited-bundle.json'), JSON.stringify(bundle));
     await fails(/signature does not verify/, 'prove', 'bill', '--bundle', 'edited-bundle.json', '--tariff', 'tariff.json', '--out', 'x.json');
+  });
+});
+
+describe('commands built only when run', () => {
+  // cli/main.ts reads the kinds (and their flags) only for `prove` and `verify`, and their own commands from a list
+  test("prove's kinds and verify's document pins appear for those commands, however help is asked for", async () => {
+    for (const help of [['prove', '--help'], ['help', 'prove']]) {
+      const out = await ok(...help);
+      for (const k of Object.keys(KINDS)) assert.match(out, new RegExp(`^  ${k} \\[options\\]`, 'm'), `${help.join(' ')} lists ${k}`);
+    }
+    const pins = [...new Set(Object.values(KINDS).flatMap((k) => k.flags.filter((f) => f.type === 'document').map((f) => f.flag)))];
+    for (const help of [['verify', '--help'], ['help', 'verify']]) {
+      const out = await ok(...help);
+      for (const flag of pins) assert.ok(out.includes(flag), `${help.join(' ')} offers ${flag}`);
+    }
+    await fails(/unknown command 'bil'/, 'prove', 'bil');
+  });
+
+  test("the kinds' own commands are the ones their declarations name", async () => {
+    assert.deepEqual([...KIND_COMMANDS].sort(), Object.values(KINDS).flatMap((k) => (k.cli ? [k.cli] : [])).sort());
+    const top = await ok('--help');
+    for (const module of KIND_COMMANDS) {
+      const program = new Command();
+      ((await import(join(REPO_ROOT, module.replace(/\.js$/, '.ts')))) as { registerCommands(p: Command): void }).registerCommands(program);
+      for (const c of program.commands) assert.match(top, new RegExp(`^  ${c.name()}\\b`, 'm'), `--help lists ${c.name()}`);
+    }
   });
 });
 

@@ -161,26 +161,61 @@ describe('verification anchored to pins and to the operator-signed trust snapsho
 });
 
 describe('light to load', () => {
-  // Which packages a child process resolves, seen by a module resolve hook.
+  // Which modules a child process loads, seen by a module resolve hook: packages by name and the project's
+  // own modules by path (a module of dist/ as its source's path, without extension).
   const hooks = mkdtempSync(join(tmpdir(), 'meterproof-hooks-'));
-  writeFileSync(join(hooks, 'hooks.mjs'), 'export async function resolve(s, c, next) { const r = await next(s, c); const m = /node_modules\\/((@[^/]+\\/)?[^/]+)\\//.exec(r.url); if (m) process.stderr.write(`PACKAGE ${m[1]}\\n`); return r; }\n');
+  writeFileSync(join(hooks, 'hooks.mjs'), 'export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`LOADED ${r.url}\\n`); return r; }\n');
   writeFileSync(join(hooks, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(hooks, 'hooks.mjs')).href)});\n`);
-  const packagesLoaded = (args: string[]) => {
+  const root = pathToFileURL(join(REPO_ROOT, '/')).href;
+  const modulesLoaded = (args: string[]) => {
     const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(hooks, 'register.mjs')).href, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    return new Set([...r.stderr.matchAll(/^PACKAGE (\S+)$/gm)].map((m) => m[1]));
+    const urls = [...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]);
+    const packages = new Set(urls.flatMap((u) => /node_modules\/((@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
+    const own = urls.filter((u) => u.startsWith(root) && !u.includes('/node_modules/')).map((u) => u.slice(root.length).replace(/^dist\//, '').replace(/\.[jt]s$/, ''));
+    return { packages, own, urls };
   };
   const SERVER_AND_COMPILER = ['express', 'pg', 'better-sqlite3', 'circom2', 'pino'];
+  // snarkjs's provers, file formats and templates (its entry loads them; verification needs its verifiers only)
+  const SNARKJS_BEYOND_VERIFY = ['r1csfile', 'circom_runtime', 'ejs', 'fastfile', '@iden3/binfileutils'];
+  const dir = mkdtempSync(join(tmpdir(), 'meterproof-light-'));
+  const resultFile = join(dir, 'result.json');
 
-  test('importing the verification library loads neither the server, the databases, the compiler nor snarkjs', () => {
-    const loaded = packagesLoaded(['--import', 'tsx', '--input-type=module', '-e', 'await import("./prover/verify-entry.ts")']);
-    assert.ok(loaded.has('zod'), 'the hook sees packages');
-    for (const p of [...SERVER_AND_COMPILER, 'snarkjs', 'circomlibjs']) assert.ok(!loaded.has(p), `${p} is loaded by the library import`);
+  before(async () => {
+    const { bundle } = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, 5) });
+    const tariff = { format: 'meterproof-tariff/1', kind: 'tariff', id: 'flat', name: 'flat', currency: 'GBP', standingChargePerDay: 0, pricing: { type: 'flat', price: 20_000 } };
+    writeFileSync(resultFile, JSON.stringify(await proveBill({ bundle, tariff })));
   });
 
-  test('meterproof --help loads neither the server, the databases nor the compiler', () => {
-    const loaded = packagesLoaded([join('bin', 'meterproof.js'), '--help']);
-    assert.ok(loaded.has('commander'));
-    for (const p of SERVER_AND_COMPILER) assert.ok(!loaded.has(p), `${p} is loaded by --help`);
+  test('importing the verification library loads neither the kinds nor the schema library; verifying loads no server, database, compiler or prover', () => {
+    const imported = modulesLoaded(['--import', 'tsx', '--input-type=module', '-e', 'await import("./prover/verify-entry.ts")']);
+    assert.ok(imported.packages.has('@noble/hashes'), 'the hook sees packages');
+    for (const p of ['zod', 'snarkjs', 'ffjavascript', ...SERVER_AND_COMPILER]) assert.ok(!imported.packages.has(p), `${p} is loaded by the library import`);
+    assert.deepEqual(imported.own.filter((m) => /^(kinds|verifier-api|circuits|meter)\//.test(m)), [], 'the import loads no kind, API, circuit or meter module');
+
+    const script = `const lib = await import("./prover/verify-entry.ts"); const v = await lib.verifyTrusted(JSON.parse((await import("node:fs")).readFileSync(${JSON.stringify(resultFile)}, "utf8"))); if (v.circuit.id !== "billing_1d") process.exit(2);`;
+    const verified = modulesLoaded(['--import', 'tsx', '--input-type=module', '-e', script]);
+    assert.ok(verified.packages.has('zod') && verified.packages.has('snarkjs'), 'the first verification loads the schemas and the verifier');
+    for (const p of [...SERVER_AND_COMPILER, 'circomlibjs', ...SNARKJS_BEYOND_VERIFY]) assert.ok(!verified.packages.has(p), `${p} is loaded by a verification`);
+    assert.deepEqual(verified.own.filter((m) => /^(verifier-api|native|cli)\/|^prover\/(prove|backend|native-backend|systems)/.test(m)), [], 'a verification loads no API, CLI or prover module');
+  });
+
+  test('meterproof --help loads neither the kinds, the schema library, the server, the databases nor the compiler', () => {
+    const loaded = modulesLoaded([join('bin', 'meterproof.js'), '--help']);
+    assert.ok(loaded.packages.has('commander'));
+    for (const p of ['zod', 'snarkjs', ...SERVER_AND_COMPILER]) assert.ok(!loaded.packages.has(p), `${p} is loaded by --help`);
+    assert.deepEqual(loaded.own.filter((m) => /^kinds\/[^/]+\/(kind|circuit|service)$|^kinds\/registry$/.test(m)), [], '--help loads no kind declaration');
+  });
+
+  test("meterproof verify loads snarkjs's verifier only, and no server, database, compiler or prover", () => {
+    const loaded = modulesLoaded([join('bin', 'meterproof.js'), 'verify', resultFile]);
+    for (const p of [...SERVER_AND_COMPILER, 'circomlibjs', ...SNARKJS_BEYOND_VERIFY]) assert.ok(!loaded.packages.has(p), `${p} is loaded by verify`);
+    // the entry is resolved to find the verifier beside it; loaded, it would resolve its own imports too
+    assert.deepEqual(
+      loaded.urls.filter((u) => u.includes('/node_modules/snarkjs/')).map((u) => u.replace(/^.*\/node_modules\/snarkjs\//, '')),
+      ['main.js', 'src/groth16_verify.js', 'src/curves.js'],
+      'the Groth16 verifier and the curve it asks for',
+    );
+    assert.deepEqual(loaded.own.filter((m) => /^(verifier-api\/(?!cli$|db$)|native\/)|^prover\/(prove|backend|native-backend|systems)/.test(m)), [], 'verify loads no API, native or prover module');
   });
 });
