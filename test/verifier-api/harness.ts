@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { pino } from 'pino';
 import { openDb } from '../../verifier-api/db.js';
 import { startServer, type RunningServer, type ServeOptions } from '../../verifier-api/server.js';
@@ -94,6 +95,41 @@ export async function startTestServer(database: string, o: Partial<ServeOptions>
     rateLimit: { perKey: { perSecond: 0, burst: 0 }, perAddress: { perSecond: 0, burst: 0 } },
     ...o,
   });
+}
+
+/** The verifier API a describe block tests: filled by the before hook apiUnderTest registers. */
+export interface ApiUnderTest {
+  db: FreshDb;
+  keys: Keys;
+  /** a test may replace it (a restart); the after hook closes whichever server is here */
+  server: RunningServer;
+  /** server.url */
+  readonly base: string;
+}
+
+/**
+ * Registers, in the calling describe block, a before hook that makes a fresh database, the API keys and a
+ * test server (and registers `o.world` through it when given), and an after hook that closes the server and
+ * drops the database. node:test runs hooks in registration order: a `before` registered after this call sees
+ * the fields filled, an `after` registered before it runs while the server is still up.
+ */
+export function apiUnderTest(backend: Backend, o: { serve?: Partial<ServeOptions>; world?: World } = {}): ApiUnderTest {
+  const api: ApiUnderTest = {
+    get base() {
+      return api.server.url;
+    },
+  } as ApiUnderTest;
+  before(async () => {
+    api.db = await freshDatabase(backend);
+    api.keys = await createKeys(api.db.url);
+    api.server = await startTestServer(api.db.url, o.serve);
+    if (o.world) await registerWorld(api.base, api.keys, o.world);
+  });
+  after(async () => {
+    await api.server?.close();
+    await api.db?.drop();
+  });
+  return api;
 }
 
 export interface Reply {

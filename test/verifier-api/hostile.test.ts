@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildBn128 } from 'ffjavascript';
 import { releaseCurve } from '../../prover/backend.js';
-import type { RunningServer } from '../../verifier-api/server.js';
-import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
+import { apiUnderTest, backends, call, startTestServer, type Keys } from './harness.js';
 import { clone, world, type World } from './support.js';
 
 const w: World = await world();
@@ -54,25 +53,15 @@ interface Case {
 
 for (const backend of await backends()) {
   describe(`hostile requests on ${backend.name}`, { skip: backend.skip }, () => {
-    let db: FreshDb;
-    let server: RunningServer;
-    let keys: Keys;
+    const api = apiUnderTest(backend.name, { serve: { bodyLimit: '256kb' }, world: w });
     let storedId: string;
     let offSubgroup: string[][];
 
     before(async () => {
-      db = await freshDatabase(backend.name);
-      keys = await createKeys(db.url);
-      server = await startTestServer(db.url, { bodyLimit: '256kb' });
-      await registerWorld(server.url, keys, w);
-      const r = await call(server.url, 'POST', '/v1/results', { body: w.results.a1 });
+      const r = await call(api.server.url, 'POST', '/v1/results', { body: w.results.a1 });
       assert.equal(r.status, 201, r.text);
       storedId = r.body.id;
       offSubgroup = await twistPointOutsideSubgroup();
-    });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
     });
 
     const edit = (f: (r: any) => void, base: World['results']['a1'] = w.results.a2) => {
@@ -171,24 +160,24 @@ for (const backend of await backends()) {
       assert.ok(all.length >= 30, `${all.length} cases`);
       const failures: string[] = [];
       for (const c of all) {
-        const key = c.key && c.key in keys ? keys[c.key as keyof Keys] : c.key;
-        const r = await call(server.url, c.method ?? 'POST', c.path ?? '/v1/results', { body: c.body, raw: c.raw, headers: c.headers, key });
+        const key = c.key && c.key in api.keys ? api.keys[c.key as keyof Keys] : c.key;
+        const r = await call(api.server.url, c.method ?? 'POST', c.path ?? '/v1/results', { body: c.body, raw: c.raw, headers: c.headers, key });
         const code = r.body?.error?.code ?? '';
         if (r.status !== c.status || code !== c.code) failures.push(`${c.name}: expected ${c.status} ${c.code}, got ${r.status} ${code} ${r.text.slice(0, 300)}`);
         else if (c.status >= 400 && !(typeof r.body.error.message === 'string' && r.body.error.message.length > 0)) failures.push(`${c.name}: no message`);
         if (c.status === 200 && r.body?.id !== storedId) failures.push(`${c.name}: replay answered another id`);
       }
       assert.deepEqual(failures, []);
-      const health = await call(server.url, 'GET', '/healthz');
+      const health = await call(api.server.url, 'GET', '/healthz');
       assert.equal(health.status, 200);
-      const ok = await call(server.url, 'POST', '/v1/results', { body: w.results.b1 });
+      const ok = await call(api.server.url, 'POST', '/v1/results', { body: w.results.b1 });
       assert.equal(ok.status, 201, 'a valid submission still goes through');
-      const listed = await call(server.url, 'GET', '/v1/results', { key: keys.auditor });
+      const listed = await call(api.server.url, 'GET', '/v1/results', { key: api.keys.auditor });
       assert.equal(listed.body.items.length, 2, 'nothing hostile was stored');
     });
 
     test('rate limits per client address and per key; health checks exempt', async () => {
-      const limited = await startTestServer(db.url, { rateLimit: { perAddress: { perSecond: 0.1, burst: 3 }, perKey: { perSecond: 0.1, burst: 2 } } });
+      const limited = await startTestServer(api.db.url, { rateLimit: { perAddress: { perSecond: 0.1, burst: 3 }, perKey: { perSecond: 0.1, burst: 2 } } });
       try {
         const anon = [];
         for (let i = 0; i < 5; i++) anon.push(await call(limited.url, 'GET', '/openapi.json'));
@@ -198,7 +187,7 @@ for (const backend of await backends()) {
         // a load balancer probing from one address is never limited
         for (let i = 0; i < 10; i++) assert.equal((await call(limited.url, 'GET', '/healthz')).status, 200, `health check ${i}`);
         const keyed = [];
-        for (let i = 0; i < 3; i++) keyed.push(await call(limited.url, 'GET', '/v1/suppliers', { key: keys.registrar }));
+        for (let i = 0; i < 3; i++) keyed.push(await call(limited.url, 'GET', '/v1/suppliers', { key: api.keys.registrar }));
         assert.deepEqual(keyed.map((r) => r.status), [200, 200, 429], 'a key has its own bucket');
       } finally {
         await limited.close();
@@ -206,9 +195,9 @@ for (const backend of await backends()) {
     });
 
     test('failed authentications are limited per address; keys already seen still pass', async () => {
-      const limited = await startTestServer(db.url, { rateLimit: { perAddress: { perSecond: 0, burst: 0 }, perKey: { perSecond: 0, burst: 0 }, failedAuth: { perSecond: 0.1, burst: 3 } } });
+      const limited = await startTestServer(api.db.url, { rateLimit: { perAddress: { perSecond: 0, burst: 0 }, perKey: { perSecond: 0, burst: 0 }, failedAuth: { perSecond: 0.1, burst: 3 } } });
       try {
-        assert.equal((await call(limited.url, 'GET', '/v1/suppliers', { key: keys.registrar })).status, 200);
+        assert.equal((await call(limited.url, 'GET', '/v1/suppliers', { key: api.keys.registrar })).status, 200);
         const guesses = [];
         for (let i = 0; i < 5; i++) guesses.push(await call(limited.url, 'GET', '/v1/suppliers', { key: `mpk_registrar_guess${i}` }));
         assert.deepEqual(guesses.map((r) => r.status), [401, 401, 401, 429, 429]);
@@ -216,8 +205,8 @@ for (const backend of await backends()) {
         assert.ok(Number(guesses[3].headers.get('retry-after')) >= 1);
         const repeated = await call(limited.url, 'GET', '/v1/suppliers', { key: 'mpk_registrar_guess0' });
         assert.equal(repeated.status, 429, 'a guess the server remembers is limited too');
-        assert.equal((await call(limited.url, 'GET', '/v1/suppliers', { key: keys.registrar })).status, 200, 'a key already seen is not locked out');
-        assert.equal((await call(limited.url, 'GET', '/v1/suppliers', { key: keys.auditor })).status, 429, 'a key not seen yet waits with the address');
+        assert.equal((await call(limited.url, 'GET', '/v1/suppliers', { key: api.keys.registrar })).status, 200, 'a key already seen is not locked out');
+        assert.equal((await call(limited.url, 'GET', '/v1/suppliers', { key: api.keys.auditor })).status, 429, 'a key not seen yet waits with the address');
       } finally {
         await limited.close();
       }

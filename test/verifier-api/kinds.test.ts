@@ -15,9 +15,8 @@ import { compactResult, documentDigestOf } from '../../prover/documents.js';
 import { verifyResult } from '../../prover/verify.js';
 import { openDb } from '../../verifier-api/db.js';
 import { resultRowSizes } from '../../verifier-api/results.js';
-import type { RunningServer } from '../../verifier-api/server.js';
 import { edited } from '../support/results.js';
-import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
+import { apiUnderTest, backends, call } from './harness.js';
 import { KIND_CIRCUITS, KINDS_AVAILABLE, kindsWorld, registerKindMeters } from './kinds-support.js';
 import { CIRCUIT, DAY, START_DAY, world } from './support.js';
 
@@ -40,14 +39,11 @@ const res = (name: keyof typeof kw.results): ResultJson => {
 
 for (const backend of await backends()) {
   describe(`result kinds on ${backend.name}`, { skip: backend.skip }, () => {
-    let db: FreshDb;
-    let server: RunningServer;
-    let base: string;
-    let keys: Keys;
+    const api = apiUnderTest(backend.name, { serve: { circuits: [CIRCUIT, ...KIND_CIRCUITS] }, world: w });
     const ids: Record<string, string> = {};
     const submitted: Record<string, ResultJson> = {};
-    const post = (body: unknown) => call(base, 'POST', '/v1/results', { body });
-    const publish = (key: string, document: object, range: { from?: string; to?: string } = {}) => call(base, 'POST', '/v1/parameters', { key, body: { document, ...range } });
+    const post = (body: unknown) => call(api.base, 'POST', '/v1/results', { body });
+    const publish = (key: string, document: object, range: { from?: string; to?: string } = {}) => call(api.base, 'POST', '/v1/parameters', { key, body: { document, ...range } });
     const refused = async (body: unknown, status: number, code: string, message?: RegExp) => {
       const r = await post(body);
       assert.equal(r.status, status, `${code}: ${r.text}`);
@@ -74,63 +70,54 @@ for (const backend of await backends()) {
     };
 
     before(async () => {
-      db = await freshDatabase(backend.name);
-      keys = await createKeys(db.url);
-      server = await startTestServer(db.url, { circuits: [CIRCUIT, ...KIND_CIRCUITS] });
-      base = server.url;
-      await registerWorld(base, keys, w);
-      await registerKindMeters(base, keys, w, kw);
-    });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
+      await registerKindMeters(api.base, api.keys, w, kw);
     });
 
     test('published parameters: each format by its roles, immutable, exclusive where it must be, listed by kind and validity', async () => {
-      assert.equal((await publish(keys.scheme, docs.events, JANUARY)).status, 403, 'events are the grid’s');
-      const noRange = await publish(keys.grid, docs.events);
+      assert.equal((await publish(api.keys.scheme, docs.events, JANUARY)).status, 403, 'events are the grid’s');
+      const noRange = await publish(api.keys.grid, docs.events);
       assert.equal(noRange.status, 400, 'events need a validity range');
-      const events = await publish(keys.grid, docs.events, JANUARY);
+      const events = await publish(api.keys.grid, docs.events, JANUARY);
       assert.equal(events.status, 201, events.text);
       assert.equal(events.body.kind, 'dr-events');
       assert.equal(events.headers.get('location'), `/v1/parameters/${events.body.digest}`);
-      assert.equal((await publish(keys.grid, docs.events, JANUARY)).status, 200, 'the same publication again');
-      const changed = await publish(keys.grid, { ...docs.events, name: 'changed' }, JANUARY);
+      assert.equal((await publish(api.keys.grid, docs.events, JANUARY)).status, 200, 'the same publication again');
+      const changed = await publish(api.keys.grid, { ...docs.events, name: 'changed' }, JANUARY);
       assert.equal(changed.status, 409);
       assert.equal(changed.body.error.code, 'parameters_exist');
-      const overlap = await publish(keys.grid, { ...docs.events, id: 'grid-dr-late-january' }, { from: '2025-01-20', to: '2025-02-10' });
+      const overlap = await publish(api.keys.grid, { ...docs.events, id: 'grid-dr-late-january' }, { from: '2025-01-20', to: '2025-02-10' });
       assert.equal(overlap.status, 409, 'one events schedule per day');
       assert.equal(overlap.body.error.code, 'parameters_overlap');
-      assert.equal((await publish(keys.grid, { ...docs.events, id: 'grid-dr-2025-02' }, { from: '2025-02-01', to: '2025-02-28' })).status, 201, 'February does not overlap');
-      const invalid = await publish(keys.grid, { ...docs.events, penaltyRate: -1 }, JANUARY);
+      assert.equal((await publish(api.keys.grid, { ...docs.events, id: 'grid-dr-2025-02' }, { from: '2025-02-01', to: '2025-02-28' })).status, 201, 'February does not overlap');
+      const invalid = await publish(api.keys.grid, { ...docs.events, penaltyRate: -1 }, JANUARY);
       assert.equal(invalid.status, 400);
       assert.equal(invalid.body.error.code, 'invalid_document');
       assert.match(invalid.body.error.message, /penaltyRate/);
-      const unknown = await publish(keys.grid, { format: 'meterproof-nothing/1' });
+      const unknown = await publish(api.keys.grid, { format: 'meterproof-nothing/1' });
       assert.equal(unknown.body.error.code, 'invalid_document');
 
       for (const [key, doc, range] of [
-        [keys.service, docs.tariffSet, {}],
-        [keys.scheme, docs.scheme, { from: '2025-01-01', to: '2025-12-31' }],
-        [keys.scheme, docs.profiles, {}],
-        [keys.grid, docs.pattern, {}],
-        [keys.bolt, docs.boltPattern, {}],
+        [api.keys.service, docs.tariffSet, {}],
+        [api.keys.scheme, docs.scheme, { from: '2025-01-01', to: '2025-12-31' }],
+        [api.keys.scheme, docs.profiles, {}],
+        [api.keys.grid, docs.pattern, {}],
+        [api.keys.bolt, docs.boltPattern, {}],
       ] as const) {
         const r = await publish(key, doc, range);
         assert.equal(r.status, 201, r.text);
       }
-      assert.equal((await publish(keys.grid, docs.scheme)).status, 403, 'schemes are the scheme operator’s');
+      assert.equal((await publish(api.keys.grid, docs.scheme)).status, 403, 'schemes are the scheme operator’s');
 
-      const january = await call(base, 'GET', `/v1/parameters?kind=dr-events&period=${DAY}`);
+      const january = await call(api.base, 'GET', `/v1/parameters?kind=dr-events&period=${DAY}`);
       assert.deepEqual(january.body.items.map((p: any) => p.id), ['grid-dr-2025-01']);
-      const bolt = await call(base, 'GET', '/v1/parameters?kind=suspect-pattern&id=bolt-night-load');
+      const bolt = await call(api.base, 'GET', '/v1/parameters?kind=suspect-pattern&id=bolt-night-load');
       assert.equal(bolt.body.items[0].supplierId, 'bolt');
-      const one = await call(base, 'GET', `/v1/parameters/${events.body.digest}`);
+      const one = await call(api.base, 'GET', `/v1/parameters/${events.body.digest}`);
       assert.deepEqual(one.body.document, docs.events);
       assert.deepEqual([one.body.from, one.body.to], [JANUARY.from, JANUARY.to]);
 
       // a tiered tariff is assigned like a tariff, next to the meter's tariff for bills
-      const tiered = await call(base, 'POST', '/v1/tariffs', { key: keys.acme, body: { tariff: docs.tiered, meters: [K2.id], ...JANUARY } });
+      const tiered = await call(api.base, 'POST', '/v1/tariffs', { key: api.keys.acme, body: { tariff: docs.tiered, meters: [K2.id], ...JANUARY } });
       assert.equal(tiered.status, 201, tiered.text);
       assert.equal(tiered.body.kind, 'tiered-tariff');
     });
@@ -177,7 +164,7 @@ for (const backend of await backends()) {
       await accepted('rebateK2', res('rebateK2'));
       await refused(edited(res('rebateK2'), (x) => (x.statement.scheme.thresholdWhPerDay = 60_000)), 422, 'parameters_mismatch');
 
-      const payouts = await call(base, 'GET', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31', { key: keys.scheme });
+      const payouts = await call(api.base, 'GET', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31', { key: api.keys.scheme });
       assert.equal(payouts.status, 200, payouts.text);
       const expected = total(res('rebateK1').outputs.rebate as string, res('rebateK2').outputs.rebate as string);
       assert.deepEqual(payouts.body.total, { rebate: expected, claims: 2 });
@@ -186,10 +173,10 @@ for (const backend of await backends()) {
       assert.equal(scheme.rebate, expected);
       assert.equal(scheme.meters, 2);
       assert.deepEqual(scheme.items.map((c: any) => c.resultId).sort(), [ids.rebateK1, ids.rebateK2].sort());
-      const other = await call(base, 'GET', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31&scheme=another', { key: keys.auditor });
+      const other = await call(api.base, 'GET', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31&scheme=another', { key: api.keys.auditor });
       assert.deepEqual(other.body.total, { rebate: '0', claims: 0 });
-      assert.equal((await call(base, 'GET', '/v1/rebates/payouts?from=2025-01-16&to=2025-01-31', { key: keys.scheme })).body.total.claims, 0, 'claims outside the range');
-      assert.equal((await call(base, 'GET', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31', { key: keys.grid })).status, 403);
+      assert.equal((await call(api.base, 'GET', '/v1/rebates/payouts?from=2025-01-16&to=2025-01-31', { key: api.keys.scheme })).body.total.claims, 0, 'claims outside the range');
+      assert.equal((await call(api.base, 'GET', '/v1/rebates/payouts?from=2025-01-01&to=2025-01-31', { key: api.keys.grid })).status, 403);
     });
 
     test('totals: substation balancing from certified sub-period totals', { skip: skip('totals') }, async () => {
@@ -197,9 +184,9 @@ for (const backend of await backends()) {
       await accepted('totalsK2', res('totalsK2'));
       assert.equal((t1.outputs.totals as string[]).length, 1);
       const certified = BigInt(total((res('totalsK1').outputs.totals as string[])[0], (res('totalsK2').outputs.totals as string[])[0]));
-      const put = (substationId: string, wh: bigint) => call(base, 'PUT', '/v1/feeder-measurements', { key: keys.grid, body: { substationId, period: { start: DAY, days: 1 }, consumptionWh: wh.toString() } });
+      const put = (substationId: string, wh: bigint) => call(api.base, 'PUT', '/v1/feeder-measurements', { key: api.keys.grid, body: { substationId, period: { start: DAY, days: 1 }, consumptionWh: wh.toString() } });
       assert.equal((await put('sub-1', (certified * 101n) / 100n)).status, 200);
-      const b = await call(base, 'GET', `/v1/substations/balance?period=${DAY}&source=totals`, { key: keys.grid });
+      const b = await call(api.base, 'GET', `/v1/substations/balance?period=${DAY}&source=totals`, { key: api.keys.grid });
       assert.equal(b.status, 200, b.text);
       assert.equal(b.body.source, 'totals');
       const sub1 = b.body.substations.find((s: any) => s.substationId === 'sub-1');
@@ -207,33 +194,33 @@ for (const backend of await backends()) {
       assert.equal(sub1.metersCounted, 2);
       assert.equal(sub1.flagged, false, 'within 5 %');
       assert.deepEqual(sub1.missingMeters, ['MTR-A1', 'MTR-A2', 'MTR-B1'], 'meters behind sub-1 without certified totals');
-      const strict = await call(base, 'GET', `/v1/substations/balance?period=${DAY}&source=totals&tolerance=0.005`, { key: keys.auditor });
+      const strict = await call(api.base, 'GET', `/v1/substations/balance?period=${DAY}&source=totals&tolerance=0.005`, { key: api.keys.auditor });
       assert.equal(strict.body.substations.find((s: any) => s.substationId === 'sub-1').flagged, true, '1 % is above 0.5 %');
-      const bills = await call(base, 'GET', `/v1/substations/balance?period=${DAY}`, { key: keys.grid });
+      const bills = await call(api.base, 'GET', `/v1/substations/balance?period=${DAY}`, { key: api.keys.grid });
       assert.equal(bills.body.substations.find((s: any) => s.substationId === 'sub-1').certifiedConsumption, '0', 'bill source: no bills here');
-      assert.equal((await call(base, 'GET', `/v1/substations/balance?period=${DAY}&source=meters`, { key: keys.grid })).status, 400);
+      assert.equal((await call(api.base, 'GET', `/v1/substations/balance?period=${DAY}&source=meters`, { key: api.keys.grid })).status, 400);
     });
 
     test('sampling: challenges issued by the API; another seed, meter or a second answer is refused', { skip: skip('sampling') }, async () => {
-      const issue = (key: string, meterId: string, period = { start: DAY, days: 1 }) => call(base, 'POST', '/v1/challenges', { key, body: { meterId, period } });
-      assert.equal((await issue(keys.bolt, K1.id)).status, 403, 'not bolt’s customer');
-      assert.equal((await issue(keys.grid, 'MTR-NONE')).body.error.code, 'meter_not_registered');
-      assert.equal((await issue(keys.grid, K1.id, { start: DAY, days: 3 })).body.error.code, 'period_invalid');
-      const c1 = await issue(keys.grid, K1.id);
+      const issue = (key: string, meterId: string, period = { start: DAY, days: 1 }) => call(api.base, 'POST', '/v1/challenges', { key, body: { meterId, period } });
+      assert.equal((await issue(api.keys.bolt, K1.id)).status, 403, 'not bolt’s customer');
+      assert.equal((await issue(api.keys.grid, 'MTR-NONE')).body.error.code, 'meter_not_registered');
+      assert.equal((await issue(api.keys.grid, K1.id, { start: DAY, days: 3 })).body.error.code, 'period_invalid');
+      const c1 = await issue(api.keys.grid, K1.id);
       assert.equal(c1.status, 201, c1.text);
       assert.equal(c1.body.challenge.meterId, K1.id);
       assert.equal(c1.body.resultId, null);
-      const c2 = await issue(keys.acme, K1.id);
-      const forK2 = await issue(keys.auditor, K2.id);
+      const c2 = await issue(api.keys.acme, K1.id);
+      const forK2 = await issue(api.keys.auditor, K2.id);
       assert.equal(c2.status, 201);
-      assert.equal((await call(base, 'GET', `/v1/challenges/${c1.body.id}`)).body.challenge.seed, c1.body.challenge.seed, 'public: the household proves with it');
+      assert.equal((await call(api.base, 'GET', `/v1/challenges/${c1.body.id}`)).body.challenge.seed, c1.body.challenge.seed, 'public: the household proves with it');
 
       const bundle = parseBundle(kw.bundles.k1);
       const proof = await proveResult({ kind: 'sampling', bundle, fields: { challenge: c1.body.challenge } });
       const r = await accepted('sampling', proof);
       assert.equal(r.bindings.challengeId, c1.body.id);
       (r.outputs.slots as string[]).forEach((slot, j) => assert.equal(r.outputs.readings[j], String(bundle.readingsWh[Number(slot) - firstSlotOfDay(START_DAY)])));
-      assert.equal((await call(base, 'GET', `/v1/challenges/${c1.body.id}`)).body.resultId, ids.sampling);
+      assert.equal((await call(api.base, 'GET', `/v1/challenges/${c1.body.id}`)).body.resultId, ids.sampling);
 
       await refused(edited(proof, (x) => (x.statement.challenge.id = 'challenge-not-issued')), 422, 'challenge_unknown');
       await refused(edited(proof, (x) => (x.statement.challenge.seed = c2.body.challenge.seed)), 422, 'challenge_mismatch', /differs/);
@@ -243,22 +230,22 @@ for (const backend of await backends()) {
       const again = await refused(reanswer, 409, 'duplicate_statement', /sampling/);
       assert.equal(again.body.error.existingId, ids.sampling);
 
-      const list = await call(base, 'GET', `/v1/challenges?meter=${K1.id}`, { key: keys.acme });
+      const list = await call(api.base, 'GET', `/v1/challenges?meter=${K1.id}`, { key: api.keys.acme });
       assert.equal(list.body.items.length, 2);
-      assert.equal((await call(base, 'GET', '/v1/challenges', { key: keys.bolt })).body.items.length, 0, 'bolt sees its customers’ only');
+      assert.equal((await call(api.base, 'GET', '/v1/challenges', { key: api.keys.bolt })).body.items.length, 0, 'bolt sees its customers’ only');
     });
 
     test('profile: the class of a published profile set; households per class', { skip: skip('profile') }, async () => {
       await accepted('profileK1', res('profileK1'));
       await accepted('profileK2', res('profileK2'));
       await refused(edited(res('profileK1'), (x) => (x.statement.profiles.scoreLevels = 0)), 422, 'parameters_mismatch');
-      const c = await call(base, 'GET', `/v1/profiles/classes?set=classes-2025&period=${DAY}`, { key: keys.scheme });
+      const c = await call(api.base, 'GET', `/v1/profiles/classes?set=classes-2025&period=${DAY}`, { key: api.keys.scheme });
       assert.equal(c.status, 200, c.text);
       assert.equal(c.body.households, 2);
       const expected = [0, 0, 0];
       for (const r of [res('profileK1'), res('profileK2')]) expected[Number(r.outputs.index)]++;
       assert.deepEqual(c.body.classes.map((x: any) => x.households), expected);
-      assert.equal((await call(base, 'GET', `/v1/profiles/classes?set=nope&period=${DAY}`, { key: keys.grid })).status, 404);
+      assert.equal((await call(api.base, 'GET', `/v1/profiles/classes?set=nope&period=${DAY}`, { key: api.keys.grid })).status, 404);
     });
 
     test('suspect: a published pattern; a supplier’s pattern applies to its own customers only', { skip: skip('suspect') }, async () => {
@@ -288,7 +275,7 @@ for (const backend of await backends()) {
     });
 
     test('every kind stores ≤ 2 KB per certified result; the stored row rebuilds the submitted public signals', async (t) => {
-      const d = await openDb(db.url);
+      const d = await openDb(api.db.url);
       try {
         const sizes = await resultRowSizes(d);
         const kinds = new Set(Object.values(submitted).map((r) => r.kind));
@@ -301,7 +288,7 @@ for (const backend of await backends()) {
         await d.close();
       }
       for (const [name, id] of Object.entries(ids)) {
-        const r = await call(base, 'GET', `/v1/results/${id}`, { key: keys.auditor });
+        const r = await call(api.base, 'GET', `/v1/results/${id}`, { key: api.keys.auditor });
         assert.equal(r.status, 200, r.text);
         assert.deepEqual(r.body.publicSignals, submitted[name].publicSignals, name);
         assert.deepEqual(r.body.proof, submitted[name].proof, name);
@@ -311,25 +298,25 @@ for (const backend of await backends()) {
     test('who reads the kinds’ results; their evidence verifies offline', async () => {
       const stored = Object.entries(ids);
       assert.ok(stored.length > 0);
-      const scheme = await call(base, 'GET', '/v1/results', { key: keys.scheme });
+      const scheme = await call(api.base, 'GET', '/v1/results', { key: api.keys.scheme });
       assert.ok(scheme.body.items.every((r: any) => ['rebate', 'profile'].includes(r.kind)), 'the scheme lists rebate claims and profile classes only');
-      const acme = await call(base, 'GET', '/v1/results?limit=1000', { key: keys.acme });
+      const acme = await call(api.base, 'GET', '/v1/results?limit=1000', { key: api.keys.acme });
       assert.equal(acme.body.items.length, stored.length, 'every stored result is of an acme customer');
-      const bolt = await call(base, 'GET', '/v1/results', { key: keys.bolt });
+      const bolt = await call(api.base, 'GET', '/v1/results', { key: api.keys.bolt });
       assert.equal(bolt.body.items.length, 0);
       for (const [name, id] of stored) {
-        const e = await call(base, 'GET', `/v1/results/${id}/evidence`, { key: keys.auditor });
+        const e = await call(api.base, 'GET', `/v1/results/${id}/evidence`, { key: api.keys.auditor });
         assert.equal(e.status, 200, name);
         // the documents by digest, fetched from the API as an auditor would (each checked against its digest)
-        const fetched = async (digest: string) => (await call(base, 'GET', `/v1/documents/${digest}`)).body.document;
+        const fetched = async (digest: string) => (await call(api.base, 'GET', `/v1/documents/${digest}`)).body.document;
         const v = await verifyResult(e.body, undefined, fetched);
         assert.equal(v.result.statement.meterId, name === 'bill' ? w.meters[0].id : name === 'tiered' || name.endsWith('K2') ? K2.id : K1.id);
         assert.deepEqual(v.result.statement, submitted[name].statement, `${name}: the documents resolved are the ones proven with`);
       }
       if (ids.rebateK1) {
-        assert.equal((await call(base, 'GET', `/v1/results/${ids.rebateK1}`, { key: keys.scheme })).status, 200);
-        assert.equal((await call(base, 'GET', `/v1/results/${ids.rebateK1}`, { key: keys.grid })).status, 403, 'the grid does not read rebate claims');
-        assert.equal((await call(base, 'GET', `/v1/results?kind=rebate`, { key: keys.grid })).body.items.length, 0);
+        assert.equal((await call(api.base, 'GET', `/v1/results/${ids.rebateK1}`, { key: api.keys.scheme })).status, 200);
+        assert.equal((await call(api.base, 'GET', `/v1/results/${ids.rebateK1}`, { key: api.keys.grid })).status, 403, 'the grid does not read rebate claims');
+        assert.equal((await call(api.base, 'GET', `/v1/results?kind=rebate`, { key: api.keys.grid })).body.items.length, 0);
       }
     });
   });

@@ -12,9 +12,8 @@ import { assembleBundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { proveBill } from '../../prover/prove-bill.js';
 import type { BillResultJson } from '../../prover/result.js';
-import type { RunningServer } from '../../verifier-api/server.js';
 import { certifyPeriod, flatTariff, syntheticReadings } from '../support/fixtures.js';
-import { backends, call, createKeys, freshDatabase, startTestServer, type FreshDb, type Keys } from './harness.js';
+import { apiUnderTest, backends, call } from './harness.js';
 import { cachedFixture } from './support.js';
 
 const D = dayOf('2025-02-01');
@@ -55,37 +54,26 @@ after(releaseCurve);
 
 for (const backend of await backends()) {
   describe(`statements from certified parts on ${backend.name}`, { skip: backend.skip }, () => {
-    let db: FreshDb;
-    let server: RunningServer;
-    let base: string;
-    let keys: Keys;
+    const api = apiUnderTest(backend.name, { serve: { circuits: ['billing_1d', 'billing_7d'] } });
     const ids: string[] = [];
     const ok = async (method: string, path: string, body: unknown) => {
-      const r = await call(base, method, path, { key: method === 'POST' && path === '/v1/results' ? undefined : keys.registrar, body });
+      const r = await call(api.base, method, path, { key: method === 'POST' && path === '/v1/results' ? undefined : api.keys.registrar, body });
       assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
       return r.body;
     };
     const submit = async (result: BillResultJson) => (await ok('POST', '/v1/results', result)).id as string;
-    const statement = (query: string, key = keys.auditor) => call(base, 'GET', `/v1/statements?${query}`, { key });
+    const statement = (query: string, key = api.keys.auditor) => call(api.base, 'GET', `/v1/statements?${query}`, { key });
 
     before(async () => {
-      db = await freshDatabase(backend.name);
-      keys = await createKeys(db.url);
-      server = await startTestServer(db.url, { circuits: ['billing_1d', 'billing_7d'] });
-      base = server.url;
       await ok('PUT', '/v1/suppliers/acme', { name: 'Acme Energy' });
       await ok('PUT', '/v1/suppliers/bolt', { name: 'Bolt Power' });
       await ok('POST', '/v1/meters', { id: 'MTR-S1', supplierId: 'acme', substationId: null, publicKey: parts.s1.keyA, validFrom: '2024-01-01' });
       await ok('POST', '/v1/meters', { id: 'MTR-S2', supplierId: 'acme', substationId: null, publicKey: parts.s2.key, validFrom: '2024-01-01' });
-      const assign = (tariff: object, meters: string[], from: number, to: number) => call(base, 'POST', '/v1/tariffs', { key: keys.acme, body: { tariff, meters, from: day(from), to: day(to) } });
+      const assign = (tariff: object, meters: string[], from: number, to: number) => call(api.base, 'POST', '/v1/tariffs', { key: api.keys.acme, body: { tariff, meters, from: day(from), to: day(to) } });
       assert.equal((await assign(parts.t1, ['MTR-S1'], 0, 2)).status, 201);
       assert.equal((await assign(parts.t2, ['MTR-S1'], 3, 9)).status, 201);
       assert.equal((await assign(parts.t1, ['MTR-S2'], 0, 9)).status, 201);
-      assert.equal((await call(base, 'POST', '/v1/value-vectors', { key: keys.grid, body: { vector: parts.value, from: day(0), to: day(9) } })).status, 201);
-    });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
+      assert.equal((await call(api.base, 'POST', '/v1/value-vectors', { key: api.keys.grid, body: { vector: parts.value, from: day(0), to: day(9) } })).status, 201);
     });
 
     test('a missing day is a gap named with its days; once certified, the parts add up exactly', async () => {
@@ -162,7 +150,7 @@ for (const backend of await backends()) {
     test('a part whose key a later rotation record no longer gives its days is refused', async () => {
       // a rotation recorded from D+1: the week (proved with the first key for D..D+6) is no longer covered
       await ok('POST', '/v1/meters/MTR-S2/keys', { publicKey: parts.s2.rotated, validFrom: day(1) });
-      const listed = await call(base, 'GET', `/v1/results?meter=MTR-S2&circuit=billing_7d`, { key: keys.auditor });
+      const listed = await call(api.base, 'GET', `/v1/results?meter=MTR-S2&circuit=billing_7d`, { key: api.keys.auditor });
       const r = await statement(`meter=MTR-S2&from=${day(0)}&to=${day(6)}&results=${listed.body.items[0].id}`);
       assert.equal(r.status, 422, r.text);
       assert.equal(r.body.error.code, 'meter_key_generation');
@@ -170,7 +158,7 @@ for (const backend of await backends()) {
     });
 
     test('a part proved with a key revoked since is refused', async () => {
-      const meter = await call(base, 'GET', '/v1/meters/MTR-S1', { key: keys.registrar });
+      const meter = await call(api.base, 'GET', '/v1/meters/MTR-S1', { key: api.keys.registrar });
       const keyB = meter.body.keys.find((k: any) => k.publicKey[0] === parts.s1.keyB[0]);
       await ok('POST', `/v1/meters/MTR-S1/keys/${keyB.id}/revoke`, undefined);
       const r = await statement(`meter=MTR-S1&from=${day(0)}&to=${day(4)}&mixedTariffs=allow`);
@@ -181,10 +169,10 @@ for (const backend of await backends()) {
     });
 
     test('who may ask, and bad requests', async () => {
-      assert.equal((await statement(`meter=MTR-S1&from=${day(0)}&to=${day(2)}`, keys.acme)).status, 200);
-      assert.equal((await statement(`meter=MTR-S1&from=${day(0)}&to=${day(2)}`, keys.bolt)).status, 404);
-      assert.equal((await statement(`meter=MTR-S1&from=${day(0)}&to=${day(2)}`, keys.grid)).status, 403);
-      assert.equal((await call(base, 'GET', `/v1/statements?meter=MTR-S1&from=${day(0)}&to=${day(2)}`)).status, 401);
+      assert.equal((await statement(`meter=MTR-S1&from=${day(0)}&to=${day(2)}`, api.keys.acme)).status, 200);
+      assert.equal((await statement(`meter=MTR-S1&from=${day(0)}&to=${day(2)}`, api.keys.bolt)).status, 404);
+      assert.equal((await statement(`meter=MTR-S1&from=${day(0)}&to=${day(2)}`, api.keys.grid)).status, 403);
+      assert.equal((await call(api.base, 'GET', `/v1/statements?meter=MTR-S1&from=${day(0)}&to=${day(2)}`)).status, 401);
       assert.equal((await statement(`meter=MTR-NONE&from=${day(0)}&to=${day(2)}`)).status, 404);
       const backwards = await statement(`meter=MTR-S1&from=${day(2)}&to=${day(0)}`);
       assert.equal(backwards.status, 400);

@@ -11,9 +11,8 @@ import { assembleBundle } from '../../meter/bundle.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { proveBill } from '../../prover/prove-bill.js';
 import type { BillResultJson } from '../../prover/result.js';
-import type { RunningServer } from '../../verifier-api/server.js';
 import { certifyPeriod, syntheticReadings } from '../support/fixtures.js';
-import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
+import { apiUnderTest, backends, call } from './harness.js';
 import { cachedFixture, CIRCUIT, clone, DAY, START_DAY, world, type World } from './support.js';
 
 const w: World = await world();
@@ -42,40 +41,28 @@ const s: Switched = await cachedFixture('switch-v1', [CIRCUIT], async () => {
 
 for (const backend of await backends()) {
   describe(`supplier switches on ${backend.name}`, { skip: backend.skip }, () => {
-    let db: FreshDb;
-    let server: RunningServer;
-    let base: string;
-    let keys: Keys;
     let today = Math.floor(Date.now() / 86_400_000);
+    // billing_7d is pinned too, for a week across the switch
+    const api = apiUnderTest(backend.name, { serve: { circuits: [CIRCUIT, 'billing_7d'], today: () => today }, world: w });
     const ids: Record<string, string> = {};
-    const post = (body: unknown) => call(base, 'POST', '/v1/results', { body });
-    const switchTo = (meter: string, supplierId: string, from: string) => call(base, 'POST', `/v1/meters/${meter}/switch`, { key: keys.registrar, body: { supplierId, from } });
-    const tariff = (key: string, doc: object, from: string, to: string, meter = 'MTR-S1') => call(base, 'POST', '/v1/tariffs', { key, body: { tariff: doc, meters: [meter], from, to } });
+    const post = (body: unknown) => call(api.base, 'POST', '/v1/results', { body });
+    const switchTo = (meter: string, supplierId: string, from: string) => call(api.base, 'POST', `/v1/meters/${meter}/switch`, { key: api.keys.registrar, body: { supplierId, from } });
+    const tariff = (key: string, doc: object, from: string, to: string, meter = 'MTR-S1') => call(api.base, 'POST', '/v1/tariffs', { key, body: { tariff: doc, meters: [meter], from, to } });
     const code = (r: { body: any }) => r.body?.error?.code;
 
     before(async () => {
-      db = await freshDatabase(backend.name);
-      keys = await createKeys(db.url);
-      // billing_7d is pinned too, for a week across the switch
-      server = await startTestServer(db.url, { circuits: [CIRCUIT, 'billing_7d'], today: () => today });
-      base = server.url;
-      await registerWorld(base, keys, w);
-      const reg = await call(base, 'POST', '/v1/meters', { key: keys.registrar, body: { id: 'MTR-S1', supplierId: 'acme', substationId: 'sub-2', publicKey: s.publicKey, validFrom: '2024-01-01' } });
+      const reg = await call(api.base, 'POST', '/v1/meters', { key: api.keys.registrar, body: { id: 'MTR-S1', supplierId: 'acme', substationId: 'sub-2', publicKey: s.publicKey, validFrom: '2024-01-01' } });
       assert.equal(reg.status, 201, reg.text);
       assert.deepEqual(reg.body.suppliers, [{ supplierId: 'acme', from: null, to: null }]);
       // acme's open-ended tariff for ten years, as a supplier publishes one
-      assert.equal((await tariff(keys.acme, w.tariffs.acme, DAY, '2034-12-31')).status, 201);
+      assert.equal((await tariff(api.keys.acme, w.tariffs.acme, DAY, '2034-12-31')).status, 201);
       const first = await post(s.day);
       assert.equal(first.status, 201, first.text);
       ids.day = first.body.id;
     });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
-    });
 
     test('before the switch: bolt may not publish for the meter, and the switch may not move certified days', async () => {
-      const r = await tariff(keys.bolt, w.tariffs.bolt, NEXT, NEXT);
+      const r = await tariff(api.keys.bolt, w.tariffs.bolt, NEXT, NEXT);
       assert.equal(r.status, 403, r.text);
       const back = await switchTo('MTR-S1', 'bolt', DAY);
       assert.equal(back.status, 409, back.text);
@@ -84,9 +71,9 @@ for (const backend of await backends()) {
       assert.equal(code(await switchTo('MTR-S1', 'acme', NEXT)), 'switch_conflict', 'acme already supplies it');
       assert.equal(code(await switchTo('MTR-S1', 'nobody', NEXT)), 'unknown_supplier');
       assert.equal((await switchTo('MTR-NONE', 'bolt', NEXT)).status, 404);
-      assert.equal(code(await call(base, 'POST', '/v1/meters/MTR-S1/switch', { key: keys.registrar, body: { supplierId: 'bolt', from: NEXT, extra: 1 } })), 'invalid_request');
-      assert.equal((await call(base, 'POST', '/v1/meters/MTR-S1/switch', { key: keys.acme, body: { supplierId: 'bolt', from: NEXT } })).status, 403, 'registrar only');
-      const meter = await call(base, 'GET', '/v1/meters/MTR-S1', { key: keys.registrar });
+      assert.equal(code(await call(api.base, 'POST', '/v1/meters/MTR-S1/switch', { key: api.keys.registrar, body: { supplierId: 'bolt', from: NEXT, extra: 1 } })), 'invalid_request');
+      assert.equal((await call(api.base, 'POST', '/v1/meters/MTR-S1/switch', { key: api.keys.acme, body: { supplierId: 'bolt', from: NEXT } })).status, 403, 'registrar only');
+      const meter = await call(api.base, 'GET', '/v1/meters/MTR-S1', { key: api.keys.registrar });
       assert.deepEqual(meter.body.suppliers, [{ supplierId: 'acme', from: null, to: null }], 'a refused switch changed nothing');
     });
 
@@ -105,13 +92,13 @@ for (const backend of await backends()) {
       const acmeNext = await post(s.nextAcme);
       assert.equal(acmeNext.status, 422, acmeNext.text);
       assert.equal(code(acmeNext), 'tariff_not_published');
-      assert.equal(code(await tariff(keys.acme, w.tariffs.acme, NEXT, NEXT)), 'forbidden', 'acme no longer supplies it');
-      assert.equal(code(await tariff(keys.acme, w.tariffs.acme, DAY, NEXT)), 'outside_supply_period');
-      const straddling = await tariff(keys.bolt, w.tariffs.bolt, DAY, NEXT);
+      assert.equal(code(await tariff(api.keys.acme, w.tariffs.acme, NEXT, NEXT)), 'forbidden', 'acme no longer supplies it');
+      assert.equal(code(await tariff(api.keys.acme, w.tariffs.acme, DAY, NEXT)), 'outside_supply_period');
+      const straddling = await tariff(api.keys.bolt, w.tariffs.bolt, DAY, NEXT);
       assert.equal(straddling.status, 422, straddling.text);
       assert.equal(code(straddling), 'outside_supply_period');
       assert.match(straddling.body.error.message, new RegExp(`${NEXT}\\.\\.open`));
-      const boltTariff = await tariff(keys.bolt, w.tariffs.bolt, NEXT, NEXT); // its prices cover two days only
+      const boltTariff = await tariff(api.keys.bolt, w.tariffs.bolt, NEXT, NEXT); // its prices cover two days only
       assert.equal(boltTariff.status, 201, `no tariff_overlap with acme's ten years: ${boltTariff.text}`);
     });
 
@@ -135,7 +122,7 @@ for (const backend of await backends()) {
     });
 
     test('settlement and visibility follow the supplier of each period', async () => {
-      const settle = async (period: string) => Object.fromEntries((await call(base, 'GET', `/v1/settlement?period=${period}`, { key: keys.grid })).body.suppliers.map((x: any) => [x.supplierId, x]));
+      const settle = async (period: string) => Object.fromEntries((await call(api.base, 'GET', `/v1/settlement?period=${period}`, { key: api.keys.grid })).body.suppliers.map((x: any) => [x.supplierId, x]));
       const day = await settle(DAY);
       assert.equal(day.acme.settlement, s.day.outputs.settlement, "DAY's settlement stays acme's");
       assert.equal(day.acme.metersCounted, 1);
@@ -148,13 +135,13 @@ for (const backend of await backends()) {
       const both = await settle(`${DAY}/2`);
       assert.ok(both.acme.missingMeters.includes('MTR-S1') && both.bolt.missingMeters.includes('MTR-S1'), 'across the switch, each supplier misses its part');
 
-      const list = async (key: string) => (await call(base, 'GET', '/v1/results?meter=MTR-S1', { key })).body.items.map((x: any) => x.id).sort();
-      assert.deepEqual(await list(keys.acme), [ids.day]);
-      assert.deepEqual(await list(keys.bolt), [ids.next]);
-      for (const key of [keys.acme, keys.bolt]) {
-        const m = await call(base, 'GET', '/v1/meters/MTR-S1', { key });
+      const list = async (key: string) => (await call(api.base, 'GET', '/v1/results?meter=MTR-S1', { key })).body.items.map((x: any) => x.id).sort();
+      assert.deepEqual(await list(api.keys.acme), [ids.day]);
+      assert.deepEqual(await list(api.keys.bolt), [ids.next]);
+      for (const key of [api.keys.acme, api.keys.bolt]) {
+        const m = await call(api.base, 'GET', '/v1/meters/MTR-S1', { key });
         assert.equal(m.status, 200, 'both suppliers see the meter they supplied or supply');
-        assert.ok((await call(base, 'GET', '/v1/meters', { key })).body.items.some((x: any) => x.id === 'MTR-S1'));
+        assert.ok((await call(api.base, 'GET', '/v1/meters', { key })).body.items.some((x: any) => x.id === 'MTR-S1'));
       }
     });
 
@@ -162,7 +149,7 @@ for (const backend of await backends()) {
       const saved = today;
       today = START_DAY + 40;
       try {
-        const p = await call(base, 'PATCH', '/v1/meters/MTR-S1', { key: keys.registrar, body: { supplierId: 'acme' } });
+        const p = await call(api.base, 'PATCH', '/v1/meters/MTR-S1', { key: api.keys.registrar, body: { supplierId: 'acme' } });
         assert.equal(p.status, 200, p.text);
         assert.deepEqual(p.body.suppliers.at(-1), { supplierId: 'acme', from: isoDay(START_DAY + 40), to: null });
         assert.deepEqual(p.body.suppliers.at(-2), { supplierId: 'bolt', from: NEXT, to: isoDay(START_DAY + 39) });
@@ -174,7 +161,7 @@ for (const backend of await backends()) {
       const all = await Promise.all([1, 2, 3, 4].map((k) => switchTo('MTR-A2', 'bolt', isoDay(START_DAY + 100 + k))));
       assert.equal(all.filter((r) => r.status === 201).length, 1, all.map((r) => r.text).join('\n'));
       assert.ok(all.every((r) => r.status === 201 || code(r) === 'switch_conflict'));
-      const m = await call(base, 'GET', '/v1/meters/MTR-A2', { key: keys.registrar });
+      const m = await call(api.base, 'GET', '/v1/meters/MTR-A2', { key: api.keys.registrar });
       assert.equal(m.body.suppliers.length, 2);
       assert.equal(m.body.suppliers.filter((x: any) => x.to === null).length, 1);
     });

@@ -16,10 +16,9 @@ import { decryptBundle, type KdfParams } from '../../meter/encryption/index.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { provisionHousehold } from '../../scripts/household-provision.js';
 import { openDb } from '../../verifier-api/db.js';
-import type { RunningServer } from '../../verifier-api/server.js';
 import { buildWeb } from '../../web/build.js';
 import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings } from '../support/fixtures.js';
-import { backends, call, createKeys, freshDatabase, startTestServer, type FreshDb, type Keys } from '../verifier-api/harness.js';
+import { apiUnderTest, backends, call } from '../verifier-api/harness.js';
 import { DAY, START_DAY } from '../verifier-api/support.js';
 
 after(releaseCurve);
@@ -38,35 +37,24 @@ await buildWeb();
 
 for (const backend of await backends()) {
   describe(`household store on ${backend.name}`, { skip: backend.skip }, () => {
-    let db: FreshDb;
-    let server: RunningServer;
-    let base: string;
-    let keys: Keys;
     let userKey: string;
     let envelope: any;
     const logs: string[] = [];
+    const api = apiUnderTest(backend.name, { serve: { logger: pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) }) } });
     const path = `/v1/encrypted-bundles/MTR-W1/${DAY}/1`;
 
     before(async () => {
-      db = await freshDatabase(backend.name);
-      keys = await createKeys(db.url);
-      server = await startTestServer(db.url, { logger: pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) }) });
-      base = server.url;
-      const provisioned = await provisionHousehold({ api: base, keys: { registrar: keys.registrar, supplier: keys.acme, grid: keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: FAST });
+      const provisioned = await provisionHousehold({ api: api.base, keys: { registrar: api.keys.registrar, supplier: api.keys.acme, grid: api.keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: FAST });
       userKey = provisioned.userKey.key;
       envelope = provisioned.envelope;
     });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
-    });
 
     test('anyone reads the envelope; only the key opens it', async () => {
-      const list = await call(base, 'GET', '/v1/encrypted-bundles/MTR-W1');
+      const list = await call(api.base, 'GET', '/v1/encrypted-bundles/MTR-W1');
       assert.equal(list.status, 200);
       assert.deepEqual(list.body.items.map((i: any) => i.period), [{ start: DAY, days: 1 }]);
       assert.deepEqual(list.body.items[0].key, envelope.key);
-      const got = await call(base, 'GET', path);
+      const got = await call(api.base, 'GET', path);
       assert.equal(got.status, 200);
       assert.equal(got.headers.get('cache-control'), 'no-cache');
       assert.deepEqual(got.body, envelope);
@@ -74,31 +62,31 @@ for (const backend of await backends()) {
     });
 
     test('upload: the meter’s own token or a registrar key, nobody else', async () => {
-      const token = (await call(base, 'POST', '/v1/meters/MTR-W1/upload-token', { key: keys.registrar })).body.uploadToken as string;
+      const token = (await call(api.base, 'POST', '/v1/meters/MTR-W1/upload-token', { key: api.keys.registrar })).body.uploadToken as string;
       assert.match(token, /^mpu_/);
-      const put = (o: Parameters<typeof call>[3]) => call(base, 'PUT', path, { body: envelope, ...o });
+      const put = (o: Parameters<typeof call>[3]) => call(api.base, 'PUT', path, { body: envelope, ...o });
       assert.equal((await put({ headers: { 'x-upload-token': token } })).status, 200); // replaces: same meter and period
-      assert.equal((await put({ key: keys.registrar })).body.status, 'replaced');
+      assert.equal((await put({ key: api.keys.registrar })).body.status, 'replaced');
       const none = await put({});
       assert.equal(none.status, 401);
       assert.equal(none.body.error.code, 'unauthenticated');
-      assert.equal((await put({ key: keys.acme })).body.error.code, 'forbidden');
-      assert.equal((await put({ key: keys.grid })).status, 403);
+      assert.equal((await put({ key: api.keys.acme })).body.error.code, 'forbidden');
+      assert.equal((await put({ key: api.keys.grid })).status, 403);
       assert.equal((await put({ headers: { 'x-upload-token': 'mpu_forged' } })).body.error.code, 'invalid_api_key');
       // a token is for its own meter only, and a new token replaces the old one
-      await call(base, 'POST', '/v1/meters', { key: keys.registrar, body: { id: 'MTR-W2', supplierId: 'acme', publicKey: other.key.publicKey.map(String), validFrom: DAY } });
-      const token2 = (await call(base, 'POST', '/v1/meters/MTR-W2/upload-token', { key: keys.registrar })).body.uploadToken;
+      await call(api.base, 'POST', '/v1/meters', { key: api.keys.registrar, body: { id: 'MTR-W2', supplierId: 'acme', publicKey: other.key.publicKey.map(String), validFrom: DAY } });
+      const token2 = (await call(api.base, 'POST', '/v1/meters/MTR-W2/upload-token', { key: api.keys.registrar })).body.uploadToken;
       const cross = await put({ headers: { 'x-upload-token': token2 } });
       assert.equal(cross.status, 403);
       assert.match(cross.body.error.message, /belongs to meter MTR-W2/);
-      await call(base, 'POST', '/v1/meters/MTR-W1/upload-token', { key: keys.registrar });
+      await call(api.base, 'POST', '/v1/meters/MTR-W1/upload-token', { key: api.keys.registrar });
       assert.equal((await put({ headers: { 'x-upload-token': token } })).status, 401);
-      assert.equal((await call(base, 'POST', '/v1/meters/MTR-W1/upload-token', { key: keys.acme })).status, 403);
-      assert.equal((await call(base, 'POST', '/v1/meters/NOPE/upload-token', { key: keys.registrar })).status, 404);
+      assert.equal((await call(api.base, 'POST', '/v1/meters/MTR-W1/upload-token', { key: api.keys.acme })).status, 403);
+      assert.equal((await call(api.base, 'POST', '/v1/meters/NOPE/upload-token', { key: api.keys.registrar })).status, 404);
     });
 
     test('only well-formed envelopes are stored; a plaintext bundle is refused', async () => {
-      const put = (body: unknown, to = path) => call(base, 'PUT', to, { key: keys.registrar, body });
+      const put = (body: unknown, to = path) => call(api.base, 'PUT', to, { key: api.keys.registrar, body });
       const plain = await put(bundleToJson(period.bundle));
       assert.equal(plain.status, 400);
       assert.equal(plain.body.error.code, 'plaintext_bundle');
@@ -118,23 +106,23 @@ for (const backend of await backends()) {
       assert.equal(unregistered.body.error.code, 'meter_not_registered');
       assert.equal((await put(envelope, `/v1/encrypted-bundles/MTR-W1/2025-02-30/1`)).status, 400);
       // what is stored is still the envelope
-      assert.deepEqual((await call(base, 'GET', path)).body, envelope);
+      assert.deepEqual((await call(api.base, 'GET', path)).body, envelope);
     });
 
     test('unknown meters and periods are 404', async () => {
       for (const p of ['/v1/encrypted-bundles/NOPE', `/v1/encrypted-bundles/NOPE/${DAY}/1`, `/v1/proving-context/NOPE/${DAY}/1`]) {
-        const r = await call(base, 'GET', p);
+        const r = await call(api.base, 'GET', p);
         assert.equal(r.status, 404, p);
         assert.match(r.body.error.message, /meter NOPE is not registered/);
       }
-      const none = await call(base, 'GET', `/v1/encrypted-bundles/MTR-W1/${isoDay(START_DAY + 1)}/1`);
+      const none = await call(api.base, 'GET', `/v1/encrypted-bundles/MTR-W1/${isoDay(START_DAY + 1)}/1`);
       assert.equal(none.status, 404);
       assert.match(none.body.error.message, /no encrypted readings for/);
-      assert.deepEqual((await call(base, 'GET', '/v1/encrypted-bundles/MTR-W2')).body.items, []);
+      assert.deepEqual((await call(api.base, 'GET', '/v1/encrypted-bundles/MTR-W2')).body.items, []);
     });
 
     test('the proving context names the published documents and content-addressed artifacts', async () => {
-      const ctx = await call(base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/1`);
+      const ctx = await call(api.base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/1`);
       assert.equal(ctx.status, 200);
       assert.equal(ctx.body.circuit.id, 'billing_1d');
       assert.equal(ctx.body.kind, 'bill');
@@ -143,7 +131,7 @@ for (const backend of await backends()) {
       for (const file of ['wasm', 'zkey'] as const) {
         const a = ctx.body.artifacts[file];
         assert.equal(a.url, `/artifacts/billing_1d/${a.sha256}/circuit.${file}`);
-        const res = await fetch(base + a.url);
+        const res = await fetch(api.base + a.url);
         assert.equal(res.status, 200);
         assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
         assert.equal(res.headers.get('content-type'), file === 'wasm' ? 'application/wasm' : 'application/octet-stream');
@@ -151,35 +139,35 @@ for (const backend of await backends()) {
         assert.equal(bytes.length, a.bytes);
         assert.equal(createHash('sha256').update(bytes).digest('hex'), a.sha256);
       }
-      const stale = await call(base, 'GET', `/artifacts/billing_1d/${'0'.repeat(64)}/circuit.zkey`);
+      const stale = await call(api.base, 'GET', `/artifacts/billing_1d/${'0'.repeat(64)}/circuit.zkey`);
       assert.equal(stale.status, 404);
       assert.match(stale.body.error.message, /fetch the proving context again/);
-      assert.equal((await call(base, 'GET', `/artifacts/billing_1d/${ctx.body.artifacts.zkey.sha256}/circuit.r1cs`)).status, 404);
-      assert.equal((await call(base, 'GET', `/artifacts/billing_7d/${ctx.body.artifacts.zkey.sha256}/circuit.zkey`)).status, 404); // not pinned here
-      const unknownKind = await call(base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/1?kind=horoscope`);
+      assert.equal((await call(api.base, 'GET', `/artifacts/billing_1d/${ctx.body.artifacts.zkey.sha256}/circuit.r1cs`)).status, 404);
+      assert.equal((await call(api.base, 'GET', `/artifacts/billing_7d/${ctx.body.artifacts.zkey.sha256}/circuit.zkey`)).status, 404); // not pinned here
+      const unknownKind = await call(api.base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/1?kind=horoscope`);
       assert.equal(unknownKind.status, 400);
       assert.match(unknownKind.body.error.message, /unknown result kind "horoscope"/);
-      const noScheme = await call(base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/1?kind=rebate`);
+      const noScheme = await call(api.base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/1?kind=rebate`);
       assert.equal(noScheme.body.error.code, 'unknown_circuit'); // no rebate key pinned on this server
-      const noTariff = await call(base, 'GET', '/v1/proving-context/MTR-W1/2020-01-01/1');
+      const noTariff = await call(api.base, 'GET', '/v1/proving-context/MTR-W1/2020-01-01/1');
       assert.equal(noTariff.body.error.code, 'tariff_not_published');
-      const noCircuit = await call(base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/7`);
+      const noCircuit = await call(api.base, 'GET', `/v1/proving-context/MTR-W1/${DAY}/7`);
       assert.equal(noCircuit.status, 422);
       assert.equal(noCircuit.body.error.code, 'unknown_circuit');
     });
 
     test('the page: index.html revalidated under a strict CSP, hashed assets immutable', async () => {
-      const index = await fetch(base + '/');
+      const index = await fetch(api.base + '/');
       assert.equal(index.status, 200);
       assert.equal(index.headers.get('cache-control'), 'no-cache');
       assert.match(index.headers.get('content-security-policy') ?? '', /connect-src 'self'/);
       const html = await index.text();
       const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
       assert.ok(asset, 'index.html names its script');
-      const js = await fetch(base + asset);
+      const js = await fetch(api.base + asset);
       assert.equal(js.status, 200);
       assert.equal(js.headers.get('cache-control'), 'public, max-age=31536000, immutable');
-      assert.equal((await fetch(base + '/.sources.sha256')).status, 404);
+      assert.equal((await fetch(api.base + '/.sources.sha256')).status, 404);
     });
 
     test('the service never holds a plaintext reading or the key', async () => {
@@ -187,7 +175,7 @@ for (const backend of await backends()) {
       const search = (where: string, text: string) => {
         for (const n of needles(userKey)) if (text.includes(n)) found.push(`${where} contains "${n}"`);
       };
-      const q = await openDb(db.url);
+      const q = await openDb(api.db.url);
       try {
         const tables = (await q.all<{ name: string }>(backend.name === 'sqlite' ? "SELECT name FROM sqlite_master WHERE type = 'table'" : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'")).map((t) => t.name);
         assert.ok(tables.includes('encrypted_bundles'));
@@ -195,7 +183,7 @@ for (const backend of await backends()) {
       } finally {
         await q.close();
       }
-      if (backend.name === 'sqlite') for (const f of [db.url, `${db.url}-wal`]) if (existsSync(f)) search(f, readFileSync(f).toString('latin1'));
+      if (backend.name === 'sqlite') for (const f of [api.db.url, `${api.db.url}-wal`]) if (existsSync(f)) search(f, readFileSync(f).toString('latin1'));
       search('the request log', logs.join('\n'));
       assert.ok(logs.some((l) => l.includes('/v1/encrypted-bundles/MTR-W1')), 'the log was captured');
       assert.deepEqual(found, []);
