@@ -39,6 +39,12 @@ export interface AppOptions {
   bodyLimit?: string;
   rateLimit?: RateLimits;
   trustProxy?: boolean | number | string;
+  /**
+   * The URL households and services reach this API at: a request whose mailbox has another origin is
+   * refused (requests.ts). Default: the origin each delivery is sent to (its Host header, and its protocol
+   * as `trustProxy` lets the API see it).
+   */
+  publicUrl?: string;
   /** set while shutting down: responses ask clients to close their connection */
   isClosing?: () => boolean;
   /** today's UTC day number (tests move the clock) */
@@ -638,7 +644,7 @@ export function createApp(o: AppOptions) {
   mountTrust(app, { store, requireRole });
 
   // ------------------------------------------------------------------- mailbox of certified-result requests (requests.ts)
-  mountRequests(app, { store, certifier: o.certifier, jsonBody });
+  mountRequests(app, { store, certifier: o.certifier, jsonBody, publicUrl: o.publicUrl });
 
   // ------------------------------------------------------------------- fallbacks
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));

@@ -18,6 +18,18 @@ function intOption(min: number, max: number) {
   };
 }
 
+/** `--public-url`: an http(s) URL, kept as its origin (what a request's mailbox is compared by). */
+function publicUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidArgumentError('expected an absolute URL such as https://api.example.org');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidArgumentError('expected an http(s) URL');
+  return url.origin;
+}
+
 interface DbOptions {
   db?: string;
   databaseUrl?: string;
@@ -62,8 +74,9 @@ export function registerApiCommands(program: Command): void {
       .option('--rate <perSecond>', 'requests per second per API key (0: unlimited)', intOption(0, 1e6), 200)
       .option('--rate-address <perSecond>', 'requests per second per client address without a key (0: unlimited)', intOption(0, 1e6), 50)
       .addOption(new Option('--trust-proxy <hops>', 'behind a load balancer: number of proxy hops to trust for client addresses').argParser(intOption(0, 10)))
+      .option('--public-url <url>', "the URL households and services reach the API at: requests whose mailbox has another origin are refused (default: the origin each delivery is sent to)", publicUrl)
       .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  ).action(async (o: DbOptions & { keys?: string; keyDir?: string; keysFrom?: string; production?: boolean; ceremony?: string; ceremonyToken?: string; port: number; host: string; circuit?: string[]; workers?: number; maxBatch: number; bodyLimit: string; rate: number; rateAddress: number; trustProxy?: number; logLevel: string }) => {
+  ).action(async (o: DbOptions & { keys?: string; keyDir?: string; keysFrom?: string; production?: boolean; ceremony?: string; ceremonyToken?: string; port: number; host: string; circuit?: string[]; workers?: number; maxBatch: number; bodyLimit: string; rate: number; rateAddress: number; trustProxy?: number; publicUrl?: string; logLevel: string }) => {
     const [{ startServer }, { loadCircuits }] = await Promise.all([import('./server.js'), import('../kinds/registry.js')]);
     const running = await startServer({
       database: databaseOf(o),
@@ -82,6 +95,7 @@ export function registerApiCommands(program: Command): void {
       bodyLimit: o.bodyLimit,
       rateLimit: { perKey: { perSecond: o.rate, burst: o.rate * 2 }, perAddress: { perSecond: o.rateAddress, burst: o.rateAddress * 2 } },
       trustProxy: o.trustProxy,
+      publicUrl: o.publicUrl,
       logLevel: o.logLevel,
     });
     // Print the address for scripts (tests start the server as a child process and read this line).

@@ -13,7 +13,7 @@
  *
  * The page's Content-Security-Policy names the service a request link points at (requestConnectSource).
  */
-import type { Express, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { verifyDocument } from '../prover/ed25519.js';
 import { checkAnswer, mailboxFetchDocument, openRequest, RequestRefused, REQUEST_FORMAT, isAllowedCallback, type RequestRefusalCode } from '../prover/request.js';
@@ -37,16 +37,27 @@ const REQUEST_STATUS: Record<RequestRefusalCode, number> = {
 };
 
 /** The codes this module answers with (the OpenAPI document lists them). */
-export const REQUEST_ERROR_CODES = ['request_malformed', 'request_bad_signature', 'request_expired', 'request_not_for_kind', 'request_mismatch', 'request_not_for_mailbox', 'already_delivered', 'mailbox_unauthenticated'];
+export const REQUEST_ERROR_CODES = ['request_malformed', 'request_bad_signature', 'request_expired', 'request_not_for_kind', 'request_mismatch', 'request_not_for_mailbox', 'request_other_mailbox', 'already_delivered', 'mailbox_unauthenticated'];
 
 const refused = (e: unknown) => (e instanceof RequestRefused ? new ApiError(REQUEST_STATUS[e.code], e.code, e.message) : e);
 
 const DeliveryBody = z.strictObject({ request: z.unknown(), result: z.unknown() });
 const HEX64 = /^[0-9a-f]{64}$/;
 
-export function mountRequests(app: Express, c: { store: Store; certifier: Certifier; jsonBody: RequestHandler; now?: () => number }): void {
+/**
+ * `publicUrl`: where clients reach this API (AppOptions.publicUrl); without it, the origin each delivery is
+ * sent to.
+ */
+export function mountRequests(app: Express, c: { store: Store; certifier: Certifier; jsonBody: RequestHandler; now?: () => number; publicUrl?: string }): void {
   const db = c.store.db;
   const now = c.now ?? Date.now;
+  const ownOrigin = (req: Request): string | undefined => {
+    try {
+      return new URL(c.publicUrl ?? `${req.protocol}://${req.get('host')}`).origin;
+    } catch {
+      return undefined;
+    }
+  };
 
   app.post(
     '/v1/requests/deliveries',
@@ -62,6 +73,10 @@ export function mountRequests(app: Express, c: { store: Store; certifier: Certif
       }
       const opened = await openRequest(body.data.request, { now: now() }).catch((e) => Promise.reject(refused(e)));
       if (!('mailbox' in opened.request.deliver)) throw new ApiError(422, 'request_not_for_mailbox', `the request asks for delivery to ${opened.request.deliver.callback}, not to a mailbox: send the result there`);
+      // the mailbox names an API by its origin, as the household page reads it (web/src/request.ts)
+      const mailbox = new URL(opened.request.deliver.mailbox).origin;
+      const own = ownOrigin(req);
+      if (mailbox !== own) throw new ApiError(422, 'request_other_mailbox', `the request asks for delivery to the mailbox of the API at ${mailbox}, not this one (${own ?? 'no address'}): send the result there`);
       try {
         checkAnswer(result, opened);
       } catch (e) {
@@ -145,7 +160,7 @@ export function requestPaths({ ok, errors, pathId, body }: OpenApiBuilders): Rec
       post: {
         tags: ['results'],
         operationId: 'deliverRequestedResult',
-        summary: `Deliver a result to the mailbox of the service that requested it (public): the ${REQUEST_FORMAT} request (signed by the service, unexpired, asking for mailbox delivery) and a result that answers it (its digest in the statement, its kind, period and documents); the result is certified as by POST /v1/results and kept for the service, once per request and meter (docs/requests.md)`,
+        summary: `Deliver a result to the mailbox of the service that requested it (public): the ${REQUEST_FORMAT} request (signed by the service, unexpired, asking for delivery to this API's mailbox: one at another origin is refused with request_other_mailbox) and a result that answers it (its digest in the statement, its kind, period and documents); the result is certified as by POST /v1/results and kept for the service, once per request and meter (docs/requests.md)`,
         requestBody: body({ type: 'object', required: ['request', 'result'], properties: { request: { type: 'object', description: `signed ${REQUEST_FORMAT} (schemas/request.schema.json)` }, result: { type: 'object', description: 'meterproof-result/1 whose statement.request is the request digest' } } }),
         responses: {
           ...ok('Delivered', { type: 'object', required: ['request', 'meterId', 'resultId', 'deliveredAt'], properties: { request: Hex(64), meterId: { type: 'string' }, resultId: { type: 'string' }, deliveredAt: { type: 'string' } } }, '201'),

@@ -42,6 +42,8 @@ export interface ServeOptions {
   bodyLimit?: string;
   rateLimit?: { perKey: Limit; perAddress: Limit; failedAuth?: Limit };
   trustProxy?: boolean | number | string;
+  /** the URL clients reach the API at (AppOptions.publicUrl) */
+  publicUrl?: string;
   logger?: Logger;
   logLevel?: string;
   /** today's UTC day number, for tests */
@@ -94,7 +96,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const provisioner = new Provisioner({ keys, refused, pool, log, production: o.production, root: o.keyDir, upstream: o.keysFrom, only: o.circuits });
   const certifier = new Certifier({ store, pool, keys, keyRefusal: (id) => provisioner.refusal(id), today: o.today });
   let closing = false;
-  const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, isClosing: () => closing, today: o.today, keyService: { production: o.production, ceremony: o.ceremony, ceremonyToken: o.ceremonyToken, provisioner } });
+  const app = createApp({ store, certifier, pool, keys, log, bodyLimit: o.bodyLimit, rateLimit: o.rateLimit ?? DEFAULT_RATE_LIMIT, trustProxy: o.trustProxy, publicUrl: o.publicUrl, isClosing: () => closing, today: o.today, keyService: { production: o.production, ceremony: o.ceremony, ceremonyToken: o.ceremonyToken, provisioner } });
 
   const server: Server = createServer(app);
   try {

@@ -32,6 +32,8 @@ import { cachedFixture, CIRCUIT, clone, DAY, START_DAY, world, type World } from
 after(releaseCurve);
 const w: World = await world();
 const METER = 'MTR-R1';
+/** The URL the mailbox's API is configured with (`api serve --public-url`): as behind a proxy, the tests reach it at 127.0.0.1. */
+const PUBLIC_URL = 'https://api.example.org';
 
 function askFor(key: Ed25519KeyPair, deliver: ResultRequest['deliver'], over: Partial<ResultRequest> = {}): ResultRequest {
   return {
@@ -65,16 +67,16 @@ interface Fixture {
   plain: ResultJson;
 }
 
-const f: Fixture = await cachedFixture('requests-v1', [CIRCUIT], async () => {
+const f: Fixture = await cachedFixture('requests-v2', [CIRCUIT], async () => {
   const key = await newEd25519Key();
   const p = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, 41), meterId: METER });
-  const mailbox = await signRequest(askFor(key, { mailbox: 'http://127.0.0.1:1' }), key.privateKey);
+  const mailbox = await signRequest(askFor(key, { mailbox: PUBLIC_URL }), key.privateKey);
   const fields = { tariff: w.tariffs.acme, valueOfEnergy: w.value };
   return {
     key,
     publicKey: [p.key.publicKey[0].toString(), p.key.publicKey[1].toString()],
     mailbox,
-    other: await signRequest(askFor(key, { mailbox: 'http://127.0.0.1:1' }, { nonce: 'request-two-0123456789' }), key.privateKey),
+    other: await signRequest(askFor(key, { mailbox: PUBLIC_URL }, { nonce: 'request-two-0123456789' }), key.privateKey),
     callback: await signRequest(askFor(key, { callback: 'https://billcheck.example/answers' }, { nonce: 'request-cb-0123456789' }), key.privateKey),
     answer: await proveResult({ kind: 'bill', bundle: p.bundle, fields, request: requestDigest(mailbox.request) }),
     plain: await proveResult({ kind: 'bill', bundle: p.bundle, fields }),
@@ -137,7 +139,7 @@ describe('meterproof prove --request and verify --request', () => {
   test('prove binds the request: checked first (period, documents), then proved with its digest', async () => {
     const p = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, 42), meterId: 'MTR-R2' });
     const args = ['prove', 'bill', '--bundle', file('bundle.json', bundleToJson(p.bundle)), '--tariff', file('tariff.json', w.tariffs.acme), '--value', file('value.json', w.value), '--out', join(dir, 'r2.json')];
-    const nextDay = await signRequest(askFor(f.key, { mailbox: 'http://127.0.0.1:1' }, { nonce: 'request-day2-0123456789', period: { start: isoDay(START_DAY + 1), days: 1 } }), f.key.privateKey);
+    const nextDay = await signRequest(askFor(f.key, { mailbox: PUBLIC_URL }, { nonce: 'request-day2-0123456789', period: { start: isoDay(START_DAY + 1), days: 1 } }), f.key.privateKey);
     await fails(/request .*asks about .* these readings cover/, ...args, '--request', file('next.json', nextDay));
     await fails(/not the [0-9a-f]{16}… the request names/, ...args.slice(0, 5), file('tariff2.json', w.tariffs.bolt), ...args.slice(6), '--request', file('asked.json', f.mailbox));
     assert.match(await ok(...args, '--request', file('asked.json', f.mailbox)), new RegExp(`answering request ${digestOf(f.mailbox)} of Bill Check Ltd`));
@@ -159,7 +161,7 @@ for (const backend of await backends()) {
     before(async () => {
       db = await freshDatabase(backend.name);
       keys = await createKeys(db.url);
-      server = await startTestServer(db.url, { circuits: [CIRCUIT] });
+      server = await startTestServer(db.url, { circuits: [CIRCUIT], publicUrl: PUBLIC_URL });
       base = server.url;
       await registerWorld(base, keys, w);
       assert.equal((await call(base, 'POST', '/v1/meters', { key: keys.registrar, body: { id: METER, supplierId: 'acme', substationId: 'sub-1', publicKey: f.publicKey, validFrom: '2024-01-01' } })).status, 201);
@@ -176,10 +178,32 @@ for (const backend of await backends()) {
       const r = await deliver(forged, f.answer);
       assert.equal(r.status, 422);
       assert.equal(code(r), 'request_bad_signature');
-      const expired = await signRequest(askFor(f.key, { mailbox: base }, { nonce: 'request-old-0123456789', expires: '2025-01-02T00:00:00Z' }), f.key.privateKey);
+      const expired = await signRequest(askFor(f.key, { mailbox: PUBLIC_URL }, { nonce: 'request-old-0123456789', expires: '2025-01-02T00:00:00Z' }), f.key.privateKey);
       assert.equal(code(await deliver(expired, f.answer)), 'request_expired');
       assert.equal(code(await deliver(f.callback, f.answer)), 'request_not_for_mailbox');
       assert.equal(code(await deliver(f.mailbox, { format: 'meterproof-result/1' })), 'malformed');
+    });
+
+    test("a request for another API's mailbox is refused before its result is checked", async () => {
+      const elsewhere = await signRequest(askFor(f.key, { mailbox: 'https://api.other-operator.example' }, { nonce: 'request-away-0123456789' }), f.key.privateKey);
+      const r = await deliver(elsewhere, f.answer);
+      assert.equal(r.status, 422);
+      assert.equal(code(r), 'request_other_mailbox');
+      assert.match(r.body.error.message, /mailbox of the API at https:\/\/api\.other-operator\.example, not this one \(https:\/\/api\.example\.org\)/);
+      // the origin is the API's, whatever path a request writes after it
+      assert.equal(code(await deliver(await signRequest(askFor(f.key, { mailbox: `${PUBLIC_URL}/` }, { nonce: 'request-slash-0123456789' }), f.key.privateKey), f.answer)), 'request_mismatch');
+
+      // without --public-url the API is the origin a delivery is sent to
+      const direct = await startTestServer(db.url, { circuits: [CIRCUIT] });
+      try {
+        const at = (mailbox: string) => signRequest(askFor(f.key, { mailbox }, { nonce: 'request-direct-0123456789' }), f.key.privateKey);
+        const sent = (request: unknown) => call(direct.url, 'POST', '/v1/requests/deliveries', { body: { request, result: f.answer } });
+        assert.equal(code(await sent(f.mailbox)), 'request_other_mailbox');
+        // this API's own origin passes, and the result is then checked as the request's answer (it answers another)
+        assert.equal(code(await sent(await at(direct.url))), 'request_mismatch');
+      } finally {
+        await direct.close();
+      }
     });
 
     test('a result for another request, or for none, is refused', async () => {
