@@ -5,12 +5,14 @@
 import { Option, type Command } from 'commander';
 import type { Groth16Proof } from '../core/groth16.js';
 import type { ProofSystem } from '../core/proof-systems.js';
+import { isoDay } from '../core/time.js';
 import { KINDS } from '../kinds/registry.js';
 import { readBundle } from '../meter/bundle.js';
 import { documentFields, isDocumentRef } from '../prover/documents.js';
 import type { BackendName } from '../prover/native-backend.js';
+import { answerFields, openRequest } from '../prover/request.js';
 import type { ResultJson } from '../prover/result.js';
-import { parseCount, readJson, UsageError, writeJson } from './io.js';
+import { parseCount, readJson, readRequest, UsageError, writeJson } from './io.js';
 
 export function registerProveCommands(prove: Command, printOutputs: (r: Pick<ResultJson, 'outputs' | 'units'>) => void): void {
   for (const kind of Object.values(KINDS)) {
@@ -28,7 +30,7 @@ export function registerProveCommands(prove: Command, printOutputs: (r: Pick<Res
     command.addOption(new Option('--system <system>', 'proof system (keys from `setup --system`; docs/proof-systems.md)').choices(['groth16', 'plonk', 'fflonk']).default('groth16'));
     command.option('--compressed', 'write a Groth16 proof in its 128-byte compressed form (docs/proof-systems.md)');
     command.option('--compact', 'refer to the published documents by digest instead of embedding them (what the verifier API stores; `verify --documents` resolves them)');
-    command.option('--request <file>', "a service's signed request (docs/requests.md) the result answers: checked (signature, expiry, kind, period, documents against its digests) and bound into the proof");
+    command.option('--request <file|url>', "a service's signed request (docs/requests.md) the result answers, from a file, its https URL or a household page link (…/?request=): checked (signature, expiry, kind, period, documents against its digests) and bound into the proof");
     command.requiredOption('--out <file>', 'result file to write').action(async (o: Record<string, string | undefined>) => {
       const bundle = (() => {
         try {
@@ -45,9 +47,7 @@ export function registerProveCommands(prove: Command, printOutputs: (r: Pick<Res
       }
       let request: string | undefined;
       if (o.request !== undefined) {
-        const { answerFields, openRequest } = await import('../prover/request.js');
-        const { isoDay } = await import('../core/time.js');
-        const opened = await openRequest(readJson(o.request, 'request')).catch((e: Error) => {
+        const opened = await openRequest(await readRequest(o.request)).catch((e: Error) => {
           throw new UsageError(`refused request ${o.request}: ${e.message}`);
         });
         if (opened.kind.kind !== kind.kind) throw new UsageError(`request ${o.request} asks for a ${opened.kind.kind} result, not ${kind.kind}`);

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { ResultJson } from '../prover/result.js';
-import { readJson, UsageError, writeJson } from './io.js';
+import { readJson, readRequest, UsageError, writeJson } from './io.js';
 
 /** Every kind's document flags, once per flag: a pin is read for the field the result's kind gives that flag. */
 async function documentFlags(): Promise<{ flag: string; kinds: string[] }[]> {
@@ -45,7 +45,7 @@ export async function registerVerifyCommands(program: Command, printOutputs: (r:
     .option('--meter-key <key>', 'pin the meter key: "x,y" (decimal coordinates) or its fingerprint as verify prints it')
     .option('--documents <dir...>', 'folders of published documents (JSON files) for a result that refers to them by digest')
     .option('--strict', 'refuse unless the meter key and every document are anchored by the snapshot or a pin')
-    .option('--request <request.json>', "the service's signed request the result must answer (docs/requests.md): its signature, expiry, and the result's request digest, kind, period and documents")
+    .option('--request <request.json|url>', "the service's signed request the result must answer (docs/requests.md), from a file, its https URL or a household page link (…/?request=): its signature, expiry, and the result's request digest, kind, period and documents")
     .option('--received-at <instant>', 'when the service received the result (ISO 8601; default now): the request must not have expired then');
   const pins = withPins ? await documentFlags() : [];
   for (const d of pins) verify.option(d.flag, `pin this document of a ${d.kinds.join(' / ')} result (its digest must match)`);
@@ -85,7 +85,7 @@ export async function registerVerifyCommands(program: Command, printOutputs: (r:
       anchors: { snapshot, meterKey: typeof o.meterKey === 'string' ? usage(() => parseMeterKeyPin(o.meterKey as string)) : undefined, documents },
       strict: o.strict === true,
       documents: [(digest) => folders.find((f) => f.has(digest))?.get(digest)],
-      request: typeof o.request === 'string' ? readJson(o.request, 'request') : undefined,
+      request: typeof o.request === 'string' ? await readRequest(o.request) : undefined,
       receivedAt: typeof o.receivedAt === 'string' ? usage(() => instant(o.receivedAt as string)) : undefined,
     });
 

@@ -8,6 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -146,6 +148,37 @@ describe('meterproof prove --request and verify --request', () => {
     const proved = JSON.parse(readFileSync(join(dir, 'r2.json'), 'utf8')) as ResultJson;
     assert.equal(proved.statement.request, digestOf(f.mailbox));
     assert.match(await ok('verify', join(dir, 'r2.json'), '--request', join(dir, 'asked.json')), /answers request/);
+  });
+
+  test('the request from its URL or a household page link; other URLs refused with one line', async () => {
+    const served: Record<string, [number, string]> = { '/asked.json': [200, JSON.stringify(f.mailbox)], '/next.json': [200, ''], '/page.html': [200, '<html></html>'] };
+    const site = createServer((req, res) => {
+      const [status, body] = served[req.url ?? ''] ?? [404, ''];
+      res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    try {
+      const answer = file('answer.json', f.answer);
+      const answers = new RegExp(`answers request ${digestOf(f.mailbox)} of Bill Check Ltd`);
+      assert.match(await ok('verify', answer, '--request', `${origin}/asked.json`), answers);
+      // the page's link: the request's URL, or the request itself as base64url JSON
+      assert.match(await ok('verify', answer, '--request', `https://api.example.org/?request=${encodeURIComponent(`${origin}/asked.json`)}`), answers);
+      assert.match(await ok('verify', answer, '--request', `https://api.example.org/?request=${Buffer.from(JSON.stringify(f.mailbox)).toString('base64url')}`), answers);
+
+      await fails(/refused to fetch the request from http:\/\/billcheck\.example\/asked\.json: a request's URL is https \(http only to this machine\)/, 'verify', answer, '--request', 'http://billcheck.example/asked.json');
+      await fails(new RegExp(`cannot fetch the request from ${origin}/missing.json: the server answered 404`), 'verify', answer, '--request', `${origin}/missing.json`);
+      await fails(new RegExp(`the request at ${origin}/page.html is not JSON`), 'verify', answer, '--request', `${origin}/page.html`);
+      await fails(/cannot fetch the request from http:\/\/127\.0\.0\.1:1\/asked\.json: /, 'verify', answer, '--request', 'http://127.0.0.1:1/asked.json');
+      await fails(/carries no readable request/, 'verify', answer, '--request', 'https://api.example.org/?request=bm90IGpzb24');
+
+      // prove reads it the same way, and checks it before proving
+      const nextDay = await signRequest(askFor(f.key, { mailbox: PUBLIC_URL }, { nonce: 'request-day2-0123456789', period: { start: isoDay(START_DAY + 1), days: 1 } }), f.key.privateKey);
+      served['/next.json'] = [200, JSON.stringify(nextDay)];
+      await fails(/request .*asks about .* these readings cover/, 'prove', 'bill', '--bundle', join(dir, 'bundle.json'), '--tariff', join(dir, 'tariff.json'), '--value', join(dir, 'value.json'), '--out', join(dir, 'r3.json'), '--request', `${origin}/next.json`);
+    } finally {
+      site.close();
+    }
   });
 });
 
