@@ -11,6 +11,9 @@
  * Then the native prover beside snarkjs (scripts/bench-native.ts, docs/bench-native.json) unless --no-native is given.
  *
  *   npm run bench [-- --runs 3] [-- --kind bill] [-- --circuit billing_31d --circuit billing_92d [--side-by-side]] [-- --days 31] [-- --no-browser] [-- --no-native]
+ *
+ * `npm run bench -- --systems` runs the proof-system benchmark (scripts/bench-systems.ts), `npm run bench --
+ * --load` the start-up benchmark of the compiled package (scripts/bench-load.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -166,10 +169,11 @@ async function main(): Promise<void> {
   }
 }
 
-// --systems / --quick: the proof-system benchmark (issue #12), its own script
+// --systems / --quick: the proof-system benchmark (issue #12); --load: the start-up benchmark (issue #13); each its own script
 const systems = process.argv.includes('--systems') || process.argv.includes('--quick');
 try {
   if (systems) await (await import('./bench-systems.js')).runSystemsBench(process.argv.slice(2));
+  else if (process.argv.includes('--load')) await (await import('./bench-load.js')).runLoadBench(process.argv.slice(2));
   else await main();
 } finally {
   await releaseCurve();
