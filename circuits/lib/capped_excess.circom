@@ -15,8 +15,8 @@ include "circomlib/circuits/bitify.circom";
 // Cost: 15 booleans + 1 product per value, one public input per 16 values (a public input costs a domain
 // row and a scalar multiplication in every verification, so 16 caps share one).
 //
-// Soundness rests on x < 2^14 (caller) and cap < 2^14 (the verifier builds the public caps and refuses any
-// other; kinds/threshold/circuit.ts packCaps). A prover cannot pick other bits: the decomposition of D is unique.
+// Soundness rests on x < 2^14 (caller) and cap < 2^14 (the verifier builds the public caps from its own
+// documents and refuses any other). A prover cannot pick other bits: the decomposition of D is unique.
 template CappedExcess(n) {
     var PER = 16;
     var GROUPS = (n + PER - 1) \ PER;

@@ -56,14 +56,15 @@ export interface RebateBracket {
 
 export interface RebateScheme {
   id: string;
-  thresholdWhPerDay: number;
+  /** the document's thresholdWhPerDay: daily consumption below which every Wh saved earns */
+  baselineWh: number;
   brackets: RebateBracket[];
 }
 
 /** Parses and checks a published scheme ("meterproof-rebate-scheme/1"). */
 export function parseRebateScheme(json: unknown): RebateScheme {
   const s = parseDocument(RebateSchemeSchema, json, 'rebate scheme');
-  return { id: s.id, thresholdWhPerDay: s.thresholdWhPerDay, brackets: s.brackets.map((b) => ({ fromWh: b.fromWh, rate: BigInt(b.rate) })) };
+  return { id: s.id, baselineWh: s.thresholdWhPerDay, brackets: s.brackets.map((b) => ({ fromWh: b.fromWh, rate: BigInt(b.rate) })) };
 }
 
 /** Everything public about a rebate proof except its output. */
@@ -85,8 +86,8 @@ export interface RebateOutputs {
 export function rebateBracketVectors(scheme: RebateScheme, brackets: number): { starts: bigint[]; rates: bigint[] } {
   const b = scheme.brackets;
   if (b.length === 0 || b.length > brackets) throw new Error(`the scheme has ${b.length} brackets; the circuit takes 1 to ${brackets}`);
-  if (!Number.isInteger(scheme.thresholdWhPerDay) || scheme.thresholdWhPerDay < 0 || scheme.thresholdWhPerDay > MAX_REBATE_WH) {
-    throw new Error(`threshold ${scheme.thresholdWhPerDay} Wh is outside 0..${MAX_REBATE_WH}`);
+  if (!Number.isInteger(scheme.baselineWh) || scheme.baselineWh < 0 || scheme.baselineWh > MAX_REBATE_WH) {
+    throw new Error(`threshold ${scheme.baselineWh} Wh is outside 0..${MAX_REBATE_WH}`);
   }
   b.forEach((x, k) => {
     if (!Number.isInteger(x.fromWh) || x.fromWh < 0 || x.fromWh > MAX_REBATE_WH) throw new Error(`bracket ${k} starts outside 0..${MAX_REBATE_WH} Wh`);
@@ -94,7 +95,7 @@ export function rebateBracketVectors(scheme: RebateScheme, brackets: number): { 
     if (k > 0 && (x.fromWh <= b[k - 1].fromWh || x.rate < b[k - 1].rate)) throw new Error('bracket starts must increase and rates must not decrease');
   });
   const padded = Array.from({ length: brackets }, (_, k) => b[Math.min(k, b.length - 1)]);
-  return { starts: padded.map((x) => BigInt(Math.min(x.fromWh, scheme.thresholdWhPerDay))), rates: padded.map((x) => x.rate) };
+  return { starts: padded.map((x) => BigInt(Math.min(x.fromWh, scheme.baselineWh))), rates: padded.map((x) => x.rate) };
 }
 
 function brackets(c: CircuitConfig): number {
@@ -109,7 +110,7 @@ export const REBATE_LAYOUT: PublicLayout = [output('rebate'), ...CERTIFIED_LAYOU
 /** Every public signal's value by name. */
 export function rebateSignalValues(s: RebateStatement, out: RebateOutputs, c: CircuitConfig) {
   const { starts, rates } = rebateBracketVectors(s.scheme, brackets(c));
-  return { rebate: toField(out.rebate), ...certifiedSignalValues(s), threshold: BigInt(s.scheme.thresholdWhPerDay), bracketStart: starts, bracketRate: rates };
+  return { rebate: toField(out.rebate), ...certifiedSignalValues(s), threshold: BigInt(s.scheme.baselineWh), bracketStart: starts, bracketRate: rates };
 }
 
 /** The witness input: the certified period and readings, and the scheme's public vectors. */
@@ -117,7 +118,7 @@ export function rebateWitnessInput(bundle: Bundle, s: RebateStatement, c: Circui
   const { starts, rates } = rebateBracketVectors(s.scheme, brackets(c));
   return {
     ...certifiedWitnessInput(bundle, s, c),
-    threshold: String(s.scheme.thresholdWhPerDay),
+    threshold: String(s.scheme.baselineWh),
     bracketStart: starts.map(String),
     bracketRate: rates.map(String),
   };

@@ -39,7 +39,7 @@ export const rebateKind = defineKind<RebateStatement, RebateOutputs>({
   outputsJson: (o) => ({ rebate: String(o.rebate) }),
   witnessInput: rebateWitnessInput,
   // the scheme as published, not the circuit's padded bracket vectors
-  reference: (bundle, s) => ({ rebate: computeRebate(bundle.readingsWh, s.scheme.thresholdWhPerDay, s.scheme.brackets) }),
+  reference: (bundle, s) => ({ rebate: computeRebate(bundle.readingsWh, s.scheme.baselineWh, s.scheme.brackets) }),
   example: exampleFields,
   service: rebateService,
   // anonymous claims paid by a scheme's contract (claim/README.md): their circuits and commands

@@ -8,7 +8,7 @@ include "./progressive_rebate.circom";
 // For every day d of the period: consumption C_d (Wh), saving s_d = max(0, threshold - C_d), and rebate
 // r(s) = sum_k rate[k] * (the part of [0, s) inside bracket k), with non-decreasing rates; output
 // sum_d r(s_d) in µp. The computation and why it is formulated as it is: ProgressiveRebate
-// (kinds/rebate/progressive_rebate.circom), shared with the anonymous on-chain claim (kinds/rebate/claim).
+// (progressive_rebate.circom beside this file), shared with the anonymous on-chain claim (claim/).
 //
 // Parts: CertifiedReadings (the meter signed exactly these readings for [startDay, startDay + days)) and
 // ProgressiveRebate over those readings.
@@ -60,7 +60,7 @@ template Rebate(maxDays, minDays, brackets) {
     component computed = ProgressiveRebate(maxDays, minDays, brackets);
     computed.readings <== readings;
     computed.days <== days;
-    computed.threshold <== threshold;
+    computed.top <== threshold;
     computed.bracketStart <== bracketStart;
     computed.bracketRate <== bracketRate;
     rebate <== computed.rebate;

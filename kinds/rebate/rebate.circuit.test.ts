@@ -30,7 +30,7 @@ after(releaseCurve);
 const SCHEME: RebateScheme = parseRebateScheme(exampleDocument('rebate-scheme'));
 
 const statementFor = (bundle: Bundle, scheme = SCHEME): RebateStatement => ({ meterId: bundle.meterId, publicKey: bundle.publicKey, startDay: bundle.startDay, days: bundle.days, scheme });
-const reference = (readings: readonly number[], scheme = SCHEME) => computeRebate(readings, scheme.thresholdWhPerDay, scheme.brackets.map((b) => ({ fromWh: b.fromWh, rate: b.rate })));
+const reference = (readings: readonly number[], scheme = SCHEME) => computeRebate(readings, scheme.baselineWh, scheme.brackets.map((b) => ({ fromWh: b.fromWh, rate: b.rate })));
 
 async function circuitRebate(id: string, bundle: Bundle, s: RebateStatement): Promise<bigint> {
   const w = await computeWitness(id, rebateWitnessInput(bundle, s, circuitOf(id)));

@@ -23,16 +23,16 @@ export function dailyRebate(savingWh: number, brackets: readonly ReferenceBracke
 }
 
 /**
- * The period's total rebate in µp: for each day, saving = threshold - consumption when positive, else 0
- * (a day at or above the threshold earns nothing and costs nothing).
+ * The period's total rebate in µp: for each day, saving = baseline - consumption when positive, else 0
+ * (a day at or above the scheme's daily baseline earns nothing and costs nothing).
  */
-export function computeRebate(readingsWh: readonly number[], thresholdWhPerDay: number, brackets: readonly ReferenceBracket[]): bigint {
+export function computeRebate(readingsWh: readonly number[], baselineWh: number, brackets: readonly ReferenceBracket[]): bigint {
   if (readingsWh.length % 48 !== 0) throw new Error('readings must cover whole days');
   let total = 0n;
   for (let d = 0; d < readingsWh.length / 48; d++) {
     let consumption = 0;
     for (let s = 0; s < 48; s++) consumption += readingsWh[48 * d + s];
-    const saving = consumption < thresholdWhPerDay ? thresholdWhPerDay - consumption : 0;
+    const saving = consumption < baselineWh ? baselineWh - consumption : 0;
     total += dailyRebate(saving, brackets);
   }
   return total;

@@ -70,10 +70,10 @@ export function schemeIdToField(id: string): bigint {
   return BigInt('0x' + bytesToHex(sha256(utf8ToBytes(id))).slice(0, 62));
 }
 
-/** What the commitment opens to, in the circuit's order: id, threshold, starts, rates, grid start, period length. */
+/** What the commitment opens to, in the circuit's order: id, baseline, starts, rates, grid start, period length. */
 export function schemeCommitmentInputs(scheme: ChainScheme, brackets: number): bigint[] {
   const { starts, rates } = rebateBracketVectors(scheme.rebate, brackets);
-  return [schemeIdToField(scheme.id), BigInt(scheme.rebate.thresholdWhPerDay), ...starts, ...rates, BigInt(scheme.gridStart), BigInt(scheme.periodDays)];
+  return [schemeIdToField(scheme.id), BigInt(scheme.rebate.baselineWh), ...starts, ...rates, BigInt(scheme.gridStart), BigInt(scheme.periodDays)];
 }
 
 /** The one number a scheme's contract stores for its parameters (Poseidon over schemeCommitmentInputs). */
@@ -213,11 +213,11 @@ export async function claimWitnessInput(w: ClaimWitness, c: CircuitConfig): Prom
   return {
     root: String(w.tree.root),
     schemeCommitment: String(await poseidonHash(opening)),
-    terms: String(packTerms(payoutSignal(w.payout), w.periodIndex, computeRebate(w.bundle.readingsWh, w.scheme.rebate.thresholdWhPerDay, w.scheme.rebate.brackets))),
+    terms: String(packTerms(payoutSignal(w.payout), w.periodIndex, computeRebate(w.bundle.readingsWh, w.scheme.rebate.baselineWh, w.scheme.rebate.brackets))),
     periodIndex: String(w.periodIndex),
     payout: String(payoutSignal(w.payout)),
     schemeId: String(opening[0]),
-    threshold: String(opening[1]),
+    top: String(opening[1]),
     bracketStart: opening.slice(2, 2 + brackets).map(String),
     bracketRate: opening.slice(2 + brackets, 2 + 2 * brackets).map(String),
     gridStart: String(w.scheme.gridStart),

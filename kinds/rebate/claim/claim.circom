@@ -14,7 +14,7 @@ include "../progressive_rebate.circom";
 //      scheme's grid, [gridStart + periodIndex * periodDays, + periodDays) (CertifiedReadings);
 //   3. the rebate: those readings earn `rebate` µp under the scheme's progressive brackets
 //      (ProgressiveRebate, the computation of the rebate result kind);
-//   4. the scheme: its parameters (id, threshold, brackets, grid) hash to the public `schemeCommitment`,
+//   4. the scheme: its parameters (id, daily baseline, brackets, grid) hash to the public `schemeCommitment`,
 //      which the contract checks against its own; the parameters themselves stay private inputs;
 //   5. the nullifier: Poseidon(schemeCommitment, periodIndex, R8x, S) from the meter's signature on the
 //      period's last day. A meter signs each day once and EdDSA signatures are unique per (key,
@@ -43,7 +43,7 @@ template Claim(maxDays, minDays, brackets, depth) {
 
     // the scheme's parameters, opened from schemeCommitment
     signal input schemeId;
-    signal input threshold;
+    signal input top; // the daily baseline (ProgressiveRebate's name for it)
     signal input bracketStart[brackets];
     signal input bracketRate[brackets];
     signal input gridStart;
@@ -69,7 +69,7 @@ template Claim(maxDays, minDays, brackets, depth) {
     // 4. The scheme. 4 + 2 * brackets inputs: up to 6 brackets fit circomlib's Poseidon(16).
     component scheme = Poseidon(4 + 2 * brackets);
     scheme.inputs[0] <== schemeId;
-    scheme.inputs[1] <== threshold;
+    scheme.inputs[1] <== top;
     for (var k = 0; k < brackets; k++) {
         scheme.inputs[2 + k] <== bracketStart[k];
         scheme.inputs[2 + brackets + k] <== bracketRate[k];
@@ -122,7 +122,7 @@ template Claim(maxDays, minDays, brackets, depth) {
     component computed = ProgressiveRebate(maxDays, minDays, brackets);
     computed.readings <== readings;
     computed.days <== periodDays;
-    computed.threshold <== threshold;
+    computed.top <== top;
     computed.bracketStart <== bracketStart;
     computed.bracketRate <== bracketRate;
     signal rebate <== computed.rebate;

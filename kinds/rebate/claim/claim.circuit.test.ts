@@ -160,7 +160,7 @@ describe('claim circuit refuses cheats', () => {
   test('another scheme’s commitment, or the period of another day', async () => {
     await rejects((i) => (i.schemeCommitment = String(otherCommitment)));
     await rejects((i) => (i.periodIndex = String(setup.index + 1)));
-    await rejects((i) => (i.threshold = '20000')); // a more generous threshold than committed
+    await rejects((i) => (i.top = '20000')); // a more generous threshold than committed
   });
 });
 

@@ -16,6 +16,6 @@ export function claimNullifier(schemeCommitment: bigint, periodIndex: number, si
 export async function referenceClaim(bundle: Bundle, scheme: ChainScheme, periodIndex: number, schemeCommitment: bigint): Promise<{ nullifier: bigint; rebate: bigint }> {
   return {
     nullifier: await claimNullifier(schemeCommitment, periodIndex, bundle.signature),
-    rebate: computeRebate(bundle.readingsWh, scheme.rebate.thresholdWhPerDay, scheme.rebate.brackets),
+    rebate: computeRebate(bundle.readingsWh, scheme.rebate.baselineWh, scheme.rebate.brackets),
   };
 }

@@ -5,7 +5,7 @@ import {MeterRegistry} from "./MeterRegistry.sol";
 import {RebateToken} from "./RebateToken.sol";
 
 /// @title A government rebate scheme paying anonymous claims (kinds/rebate/claim) from its own token budget.
-/// @notice The scheme's parameters (id, threshold, brackets, period grid) enter as one Poseidon commitment;
+/// @notice The scheme's parameters (id, baseline, brackets, period grid) enter as one Poseidon commitment;
 /// a claim proves, without naming its meter, that a registered meter's certified readings for one period
 /// of the grid earn `rebate` under those parameters, and carries the meter's nullifier for that period.
 /// The contract checks the claim's public values against its own, verifies the proof, records the

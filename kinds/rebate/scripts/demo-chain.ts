@@ -89,7 +89,7 @@ async function story(): Promise<void> {
     return file(`${h}.bundle.json`);
   });
 
-  step('the scheme operator deploys a weekly scheme (10 kWh/day threshold, progressive brackets) with a £200 budget');
+  step('the scheme operator deploys a weekly scheme (10 kWh/day baseline, progressive brackets) with a £200 budget');
   writeFileSync(file('scheme.json'), JSON.stringify(exampleChainScheme({ id: 'warm-homes-2013', start: '2013-01-07', periodDays: 7, periods: 52 }), null, 2));
   meterproof(['chain', 'deploy', '--scheme', file('scheme.json'), '--budget', '200', '--rpc', RPC, '--out', file('deployment.json')]);
   const deployment = JSON.parse(readFileSync(file('deployment.json'), 'utf8'));
