@@ -53,7 +53,7 @@ async function init(msg) {
 }
 
 /**
- * Claims [.., end) for our data. Wasm routines such as batchToAffine take temporary space from the
+ * Reserves [.., end) for our data. Wasm routines such as batchToAffine take temporary space from the
  * module's allocator pointer (word 0), so it must point past our data, with room for their temporaries.
  * @param {number} end
  * @param {number} tempBytes

@@ -8,7 +8,7 @@
  *
  * Per row (system × prover × circuit): readings, r1cs constraints and PLONK gates, public inputs, domain,
  * setup time and trust model, proving / verification key sizes, witness / prove / verify times (median,
- * min, max of N runs after a warm-up), peak RSS (each row in its own child process), the proof as snarkjs
+ * min, max of N runs after a warm-up), max RSS (each row in its own child process), the proof as snarkjs
  * JSON, raw, compressed and Solidity calldata bytes, and the gas of verifying it with that system's
  * Solidity verifier (snarkjs's template, solc 0.8.28 like hardhat.config.ts) on Hardhat's in-process
  * network. A step that does not finish within --budget seconds is a row saying so, never a hang.
@@ -83,7 +83,7 @@ export interface SystemRow {
   witnessMs: Spread;
   proveMs: Spread;
   verifyMs: Spread;
-  peakRssMB: number;
+  maxRssMB: number;
   proofBytes: { json: number; raw: number; compressed: number; calldata?: number };
   /** false for PLONK/FFLONK: the size of a point-compressed form, counted, not encoded */
   compressedEncoded: boolean;
@@ -172,7 +172,7 @@ export async function measureRow(t: BenchTarget, system: ProofSystem, prover: Pr
     witnessMs: spread(witness),
     proveMs: spread(prove),
     verifyMs: spread(verify),
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
     proofBytes: {
       json: Buffer.byteLength(JSON.stringify(last!.proof)),
       raw: sizes.raw,
@@ -243,13 +243,13 @@ export async function measureGas(rows: { row: SystemRow; proofFile: string }[], 
 
 // ------------------------------------------------------------------------------------------------ checks
 
-/** Every column of a measured row is there and sane (existence and consistency; never a timing threshold). */
+/** Every column of a measured row is there and sane (existence and consistency; never a timing limit). */
 export function checkRow(r: SystemRow): void {
   const fail = (what: string) => {
     throw new Error(`${r.system}/${r.prover}/${r.circuit}: ${what}`);
   };
   if (r.skipped) return;
-  for (const [name, v] of Object.entries({ readings: r.readings, constraints: r.constraints, publicInputs: r.publicInputs, setupMs: r.setupMs, provingKeyBytes: r.provingKeyBytes, verificationKeyBytes: r.verificationKeyBytes, peakRssMB: r.peakRssMB, runs: r.runs })) {
+  for (const [name, v] of Object.entries({ readings: r.readings, constraints: r.constraints, publicInputs: r.publicInputs, setupMs: r.setupMs, provingKeyBytes: r.provingKeyBytes, verificationKeyBytes: r.verificationKeyBytes, maxRssMB: r.maxRssMB, runs: r.runs })) {
     if (!Number.isFinite(v) || v <= 0) fail(`${name} is ${v}`);
   }
   for (const [name, s] of Object.entries({ witnessMs: r.witnessMs, proveMs: r.proveMs, verifyMs: r.verifyMs })) {
@@ -281,7 +281,7 @@ export function csv(rows: SystemRow[], machine: Machine): string {
     ];
     for (const [op, s, count] of ops) {
       lines.push(
-        [r.prover === 'native' ? 'meterproof-native' : 'snarkjs', 'circuit', r.system, 'bn254', r.circuit, `${r.readings} readings`, op, r.constraints, r.plonkGates ?? '', r.publicInputs, op === 'prove' ? r.peakRssMB.toFixed(0) : '', s.median.toFixed(0), s.min.toFixed(0), s.max.toFixed(0), count, r.proofBytes.raw, machine.cores, machine.cpu.replace(/,/g, ' ')].join(','),
+        [r.prover === 'native' ? 'meterproof-native' : 'snarkjs', 'circuit', r.system, 'bn254', r.circuit, `${r.readings} readings`, op, r.constraints, r.plonkGates ?? '', r.publicInputs, op === 'prove' ? r.maxRssMB.toFixed(0) : '', s.median.toFixed(0), s.min.toFixed(0), s.max.toFixed(0), count, r.proofBytes.raw, machine.cores, machine.cpu.replace(/,/g, ' ')].join(','),
       );
     }
   }
@@ -309,12 +309,12 @@ const fmtS = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms 
 const fmtN = (n: number | undefined) => (n === undefined ? '–' : n.toLocaleString('en-GB'));
 
 export function markdownTable(rows: SystemRow[]): string {
-  const head = '| system | prover | circuit | readings | r1cs | PLONK gates | public | domain | trust | setup | pk | vk | witness | prove (min–max) | verify | peak RSS | proof JSON / raw / compressed / calldata | verify gas |';
+  const head = '| system | prover | circuit | readings | r1cs | PLONK gates | public | domain | trust | setup | pk | vk | witness | prove (min–max) | verify | max RSS | proof JSON / raw / compressed / calldata | verify gas |';
   const sep = '|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const line = (r: SystemRow) =>
     r.skipped
       ? `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | | | | | | | | not run: ${r.skipped} | | | | |`
-      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}) | ${fmtS(r.verifyMs.median)} | ${r.peakRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${fmtN(r.verifyGas)} |`;
+      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${fmtN(r.verifyGas)} |`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
@@ -459,7 +459,7 @@ function options(argv: string[]): Options {
 
 const idOf = (c: string | number) => benchCircuit(c).id;
 
-/** In a child process (own peak RSS, killed at the budget): setup of one circuit in one system, or one row. */
+/** In a child process (own max RSS, killed at the budget): setup of one circuit in one system, or one row. */
 function child(args: string[], budgetS: number): { ok: true; value: unknown } | { ok: false; reason: string } {
   const started = Date.now();
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'bench-systems.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: budgetS * 1000, maxBuffer: 64 * 2 ** 20 });

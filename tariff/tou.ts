@@ -45,7 +45,7 @@ type BandTable = Record<DayType, (number | undefined)[]>;
 
 /**
  * For each day type, the index of the band pricing each local half-hour (undefined where none does), and
- * the half-hours claimed by two bands (the first band keeps them).
+ * the half-hours two bands both price (the first band keeps them).
  */
 function bandTable(bands: readonly Band[]): { table: BandTable; overlaps: string[] } {
   const table = Object.fromEntries(DAY_TYPES.map((t) => [t, new Array(CLOCK_HALF_HOURS).fill(undefined)])) as BandTable;
