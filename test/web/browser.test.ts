@@ -21,12 +21,11 @@ import { releaseCurve } from '../../prover/backend.js';
 import { billingStatement } from '../../kinds/bill/statement.js';
 import { provisionHousehold } from '../../scripts/household-provision.js';
 import { parseTariff } from '../../tariff/index.js';
-import type { RunningServer } from '../../verifier-api/server.js';
 import { chromiumMissing, launchBrowser, openReadings, pageMessage, proveAndSend, type Browser } from '../../web/browser.js';
 import { buildWeb } from '../../web/build.js';
 import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings, type CertifiedPeriod } from '../support/fixtures.js';
 import { leaks, recordRequests } from './support.js';
-import { call, createKeys, freshDatabase, startTestServer, type FreshDb, type Keys } from '../verifier-api/harness.js';
+import { apiUnderTest, call, startTestServer } from '../verifier-api/harness.js';
 import { DAY, START_DAY } from '../verifier-api/support.js';
 
 after(releaseCurve);
@@ -44,34 +43,26 @@ const value = dynamicDocument(START_DAY, syntheticPrices(14 * SLOTS_PER_DAY, 9),
 
 
 describe('household page in Chromium', { skip: missing ?? false }, () => {
-  let db: FreshDb;
-  let server: RunningServer;
-  let keys: Keys;
   let browser: Browser;
+  // registered first: the browser closes while the server is still up
+  after(() => browser?.close());
+  const api = apiUnderTest('sqlite', { serve: { circuits: ['billing_1d', 'billing_7d'] } });
   const households: Record<string, { period: CertifiedPeriod; key: string }> = {};
 
   async function household(meterId: string, startDay: number, days: number, o: { kdf?: KdfParams; seed: number }) {
     const period = await certifyPeriod({ startDay, readings: syntheticReadings(days, o.seed), meterId });
-    const { userKey } = await provisionHousehold({ api: server.url, keys: { registrar: keys.registrar, supplier: keys.acme, grid: keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: o.kdf });
+    const { userKey } = await provisionHousehold({ api: api.server.url, keys: { registrar: api.keys.registrar, supplier: api.keys.acme, grid: api.keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: o.kdf });
     households[meterId] = { period, key: userKey.key };
   }
 
   before(async () => {
     await buildWeb();
-    db = await freshDatabase('sqlite');
-    keys = await createKeys(db.url);
-    server = await startTestServer(db.url, { circuits: ['billing_1d', 'billing_7d'] });
     await household('MTR-DAY', START_DAY, 1, { seed: 31 }); // default Argon2id parameters
     await household('MTR-WEEK', WEEK_START, 7, { kdf: FAST, seed: 32 });
     await household('MTR-ALTERED', START_DAY, 1, { kdf: FAST, seed: 33 });
     await household('MTR-AGAIN', START_DAY, 1, { kdf: FAST, seed: 34 });
     await household('MTR-DOWN', START_DAY, 1, { kdf: FAST, seed: 35 });
     browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
   });
 
   /** Console errors of every page (a Content-Security-Policy violation, say); the full flows expect none. */
@@ -82,13 +73,13 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
     await p.setViewportSize(viewport);
     p.on('pageerror', (e) => assert.fail(`the page threw: ${e.message}`));
     p.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
-    await p.goto(server.url);
+    await p.goto(api.server.url);
     return p;
   }
 
   /** The certified result as the API holds it, against the bill computed here from the readings. */
   async function checkCertified(resultId: string, meterId: string, startDay: number, days: number) {
-    const r = await call(server.url, 'GET', `/v1/results/${resultId}`, { key: keys.auditor });
+    const r = await call(api.server.url, 'GET', `/v1/results/${resultId}`, { key: api.keys.auditor });
     assert.equal(r.status, 200);
     assert.equal(r.body.meterId, meterId);
     assert.deepEqual(r.body.period, { start: isoDay(startDay), days });
@@ -150,7 +141,7 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
     }
 
     // Every request of the page and its workers: same origin, and no reading or key in URL, headers or body.
-    assert.deepEqual(leaks(requests, new URL(server.url).origin, period.bundle.readingsWh, key), []);
+    assert.deepEqual(leaks(requests, new URL(api.server.url).origin, period.bundle.readingsWh, key), []);
     assert.ok(requests.some((r) => r.method === 'POST' && r.url.endsWith('/v1/results') && r.text.includes('"publicSignals"')), 'the result was sent');
     assert.ok(requests.some((r) => r.url.includes('/artifacts/billing_1d/')), 'the artifacts were requested');
   });
@@ -220,7 +211,7 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
         body[body.length - 1] ^= 0xff;
         await route.fulfill({ body, contentType: 'application/octet-stream' });
       });
-      await p.goto(server.url);
+      await p.goto(api.server.url);
       await openReadings(p, 'MTR-AGAIN', households['MTR-AGAIN'].key);
       await p.click('#prove');
       await p.waitForSelector('#prove-message:not([hidden])', { timeout: 60_000 });
@@ -248,7 +239,7 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
     await openReadings(p, 'MTR-NOPE', other);
     assert.equal(await pageMessage(p), 'Meter MTR-NOPE is not registered with this service. Check the meter id printed on your meter.');
 
-    await call(server.url, 'POST', '/v1/meters', { key: keys.registrar, body: { id: 'MTR-EMPTY', supplierId: 'acme', publicKey: households['MTR-DAY'].period.bundle.publicKey.map(String), validFrom: DAY } });
+    await call(api.server.url, 'POST', '/v1/meters', { key: api.keys.registrar, body: { id: 'MTR-EMPTY', supplierId: 'acme', publicKey: households['MTR-DAY'].period.bundle.publicKey.map(String), validFrom: DAY } });
     await openReadings(p, 'MTR-EMPTY', other);
     assert.equal(await pageMessage(p), 'Meter MTR-EMPTY has no encrypted readings on this service yet.');
     for (const text of [await p.textContent('body')]) assert.doesNotMatch(text ?? '', /at \w+ \(|Error:|\.ts:\d+/); // no stack trace
@@ -257,10 +248,10 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
 
   test('altered ciphertext: the readings are refused as altered', async () => {
     const path = `/v1/encrypted-bundles/MTR-ALTERED/${DAY}/1`;
-    const envelope = (await call(server.url, 'GET', path)).body;
+    const envelope = (await call(api.server.url, 'GET', path)).body;
     const bytes = Buffer.from(envelope.ciphertext, 'base64');
     bytes[10] ^= 0x01;
-    const put = await call(server.url, 'PUT', path, { key: keys.registrar, body: { ...envelope, ciphertext: bytes.toString('base64') } });
+    const put = await call(api.server.url, 'PUT', path, { key: api.keys.registrar, body: { ...envelope, ciphertext: bytes.toString('base64') } });
     assert.equal(put.status, 200);
     const p = await page();
     await openReadings(p, 'MTR-ALTERED', households['MTR-ALTERED'].key);
@@ -305,7 +296,7 @@ describe('household page in Chromium', { skip: missing ?? false }, () => {
   });
 
   test('server gone: "cannot be reached", and the page keeps working when it is back', async () => {
-    const second = await startTestServer(db.url, { circuits: ['billing_1d'] });
+    const second = await startTestServer(api.db.url, { circuits: ['billing_1d'] });
     const p = await browser.context.newPage();
     await p.goto(second.url);
     await second.close();

@@ -23,12 +23,11 @@ import type { ParameterFormat, Role } from '../../kinds/service.js';
 import type { KdfParams } from '../../meter/encryption/index.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { provisionHousehold } from '../../scripts/household-provision.js';
-import type { RunningServer } from '../../verifier-api/server.js';
 import { chromiumMissing, launchBrowser, openReadings, pageMessage, proveAndSend, type Browser } from '../../web/browser.js';
 import { buildWeb } from '../../web/build.js';
 import { outputLines } from '../../web/src/words.js';
 import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings, type CertifiedPeriod } from '../support/fixtures.js';
-import { call, createKeys, freshDatabase, startTestServer, type FreshDb, type Keys } from '../verifier-api/harness.js';
+import { apiUnderTest, call } from '../verifier-api/harness.js';
 import { START_DAY } from '../verifier-api/support.js';
 import { leaks, recordRequests } from './support.js';
 
@@ -78,12 +77,13 @@ const CASES: Case[] = [
 ];
 
 describe('every kind in the household page', { skip: missing ?? false }, () => {
-  let db: FreshDb;
-  let server: RunningServer;
-  let keys: Keys;
   let browser: Browser;
+  // registered first: the browser closes while the server is still up
+  after(() => browser?.close());
+  const circuits = [...new Set(['billing_1d', ...CASES.map((c) => dayCircuit(c.kind).id)])];
+  const api = apiUnderTest('sqlite', { serve: { circuits } });
 
-  const keyOf = (role: Role) => (role === 'supplier' ? keys.acme : keys[role as Exclude<Role, 'supplier' | 'operator'>]);
+  const keyOf = (role: Role) => (role === 'supplier' ? api.keys.acme : api.keys[role as Exclude<Role, 'supplier' | 'operator'>]);
 
   /**
    * A household of its own for a case (a meter, its sealed readings), and the case's documents published by
@@ -94,17 +94,17 @@ describe('every kind in the household page', { skip: missing ?? false }, () => {
     const tariffFlag = c.kind.flags.find((f) => f.source === 'tariff');
     const period = await certifyPeriod({ startDay: START_DAY, readings: c.readings, meterId });
     const tariff = (tariffFlag && fields[tariffFlag.field]) ?? flatTariff(24_500, 45_000, 'acme-flat-kinds');
-    const { userKey } = await provisionHousehold({ api: server.url, keys: { registrar: keys.registrar, supplier: keys.acme, grid: keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff: tariff as object, valueOfEnergy: value, kdf: FAST });
+    const { userKey } = await provisionHousehold({ api: api.server.url, keys: { registrar: api.keys.registrar, supplier: api.keys.acme, grid: api.keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff: tariff as object, valueOfEnergy: value, kdf: FAST });
     for (const flag of c.kind.flags.filter((f) => f.type === 'document' && fields[f.field] !== undefined && f.source !== 'tariff' && f.source !== 'value-of-energy')) {
       const format = formatOf(c.kind, flag);
       assert.ok(format, `${c.kind.kind}: no published format for ${flag.field}`);
       const range = { from: DAY, to: DAY };
       let r;
-      if (format.assigned) r = await call(server.url, 'POST', '/v1/tariffs', { key: keys.acme, body: { tariff: fields[flag.field], meters: [meterId], ...range } });
+      if (format.assigned) r = await call(api.server.url, 'POST', '/v1/tariffs', { key: api.keys.acme, body: { tariff: fields[flag.field], meters: [meterId], ...range } });
       else if (format.kind === 'challenge') {
-        r = await call(server.url, 'POST', '/v1/challenges', { key: keys.grid, body: { meterId, period: { start: DAY, days: 1 } } });
+        r = await call(api.server.url, 'POST', '/v1/challenges', { key: api.keys.grid, body: { meterId, period: { start: DAY, days: 1 } } });
         fields[flag.field] = r.body.challenge; // the household answers the challenge the API issued
-      } else r = await call(server.url, 'POST', '/v1/parameters', { key: keyOf(format.publishers[0]), body: { document: fields[flag.field], ...(format.exclusive ? range : {}) } });
+      } else r = await call(api.server.url, 'POST', '/v1/parameters', { key: keyOf(format.publishers[0]), body: { document: fields[flag.field], ...(format.exclusive ? range : {}) } });
       assert.ok(r.status === 201 || r.status === 200, `${c.name}: publishing ${flag.field}: ${r.text}`);
     }
     return { period, key: userKey.key, fields };
@@ -112,17 +112,8 @@ describe('every kind in the household page', { skip: missing ?? false }, () => {
 
   before(async () => {
     await buildWeb();
-    db = await freshDatabase('sqlite');
-    keys = await createKeys(db.url);
-    const circuits = [...new Set(['billing_1d', ...CASES.map((c) => dayCircuit(c.kind).id)])];
-    server = await startTestServer(db.url, { circuits });
     browser = await launchBrowser();
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
   });
 
   /** The page's controls set to the statement fields: choices and numbers; of several documents, the one named. */
@@ -149,7 +140,7 @@ describe('every kind in the household page', { skip: missing ?? false }, () => {
       try {
         const p = await browser.context.newPage();
         p.on('pageerror', (e) => assert.fail(`the page threw: ${e.message}`));
-        await p.goto(server.url);
+        await p.goto(api.server.url);
         await openReadings(p, meterId, key);
         assert.equal(await pageMessage(p), null);
         const offered = await p.locator('#kind option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -166,7 +157,7 @@ describe('every kind in the household page', { skip: missing ?? false }, () => {
         ({ resultId } = await proveAndSend(p));
 
         // certified by the API: the outputs the kind's reference computes from the readings
-        const r = await call(server.url, 'GET', `/v1/results/${resultId}`, { key: keys.auditor });
+        const r = await call(api.server.url, 'GET', `/v1/results/${resultId}`, { key: api.keys.auditor });
         assert.equal(r.status, 200, r.text);
         assert.equal(r.body.kind, c.kind.kind);
         const circuit = dayCircuit(c.kind);
@@ -187,7 +178,7 @@ describe('every kind in the household page', { skip: missing ?? false }, () => {
       } finally {
         recording.stop();
       }
-      assert.deepEqual(leaks(recording.requests, new URL(server.url).origin, period.bundle.readingsWh, key), []);
+      assert.deepEqual(leaks(recording.requests, new URL(api.server.url).origin, period.bundle.readingsWh, key), []);
       const sent = recording.requests.find((q) => q.method === 'POST' && q.url.endsWith('/v1/results'));
       assert.ok(sent, 'the result was sent');
       if (c.name === 'threshold (compliance)') assert.doesNotMatch(sent.text, /"tariff"/, 'a compliance proof sends no tariff');
