@@ -24,11 +24,10 @@ import { learnsOf, mailboxFetchHeaders, requestContext, requestDigest, RequestRe
 import type { ResultJson } from '../../prover/result.js';
 import { verifyTrusted } from '../../prover/trust.js';
 import { ResultRejected, verifyResult } from '../../prover/verify.js';
-import type { RunningServer } from '../../verifier-api/server.js';
 import { bundleToJson } from '../../meter/bundle.js';
 import { cliRunner } from '../support/cli.js';
 import { certifyPeriod, syntheticReadings } from '../support/fixtures.js';
-import { backends, call, createKeys, freshDatabase, registerWorld, startTestServer, type FreshDb, type Keys } from './harness.js';
+import { apiUnderTest, backends, call, startTestServer } from './harness.js';
 import { cachedFixture, CIRCUIT, clone, DAY, START_DAY, world, type World } from './support.js';
 
 after(releaseCurve);
@@ -184,25 +183,13 @@ describe('meterproof prove --request and verify --request', () => {
 
 for (const backend of await backends()) {
   describe(`request mailbox on ${backend.name}`, { skip: backend.skip }, () => {
-    let db: FreshDb;
-    let server: RunningServer;
-    let base: string;
-    let keys: Keys;
-    const deliver = (request: unknown, result: unknown) => call(base, 'POST', '/v1/requests/deliveries', { body: { request, result } });
+    const api = apiUnderTest(backend.name, { serve: { circuits: [CIRCUIT], publicUrl: PUBLIC_URL }, world: w });
+    const deliver = (request: unknown, result: unknown) => call(api.base, 'POST', '/v1/requests/deliveries', { body: { request, result } });
     const code = (r: { body: any }) => r.body?.error?.code;
 
     before(async () => {
-      db = await freshDatabase(backend.name);
-      keys = await createKeys(db.url);
-      server = await startTestServer(db.url, { circuits: [CIRCUIT], publicUrl: PUBLIC_URL });
-      base = server.url;
-      await registerWorld(base, keys, w);
-      assert.equal((await call(base, 'POST', '/v1/meters', { key: keys.registrar, body: { id: METER, supplierId: 'acme', substationId: 'sub-1', publicKey: f.publicKey, validFrom: '2024-01-01' } })).status, 201);
-      assert.equal((await call(base, 'POST', '/v1/tariffs', { key: keys.acme, body: { tariff: w.tariffs.acme, meters: [METER], from: DAY, to: isoDay(START_DAY + 1) } })).status, 201);
-    });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
+      assert.equal((await call(api.base, 'POST', '/v1/meters', { key: api.keys.registrar, body: { id: METER, supplierId: 'acme', substationId: 'sub-1', publicKey: f.publicKey, validFrom: '2024-01-01' } })).status, 201);
+      assert.equal((await call(api.base, 'POST', '/v1/tariffs', { key: api.keys.acme, body: { tariff: w.tariffs.acme, meters: [METER], from: DAY, to: isoDay(START_DAY + 1) } })).status, 201);
     });
 
     test('refused before any proof is checked: malformed, forged, expired, asking for a callback', async () => {
@@ -227,7 +214,7 @@ for (const backend of await backends()) {
       assert.equal(code(await deliver(await signRequest(askFor(f.key, { mailbox: `${PUBLIC_URL}/` }, { nonce: 'request-slash-0123456789' }), f.key.privateKey), f.answer)), 'request_mismatch');
 
       // without --public-url the API is the origin a delivery is sent to
-      const direct = await startTestServer(db.url, { circuits: [CIRCUIT] });
+      const direct = await startTestServer(api.db.url, { circuits: [CIRCUIT] });
       try {
         const at = (mailbox: string) => signRequest(askFor(f.key, { mailbox }, { nonce: 'request-direct-0123456789' }), f.key.privateKey);
         const sent = (request: unknown) => call(direct.url, 'POST', '/v1/requests/deliveries', { body: { request, result: f.answer } });
@@ -259,10 +246,10 @@ for (const backend of await backends()) {
       assert.equal(code(again), 'already_delivered');
       assert.equal(again.body.error.existingId, first.body.resultId);
       // the same meter's result of no request is another statement: certified beside it
-      assert.equal((await call(base, 'POST', '/v1/results', { body: f.plain })).status, 201);
+      assert.equal((await call(api.base, 'POST', '/v1/results', { body: f.plain })).status, 201);
 
       const digest = digestOf(f.mailbox);
-      const fetched = await call(base, 'GET', `/v1/requests/${digest}/deliveries`, { headers: await mailboxFetchHeaders(f.key, digest) });
+      const fetched = await call(api.base, 'GET', `/v1/requests/${digest}/deliveries`, { headers: await mailboxFetchHeaders(f.key, digest) });
       assert.equal(fetched.status, 200, fetched.text);
       assert.equal(fetched.body.deliveries.length, 1);
       const delivered = fetched.body.deliveries[0];
@@ -273,15 +260,15 @@ for (const backend of await backends()) {
 
       // another key sees nothing; a bad or stale signature is refused
       const stranger = await newEd25519Key();
-      const none = await call(base, 'GET', `/v1/requests/${digest}/deliveries`, { headers: await mailboxFetchHeaders(stranger, digest) });
+      const none = await call(api.base, 'GET', `/v1/requests/${digest}/deliveries`, { headers: await mailboxFetchHeaders(stranger, digest) });
       assert.deepEqual(none.body.deliveries, []);
       const forged = { ...(await mailboxFetchHeaders(stranger, digest)), 'x-meterproof-key': f.key.publicKey };
-      assert.equal(code(await call(base, 'GET', `/v1/requests/${digest}/deliveries`, { headers: forged })), 'mailbox_unauthenticated');
+      assert.equal(code(await call(api.base, 'GET', `/v1/requests/${digest}/deliveries`, { headers: forged })), 'mailbox_unauthenticated');
       const stale = await mailboxFetchHeaders(f.key, digest, new Date(Date.now() - 10 * 60_000).toISOString());
-      const r = await call(base, 'GET', `/v1/requests/${digest}/deliveries`, { headers: stale });
+      const r = await call(api.base, 'GET', `/v1/requests/${digest}/deliveries`, { headers: stale });
       assert.equal(r.status, 401);
       assert.equal(code(r), 'mailbox_unauthenticated');
-      assert.equal(code(await call(base, 'GET', `/v1/requests/${digest}/deliveries`)), 'mailbox_unauthenticated');
+      assert.equal(code(await call(api.base, 'GET', `/v1/requests/${digest}/deliveries`)), 'mailbox_unauthenticated');
     });
   });
 }

@@ -25,12 +25,11 @@ import { requestDigest, signRequest, type SignedRequest } from '../../prover/req
 import type { ResultJson } from '../../prover/result.js';
 import { provisionHousehold } from '../../scripts/household-provision.js';
 import type { ExampleService } from '../../scripts/example-service.js';
-import type { RunningServer } from '../../verifier-api/server.js';
 import { chromiumMissing, launchBrowser, openReadings, proveAndSend, type Browser } from '../../web/browser.js';
 import { buildWeb } from '../../web/build.js';
 import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings, type CertifiedPeriod } from '../support/fixtures.js';
 import { SLOTS_PER_DAY } from '../../core/time.js';
-import { call, createKeys, freshDatabase, startTestServer, type FreshDb, type Keys } from '../verifier-api/harness.js';
+import { apiUnderTest, call } from '../verifier-api/harness.js';
 import { DAY, START_DAY } from '../verifier-api/support.js';
 import { leaks, recordRequests, type Recorded } from './support.js';
 
@@ -46,11 +45,14 @@ const value = dynamicDocument(START_DAY, syntheticPrices(SLOTS_PER_DAY, 9), 'val
 const base64url = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');
 
 describe('a service request in Chromium', { skip: missing ?? false }, () => {
-  let db: FreshDb;
-  let server: RunningServer;
-  let keys: Keys;
   let browser: Browser;
   let service: ExampleService;
+  // registered first: the browser and the service close while the server is still up
+  after(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+  const api = apiUnderTest('sqlite', { serve: { circuits: ['compare_1d'] } });
   const households: Record<string, { period: CertifiedPeriod; key: string }> = {};
 
   before(async () => {
@@ -59,26 +61,17 @@ describe('a service request in Chromium', { skip: missing ?? false }, () => {
     spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'ignore' });
     execFileSync(process.execPath, ['scripts/build-dist.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
     await buildWeb();
-    db = await freshDatabase('sqlite');
-    keys = await createKeys(db.url);
-    server = await startTestServer(db.url, { circuits: ['compare_1d'] });
     for (const [meterId, seed] of [
       ['MTR-RQ1', 51],
       ['MTR-RQ2', 52],
     ] as const) {
       const period = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, seed), meterId });
-      const { userKey } = await provisionHousehold({ api: server.url, keys: { registrar: keys.registrar, supplier: keys.acme, grid: keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: FAST });
+      const { userKey } = await provisionHousehold({ api: api.server.url, keys: { registrar: api.keys.registrar, supplier: api.keys.acme, grid: api.keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: FAST });
       households[meterId] = { period, key: userKey.key };
     }
     const { startExampleService } = await import('../../scripts/example-service.js');
-    service = await startExampleService({ api: server.url, apiKey: keys.service });
+    service = await startExampleService({ api: api.server.url, apiKey: api.keys.service });
     browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await service?.close();
-    await server?.close();
-    await db?.drop();
   });
 
   async function page(url: string): Promise<Page> {
@@ -103,7 +96,7 @@ describe('a service request in Chromium', { skip: missing ?? false }, () => {
   }
 
   /** Other origins the page talked to: only the service, for its request and the answer. */
-  const otherOrigins = (requests: Recorded[]) => requests.filter((r) => !r.url.startsWith(server.url) && !r.url.startsWith(`blob:${server.url}`));
+  const otherOrigins = (requests: Recorded[]) => requests.filter((r) => !r.url.startsWith(api.server.url) && !r.url.startsWith(`blob:${api.server.url}`));
 
   test('callback: the page shows the request, proves the comparison in the browser, the service verifies the answer', async () => {
     const q = await ask('callback');
@@ -136,8 +129,8 @@ describe('a service request in Chromium', { skip: missing ?? false }, () => {
     const others = otherOrigins(requests).map((r) => `${r.method} ${r.url}`);
     for (const r of others) assert.ok([`GET ${service.url}/requests/${q.id}`, `POST ${service.url}/answers/${q.id}`].includes(r), `the page talked to ${r}`);
     assert.ok(others.includes(`POST ${service.url}/answers/${q.id}`), 'the answer went to the callback');
-    assert.deepEqual(leaks(requests, new URL(server.url).origin, period.bundle.readingsWh, key).filter((l) => !l.startsWith('request to another origin')), []);
-    assert.ok(!requests.some((r) => r.method === 'POST' && r.url.startsWith(server.url)), 'nothing was sent to the API');
+    assert.deepEqual(leaks(requests, new URL(api.server.url).origin, period.bundle.readingsWh, key).filter((l) => !l.startsWith('request to another origin')), []);
+    assert.ok(!requests.some((r) => r.method === 'POST' && r.url.startsWith(api.server.url)), 'nothing was sent to the API');
 
     // the same result delivered for another request is refused by the service
     const post = requests.find((r) => r.method === 'POST' && r.url.endsWith(`/answers/${q.id}`))!;
@@ -192,7 +185,7 @@ describe('a service request in Chromium', { skip: missing ?? false }, () => {
 
   test('refused: forged, expired, documents not matching their digests, an http callback', async () => {
     const q = await ask('callback');
-    const at = (signed: unknown) => `${server.url}/?request=${base64url(signed)}`;
+    const at = (signed: unknown) => `${api.server.url}/?request=${base64url(signed)}`;
     // forged: the purpose changed after signing
     await refused(at({ ...q.request, request: { ...q.request.request, purpose: 'nothing to worry about' } }), /not signed by the service it names/);
     // expired: signed by a service whose request ran out

@@ -23,11 +23,10 @@ import { WASM_CORE_DIR, WASM_FILES } from '../../native/build-wasm.mjs';
 import { releaseCurve } from '../../prover/backend.js';
 import { provisionHousehold } from '../../scripts/household-provision.js';
 import { parseTariff } from '../../tariff/index.js';
-import type { RunningServer } from '../../verifier-api/server.js';
 import { chromiumMissing, launchBrowser, openReadings, pageMessage, proveAndSend, type Browser } from '../../web/browser.js';
 import { buildWeb } from '../../web/build.js';
 import { certifyPeriod, dynamicDocument, flatTariff, syntheticPrices, syntheticReadings, type CertifiedPeriod } from '../support/fixtures.js';
-import { call, createKeys, freshDatabase, startTestServer, type FreshDb, type Keys } from '../verifier-api/harness.js';
+import { apiUnderTest, call } from '../verifier-api/harness.js';
 import { START_DAY } from '../verifier-api/support.js';
 
 after(releaseCurve);
@@ -40,10 +39,10 @@ const chromium = chromiumMissing();
 const coreBuilt = () => Object.values(WASM_FILES).flat().every((f) => existsSync(join(WASM_CORE_DIR, f)));
 
 describe('household page with the WebAssembly prover', { skip: chromium ?? false }, () => {
-  let db: FreshDb;
-  let server: RunningServer;
-  let keys: Keys;
   let browser: Browser;
+  // registered first: the browser closes while the server is still up
+  after(() => browser?.close());
+  const api = apiUnderTest('sqlite', { serve: { circuits: ['billing_1d'] } });
   const households: Record<string, { period: CertifiedPeriod; key: string }> = {};
 
   before(async () => {
@@ -52,26 +51,18 @@ describe('household page with the WebAssembly prover', { skip: chromium ?? false
       if (process.env.CI) throw new Error('the WebAssembly prover is not built (node native/build-wasm.mjs --strict says why): CI must test it');
       console.error('\n!!!!! the WebAssembly prover is not built (no emscripten): only the fallback is tested !!!!!\n');
     }
-    db = await freshDatabase('sqlite');
-    keys = await createKeys(db.url);
-    server = await startTestServer(db.url, { circuits: ['billing_1d'] });
     for (const [i, meterId] of ['MTR-CORE', 'MTR-SINGLE', 'MTR-SNARKJS', 'MTR-CORRUPT'].entries()) {
       const period = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, 60 + i), meterId });
-      const { userKey } = await provisionHousehold({ api: server.url, keys: { registrar: keys.registrar, supplier: keys.acme, grid: keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: FAST });
+      const { userKey } = await provisionHousehold({ api: api.server.url, keys: { registrar: api.keys.registrar, supplier: api.keys.acme, grid: api.keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: FAST });
       households[meterId] = { period, key: userKey.key };
     }
     browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
   });
 
   async function page(query = ''): Promise<Page> {
     const p = await browser.context.newPage();
     p.on('pageerror', (e) => assert.fail(`the page threw: ${e.message}`));
-    await p.goto(`${server.url}/${query}`);
+    await p.goto(`${api.server.url}/${query}`);
     return p;
   }
 
@@ -80,7 +71,7 @@ describe('household page with the WebAssembly prover', { skip: chromium ?? false
     await openReadings(p, meterId, households[meterId].key);
     assert.equal(await pageMessage(p), null);
     const { resultId, timings } = await proveAndSend(p, 300_000);
-    const r = await call(server.url, 'GET', `/v1/results/${resultId}`, { key: keys.auditor });
+    const r = await call(api.server.url, 'GET', `/v1/results/${resultId}`, { key: api.keys.auditor });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.period, { start: isoDay(START_DAY), days: 1 });
     const { bundle } = households[meterId].period;
@@ -98,7 +89,7 @@ describe('household page with the WebAssembly prover', { skip: chromium ?? false
     const files = ['/', ...readdirSync(join(WEB_BUILD_DIR, 'assets'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => `/${relative(WEB_BUILD_DIR, join(e.parentPath, e.name))}`)];
     assert.ok(files.some((f) => /prover\.worker-.*\.js$/.test(f)) && (!coreBuilt() || files.some((f) => f.endsWith('prover-mt.worker.js'))), files.join(' '));
     for (const f of files) {
-      const r = await fetch(server.url + f);
+      const r = await fetch(api.server.url + f);
       assert.deepEqual([r.status, r.headers.get('cross-origin-opener-policy'), r.headers.get('cross-origin-embedder-policy')], [200, 'same-origin', 'require-corp'], f);
     }
     const worker = await p.evaluate(
@@ -120,12 +111,12 @@ describe('household page with the WebAssembly prover', { skip: chromium ?? false
   test('a page served without the headers is not isolated: the single-threaded core proves, certified by the API', { skip: !coreBuilt() && 'core not built' }, async () => {
     const p = await browser.context.newPage();
     p.on('pageerror', (e) => assert.fail(`the page threw: ${e.message}`));
-    await p.route(`${server.url}/`, async (route) => {
+    await p.route(`${api.server.url}/`, async (route) => {
       const response = await route.fetch();
       const headers = Object.fromEntries(Object.entries(response.headers()).filter(([k]) => !k.startsWith('cross-origin-')));
       await route.fulfill({ response, headers });
     });
-    await p.goto(`${server.url}/`);
+    await p.goto(`${api.server.url}/`);
     assert.equal(await p.evaluate(() => self.crossOriginIsolated), false);
     assert.equal(await proveDay(p, 'MTR-SINGLE'), 'WebAssembly prover, one thread (this page is not cross-origin isolated)');
     await p.close();
@@ -144,7 +135,7 @@ describe('household page with the WebAssembly prover', { skip: chromium ?? false
       body[body.length >> 1] ^= 0x40;
       await route.fulfill({ body, contentType: 'application/wasm' });
     });
-    await p.goto(server.url);
+    await p.goto(api.server.url);
     const prover = await proveDay(p, 'MTR-CORRUPT');
     if (coreBuilt()) assert.match(prover, /^snarkjs \(the WebAssembly prover could not be used: its WebAssembly failed its integrity check \(SHA-256 [0-9a-f]{16}…, the page was built with [0-9a-f]{16}…\)\)$/);
     else assert.equal(prover, 'snarkjs (the WebAssembly prover could not be used: this page was built without it (no emscripten on the server that built it))');
