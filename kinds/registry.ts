@@ -63,9 +63,14 @@ export function circuitForDays(kind: string, days: number): CircuitConfig {
   return fits[0];
 }
 
-/** The instances `npm test` builds keys for and proves with. */
+/**
+ * The instances `npm test` builds keys for and proves with: each kind's own, and every quarter circuit
+ * (32-92 days), each proved through the verifier API (test/verifier-api/quarter.test.ts) and the bill's in
+ * the household page (test/web/quarter.test.ts).
+ */
 export function testCircuits(): string[] {
-  return [...Object.values(KINDS), ...FAMILIES].flatMap((k) => [...k.testCircuits]);
+  const quarters = loadCircuits().filter((c) => c.params.maxDays === 92);
+  return [...new Set([...Object.values(KINDS), ...FAMILIES].flatMap((k) => [...k.testCircuits]).concat(quarters.map((c) => c.id)))];
 }
 
 export type { FieldFlag, OutputsJson, ResultKind } from './kind.js';

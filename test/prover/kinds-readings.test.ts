@@ -26,7 +26,7 @@ import { releaseCurve } from '../../prover/backend.js';
 import { kindNamed, type OutputsJson } from '../../kinds/registry.js';
 import { proveResult } from '../../prover/prove.js';
 import type { ResultJson } from '../../prover/result.js';
-import { rebuildStatement, resultCircuit, verifyResult } from '../../prover/verify.js';
+import { verifyResult } from '../../prover/verify.js';
 import { exampleFields as profileExample } from '../../kinds/profile/example.js';
 import { exampleFields as rebateExample } from '../../kinds/rebate/example.js';
 import { exampleFields as samplingExample } from '../../kinds/sampling/example.js';
@@ -34,7 +34,7 @@ import { exampleFields as suspectExample } from '../../kinds/suspect/example.js'
 import { exampleFields as totalsExample } from '../../kinds/totals/example.js';
 import { cliRunner } from '../support/cli.js';
 import { certifyPeriod, syntheticReadings } from '../support/fixtures.js';
-import { edited, rejectedWith, signalIndex } from '../support/results.js';
+import { edited, forged, rejectedWith, signalIndex } from '../support/results.js';
 import { computeWitness } from '../support/witness.js';
 
 // The meter and day of the example challenge (docs/examples/challenge.json): a winter Monday.
@@ -125,14 +125,6 @@ after(releaseCurve);
 
 const honest = (kind: string) => proven.get(kind)!;
 const caseOf = (kind: string) => CASES.find((k) => k.kind === kind)!;
-
-/** The first public signal (an output) replaced by `forge`'s value, and the outputs decoded from the new signals. */
-function forged(r: ResultJson, forge: (x: bigint) => bigint): { publicSignals: string[]; outputs: OutputsJson } {
-  const { result, circuit, kind } = resultCircuit(r);
-  const signals = r.publicSignals.map(BigInt);
-  signals[0] = forge(signals[0]);
-  return { publicSignals: signals.map(String), outputs: kind.outputsJson(kind.decode(signals, rebuildStatement(result, circuit, kind), circuit)) };
-}
 
 for (const k of CASES) {
   describe(`${k.kind} (${k.kind}_1d)`, () => {
