@@ -1,38 +1,46 @@
 /**
  * Can this browser prove a period of N days? Decided before any proving starts, from the figures measured
- * in Chromium (scripts/bench-browser.ts, the README's benchmark table) and what the browser reports about
- * the device, so that a proof the device cannot finish is never started: the page says why, and offers the
+ * in Chromium (scripts/bench-browser.ts, the README's benchmark table) for the prover the page's worker will
+ * use (the WebAssembly core, or snarkjs when the core is not used) and what the browser reports about the
+ * device, so that a proof the device cannot finish is never started: the page says why, and offers the
  * shorter (monthly) periods of the same readings instead. A tab that runs out of memory dies without a
  * word; this is the word, said first.
  */
 import type { Period } from './api.js';
+import type { ProverInUse } from './protocol.js';
 
-/** What proving a circuit took in Chromium on the reference machine (2 cores). */
-export interface MeasuredProving {
-  maxDays: number;
-  /** the most memory the prover took, MB */
+/** What proving took in the page in Chromium on the reference machine (2 cores), with one prover. */
+export interface ProverFigures {
+  /** what proving added to the browser's memory, MB */
   memoryMB: number;
   /** witness + proof, ms */
   proveMs: number;
 }
 
+/** What proving a circuit of `maxDays` days took with each of the page's provers. */
+export interface MeasuredProving {
+  maxDays: number;
+  core: ProverFigures;
+  snarkjs: ProverFigures;
+}
+
 /**
- * proveMs: witness + proof in the page's worker in headless Chromium, warm, machine idle
- * (docs/bench-browser.json) for 1, 7 and 31 days; for 92 days the 31-day figure times the quarter's Node
- * proving time over the month's (2.41, measured side by side with `npm run bench`; the quarter was not
- * measured in Chromium). memoryMB: the largest RSS proving the same circuit with the same snarkjs in Node
- * (`npm run bench`, README): the WebAssembly prover's working set, which the page's worker needs too.
+ * The page in headless Chromium (docs/bench-browser.json, `npm run bench:browser -- --circuit billing_31d
+ * --circuit billing_92d`; README, "The quarter"): with the WebAssembly core (2 threads) and at
+ * ?prover=snarkjs, alternating in one browser, on the shared machine at load 3-7 (times are high, not low).
+ * memoryMB: the largest rise of the summed PSS of Chromium's processes from the readings shown to the peak
+ * while proving (the proving files, the prover and the proof: what the device must find on top of the
+ * browser showing the page). proveMs: the median witness + proof of the warm runs. Shorter periods count
+ * as the month (their costs are smaller).
  */
 export const MEASURED: readonly MeasuredProving[] = [
-  { maxDays: 1, memoryMB: 347, proveMs: 1_749 },
-  { maxDays: 7, memoryMB: 404, proveMs: 2_978 },
-  { maxDays: 31, memoryMB: 562, proveMs: 4_691 },
-  { maxDays: 92, memoryMB: 985, proveMs: 11_300 },
+  { maxDays: 31, core: { memoryMB: 113, proveMs: 4_721 }, snarkjs: { memoryMB: 378, proveMs: 13_975 } },
+  { maxDays: 92, core: { memoryMB: 267, proveMs: 8_246 }, snarkjs: { memoryMB: 515, proveMs: 31_112 } },
 ];
 
 /** What the browser says about the device (any may be unknown: only Chromium reports memory). */
 export interface Device {
-  /** navigator.deviceMemory: GB, rounded down to a power of two and capped at 8 by the browser */
+  /** navigator.deviceMemory: GB, rounded down to a power of two and capped by the browser (Chromium 156 reports 16 on a 24 GiB machine) */
   memoryGB?: number;
   /** navigator.hardwareConcurrency */
   cores?: number;
@@ -42,29 +50,30 @@ export type Verdict = { ok: true; expectedMs: number } | { ok: false; reason: st
 
 /** Longest proving the page starts: beyond it a household would think the tab had hung. */
 export const MAX_PROVE_MS = 5 * 60_000;
-/** Share of the device's memory a proof may take: the system and the other tabs keep the rest. */
+/** Share of the device's memory a proof may take: the system, the browser and the other tabs keep the rest. */
 const MEMORY_SHARE = 0.5;
 
-const figuresFor = (maxDays: number): MeasuredProving => {
+const figuresFor = (maxDays: number, prover: ProverInUse): ProverFigures => {
   const known = MEASURED.find((m) => m.maxDays >= maxDays) ?? MEASURED[MEASURED.length - 1];
   // a circuit longer than any measured one: scale the largest linearly (cost per reading is flat)
   const scale = Math.max(1, maxDays / known.maxDays);
-  return { maxDays, memoryMB: known.memoryMB * scale, proveMs: known.proveMs * scale };
+  return { memoryMB: known[prover].memoryMB * scale, proveMs: known[prover].proveMs * scale };
 };
 
-/** Whether a proof on a circuit of `maxDays` days should be started on this device, and if not, why. */
-export function provingVerdict(maxDays: number, device: Device): Verdict {
-  const f = figuresFor(maxDays);
+/** Whether a proof on a circuit of `maxDays` days should be started with `prover` on this device, and if not, why. */
+export function provingVerdict(maxDays: number, prover: ProverInUse, device: Device): Verdict {
+  const f = figuresFor(maxDays, prover);
+  const how = prover === 'core' ? '' : ' with snarkjs (the WebAssembly prover, which needs less, is not used on this page)';
   if (device.memoryGB !== undefined && f.memoryMB > device.memoryGB * 1024 * MEMORY_SHARE) {
     return {
       ok: false,
-      reason: `Proving ${maxDays} days at once needs about ${(f.memoryMB / 1024).toFixed(1)} GB of memory in this browser, and this device reports ${device.memoryGB} GB: the tab could be stopped half-way.`,
+      reason: `Proving ${maxDays} days at once${how} needs about ${(f.memoryMB / 1024).toFixed(1)} GB of memory in this browser, and this device reports ${device.memoryGB} GB: the tab could be stopped half-way.`,
     };
   }
   // measured on 2 cores; fewer cores are slower in proportion, more are not counted on
   const expectedMs = f.proveMs * Math.max(1, 2 / Math.max(1, device.cores ?? 2));
   if (expectedMs > MAX_PROVE_MS) {
-    return { ok: false, reason: `Proving ${maxDays} days at once would take about ${Math.round(expectedMs / 60_000)} minutes on this device.` };
+    return { ok: false, reason: `Proving ${maxDays} days at once${how} would take about ${Math.round(expectedMs / 60_000)} minutes on this device.` };
   }
   return { ok: true, expectedMs };
 }

@@ -421,8 +421,13 @@ async function proveAndSend(): Promise<void> {
   const o = opened;
   if (!o?.context || o.certified) return;
   const ctx = o.context;
-  // what this device cannot finish is refused before anything starts (capacity.ts), with the shorter periods offered
-  const verdict = provingVerdict(ctx.circuit.params.maxDays, { memoryGB: (navigator as { deviceMemory?: number }).deviceMemory, cores: navigator.hardwareConcurrency });
+  // what this device cannot finish with the prover the worker will use is refused before anything starts
+  // (capacity.ts), with the shorter periods offered
+  proveButton.disabled = true; // no second click while the worker says which prover it will use
+  const { prover } = await run<'prover'>({ type: 'prover' });
+  if (opened !== o || o.context !== ctx) return; // the household chose something else meanwhile, which set the button
+  proveButton.disabled = false;
+  const verdict = provingVerdict(ctx.circuit.params.maxDays, prover, { memoryGB: (navigator as { deviceMemory?: number }).deviceMemory, cores: navigator.hardwareConcurrency });
   if (!verdict.ok) return refuseUpFront(verdict.reason, o.period);
   const where: Where = { meterId: o.meterId, period: periodText(o.period), kind: o.kind };
   let statement;

@@ -44,19 +44,24 @@ export interface Timings {
 /** The prover the page asks for (`?prover=snarkjs` in its address forces snarkjs): `auto` is the WebAssembly core when it works, else snarkjs. */
 export type ProverChoice = 'auto' | 'snarkjs';
 
+/** The prover the worker will prove with: the WebAssembly core, or snarkjs (chosen, or the core not usable). */
+export type ProverInUse = 'core' | 'snarkjs';
+
 export type Request =
   | { type: 'open'; envelope: unknown; key: string }
   | { type: 'prefetch'; artifacts: ArtifactRef[] }
   | { type: 'prove'; kind: string; bundle: BundleJson; fields: Record<string, unknown>; circuit: CircuitConfig; wasm: ArtifactRef; zkey: ArtifactRef; /** the digest of the service request the result answers */ request?: string }
   | { type: 'kdf' }
-  | { type: 'configure'; prover: ProverChoice };
+  | { type: 'configure'; prover: ProverChoice }
+  | { type: 'prover' };
 
 export type Reply =
   | { type: 'opened'; bundle: BundleJson; decryptMs: number }
   | { type: 'prefetched' }
   | { type: 'proved'; result: ResultJson; timings: Timings }
   | { type: 'kdf'; ms: number }
-  | { type: 'configured' };
+  | { type: 'configured' }
+  | { type: 'prover'; prover: ProverInUse };
 
 export type FromWorker =
   | { id: number; type: 'progress'; stage: Stage; loaded?: number; total?: number }

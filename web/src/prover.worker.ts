@@ -13,7 +13,7 @@ import { KINDS } from '../../kinds/registry.js';
 import { proveWithArtifacts } from '../../prover/prove-core.js';
 import { ArtifactError, loadArtifact } from './artifacts.js';
 import type { ArtifactRef, Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
-import { chooseProver, prepareProver, proverFor } from './wasm-core.js';
+import { chooseProver, prepareProver, proverFor, proverInUse } from './wasm-core.js';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<{ id: number; request: Request }>) => void) | null;
@@ -50,6 +50,8 @@ async function handle(request: Request, progress: (stage: Stage, loaded?: number
     case 'configure':
       chooseProver(request.prover);
       return { type: 'configured' };
+    case 'prover':
+      return { type: 'prover', prover: await proverInUse() };
     case 'kdf':
       return { type: 'kdf', ms: await measureKdf() };
     case 'prove': {

@@ -9,7 +9,7 @@
  */
 import * as snarkjs from 'snarkjs';
 import { prepareCurve, snarkjsBackend, type Groth16Proof, type ProverBackend, type ProvingArtifact } from '../../prover/backend.js';
-import type { ProverChoice } from './protocol.js';
+import type { ProverChoice, ProverInUse } from './protocol.js';
 
 /** One build of the core as web/vite.config.ts ships it (content-addressed under /assets/). */
 interface CoreBuild {
@@ -83,6 +83,11 @@ function loadCore(): Promise<Core | undefined> {
     return undefined;
   });
   return core;
+}
+
+/** Which prover the next proof will use (the core is started, if it was not, to know): the page sizes the device by it (capacity.ts). */
+export async function proverInUse(): Promise<ProverInUse> {
+  return (await loadCore()) ? 'core' : 'snarkjs';
 }
 
 /** Gets the chosen prover ready before "Prove and send": the core, or snarkjs's curve when it falls back. */
