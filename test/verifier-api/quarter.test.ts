@@ -5,7 +5,8 @@
  * totals, and a sampling answer to a challenge the API issues for the quarter. Each is accepted on the
  * quarter circuit chosen from its period (201, outputs stored, replay 200), and each is refused with one
  * output forged in its outputs and public signals together: only the 92-day verification key can tell
- * (proof_invalid). Costs: the quarter circuits' development keys (built by `npm test` before the tests:
+ * (proof_invalid). Past the quarter, a bill relabelled 93 days and a challenge for 93 days are refused with
+ * period_invalid and a one-line reason naming the days (issue #14, "Bad input"). Costs: the quarter circuits' development keys (built by `npm test` before the tests:
  * kinds/registry.ts testCircuits), three proofs cached like the world of support.ts, and a sampling proof
  * per database (its challenge is the server's).
  */
@@ -104,8 +105,12 @@ for (const backend of await backends()) {
       await ok(keys.scheme, 'POST', '/v1/parameters', { document: fixture.fields.rebate.scheme, ...quarter });
     });
 
-    test('bill: billing_92d under the tariff and value vector published for the quarter', async () => {
+    test('bill: billing_92d under the tariff and value vector published for the quarter; relabelled 93 days, refused naming them', async () => {
       await certified(fixture.results.bill);
+      const longer = await post(edited(fixture.results.bill, (x) => (x.statement.period.days = 93)));
+      assert.equal(longer.status, 422, longer.text);
+      assert.equal(longer.body.error.code, 'period_invalid');
+      assert.match(longer.body.error.message, /^circuit billing_92d certifies periods of 32-92 whole days, not 93$/);
     });
 
     test('rebate: a claim over the quarter on rebate_92d', async () => {
@@ -118,7 +123,11 @@ for (const backend of await backends()) {
       assert.equal(r.outputs.totals.reduce((a: bigint, t: string) => a + BigInt(t), 0n), BigInt(bundle.readingsWh.reduce((a, b) => a + b, 0)), 'the weeks add up to the quarter');
     });
 
-    test('sampling: an answer on sampling_92d to the challenge the API issued for the quarter', async () => {
+    test('sampling: an answer on sampling_92d to the challenge the API issued for the quarter (none for 93 days)', async () => {
+      const longer = await call(api.base, 'POST', '/v1/challenges', { key: api.keys.grid, body: { meterId: METER, period: { start: START, days: DAYS + 1 } } });
+      assert.equal(longer.status, 422, longer.text);
+      assert.equal(longer.body.error.code, 'period_invalid');
+      assert.match(longer.body.error.message, /^no sampling circuit serves a period of 93 days \(sampling circuits serve 1, 7, 28-31 and 32-92 days\); prove shorter periods$/);
       const issued = await ok(api.keys.grid, 'POST', '/v1/challenges', { meterId: METER, period: { start: START, days: DAYS } });
       const proof = await proveResult({ kind: 'sampling', bundle, fields: { challenge: issued.challenge } });
       const r = await certified(proof);
