@@ -6,9 +6,10 @@
  * quarter circuit chosen from its period (201, outputs stored, replay 200), and each is refused with one
  * output forged in its outputs and public signals together: only the 92-day verification key can tell
  * (proof_invalid). Past the quarter, a bill relabelled 93 days and a challenge for 93 days are refused with
- * period_invalid and a one-line reason naming the days (issue #14, "Bad input"). Costs: the quarter circuits' development keys (built by `npm test` before the tests:
- * kinds/registry.ts testCircuits), three proofs cached like the world of support.ts, and a sampling proof
- * per database (its challenge is the server's).
+ * period_invalid and a one-line reason naming the days (issue #14, "Bad input"). Costs: the quarter
+ * circuits' development keys (built by `npm test` before the tests: kinds/registry.ts testCircuits), three
+ * proofs cached like the world of support.ts, and a sampling proof per database (its challenge is the
+ * server's).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
