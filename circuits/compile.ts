@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import * as snarkjs from 'snarkjs';
 import { artifactsOf, BUILD_DIR, REPO_ROOT } from '../core/paths.js';
+import { readR1csHeader } from '../keys/r1cs.js';
 import type { CircuitConfig } from './config.js';
 
 export interface CompiledCircuit {
@@ -160,7 +160,9 @@ export async function inspectCircuit(c: CircuitConfig): Promise<string[]> {
 }
 
 /** The r1cs header of a compiled circuit: constraint, wire and public-signal counts. */
+// Read here rather than with snarkjs's r1cs.info, which builds a threaded BN254 curve (worker threads that
+// outlive the call) to print a header.
 export async function r1csInfo(r1csPath: string): Promise<{ nConstraints: number; nVars: number; nOutputs: number; nPubInputs: number }> {
-  const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-  return snarkjs.r1cs.info(r1csPath, quiet);
+  const h = await readR1csHeader(r1csPath);
+  return { nConstraints: h.nConstraints, nVars: h.nWires, nOutputs: h.nPubOut, nPubInputs: h.nPubIn };
 }
