@@ -28,7 +28,7 @@ export interface MeasuredProving {
  * The page in headless Chromium (docs/bench-browser.json, `npm run bench:browser -- --circuit billing_31d
  * --circuit billing_92d`; README, "The quarter"): with the WebAssembly core (2 threads) and at
  * ?prover=snarkjs, alternating in one browser, on the shared machine at load 3-7 (times are high, not low).
- * memoryMB: the largest rise of the summed PSS of Chromium's processes from the readings shown to the peak
+ * memoryMB: the largest rise of the summed PSS of Chromium's processes from the readings shown to its highest point
  * while proving (the proving files, the prover and the proof: what the device must find on top of the
  * browser showing the page). proveMs: the median witness + proof of the warm runs. Shorter periods count
  * as the month (their costs are smaller).
