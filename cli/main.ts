@@ -15,7 +15,7 @@ import { registerVerifyCommands } from './verify.js';
 import { registerApiCommands } from '../verifier-api/cli.js';
 import { registerCeremonyCommands } from './ceremony.js';
 import { registerKeyCommands } from './keys.js';
-import { KIND_COMMANDS } from './kind-commands.js';
+import { kindCommandModules } from './kind-commands.js';
 
 // Commands import what they run on (`await import`): the kinds, the schemas, the provers, the circuit compiler
 // and the server. A start loads only commander and the commands' descriptions, and the kinds' flags (`prove
@@ -217,7 +217,7 @@ program
 
 registerApiCommands(program);
 // a kind's own commands beyond `prove <kind>`, from the modules its declaration names (kinds/<kind>/cli/)
-for (const module of KIND_COMMANDS) ((await import(`../${module}`)) as { registerCommands(p: Command): void }).registerCommands(program);
+for (const module of await kindCommandModules()) ((await import(`../${module}`)) as { registerCommands(p: Command): void }).registerCommands(program);
 registerCeremonyCommands(program);
 registerKeyCommands(program);
 
