@@ -16,7 +16,7 @@ import { KINDS } from '../../kinds/registry.js';
 import { parseTariff } from '../../tariff/model.js';
 import { api, ServiceError, type Certified, type Period, type ProvingContext } from './api.js';
 import { billBreakdown, type Breakdown } from './breakdown.js';
-import { provingVerdict, refusalSentence, shorterPeriods } from './capacity.js';
+import { provingVerdict, refusalSentence, shorterPeriods, type Device } from './capacity.js';
 import { BAND_LETTERS, bandSwatch, consumptionChart } from './chart.js';
 import { failureSentence, serviceSentence, type Where } from './messages.js';
 import type { Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
@@ -427,7 +427,8 @@ async function proveAndSend(): Promise<void> {
   const { prover } = await run<'prover'>({ type: 'prover' });
   if (opened !== o || o.context !== ctx) return; // the household chose something else meanwhile, which set the button
   proveButton.disabled = false;
-  const verdict = provingVerdict(ctx.circuit.params.maxDays, prover, { memoryGB: (navigator as { deviceMemory?: number }).deviceMemory, cores: navigator.hardwareConcurrency });
+  const device: Device = { memoryGB: (navigator as { deviceMemory?: number }).deviceMemory, cores: navigator.hardwareConcurrency };
+  const verdict = provingVerdict(ctx.circuit.params.maxDays, prover, device);
   if (!verdict.ok) return refuseUpFront(verdict.reason, o.period);
   const where: Where = { meterId: o.meterId, period: periodText(o.period), kind: o.kind };
   let statement;
@@ -473,7 +474,7 @@ async function proveAndSend(): Promise<void> {
       downloadWatcher = onProgress;
       prefetchMs = await o.prefetched;
       downloadWatcher = undefined;
-      proved = await run<'proved'>({ type: 'prove', kind: o.kind, bundle: o.bundle, ...statement, circuit: ctx.circuit, wasm: ctx.artifacts.wasm, zkey: ctx.artifacts.zkey }, onProgress);
+      proved = await run<'proved'>({ type: 'prove', kind: o.kind, bundle: o.bundle, ...statement, circuit: ctx.circuit, wasm: ctx.artifacts.wasm, zkey: ctx.artifacts.zkey, device }, onProgress);
     } catch (e) {
       return sayNearProof(isFailure(e) ? failureSentence(e, where) : String(e));
     }

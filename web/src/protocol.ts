@@ -2,6 +2,7 @@
 import type { CircuitConfig } from '../../circuits/config.js';
 import type { BundleJson } from '../../meter/bundle-format.js';
 import type { ResultJson } from '../../prover/result.js';
+import type { Device } from './capacity.js';
 
 /** A proving artifact as the proving context names it: a content-addressed URL and its SHA-256. */
 export interface ArtifactRef {
@@ -50,7 +51,7 @@ export type ProverInUse = 'core' | 'snarkjs';
 export type Request =
   | { type: 'open'; envelope: unknown; key: string }
   | { type: 'prefetch'; artifacts: ArtifactRef[] }
-  | { type: 'prove'; kind: string; bundle: BundleJson; fields: Record<string, unknown>; circuit: CircuitConfig; wasm: ArtifactRef; zkey: ArtifactRef; /** the digest of the service request the result answers */ request?: string }
+  | { type: 'prove'; kind: string; bundle: BundleJson; fields: Record<string, unknown>; circuit: CircuitConfig; wasm: ArtifactRef; zkey: ArtifactRef; /** what the page sized the proof for (capacity.ts) */ device: Device; /** the digest of the service request the result answers */ request?: string }
   | { type: 'kdf' }
   | { type: 'configure'; prover: ProverChoice }
   | { type: 'prover' };

@@ -12,6 +12,7 @@ import { decryptBundle, DecryptionError, measureKdf, UserKeyError } from '../../
 import { KINDS } from '../../kinds/registry.js';
 import { proveWithArtifacts } from '../../prover/prove-core.js';
 import { ArtifactError, loadArtifact } from './artifacts.js';
+import { provingVerdict } from './capacity.js';
 import type { ArtifactRef, Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
 import { chooseProver, prepareProver, proverFor, proverInUse } from './wasm-core.js';
 
@@ -59,7 +60,8 @@ async function handle(request: Request, progress: (stage: Stage, loaded?: number
       const { bytes, fromNetwork } = await loadAll([request.wasm, request.zkey], progress);
       const downloadMs = performance.now() - t0;
       let stage: Stage = 'witness';
-      const prover = await proverFor();
+      // a core failing mid-proof hands over to snarkjs only where the device was sized for snarkjs too
+      const prover = await proverFor(() => provingVerdict(request.circuit.params.maxDays, 'snarkjs', request.device));
       try {
         const result = await proveWithArtifacts({
           kind: KINDS[request.kind],

@@ -9,6 +9,7 @@
  */
 import * as snarkjs from 'snarkjs';
 import { prepareCurve, snarkjsBackend, type Groth16Proof, type ProverBackend, type ProvingArtifact } from '../../prover/backend.js';
+import type { Verdict } from './capacity.js';
 import type { ProverChoice, ProverInUse } from './protocol.js';
 
 /** One build of the core as web/vite.config.ts ships it (content-addressed under /assets/). */
@@ -139,9 +140,10 @@ function coreBackend(c: Core): ProverBackend {
 
 /**
  * The backend for this proof and its description for the receipt. A core that fails a proof is not used
- * again in this page: snarkjs proves, and the receipt says why.
+ * again in this page: snarkjs proves, and the receipt says why — unless `snarkjsVerdict` says this device
+ * cannot prove with snarkjs (it needs more memory than the core), then the proof fails with that reason.
  */
-export async function proverFor(): Promise<{ backend: ProverBackend; description: () => string }> {
+export async function proverFor(snarkjsVerdict: () => Verdict): Promise<{ backend: ProverBackend; description: () => string }> {
   const c = await loadCore();
   const snarkjs = { backend: snarkjsBackend, description: () => (choice === 'snarkjs' ? 'snarkjs (chosen in the page address)' : `snarkjs (${notUsed ?? 'the WebAssembly prover was not used'})`) };
   if (!c) return snarkjs;
@@ -158,6 +160,8 @@ export async function proverFor(): Promise<{ backend: ProverBackend; description
         } catch (e) {
           notUsed = `the WebAssembly prover failed: ${(e as Error).message}`;
           core = Promise.resolve(undefined);
+          const verdict = snarkjsVerdict();
+          if (!verdict.ok) throw new Error(`${notUsed}, and snarkjs was not started instead: ${verdict.reason}`);
           failed = true;
           return snarkjsBackend.prove(input, wasm, zkey, onStage);
         }
