@@ -19,6 +19,7 @@ import { microPenceToPounds } from '../core/units.js';
 import { bundleToJson } from '../meter/bundle.js';
 import { generateMeterKey, writeMeterKey } from '../meter/meter-key.js';
 import { releaseCurve } from '../prover/backend.js';
+import { pickBackend, releaseNative } from '../prover/native-backend.js';
 import { proveBill } from '../prover/prove-bill.js';
 import { ResultRejected, verifyBillResult } from '../prover/verify.js';
 import { writeJson } from '../cli/io.js';
@@ -55,10 +56,12 @@ async function main(): Promise<void> {
   const value = demoValueVector(startDay, DAYS);
   writeJson(join(OUT, 'tariff.json'), tariff);
   writeJson(join(OUT, 'value.json'), value);
-  const result = await proveBill({ bundle, tariff, valueOfEnergy: value });
+  // the prover the command line uses: the native one when built (native/README.md), else snarkjs
+  const backend = pickBackend();
+  const result = await proveBill({ bundle, tariff, valueOfEnergy: value, backend });
   const resultPath = join(OUT, 'result.json');
   writeJson(resultPath, result);
-  console.log(`   circuit ${result.circuit}: witness ${seconds(result.prover!.witnessMs)}, proof ${seconds(result.prover!.proveMs)}`);
+  console.log(`   circuit ${result.circuit}, ${backend.name} prover: witness ${seconds(result.prover!.witnessMs)}, proof ${seconds(result.prover!.proveMs)}`);
   console.log(`   bill        ${result.outputs.bill} µp = ${microPenceToPounds(BigInt(result.outputs.bill))}`);
   console.log(`   settlement  ${result.outputs.settlement} µp = ${microPenceToPounds(BigInt(result.outputs.settlement))}`);
   console.log(`   consumption ${result.outputs.consumption} Wh`);
@@ -88,4 +91,5 @@ try {
   await main();
 } finally {
   await releaseCurve();
+  await releaseNative();
 }
