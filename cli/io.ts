@@ -1,6 +1,6 @@
 /** Small file helpers for the CLI: every failure becomes a one-line message naming the file. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { isAllowedCallback } from '../prover/verify-light.js';
+import { isAllowedCallback, requestOfLinkParam } from '../prover/verify-light.js';
 
 export class UsageError extends Error {}
 
@@ -47,11 +47,9 @@ export async function readRequest(source: string): Promise<unknown> {
     throw new UsageError(`request ${source} is not a URL`);
   }
   if (!/^https?:\/\//.test(link)) {
-    try {
-      return JSON.parse(Buffer.from(link, 'base64url').toString('utf8'));
-    } catch {
-      throw new UsageError(`the link ${source} carries no readable request (its "request" is neither a URL nor base64url JSON)`);
-    }
+    const request = requestOfLinkParam(link);
+    if (request === undefined) throw new UsageError(`the link ${source} carries no readable request (its "request" is neither a URL nor base64url JSON)`);
+    return request;
   }
   const refuse = (url: string) => new UsageError(`refused to fetch the request from ${url}: a request's URL is https (http only to this machine), without credentials or fragment`);
   if (!isAllowedCallback(link)) throw refuse(link);

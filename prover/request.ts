@@ -22,7 +22,7 @@ import { signDocument, verifyDocument } from './ed25519.js';
 import type { AnyResultJson } from './result.js';
 import { isAllowedCallback, learnsOf, REQUEST_FORMAT, RequestRefused, requestDigest } from './verify-light.js';
 
-export { isAllowedCallback, learnsOf, mailboxFetchDocument, mailboxFetchHeaders, REQUEST_FORMAT, RequestRefused, requestDigest, type RequestRefusalCode } from './verify-light.js';
+export { isAllowedCallback, requestOfLinkParam, learnsOf, mailboxFetchDocument, mailboxFetchHeaders, REQUEST_FORMAT, RequestRefused, requestDigest, type RequestRefusalCode } from './verify-light.js';
 
 const HEX64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits');
 const INSTANT = z.iso.datetime({ offset: true });

@@ -108,6 +108,18 @@ export function isAllowedCallback(url: string): boolean {
   return u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname));
 }
 
+/**
+ * The request a household-page link carries itself (`?request=` with base64url JSON, rather than the request's
+ * URL), for the page and the command line; undefined when the text is not base64url JSON.
+ */
+export function requestOfLinkParam(param: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(param.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The request's digest: sha256 of its canonical JSON, hex. */
 export const requestDigest = (request: ResultRequest): string => documentDigest(request);
 

@@ -12,7 +12,7 @@
  * service's mailbox, which certifies it and keeps it for the service.
  */
 import type { ResultJson } from '../../prover/result.js';
-import { answerFields, isAllowedCallback, openRequest, RequestRefused, type OpenedRequest } from '../../prover/request.js';
+import { answerFields, isAllowedCallback, openRequest, RequestRefused, requestOfLinkParam, type OpenedRequest } from '../../prover/request.js';
 import { ServiceError, type Certified, type Period } from './api.js';
 import { localTime, periodText } from './words.js';
 
@@ -84,12 +84,9 @@ async function requestOfLink(param: string): Promise<unknown> {
     if (!isAllowedCallback(param)) throw new RequestRefused('request_malformed', 'deliver: the request link is not https');
     return fetchJson(param, 'the request');
   }
-  const base64 = param.replace(/-/g, '+').replace(/_/g, '/');
-  try {
-    return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))));
-  } catch {
-    throw new RequestRefused('request_malformed', 'the link carries no readable request');
-  }
+  const request = requestOfLinkParam(param);
+  if (request === undefined) throw new RequestRefused('request_malformed', 'the link carries no readable request');
+  return request;
 }
 
 /**
