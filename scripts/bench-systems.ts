@@ -4,7 +4,12 @@
  * comes here (scripts/bench.ts dispatches):
  *
  *   npm run bench -- --systems groth16,plonk,fflonk [--provers snarkjs,native] [--kind bill] [--circuit id]
- *                    [--days 31] [--series] [--runs 3] [--budget 900] [--quick]
+ *                    [--days 31] [--series] [--runs 5] [--universal-runs 2] [--budget 1800] [--minutes 85] [--quick]
+ *   npm run bench -- --recheck [--circuit id,…] [--systems …]      (rerun rows of the table against its spreads)
+ *
+ * Groth16 rows come first, on every circuit; then PLONK and FFLONK rows cheapest first (by domain), each
+ * run only when its cost predicted from the rows measured so far fits what is left of --minutes: the
+ * others are rows saying why, with the prediction and the row it came from.
  *
  * Per row (system × prover × circuit): readings, r1cs constraints and PLONK gates, public inputs, domain,
  * setup time and trust model, proving / verification key sizes, witness / prove / verify times (median,
@@ -30,10 +35,11 @@ import { artifactsOf, REPO_ROOT } from '../core/paths.js';
 import { PROOF_SYSTEMS, parseProofSystem, systemKeysOf, type ProofSystem } from '../core/proof-systems.js';
 import { SLOTS_PER_DAY } from '../core/time.js';
 import { buildKeys } from '../keys/ceremony.js';
-import { buildUniversalKeys } from '../keys/universal.js';
+import { buildUniversalKeys, domainPowerOf, g1PowersNeeded, MAX_DEV_UNIVERSAL_POWER, plonkConstraintCount } from '../keys/universal.js';
 import { getCircuit, loadCircuits } from '../kinds/registry.js';
 import { releaseCurve } from '../prover/backend.js';
 import { compressedProofHex } from '../prover/groth16-compressed.js';
+import { nativeWitnessGenerator } from '../prover/native-backend.js';
 import { backendFor, verifyInSystem, type AnyProof } from '../prover/systems.js';
 import { benchStatement } from './bench-statement.js';
 
@@ -80,6 +86,10 @@ export interface SystemRow {
   provingKeyBytes: number;
   verificationKeyBytes: number;
   runs: number;
+  /** whether an unmeasured proof ran first (Groth16's start-up — WebAssembly compilation, key loading — is a sizeable share of its proof; PLONK's and FFLONK's are under 2 %) */
+  warmUp: boolean;
+  /** the witness generator the prover used: the circuit's WebAssembly, or its C++ build (native prover, when built) */
+  witnessWith: 'wasm' | 'C++';
   witnessMs: Spread;
   proveMs: Spread;
   verifyMs: Spread;
@@ -88,6 +98,8 @@ export interface SystemRow {
   /** false for PLONK/FFLONK: the size of a point-compressed form, counted, not encoded */
   compressedEncoded: boolean;
   verifyGas?: number;
+  /** wall time the row took in this run (its setup, when not cached, and its proofs): what the planner predicts from */
+  wallMs?: number;
   /** set instead of the measurements when the row could not run: the measured reason */
   skipped?: string;
 }
@@ -136,7 +148,7 @@ function rawSizes(proof: AnyProof): { raw: number; compressed: number } {
 
 // ------------------------------------------------------------------------------------------------ one row
 
-export async function measureRow(t: BenchTarget, system: ProofSystem, prover: ProverName, runs: number, proofOut: string): Promise<Omit<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'>> {
+export async function measureRow(t: BenchTarget, system: ProofSystem, prover: ProverName, runs: number, proofOut: string, warmUp = true): Promise<Omit<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'>> {
   const keys = systemKeysOf(t.id, system);
   const vkeyText = readFileSync(keys.vkey, 'utf8');
   const vkey = JSON.parse(vkeyText);
@@ -145,7 +157,7 @@ export async function measureRow(t: BenchTarget, system: ProofSystem, prover: Pr
   const prove: number[] = [];
   const verify: number[] = [];
   let last: { proof: AnyProof; publicSignals: string[] } | undefined;
-  for (let i = 0; i <= runs; i++) {
+  for (let i = warmUp ? 0 : 1; i <= runs; i++) {
     const { proof, publicSignals, timings } = await backend.prove(t.input, t.wasm, keys.zkey);
     const started = performance.now();
     if (!(await verifyInSystem(system, vkey, publicSignals, proof))) throw new Error(`a ${system} proof of ${t.id} did not verify`);
@@ -169,6 +181,8 @@ export async function measureRow(t: BenchTarget, system: ProofSystem, prover: Pr
     provingKeyBytes: statSync(keys.zkey).size,
     verificationKeyBytes: Buffer.byteLength(vkeyText),
     runs,
+    warmUp,
+    witnessWith: prover === 'native' && nativeWitnessGenerator(t.wasm) ? 'C++' : 'wasm',
     witnessMs: spread(witness),
     proveMs: spread(prove),
     verifyMs: spread(verify),
@@ -313,8 +327,8 @@ export function markdownTable(rows: SystemRow[]): string {
   const sep = '|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const line = (r: SystemRow) =>
     r.skipped
-      ? `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | | | | | | | | not run: ${r.skipped} | | | | |`
-      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${fmtN(r.verifyGas)} |`;
+      ? `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | | ${r.domainPower ? `2^${r.domainPower}` : ''} | | | | | | not run: ${r.skipped} | | | | |`
+      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}, N=${r.runs}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${fmtN(r.verifyGas)} |`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
@@ -418,8 +432,14 @@ interface Options {
   systems: ProofSystem[];
   provers: ProverName[];
   circuits: (string | number)[];
+  /** Groth16's measured runs (after a warm-up) */
   runs: number;
+  /** PLONK's and FFLONK's measured runs (no warm-up: their start-up is under 2 % of a proof of tens of seconds) */
+  universalRuns: number;
+  /** per step (one setup, one row) */
   budgetS: number;
+  /** the whole run: universal rows that the prediction says would not fit in what is left are not run */
+  minutes: number;
   quick: boolean;
   outDir: string;
 }
@@ -430,6 +450,11 @@ function options(argv: string[]): Options {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const list = (name: string, fallback: string) => (arg(name) ?? fallback).split(',').filter(Boolean);
+  const count = (name: string, fallback: number, min: number) => {
+    const v = Number(arg(name) ?? fallback);
+    if (!Number.isInteger(v) || v < min) throw new Error(`--${name}: an integer ≥ ${min} expected, got ${arg(name)}`);
+    return v;
+  };
   const quick = argv.includes('--quick');
   const provers = list('provers', 'snarkjs').map((p) => {
     if (!(PROVERS as readonly string[]).includes(p)) throw new Error(`--provers: unknown prover ${p} (known: ${PROVERS.join(', ')})`);
@@ -450,8 +475,10 @@ function options(argv: string[]): Options {
     systems: list('systems', PROOF_SYSTEMS.join(',')).map(parseProofSystem),
     provers,
     circuits,
-    runs: quick ? 1 : Number(arg('runs') ?? 3),
-    budgetS: Number(arg('budget') ?? 1800),
+    runs: quick ? 1 : count('runs', 5, 2),
+    universalRuns: quick ? 1 : count('universal-runs', 2, 2),
+    budgetS: count('budget', 1800, 1),
+    minutes: count('minutes', 85, 1),
     quick,
     outDir: quick ? join(REPO_ROOT, 'build', 'bench-systems-quick') : join(REPO_ROOT, 'docs'),
   };
@@ -469,12 +496,12 @@ function child(args: string[], budgetS: number): { ok: true; value: unknown } | 
 }
 
 async function childMain(argv: string[]): Promise<boolean> {
-  const [mode, circuit, system, prover, runs, proofOut] = argv;
+  const [mode, circuit, system, prover, runs, proofOut, warmUp] = argv;
   if (mode !== '--setup-child' && mode !== '--row-child') return false;
   const log = (m: string) => console.error(m);
   try {
     const t = await registryTarget(benchCircuit(/^\d+$/.test(circuit) ? Number(circuit) : circuit));
-    const out = mode === '--setup-child' ? await setupTarget(t, parseProofSystem(system), log) : await measureRow(t, parseProofSystem(system), prover as ProverName, Number(runs), proofOut);
+    const out = mode === '--setup-child' ? await setupTarget(t, parseProofSystem(system), log) : await measureRow(t, parseProofSystem(system), prover as ProverName, Number(runs), proofOut, warmUp === 'warm-up');
     console.log(JSON.stringify(out));
   } catch (e) {
     console.log(`error: ${(e as Error).message.split('\n')[0]}`);
@@ -485,64 +512,200 @@ async function childMain(argv: string[]): Promise<boolean> {
   return true;
 }
 
+/**
+ * What a PLONK or FFLONK row will cost from scratch (setup, phase 1 and proofs), predicted from the largest
+ * row of the same system measured so far: time n·log n in the domain, memory linear in it.
+ */
+export function predictRow(measured: SystemRow[], system: ProofSystem, domainPower: number): { ms: number; rssMB: number; from: SystemRow } | undefined {
+  const from = measured
+    .filter((r) => r.system === system && !r.skipped && r.wallMs && r.domainPower <= domainPower)
+    .sort((a, b) => b.domainPower - a.domainPower || b.wallMs! - a.wallMs!)[0];
+  if (!from) return undefined;
+  const scale = 2 ** (domainPower - from.domainPower) * (domainPower / from.domainPower);
+  return { ms: from.wallMs! * scale, rssMB: from.maxRssMB * 2 ** (domainPower - from.domainPower), from };
+}
+
+/** Why a universal row is not run, before running it; undefined when it should run. */
+export function universalRefusal(measured: SystemRow[], system: ProofSystem, domainPower: number, leftMs: number, budgetS: number, memoryMB: number): string | undefined {
+  if (domainPower > MAX_DEV_UNIVERSAL_POWER) {
+    const g1 = g1PowersNeeded(system as 'plonk' | 'fflonk', domainPower);
+    return `its 2^${domainPower} domain needs a phase 1 of ${fmtN(g1)} G1 powers (${((g1 * 64) / 2 ** 30).toFixed(1)} GB); the development writer stops at 2^${MAX_DEV_UNIVERSAL_POWER} (a real ceremony's file serves it: setup --ptau)`;
+  }
+  const p = predictRow(measured, system, domainPower);
+  if (!p) return undefined;
+  const basis = `${p.from.circuit} measured ${fmtS(p.from.wallMs!)} and ${p.from.maxRssMB.toFixed(0)} MB at 2^${p.from.domainPower}`;
+  if (p.rssMB > 0.85 * memoryMB) return `predicted ${(p.rssMB / 1024).toFixed(1)} GB of memory, over 85 % of this machine's ${(memoryMB / 1024).toFixed(0)} GiB (${basis})`;
+  if (p.ms > budgetS * 1000) return `predicted ${fmtS(p.ms)}, over the ${budgetS} s step budget (${basis}, scaled n·log n)`;
+  if (p.ms > leftMs) return `predicted ${fmtS(p.ms)}, more than the ${fmtS(Math.max(0, leftMs))} left of the run's budget (${basis}, scaled n·log n)`;
+  return undefined;
+}
+
+// verification gas: the time kept for it at the end, per distinct verifier (solc-js compile and a deployment)
+const GAS_MS_PER_VERIFIER = 10_000;
+
 export async function runSystemsBench(argv: string[], log: (m: string) => void = (m) => console.log(m)): Promise<SystemRow[]> {
   const o = options(argv);
+  const started = Date.now();
+  const deadline = started + o.minutes * 60_000;
   mkdirSync(o.outDir, { recursive: true });
   const proofsDir = join(REPO_ROOT, 'build', 'bench-systems-proofs');
   mkdirSync(proofsDir, { recursive: true });
   const rows: SystemRow[] = [];
   const measured: { row: SystemRow; proofFile: string }[] = [];
+  const spentMs: Record<string, number> = {};
+  const infos = new Map<string, { readings: number; kind: string; constraints: number; r1cs: string }>();
   for (const c of o.circuits) {
+    const t = await registryTarget(benchCircuit(c));
+    infos.set(idOf(c), { readings: t.readings, kind: t.kind, constraints: (await r1csInfo(t.r1cs)).nConstraints, r1cs: t.r1cs });
+  }
+
+  /** One system × prover × circuit: setup (cached when built before), then the row's proofs, each in a child. */
+  const runRow = (c: string | number, system: ProofSystem, provers: ProverName[], extra: Partial<SystemRow> = {}) => {
     const id = idOf(c);
-    const info = await (async () => {
-      const t = await registryTarget(benchCircuit(c));
-      return { readings: t.readings, kind: t.kind, constraints: (await r1csInfo(t.r1cs)).nConstraints };
-    })();
-    for (const system of o.systems) {
-      log(`${id} ${system}: setup (cached when built before; budget ${o.budgetS} s)…`);
-      const setup = child(['--setup-child', String(c), system], o.budgetS);
-      for (const prover of o.provers) {
-        const base = { system, prover, circuit: id, kind: info.kind, readings: info.readings, constraints: info.constraints };
-        const unavailable =
-          prover !== 'snarkjs' && system !== 'groth16' ? `${prover} proves Groth16 only` : prover === 'rapidsnark' ? 'rapidsnark is not installed on this machine (scripts/bench-native.ts runs it with RAPIDSNARK=…)' : !setup.ok ? setup.reason : undefined;
-        if (unavailable) {
-          rows.push({ ...base, skipped: unavailable } as SystemRow);
-          continue;
-        }
-        log(`${id} ${system} ${prover}: ${o.runs} run(s) after a warm-up…`);
-        const proofFile = join(proofsDir, `${id}.${system}.${prover}.json`);
-        const r = child(['--row-child', String(c), system, prover, String(o.runs), proofFile], o.budgetS);
-        if (!r.ok) {
-          rows.push({ ...base, skipped: r.reason } as SystemRow);
-          continue;
-        }
-        const row = { ...(r.value as SystemRow), ...(setup as { value: object }).value } as SystemRow;
-        rows.push(row);
-        measured.push({ row, proofFile });
+    const info = infos.get(id)!;
+    const t0 = Date.now();
+    log(`${id} ${system}: setup (cached when built before; budget ${o.budgetS} s)…`);
+    const setup = child(['--setup-child', String(c), system], o.budgetS);
+    for (const prover of provers) {
+      const base = { system, prover, circuit: id, kind: info.kind, readings: info.readings, constraints: info.constraints, ...extra };
+      const unavailable = prover === 'rapidsnark' ? 'rapidsnark is not installed on this machine (scripts/bench-native.ts runs it with RAPIDSNARK=…)' : !setup.ok ? setup.reason : undefined;
+      if (unavailable) {
+        rows.push({ ...base, skipped: unavailable } as SystemRow);
+        continue;
       }
+      const runs = system === 'groth16' ? o.runs : o.universalRuns;
+      const warmUp = system === 'groth16';
+      log(`${id} ${system} ${prover}: ${runs} run(s)${warmUp ? ' after a warm-up' : ''}…`);
+      const proofFile = join(proofsDir, `${id}.${system}.${prover}.json`);
+      const r0 = Date.now();
+      const r = child(['--row-child', String(c), system, prover, String(runs), proofFile, warmUp ? 'warm-up' : 'none'], o.budgetS);
+      if (!r.ok) {
+        rows.push({ ...base, skipped: r.reason } as SystemRow);
+        continue;
+      }
+      const s = (setup as { value: Pick<SystemRow, 'setupMs' | 'ptauMs'> }).value;
+      const row = { ...(r.value as SystemRow), ...s, wallMs: Date.now() - r0 + s.setupMs + (s.ptauMs ?? 0) } as SystemRow;
+      rows.push(row);
+      measured.push({ row, proofFile });
+    }
+    spentMs[system] = (spentMs[system] ?? 0) + Date.now() - t0;
+  };
+
+  // Groth16 first, every circuit: the product's system, and cheap beside the universal ones
+  if (o.systems.includes('groth16')) for (const c of o.circuits) runRow(c, 'groth16', o.provers);
+
+  // PLONK and FFLONK (snarkjs only), cheapest first so that the budget buys the most rows: by domain, the
+  // bill first at each domain, then by readings; a row predicted not to fit is a row saying why
+  const universal = o.systems.filter((s): s is 'plonk' | 'fflonk' => s !== 'groth16');
+  if (universal.length && o.provers.includes('snarkjs')) {
+    const plan: { c: string | number; system: 'plonk' | 'fflonk'; gates: number; domainPower: number }[] = [];
+    for (const c of o.circuits) {
+      const gates = await plonkConstraintCount(infos.get(idOf(c))!.r1cs);
+      for (const system of universal) plan.push({ c, system, gates, domainPower: domainPowerOf(system, gates) });
+    }
+    const isBill = (c: string | number) => infos.get(idOf(c))!.kind === 'bill';
+    plan.sort((a, b) => a.domainPower - b.domainPower || Number(isBill(b.c)) - Number(isBill(a.c)) || infos.get(idOf(a.c))!.readings - infos.get(idOf(b.c))!.readings || universal.indexOf(a.system) - universal.indexOf(b.system));
+    const memoryMB = totalmem() / 2 ** 20;
+    for (const p of plan) {
+      const gasReserve = (new Set(measured.map((m) => `${m.row.circuit}/${m.row.system}`)).size + 1) * GAS_MS_PER_VERIFIER;
+      const why = universalRefusal(measured.map((m) => m.row), p.system, p.domainPower, deadline - Date.now() - gasReserve, o.budgetS, memoryMB);
+      const extra = { plonkGates: p.gates, domainPower: p.domainPower };
+      if (why) {
+        const info = infos.get(idOf(p.c))!;
+        log(`${idOf(p.c)} ${p.system}: not run, ${why}`);
+        rows.push({ system: p.system, prover: 'snarkjs', circuit: idOf(p.c), kind: info.kind, readings: info.readings, constraints: info.constraints, ...extra, skipped: why } as SystemRow);
+      } else runRow(p.c, p.system, ['snarkjs'], extra);
     }
   }
   // one PLONK gate count per circuit, whichever universal system counted it
   for (const r of rows) r.plonkGates ??= rows.find((x) => x.circuit === r.circuit && x.plonkGates)?.plonkGates;
   log('verification gas on Hardhat’s in-process network…');
+  const gasStarted = Date.now();
   await measureGas(measured, log);
+  spentMs.gas = Date.now() - gasStarted;
   if (o.quick) for (const r of rows) checkRow(r);
 
   const machine = await machineInfo();
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
-  writeFileSync(join(o.outDir, 'bench-systems.json'), JSON.stringify({ command, date: new Date().toISOString(), machine, runs: o.runs, rows }, null, 2) + '\n');
+  const took = { totalMs: Date.now() - started, budgetMinutes: o.minutes, byPartMs: spentMs };
+  writeFileSync(join(o.outDir, 'bench-systems.json'), JSON.stringify({ command, date: new Date().toISOString(), machine, runs: { groth16: o.runs, universal: o.universalRuns }, took, rows }, null, 2) + '\n');
   writeFileSync(join(o.outDir, 'bench-systems.csv'), csv(rows, machine));
   for (const [file, svg] of Object.entries(plots(rows))) if (svg) writeFileSync(join(o.outDir, file), svg);
   log(`\n${markdownTable(rows)}\n\n* counted, not encoded (only Groth16's compressed form is implemented). Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, snarkjs ${machine.snarkjs}, load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}`);
+  log(`took ${fmtS(took.totalMs)} of a ${o.minutes}-minute budget: ${Object.entries(spentMs).map(([k, v]) => `${k} ${fmtS(v)}`).join(', ')}`);
   log(`written to ${o.outDir}: bench-systems.json, bench-systems.csv, bench-systems-*.svg`);
   return rows;
 }
+
+// ------------------------------------------------------------------------------------------------ recheck
+
+export interface RecheckFigure {
+  row: string;
+  figure: 'witness' | 'prove' | 'verify';
+  reference: Spread;
+  rerun: number;
+  within: boolean;
+}
+
+/** Whether a rerun's medians land within the spreads (min–max) a table reports: one entry per row and timed figure. */
+export function compareToReference(reference: SystemRow[], rerun: SystemRow[]): RecheckFigure[] {
+  const out: RecheckFigure[] = [];
+  for (const r of rerun.filter((x) => !x.skipped)) {
+    const ref = reference.find((x) => !x.skipped && x.system === r.system && x.prover === r.prover && x.circuit === r.circuit);
+    if (!ref) continue;
+    for (const figure of ['witness', 'prove', 'verify'] as const) {
+      const spreadOf = (x: SystemRow) => x[`${figure}Ms`];
+      const median = spreadOf(r).median;
+      out.push({ row: `${r.system}/${r.prover}/${r.circuit}`, figure, reference: spreadOf(ref), rerun: median, within: median >= spreadOf(ref).min && median <= spreadOf(ref).max });
+    }
+  }
+  return out;
+}
+
+/**
+ * `--recheck`: measures again the rows of docs/bench-systems.json that --circuit/--systems/--provers select
+ * (all its measured rows without them), with the runs it recorded, keys cached, and says which medians land
+ * within the spread the table reports; docs/bench-systems-recheck.json.
+ */
+export async function recheckSystemsBench(argv: string[], log: (m: string) => void = (m) => console.log(m)): Promise<RecheckFigure[]> {
+  const referenceFile = join(REPO_ROOT, 'docs', 'bench-systems.json');
+  const reference = JSON.parse(readFileSync(referenceFile, 'utf8')) as { command: string; date: string; rows: SystemRow[] };
+  const arg = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1]?.split(',') : undefined;
+  };
+  const [circuits, systems, provers] = [arg('circuit'), arg('systems'), arg('provers')];
+  const chosen = reference.rows.filter((r) => !r.skipped && (!circuits || circuits.includes(r.circuit)) && (!systems || systems.includes(r.system)) && (!provers || provers.includes(r.prover)));
+  if (chosen.length === 0) throw new Error(`--recheck: no measured row of ${referenceFile} matches`);
+  const proofsDir = join(REPO_ROOT, 'build', 'bench-systems-proofs');
+  mkdirSync(proofsDir, { recursive: true });
+  const rerun: SystemRow[] = [];
+  for (const ref of chosen) {
+    const c = /^bench-billing_(\d+)d$/.exec(ref.circuit)?.[1] ?? ref.circuit;
+    log(`${ref.circuit} ${ref.system} ${ref.prover}: ${ref.runs} run(s)${ref.warmUp ? ' after a warm-up' : ''}…`);
+    const setup = child(['--setup-child', c, ref.system], 1800);
+    if (!setup.ok) throw new Error(`${ref.circuit} ${ref.system}: ${setup.reason}`);
+    const r = child(['--row-child', c, ref.system, ref.prover, String(ref.runs), join(proofsDir, `recheck.${ref.circuit}.${ref.system}.${ref.prover}.json`), ref.warmUp ? 'warm-up' : 'none'], 1800);
+    if (!r.ok) throw new Error(`${ref.circuit} ${ref.system} ${ref.prover}: ${r.reason}`);
+    rerun.push(r.value as SystemRow);
+  }
+  const figures = compareToReference(chosen, rerun);
+  const machine = await machineInfo();
+  const within = figures.filter((f) => f.within).length;
+  writeFileSync(join(REPO_ROOT, 'docs', 'bench-systems-recheck.json'), JSON.stringify({ command: `npm run bench -- ${argv.join(' ')}`, date: new Date().toISOString(), reference: { command: reference.command, date: reference.date }, machine, within, of: figures.length, figures }, null, 2) + '\n');
+  log(['| row | figure | table: median (min–max) | rerun median | within |', '|---|---|---:|---:|---|', ...figures.map((f) => `| ${f.row} | ${f.figure} | ${fmtS(f.reference.median)} (${fmtS(f.reference.min)}–${fmtS(f.reference.max)}) | ${fmtS(f.rerun)} | ${f.within ? 'yes' : 'no'} |`)].join('\n'));
+  log(`${within} of ${figures.length} rerun medians within the table's spread (load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}); docs/bench-systems-recheck.json`);
+  return figures;
+}
+
+/** The command line: the table, or with --recheck a rerun of its rows against it. */
+export const systemsBenchMain = (argv: string[]) => (argv.includes('--recheck') ? recheckSystemsBench(argv) : runSystemsBench(argv));
 
 if (process.argv[1]?.endsWith('bench-systems.ts')) {
   // explicit exits: Hardhat's runtime (and, in a child, circomlibjs's curve) keep the event loop alive
   if (await childMain(process.argv.slice(2))) process.exit();
   try {
-    await runSystemsBench(process.argv.slice(2));
+    await systemsBenchMain(process.argv.slice(2));
   } finally {
     await releaseCurve();
   }

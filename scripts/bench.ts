@@ -170,9 +170,9 @@ async function main(): Promise<void> {
 }
 
 // --systems / --quick: the proof-system benchmark (issue #12); --load: the start-up benchmark (issue #13); each its own script
-const systems = process.argv.includes('--systems') || process.argv.includes('--quick');
+const systems = process.argv.includes('--systems') || process.argv.includes('--quick') || process.argv.includes('--recheck');
 try {
-  if (systems) await (await import('./bench-systems.js')).runSystemsBench(process.argv.slice(2));
+  if (systems) await (await import('./bench-systems.js')).systemsBenchMain(process.argv.slice(2));
   else if (process.argv.includes('--load')) await (await import('./bench-load.js')).runLoadBench(process.argv.slice(2));
   else await main();
 } finally {

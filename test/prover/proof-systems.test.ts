@@ -16,7 +16,7 @@ import { PROOF_SYSTEMS, systemKeysOf } from '../../core/proof-systems.js';
 import { domainPowerOf, g1PowersNeeded } from '../../keys/universal.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { backendFor, verifyInSystem } from '../../prover/systems.js';
-import { checkRow, csv, machineInfo, measureGas, measureRow, plots, setupTarget, type BenchTarget, type SystemRow } from '../../scripts/bench-systems.js';
+import { checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, plots, predictRow, setupTarget, universalRefusal, type BenchTarget, type SystemRow } from '../../scripts/bench-systems.js';
 
 // Five public inputs and a few dozen gates: y = Σ a_i x^i, outputs y and x³.
 const SOURCE = `pragma circom 2.1.0;
@@ -131,5 +131,37 @@ describe('the proof-system benchmark, quick mode', () => {
     assert.match(svgs['bench-systems-proof-size.svg'], /^<svg[^]*groth16[^]*plonk[^]*fflonk[^]*<\/svg>\n$/);
     assert.match(svgs['bench-systems-gas.svg'], /<polyline/);
     assert.equal(machine.snarkjs, JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'snarkjs', 'package.json'), 'utf8')).version);
+  });
+});
+
+describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', () => {
+  // rows as measured: only the fields the planner reads
+  const measuredRow = (system: 'plonk' | 'fflonk', domainPower: number, wallMs: number, maxRssMB: number) => ({ system, circuit: `c${domainPower}`, domainPower, wallMs, maxRssMB }) as SystemRow;
+  const measured = [measuredRow('plonk', 16, 120_000, 800), measuredRow('fflonk', 16, 200_000, 2_300)];
+  const GiB = 24 * 1024;
+
+  test('a prediction scales the largest measured row of the same system: n log n in time, n in memory', () => {
+    const p = predictRow(measured, 'plonk', 18)!;
+    assert.equal(p.from.circuit, 'c16');
+    assert.equal(p.ms, 120_000 * 4 * (18 / 16));
+    assert.equal(p.rssMB, 800 * 4);
+    assert.equal(predictRow(measured, 'plonk', 15), undefined, 'nothing measured at or below 2^15');
+    assert.equal(predictRow([...measured, measuredRow('plonk', 17, 300_000, 1_700)], 'plonk', 18)!.from.circuit, 'c17');
+  });
+
+  test('a row runs while its prediction fits; otherwise the reason names the prediction and its basis', () => {
+    assert.equal(universalRefusal(measured, 'plonk', 17, 60 * 60_000, 1800, GiB), undefined);
+    assert.equal(universalRefusal([], 'plonk', 16, 1, 1800, GiB), undefined, 'the first row of a system is how it gets measured');
+    assert.match(universalRefusal(measured, 'plonk', 17, 100_000, 1800, GiB)!, /predicted 255 s, more than the 100 s left .*c16 measured 120 s and 800 MB at 2\^16/);
+    assert.match(universalRefusal(measured, 'plonk', 20, 10 * 60 * 60_000, 1800, GiB)!, /predicted 2400 s, over the 1800 s step budget/);
+    assert.match(universalRefusal(measured, 'fflonk', 20, 10 * 60 * 60_000, 100_000, GiB)!, /predicted 35\.9 GB of memory/);
+    assert.match(universalRefusal(measured, 'fflonk', 21, 10 * 60 * 60_000, 100_000, 1e9)!, /2\^21 domain needs a phase 1 of 18,874,386 G1 powers .* development writer stops at 2\^20/);
+  });
+
+  test("a rerun's medians are compared with the table's spreads", () => {
+    const row = (median: number, min: number, max: number) => ({ system: 'groth16', prover: 'snarkjs', circuit: 'x', witnessMs: { median, min, max }, proveMs: { median, min, max }, verifyMs: { median, min, max } }) as SystemRow;
+    const figures = compareToReference([row(10, 9, 12)], [{ ...row(11, 10, 12), proveMs: { median: 13, min: 13, max: 13 } }]);
+    assert.deepEqual(figures.map((f) => [f.figure, f.within]), [['witness', true], ['prove', false], ['verify', true]]);
+    assert.deepEqual(compareToReference([row(10, 9, 12)], [{ ...row(10, 9, 12), circuit: 'y' }]), [], 'rows the table does not have');
   });
 });
