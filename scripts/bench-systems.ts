@@ -6,6 +6,7 @@
  *   npm run bench -- --systems groth16,plonk,fflonk [--provers snarkjs,native] [--kind bill] [--circuit id]
  *                    [--days 31] [--series] [--runs 5] [--universal-runs 2] [--budget 1800] [--minutes 85] [--quick]
  *   npm run bench -- --recheck [--circuit id,…] [--systems …]      (rerun rows of the table against its spreads)
+ *   npm run bench -- --render        (rewrite docs/bench-systems.md and the README's summary from the JSON)
  *
  * Groth16 rows come first, on every circuit; then PLONK and FFLONK rows cheapest first (by domain), each
  * run only when its cost predicted from the rows measured so far fits what is left of --minutes: the
@@ -19,12 +20,13 @@
  * network. A step that does not finish within --budget seconds is a row saying so, never a hang.
  *
  * Writes docs/bench-systems.json (machine, versions, date, command), docs/bench-systems.csv (zk-Harness-style
- * columns, one line per operation) and docs/bench-systems-*.svg (drawn here). --quick proves the 1-day bill
+ * columns, one line per operation), docs/bench-systems-*.svg (drawn here), docs/bench-systems.md (the whole
+ * table) and the README's summary between its bench-systems markers. --quick proves the 1-day bill
  * (or --circuit) once in every system, checks every column and writes to build/bench-systems-quick/ instead.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import * as snarkjs from 'snarkjs';
@@ -98,6 +100,8 @@ export interface SystemRow {
   /** false for PLONK/FFLONK: the size of a point-compressed form, counted, not encoded */
   compressedEncoded: boolean;
   verifyGas?: number;
+  /** why verifyGas is missing from a measured row (its verifier could not be deployed) */
+  gasNotMeasured?: string;
   /** wall time the row took in this run (its setup, when not cached, and its proofs): what the planner predicts from */
   wallMs?: number;
   /** set instead of the measurements when the row could not run: the measured reason */
@@ -231,20 +235,31 @@ export async function measureGas(rows: { row: SystemRow; proofFile: string }[], 
   const { hardhat } = await import('../cli/hardhat.js');
   const hre = await hardhat();
   // a Groth16 verifier of hundreds of public inputs is over the 24 kB deployment limit: measured, not refused
+  // (one of thousands, a quarter's, does not fit a 30M-gas block: its rows say so)
   (hre.config.networks.hardhat as { allowUnlimitedContractSize: boolean }).allowUnlimitedContractSize = true;
   const [signer] = await hre.ethers.getSigners();
-  const verifiers = new Map<string, { address: string; abi: unknown[] }>();
+  const verifiers = new Map<string, { address: string; abi: unknown[] } | { failed: string }>();
   for (const { row, proofFile } of rows) {
     const key = `${row.circuit}/${row.system}`;
     if (!verifiers.has(key)) {
       log(`  [${key}] compiling and deploying its Solidity verifier`);
-      const source = (await snarkjs.zKey.exportSolidityVerifier(systemKeysOf(row.circuit, row.system).zkey, VERIFIER_TEMPLATES, undefined)) as string;
-      const { abi, bytecode } = compileVerifier(source);
-      const contract = await new hre.ethers.ContractFactory(abi as never, bytecode, signer).deploy();
-      await contract.waitForDeployment();
-      verifiers.set(key, { address: await contract.getAddress(), abi });
+      try {
+        const source = (await snarkjs.zKey.exportSolidityVerifier(systemKeysOf(row.circuit, row.system).zkey, VERIFIER_TEMPLATES, undefined)) as string;
+        const { abi, bytecode } = compileVerifier(source);
+        const contract = await new hre.ethers.ContractFactory(abi as never, bytecode, signer).deploy();
+        await contract.waitForDeployment();
+        verifiers.set(key, { address: await contract.getAddress(), abi });
+      } catch (e) {
+        // one verifier that cannot be deployed costs its rows their gas column, never the table
+        verifiers.set(key, { failed: `its verifier could not be deployed: ${(e as Error).message.split('\n')[0]}` });
+      }
     }
     const v = verifiers.get(key)!;
+    if ('failed' in v) {
+      row.gasNotMeasured = v.failed;
+      log(`  [${key}] no gas: ${v.failed}`);
+      continue;
+    }
     const { proof, publicSignals } = JSON.parse(readFileSync(proofFile, 'utf8')) as { proof: AnyProof; publicSignals: string[] };
     const args = await calldataArguments(row.system, proof, publicSignals);
     const contract = new hre.ethers.Contract(v.address, v.abi as never, signer);
@@ -315,7 +330,6 @@ export interface Machine {
 
 export async function machineInfo(): Promise<Machine> {
   const version = (p: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', p, 'package.json'), 'utf8')).version as string;
-  const { loadavg } = await import('node:os');
   return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, snarkjs: version('snarkjs'), solc: version('solc'), hardhat: version('hardhat'), loadAverage: loadavg() };
 }
 
@@ -328,8 +342,103 @@ export function markdownTable(rows: SystemRow[]): string {
   const line = (r: SystemRow) =>
     r.skipped
       ? `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | | ${r.domainPower ? `2^${r.domainPower}` : ''} | | | | | | not run: ${r.skipped} | | | | |`
-      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}, N=${r.runs}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${fmtN(r.verifyGas)} |`;
+      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}, N=${r.runs}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${r.gasNotMeasured ? `not measured: ${r.gasNotMeasured}` : fmtN(r.verifyGas)} |`;
   return [head, sep, ...rows.map(line)].join('\n');
+}
+
+/** What a run writes to docs/bench-systems.json, and what --render reads back. */
+export interface SystemsTable {
+  command: string;
+  date: string;
+  machine: Machine;
+  runs: { groth16: number; universal: number };
+  took: { totalMs: number; budgetMinutes: number; byPartMs: Record<string, number>; loadAtStart?: number[] };
+  rows: SystemRow[];
+}
+
+const loads = (xs: number[] | undefined) => (xs ? xs.map((x) => x.toFixed(2)).join(' ') : 'not recorded');
+const machineLine = (t: SystemsTable) =>
+  `${t.machine.cores} × ${t.machine.cpu}, ${t.machine.memoryGiB} GiB, Node ${t.machine.node}, snarkjs ${t.machine.snarkjs}, solc ${t.machine.solc}, Hardhat ${t.machine.hardhat}; load average (1, 5, 15 min) ${loads(t.took.loadAtStart)} at the start, ${loads(t.machine.loadAverage)} at the end`;
+
+/** Where the run's time went, largest first: "groth16 41 min (55 %), plonk …". */
+function tookLine(t: SystemsTable): string {
+  const parts = Object.entries(t.took.byPartMs).sort((a, b) => b[1] - a[1]);
+  const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+  return `${min(t.took.totalMs)} of a ${t.took.budgetMinutes}-minute budget: ${parts.map(([k, v]) => `${k} ${min(v)} (${((100 * v) / t.took.totalMs).toFixed(0)} %)`).join(', ')}; the rest compiling the circuits and reading their statements`;
+}
+
+const runsLine = (t: SystemsTable) => `Groth16 rows: median and spread of ${t.runs.groth16} proofs after an unmeasured warm-up; PLONK and FFLONK rows: of ${t.runs.universal} proofs, no warm-up.`;
+
+/** docs/bench-systems.md: the whole table, the plots and how they were made, regenerated by every run. */
+export function reportPage(t: SystemsTable): string {
+  const skipped = t.rows.filter((r) => r.skipped).length;
+  return `# Proof-system benchmark: the table
+
+Generated by \`${t.command}\` on ${t.date.slice(0, 16).replace('T', ' ')} UTC (scripts/bench-systems.ts; how each column is
+measured: docs/proof-systems.md). Do not edit: rerun the command, or redraw this page from
+\`bench-systems.json\` with \`npm run bench -- --render\`. Also written: \`bench-systems.csv\` (zk-Harness columns).
+
+- Machine: ${machineLine(t)}.
+- ${runsLine(t)}
+- Took ${tookLine(t)}.
+- ${t.rows.length - skipped} rows measured, ${skipped} not run (each says why: a prediction from the rows measured before it, or the step that failed).
+
+![Prove time against readings](bench-systems-prove.svg)
+![Proof size per system](bench-systems-proof-size.svg)
+![Verification gas against public inputs](bench-systems-gas.svg)
+
+${markdownTable(t.rows)}
+
+\\* counted, not encoded (only Groth16's compressed form is implemented).
+`;
+}
+
+/** The README's part of the table: the bill's scaling series, one line per period, each system side by side. */
+export function readmeSummary(t: SystemsTable): string {
+  const bills = [...new Set(t.rows.filter((r) => r.kind === 'bill').map((r) => r.circuit))].map((c) => t.rows.filter((r) => r.circuit === c));
+  bills.sort((a, b) => a[0].readings - b[0].readings);
+  const cell = (rows: SystemRow[], system: ProofSystem, prover: ProverName) => {
+    const r = rows.find((x) => x.system === system && x.prover === prover);
+    if (!r) return '';
+    if (r.skipped) return 'not run';
+    return `${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}), ${r.maxRssMB.toFixed(0)} MB`;
+  };
+  const gas = (rows: SystemRow[], system: ProofSystem) => fmtN(rows.find((x) => x.system === system && x.prover === 'snarkjs' && !x.skipped)?.verifyGas);
+  const line = (rows: SystemRow[]) => {
+    const r = rows.find((x) => !x.skipped) ?? rows[0];
+    return `| ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} (${(r.constraints / r.readings).toFixed(1)}) | ${fmtN(rows.find((x) => x.plonkGates)?.plonkGates)} | ${r.publicInputs ?? ''} | ${cell(rows, 'groth16', 'snarkjs')} | ${cell(rows, 'groth16', 'native')} | ${cell(rows, 'plonk', 'snarkjs')} | ${cell(rows, 'fflonk', 'snarkjs')} | ${gas(rows, 'groth16')} / ${gas(rows, 'plonk')} / ${gas(rows, 'fflonk')} |`;
+  };
+  const smallest = bills[0]?.filter((r) => !r.skipped && r.prover === 'snarkjs') ?? [];
+  const sizes = smallest.map((r) => `${r.system} ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B`).join('; ');
+  return `Measured by \`${t.command}\` on ${t.date.slice(0, 10)}: ${machineLine(t)}. ${runsLine(t)} The run took ${tookLine(t)}.
+
+The bill's scaling series (prove time median (min–max) and peak RSS; the whole table, every kind and column, is
+[docs/bench-systems.md](docs/bench-systems.md), with the reason of every row not run):
+
+| circuit | readings | r1cs (per reading) | PLONK gates | public | Groth16 snarkjs | Groth16 native | PLONK | FFLONK | verify gas G16 / PLONK / FFLONK |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+${bills.map(line).join('\n')}
+
+Proof sizes (${smallest[0]?.circuit ?? 'none measured'}; JSON / raw / compressed / calldata): ${sizes || 'none measured'}. \\* counted, not encoded.
+
+![Prove time against readings](docs/bench-systems-prove.svg)
+![Proof size per system](docs/bench-systems-proof-size.svg)
+![Verification gas against public inputs](docs/bench-systems-gas.svg)`;
+}
+
+export const SUMMARY_BEGIN = '<!-- bench-systems: written by scripts/bench-systems.ts (npm run bench -- --render); do not edit -->';
+export const SUMMARY_END = '<!-- /bench-systems -->';
+
+/** A README with its summary replaced (between the markers, which must be there once each). */
+export function withReadmeSummary(readme: string, t: SystemsTable): string {
+  const [b, e] = [readme.indexOf(SUMMARY_BEGIN), readme.indexOf(SUMMARY_END)];
+  if (b < 0 || e < b || readme.indexOf(SUMMARY_BEGIN, b + 1) >= 0) throw new Error(`README.md: the summary's markers (${SUMMARY_BEGIN} … ${SUMMARY_END}) are missing or repeated`);
+  return `${readme.slice(0, b + SUMMARY_BEGIN.length)}\n${readmeSummary(t)}\n${readme.slice(e)}`;
+}
+
+function writeReadmeSummary(t: SystemsTable): void {
+  const file = join(REPO_ROOT, 'README.md');
+  writeFileSync(file, withReadmeSummary(readFileSync(file, 'utf8'), t));
 }
 
 // ------------------------------------------------------------------------------------------------ plots
@@ -546,6 +655,7 @@ const GAS_MS_PER_VERIFIER = 10_000;
 export async function runSystemsBench(argv: string[], log: (m: string) => void = (m) => console.log(m)): Promise<SystemRow[]> {
   const o = options(argv);
   const started = Date.now();
+  const loadAtStart = loadavg();
   const deadline = started + o.minutes * 60_000;
   mkdirSync(o.outDir, { recursive: true });
   const proofsDir = join(REPO_ROOT, 'build', 'bench-systems-proofs');
@@ -587,6 +697,8 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
       const row = { ...(r.value as SystemRow), ...s, wallMs: Date.now() - r0 + s.setupMs + (s.ptauMs ?? 0) } as SystemRow;
       rows.push(row);
       measured.push({ row, proofFile });
+      // what is measured so far survives a run that fails later
+      writeFileSync(join(o.outDir, 'bench-systems.partial.json'), JSON.stringify({ command: `npm run bench -- ${argv.join(' ')}`, rows }, null, 2) + '\n');
     }
     spentMs[system] = (spentMs[system] ?? 0) + Date.now() - t0;
   };
@@ -627,13 +739,16 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
 
   const machine = await machineInfo();
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
-  const took = { totalMs: Date.now() - started, budgetMinutes: o.minutes, byPartMs: spentMs };
-  writeFileSync(join(o.outDir, 'bench-systems.json'), JSON.stringify({ command, date: new Date().toISOString(), machine, runs: { groth16: o.runs, universal: o.universalRuns }, took, rows }, null, 2) + '\n');
+  const took = { totalMs: Date.now() - started, budgetMinutes: o.minutes, byPartMs: spentMs, loadAtStart };
+  const table: SystemsTable = { command, date: new Date().toISOString(), machine, runs: { groth16: o.runs, universal: o.universalRuns }, took, rows };
+  writeFileSync(join(o.outDir, 'bench-systems.json'), JSON.stringify(table, null, 2) + '\n');
   writeFileSync(join(o.outDir, 'bench-systems.csv'), csv(rows, machine));
   for (const [file, svg] of Object.entries(plots(rows))) if (svg) writeFileSync(join(o.outDir, file), svg);
+  writeFileSync(join(o.outDir, 'bench-systems.md'), reportPage(table));
+  if (!o.quick) writeReadmeSummary(table);
   log(`\n${markdownTable(rows)}\n\n* counted, not encoded (only Groth16's compressed form is implemented). Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, snarkjs ${machine.snarkjs}, load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}`);
   log(`took ${fmtS(took.totalMs)} of a ${o.minutes}-minute budget: ${Object.entries(spentMs).map(([k, v]) => `${k} ${fmtS(v)}`).join(', ')}`);
-  log(`written to ${o.outDir}: bench-systems.json, bench-systems.csv, bench-systems-*.svg`);
+  log(`written to ${o.outDir}: bench-systems.json, .csv, .md, bench-systems-*.svg${o.quick ? '' : '; README.md summary'}`);
   return rows;
 }
 
@@ -698,8 +813,16 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
   return figures;
 }
 
-/** The command line: the table, or with --recheck a rerun of its rows against it. */
-export const systemsBenchMain = (argv: string[]) => (argv.includes('--recheck') ? recheckSystemsBench(argv) : runSystemsBench(argv));
+/** The command line: the table, with --recheck a rerun of its rows against it, with --render its pages again. */
+export const systemsBenchMain = async (argv: string[]) => {
+  if (argv.includes('--recheck')) return recheckSystemsBench(argv);
+  if (!argv.includes('--render')) return runSystemsBench(argv);
+  const table = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'bench-systems.json'), 'utf8')) as SystemsTable;
+  writeFileSync(join(REPO_ROOT, 'docs', 'bench-systems.md'), reportPage(table));
+  for (const [file, svg] of Object.entries(plots(table.rows))) if (svg) writeFileSync(join(REPO_ROOT, 'docs', file), svg);
+  writeReadmeSummary(table);
+  console.log('rewritten from docs/bench-systems.json: docs/bench-systems.md, docs/bench-systems-*.svg, the README summary');
+};
 
 if (process.argv[1]?.endsWith('bench-systems.ts')) {
   // explicit exits: Hardhat's runtime (and, in a child, circomlibjs's curve) keep the event loop alive

@@ -3,7 +3,9 @@
  * native/build-wasm.mjs): the page is cross-origin isolated (the API's COOP/COEP headers), so its worker
  * proves a 1-day bill with the threaded core (with the single-threaded one when the headers are stripped);
  * `?prover=snarkjs` proves with snarkjs in the same browser; a core whose .wasm is altered on the way is
- * refused and snarkjs proves instead, with the reason on the receipt.
+ * refused and snarkjs proves instead, with the reason on the receipt. A core that fails mid-proof hands the
+ * proof to snarkjs — unless the device reports too little memory for snarkjs: then the proof fails with
+ * both reasons and nothing is sent.
  * Every result is certified by the API and equals the bill computed here from the readings.
  *
  * Needs the core built (emscripten: `apt-get install emscripten`; .ci/run installs it): without it the tests
@@ -51,7 +53,7 @@ describe('household page with the WebAssembly prover', { skip: chromium ?? false
       if (process.env.CI) throw new Error('the WebAssembly prover is not built (node native/build-wasm.mjs --strict says why): CI must test it');
       console.error('\n!!!!! the WebAssembly prover is not built (no emscripten): only the fallback is tested !!!!!\n');
     }
-    for (const [i, meterId] of ['MTR-CORE', 'MTR-SINGLE', 'MTR-SNARKJS', 'MTR-CORRUPT'].entries()) {
+    for (const [i, meterId] of ['MTR-CORE', 'MTR-SINGLE', 'MTR-SNARKJS', 'MTR-CORRUPT', 'MTR-FAILS', 'MTR-SMALL'].entries()) {
       const period = await certifyPeriod({ startDay: START_DAY, readings: syntheticReadings(1, 60 + i), meterId });
       const { userKey } = await provisionHousehold({ api: api.server.url, keys: { registrar: api.keys.registrar, supplier: api.keys.acme, grid: api.keys.grid }, supplierId: 'acme', bundle: period.bundle, tariff, valueOfEnergy: value, kdf: FAST });
       households[meterId] = { period, key: userKey.key };
@@ -139,6 +141,46 @@ describe('household page with the WebAssembly prover', { skip: chromium ?? false
     const prover = await proveDay(p, 'MTR-CORRUPT');
     if (coreBuilt()) assert.match(prover, /^snarkjs \(the WebAssembly prover could not be used: its WebAssembly failed its integrity check \(SHA-256 [0-9a-f]{16}…, the page was built with [0-9a-f]{16}…\)\)$/);
     else assert.equal(prover, 'snarkjs (the WebAssembly prover could not be used: this page was built without it (no emscripten on the server that built it))');
+    await p.close();
+  });
+
+  /**
+   * A page whose core is started normally but whose proving call throws, as a core running out of memory or
+   * hitting a bug would: the core's JavaScript module is rewritten on the way (only its .wasm is hashed).
+   */
+  async function pageWithFailingCore(memoryGB?: number): Promise<Page> {
+    const p = await browser.context.newPage();
+    p.on('pageerror', (e) => assert.fail(`the page threw: ${e.message}`));
+    if (memoryGB !== undefined) await p.addInitScript({ content: `Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => ${memoryGB} })` });
+    await p.route('**/assets/core-*/*.mjs', async (route) => {
+      const text = await (await route.fetch()).text();
+      const exported = 'export default createProver;';
+      assert.ok(text.includes(exported), 'the core module ends as emscripten writes it');
+      const failing = `const failing = (o) => createProver(o).then((m) => { m._mp_prove = () => { throw new Error('injected failure mid-proof'); }; return m; }); export default failing;`;
+      await route.fulfill({ body: text.replace(exported, failing), contentType: 'text/javascript' });
+    });
+    await p.goto(api.server.url);
+    return p;
+  }
+
+  test('a core failing mid-proof hands the proof to snarkjs, certified by the API, the receipt says why', { skip: !coreBuilt() && 'core not built' }, async () => {
+    const p = await pageWithFailingCore();
+    assert.equal(await proveDay(p, 'MTR-FAILS'), 'snarkjs (the WebAssembly prover failed: injected failure mid-proof)');
+    await p.close();
+  });
+
+  test('a core failing mid-proof on a device too small for snarkjs: the proof fails with both reasons, nothing is sent', { skip: !coreBuilt() && 'core not built' }, async () => {
+    // 0.5 GB: enough for the core (capacity.ts MEASURED), not for snarkjs
+    const p = await pageWithFailingCore(0.5);
+    await openReadings(p, 'MTR-SMALL', households['MTR-SMALL'].key);
+    await assert.rejects(
+      proveAndSend(p, 300_000),
+      /the page says: .*the WebAssembly prover failed: injected failure mid-proof, and snarkjs was not started instead: Proving 1 day at once with snarkjs .* needs about 0\.4 GB of memory in this browser, and this device reports 0\.5 GB/,
+    );
+    assert.equal(await p.isVisible('#receipt'), false);
+    const stored = await call(api.server.url, 'GET', '/v1/results?meter=MTR-SMALL', { key: api.keys.auditor });
+    assert.equal(stored.status, 200);
+    assert.deepEqual(stored.body.items, [], 'no result was sent');
     await p.close();
   });
 });

@@ -60,6 +60,8 @@ const figuresFor = (maxDays: number, prover: ProverInUse): ProverFigures => {
   return { memoryMB: known[prover].memoryMB * scale, proveMs: known[prover].proveMs * scale };
 };
 
+const daysText = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+
 /** Whether a proof on a circuit of `maxDays` days should be started with `prover` on this device, and if not, why. */
 export function provingVerdict(maxDays: number, prover: ProverInUse, device: Device): Verdict {
   const f = figuresFor(maxDays, prover);
@@ -67,13 +69,13 @@ export function provingVerdict(maxDays: number, prover: ProverInUse, device: Dev
   if (device.memoryGB !== undefined && f.memoryMB > device.memoryGB * 1024 * MEMORY_SHARE) {
     return {
       ok: false,
-      reason: `Proving ${maxDays} days at once${how} needs about ${(f.memoryMB / 1024).toFixed(1)} GB of memory in this browser, and this device reports ${device.memoryGB} GB: the tab could be stopped half-way.`,
+      reason: `Proving ${daysText(maxDays)} at once${how} needs about ${(f.memoryMB / 1024).toFixed(1)} GB of memory in this browser, and this device reports ${device.memoryGB} GB: the tab could be stopped half-way.`,
     };
   }
   // measured on 2 cores; fewer cores are slower in proportion, more are not counted on
   const expectedMs = f.proveMs * Math.max(1, 2 / Math.max(1, device.cores ?? 2));
   if (expectedMs > MAX_PROVE_MS) {
-    return { ok: false, reason: `Proving ${maxDays} days at once${how} would take about ${Math.round(expectedMs / 60_000)} minutes on this device.` };
+    return { ok: false, reason: `Proving ${daysText(maxDays)} at once${how} would take about ${Math.round(expectedMs / 60_000)} minutes on this device.` };
   }
   return { ok: true, expectedMs };
 }
