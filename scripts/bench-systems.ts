@@ -25,7 +25,7 @@
  * (or --circuit) once in every system, checks every column and writes to build/bench-systems-quick/ instead.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -235,7 +235,7 @@ export async function measureGas(rows: { row: SystemRow; proofFile: string }[], 
   const { hardhat } = await import('../cli/hardhat.js');
   const hre = await hardhat();
   // a Groth16 verifier of hundreds of public inputs is over the 24 kB deployment limit: measured, not refused
-  // (one of thousands, a quarter's, does not fit a 30M-gas block: its rows say so)
+  // (a quarter's, of 2,218 inputs, ran out of gas deploying on Hardhat's default block: its rows say so)
   (hre.config.networks.hardhat as { allowUnlimitedContractSize: boolean }).allowUnlimitedContractSize = true;
   const [signer] = await hre.ethers.getSigners();
   const verifiers = new Map<string, { address: string; abi: unknown[] } | { failed: string }>();
@@ -436,7 +436,11 @@ export function withReadmeSummary(readme: string, t: SystemsTable): string {
   return `${readme.slice(0, b + SUMMARY_BEGIN.length)}\n${readmeSummary(t)}\n${readme.slice(e)}`;
 }
 
-function writeReadmeSummary(t: SystemsTable): void {
+/** What is drawn from a table, by a run and by --render: the plots, the page and (unless --quick) the README's summary. */
+function writePages(t: SystemsTable, outDir: string, readme: boolean): void {
+  for (const [file, svg] of Object.entries(plots(t.rows))) if (svg) writeFileSync(join(outDir, file), svg);
+  writeFileSync(join(outDir, 'bench-systems.md'), reportPage(t));
+  if (!readme) return;
   const file = join(REPO_ROOT, 'README.md');
   writeFileSync(file, withReadmeSummary(readFileSync(file, 'utf8'), t));
 }
@@ -743,9 +747,8 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
   const table: SystemsTable = { command, date: new Date().toISOString(), machine, runs: { groth16: o.runs, universal: o.universalRuns }, took, rows };
   writeFileSync(join(o.outDir, 'bench-systems.json'), JSON.stringify(table, null, 2) + '\n');
   writeFileSync(join(o.outDir, 'bench-systems.csv'), csv(rows, machine));
-  for (const [file, svg] of Object.entries(plots(rows))) if (svg) writeFileSync(join(o.outDir, file), svg);
-  writeFileSync(join(o.outDir, 'bench-systems.md'), reportPage(table));
-  if (!o.quick) writeReadmeSummary(table);
+  writePages(table, o.outDir, !o.quick);
+  rmSync(join(o.outDir, 'bench-systems.partial.json'), { force: true });
   log(`\n${markdownTable(rows)}\n\n* counted, not encoded (only Groth16's compressed form is implemented). Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, snarkjs ${machine.snarkjs}, load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}`);
   log(`took ${fmtS(took.totalMs)} of a ${o.minutes}-minute budget: ${Object.entries(spentMs).map(([k, v]) => `${k} ${fmtS(v)}`).join(', ')}`);
   log(`written to ${o.outDir}: bench-systems.json, .csv, .md, bench-systems-*.svg${o.quick ? '' : '; README.md summary'}`);
@@ -817,10 +820,8 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
 export const systemsBenchMain = async (argv: string[]) => {
   if (argv.includes('--recheck')) return recheckSystemsBench(argv);
   if (!argv.includes('--render')) return runSystemsBench(argv);
-  const table = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'bench-systems.json'), 'utf8')) as SystemsTable;
-  writeFileSync(join(REPO_ROOT, 'docs', 'bench-systems.md'), reportPage(table));
-  for (const [file, svg] of Object.entries(plots(table.rows))) if (svg) writeFileSync(join(REPO_ROOT, 'docs', file), svg);
-  writeReadmeSummary(table);
+  const docs = join(REPO_ROOT, 'docs');
+  writePages(JSON.parse(readFileSync(join(docs, 'bench-systems.json'), 'utf8')) as SystemsTable, docs, true);
   console.log('rewritten from docs/bench-systems.json: docs/bench-systems.md, docs/bench-systems-*.svg, the README summary');
 };
 
