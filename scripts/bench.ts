@@ -169,8 +169,8 @@ async function main(): Promise<void> {
   }
 }
 
-// --systems / --quick: the proof-system benchmark (issue #12); --load: the start-up benchmark (issue #13); each its own script
-const systems = process.argv.includes('--systems') || process.argv.includes('--quick') || process.argv.includes('--recheck');
+// --systems / --quick / --recheck / --render / --regas: the proof-system benchmark (issue #12); --load: the start-up benchmark (issue #13); each its own script
+const systems = ['--systems', '--quick', '--recheck', '--render', '--regas'].some((flag) => process.argv.includes(flag));
 try {
   if (systems) await (await import('./bench-systems.js')).systemsBenchMain(process.argv.slice(2));
   else if (process.argv.includes('--load')) await (await import('./bench-load.js')).runLoadBench(process.argv.slice(2));

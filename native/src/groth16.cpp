@@ -341,7 +341,7 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
     proof.publicSignals.push_back(Fr::toDecimal(Fr::toMont(e)));
   }
   auto t3 = std::chrono::steady_clock::now();
-  if (!check(z, proof, &w.values[1])) {
+  if (!check(z, proof, &w.values[1], threads)) {
     throw InputError(w.name + ": the proof made with " + z.name +
                      " does not verify: the witness does not satisfy the constraints of the proving key's circuit (a wrong or stale witness, or a zkey of another circuit)");
   }
@@ -349,9 +349,9 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
   return proof;
 }
 
-bool check(const Zkey &z, const Proof &p, const Scalar *publicValues) {
+bool check(const Zkey &z, const Proof &p, const Scalar *publicValues, int threads) {
   // vk_x = IC_0 + Σ public_i · IC_i
-  G1::Jac vkx = msm<Fq>(z.IC + 1, nullptr, publicValues, z.nPublic, 1);
+  G1::Jac vkx = msm<Fq>(z.IC + 1, nullptr, publicValues, z.nPublic, threads);
   G1::addMixed(vkx, vkx, z.IC[0]);
   G1::Aff ps[4] = {G1::negAff(p.a), G1::toAff(vkx), p.c, z.alpha1};
   G2::Aff qs[4] = {p.b, z.gamma2, z.delta2, z.beta2};

@@ -55,7 +55,7 @@ struct Proof {
 Proof prove(const Zkey &z, const Witness &w, int threads);
 
 /** Groth16's verification equation for the proof and the public values (normal form), with the zkey's vk. */
-bool check(const Zkey &z, const Proof &p, const Scalar *publicValues);
+bool check(const Zkey &z, const Proof &p, const Scalar *publicValues, int threads);
 
 /** snarkjs's JSON of a proof ({"pi_a": …, "protocol": "groth16", "curve": "bn128"}) */
 std::string proofJson(const Proof &p);

@@ -16,7 +16,7 @@ import { PROOF_SYSTEMS, systemKeysOf } from '../../core/proof-systems.js';
 import { domainPowerOf, g1PowersNeeded } from '../../keys/universal.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { backendFor, verifyInSystem } from '../../prover/systems.js';
-import { checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, plots, predictRow, reportPage, setupTarget, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
+import { checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, OSAKA_TX_GAS_CAP, plots, predictRow, reportPage, setupTarget, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
 
 // Five public inputs and a few dozen gates: y = Σ a_i x^i, outputs y and x³.
 const SOURCE = `pragma circom 2.1.0;
@@ -136,22 +136,29 @@ describe('the proof-system benchmark, quick mode', () => {
   test('the report page and the README summary are drawn from the table', async () => {
     assert.ok(rows.length === 3, 'the rows of the test before');
     // the same rows as a bill's, plus a row the planner refused, as a full run would record them
-    const billRows = [...rows.map((r) => ({ ...r, kind: 'bill' })), { ...rows[0], kind: 'bill', system: 'plonk', prover: 'snarkjs', circuit: 'big', readings: 4416, skipped: 'predicted 900 s, more than the 300 s left' } as SystemRow];
+    // (and a Groth16 row whose verification costs more gas than one Ethereum transaction may use)
+    const overCap = { ...rows[0], kind: 'bill', circuit: 'quarter', readings: 4416, verifyGas: OSAKA_TX_GAS_CAP + 1 } as SystemRow;
+    const billRows = [...rows.map((r) => ({ ...r, kind: 'bill' })), { ...rows[0], kind: 'bill', system: 'plonk', prover: 'snarkjs', circuit: 'big', readings: 4416, skipped: 'predicted 900 s, more than the 300 s left' } as SystemRow, overCap];
     const table: SystemsTable = { command: 'npm run bench -- --systems groth16,plonk,fflonk', date: '2026-12-04T10:00:00.000Z', machine: await machineInfo(), runs: { groth16: 5, universal: 2 }, took: { totalMs: 600_000, budgetMinutes: 85, byPartMs: { groth16: 360_000, plonk: 120_000 }, loadAtStart: [0.25, 0.5, 1] }, rows: billRows };
     const page = reportPage(table);
-    assert.match(page, /3 rows measured, 1 not run/);
+    assert.match(page, /4 rows measured, 1 not run/);
     assert.match(page, /load average \(1, 5, 15 min\) 0\.25 0\.50 1\.00 at the start/);
     assert.match(page, /Took 10\.0 min of a 85-minute budget: groth16 6\.0 min \(60 %\), plonk 2\.0 min \(20 %\)/);
     for (const system of ['groth16', 'plonk', 'fflonk']) assert.match(page, new RegExp(`\\| ${system} \\| snarkjs \\| ${ID} \\|`));
     assert.match(page, /\| big \|.*not run: predicted 900 s/);
+    assert.match(page, /\| quarter \|.* 16,777,217 † \|/);
+    assert.match(page, /† over the 2\^24 gas per transaction Ethereum allows since Osaka/);
+    assert.doesNotMatch(page.split('\n').filter((l) => l.startsWith('| groth16 | snarkjs | ' + ID)).join(''), /†/, 'a figure under the cap is not marked');
 
     const readme = withReadmeSummary(`# title\n${SUMMARY_BEGIN}\nold figures\n${SUMMARY_END}\nafter\n`, table);
     assert.ok(readme.startsWith(`# title\n${SUMMARY_BEGIN}\nMeasured by`) && readme.endsWith(`${SUMMARY_END}\nafter\n`));
     assert.doesNotMatch(readme, /old figures/);
-    const series = readme.split('\n').filter((l) => l.startsWith(`| ${ID} |`) || l.startsWith('| big |'));
-    assert.equal(series.length, 2, 'one line per bill circuit');
+    const series = readme.split('\n').filter((l) => l.startsWith(`| ${ID} |`) || l.startsWith('| big |') || l.startsWith('| quarter |'));
+    assert.equal(series.length, 3, 'one line per bill circuit');
     assert.match(series[0], /\| 5 \| .* \| 7 \| .* MB \|/, 'readings, public inputs, a Groth16 time and RSS');
     assert.match(series[1], /\| not run \|/);
+    assert.match(series[2], /\| 16,777,217 † \/ – \/ – \|$/);
+    assert.match(readme, /† over the 2\^24 gas per transaction/);
     assert.throws(() => withReadmeSummary('# no markers\n', table), /markers/);
   });
 });

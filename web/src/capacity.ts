@@ -8,6 +8,7 @@
  */
 import type { Period } from './api.js';
 import type { ProverInUse } from './protocol.js';
+import { daysText } from './words.js';
 
 /** What proving took in the page in Chromium on the reference machine (2 cores), with one prover. */
 export interface ProverFigures {
@@ -59,8 +60,6 @@ const figuresFor = (maxDays: number, prover: ProverInUse): ProverFigures => {
   const scale = Math.max(1, maxDays / known.maxDays);
   return { memoryMB: known[prover].memoryMB * scale, proveMs: known[prover].proveMs * scale };
 };
-
-const daysText = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 
 /** Whether a proof on a circuit of `maxDays` days should be started with `prover` on this device, and if not, why. */
 export function provingVerdict(maxDays: number, prover: ProverInUse, device: Device): Verdict {

@@ -22,7 +22,7 @@ import { failureSentence, serviceSentence, type Where } from './messages.js';
 import type { Failure, FromWorker, Reply, Request, Stage } from './protocol.js';
 import { loadReceipts, saveReceipt, type StoredReceipt } from './receipts.js';
 import { deliverToRequest, isRequestedPeriod, openPageRequest, pageRequest, requestProving } from './request.js';
-import { localTime, outputLines, periodText } from './words.js';
+import { daysText, localTime, outputLines, periodText } from './words.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('open-form');
@@ -374,7 +374,7 @@ function render(o: Opened) {
           label.append(bandSwatch(i), ` Band ${BAND_LETTERS[i]}: `, b.minPrice === b.maxPrice ? price(b.minPrice) : `${price(b.minPrice)} – ${price(b.maxPrice)}`);
           return row([label, `${formatScaled(b.wh, 3)} kWh`, microPenceToPounds(b.cost)]);
         }),
-      row(['Standing charge', `${o.period.days} day${o.period.days === 1 ? '' : 's'}`, microPenceToPounds(breakdown.standingCharge)]),
+      row(['Standing charge', daysText(o.period.days), microPenceToPounds(breakdown.standingCharge)]),
     );
     foot.replaceChildren(row(['Total', `${formatScaled(breakdown.wh, 3)} kWh`, microPenceToPounds(breakdown.total)]));
   } else {

@@ -16,10 +16,13 @@ export const dayText = (day: number) => dayFormat.format(new Date(day * DAY_MS))
 /** "8 Jan", for chart labels. */
 export const shortDayText = (day: number) => shortDayFormat.format(new Date(day * DAY_MS));
 
+/** "1 day", "7 days". */
+export const daysText = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+
 /** "8 Jan 2025", or "8 Jan 2025 to 14 Jan 2025 (7 days)". */
 export function periodText(p: { start: string; days: number }): string {
   const first = dayOf(p.start);
-  return p.days === 1 ? dayText(first) : `${dayText(first)} to ${dayText(first + p.days - 1)} (${p.days} days)`;
+  return p.days === 1 ? dayText(first) : `${dayText(first)} to ${dayText(first + p.days - 1)} (${daysText(p.days)})`;
 }
 
 /** An ISO timestamp in the household's local time: "8 Jan 2025, 14:03 GMT". */
