@@ -7,6 +7,7 @@
  *                    [--days 31] [--series] [--runs 5] [--universal-runs 2] [--budget 1800] [--minutes 85] [--quick]
  *   npm run bench -- --recheck [--circuit id,…] [--systems …]      (rerun rows of the table against its spreads)
  *   npm run bench -- --render        (rewrite docs/bench-systems.md and the README's summary from the JSON)
+ *   npm run bench -- --regas         (measure the gas column again from the run's proofs, then --render)
  *
  * Groth16 rows come first, on every circuit; then PLONK and FFLONK rows cheapest first (by domain), each
  * run only when its cost predicted from the rows measured so far fits what is left of --minutes: the
