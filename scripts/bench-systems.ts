@@ -227,8 +227,9 @@ const DEPLOY_GAS_LIMIT = 1_000_000_000;
 export const OSAKA_TX_GAS_CAP = 2 ** 24;
 
 const OVER_CAP_NOTE = '† over the 2^24 gas per transaction Ethereum allows since Osaka (EIP-7825): not verifiable there in one call.';
-const overCapNote = (rows: SystemRow[]) => (rows.some((r) => (r.verifyGas ?? 0) > OSAKA_TX_GAS_CAP) ? ` ${OVER_CAP_NOTE}` : '');
-const gasText = (gas: number | undefined) => (gas === undefined ? fmtN(gas) : `${fmtN(gas)}${gas > OSAKA_TX_GAS_CAP ? ' †' : ''}`);
+const overCap = (gas: number | undefined) => (gas ?? 0) > OSAKA_TX_GAS_CAP;
+const overCapNote = (rows: SystemRow[]) => (rows.some((r) => overCap(r.verifyGas)) ? ` ${OVER_CAP_NOTE}` : '');
+const gasText = (gas: number | undefined) => `${fmtN(gas)}${overCap(gas) ? ' †' : ''}`;
 
 /** snarkjs's calldata text for the system, as the verifier's arguments. */
 async function calldataArguments(system: ProofSystem, proof: AnyProof, publicSignals: string[]): Promise<unknown[]> {
