@@ -4,18 +4,21 @@
  * comes here (scripts/bench.ts dispatches):
  *
  *   npm run bench -- --systems groth16,plonk,fflonk [--provers snarkjs,native] [--kind bill] [--circuit id]
- *                    [--days 31] [--series] [--runs 5] [--universal-runs 2] [--budget 1800] [--minutes 85] [--quick]
+ *                    [--days 31] [--series] [--runs 3] [--passes 2] [--universal-runs 1] [--budget 1800] [--minutes 85] [--quick]
  *   npm run bench -- --recheck [--circuit id,…] [--systems …]      (rerun rows of the table against its spreads)
  *   npm run bench -- --render        (rewrite docs/bench-systems.md and the README's summary from the JSON)
  *   npm run bench -- --regas         (measure the gas column again from the run's proofs, then --render)
  *
- * Groth16 rows come first, on every circuit; then PLONK and FFLONK rows cheapest first (by domain), each
- * run only when its cost predicted from the rows measured so far fits what is left of --minutes: the
- * others are rows saying why, with the prediction and the row it came from.
+ * Groth16 rows come first, on every circuit, in --passes passes of --runs proofs (pass 1 over every row, then
+ * pass 2…), so that a row's spread covers how the machine drifts over the run and not only a minute's noise;
+ * then PLONK and FFLONK rows cheapest first (by domain), each run only when its cost predicted from the rows
+ * measured so far fits what is left of --minutes: the others are rows saying why, with the prediction and the
+ * row it came from.
  *
  * Per row (system × prover × circuit): readings, r1cs constraints and PLONK gates, public inputs, domain,
  * setup time and trust model, proving / verification key sizes, witness / prove / verify times (median,
- * min, max of N runs after a warm-up), max RSS (each row in its own child process), the proof as snarkjs
+ * min, max of all its proofs, each pass after a warm-up; the samples kept in the JSON), max RSS (each pass of a
+ * row in its own child process), the proof as snarkjs
  * JSON, raw, compressed and Solidity calldata bytes, and the gas of verifying it with that system's
  * Solidity verifier (snarkjs's template, solc 0.8.28 like hardhat.config.ts) on Hardhat's in-process
  * network. A step that does not finish within --budget seconds is a row saying so, never a hang.
@@ -88,14 +91,19 @@ export interface SystemRow {
   ptauMs?: number;
   provingKeyBytes: number;
   verificationKeyBytes: number;
+  /** measured proofs, all passes together */
   runs: number;
-  /** whether an unmeasured proof ran first (Groth16's start-up — WebAssembly compilation, key loading — is a sizeable share of its proof; PLONK's and FFLONK's are under 2 %) */
+  /** how many times the row was measured, each time in a new process, spread over the run */
+  passes: number;
+  /** whether an unmeasured proof ran first in each pass (Groth16's start-up — WebAssembly compilation, key loading — is a sizeable share of its proof; PLONK's and FFLONK's are under 2 %) */
   warmUp: boolean;
   /** the witness generator the prover used: the circuit's WebAssembly, or its C++ build (native prover, when built) */
   witnessWith: 'wasm' | 'C++';
   witnessMs: Spread;
   proveMs: Spread;
   verifyMs: Spread;
+  /** every measured time, in the order taken (pass 1's first): what the spreads are computed from */
+  samplesMs: { witness: number[]; prove: number[]; verify: number[] };
   maxRssMB: number;
   proofBytes: { json: number; raw: number; compressed: number; calldata?: number };
   /** false for PLONK/FFLONK: the size of a point-compressed form, counted, not encoded */
@@ -109,10 +117,27 @@ export interface SystemRow {
   skipped?: string;
 }
 
-const spread = (xs: number[]): Spread => {
+export const spread = (xs: number[]): Spread => {
   const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+  const mid = s.length >> 1;
+  return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
 };
+
+/** One row from its passes: the spreads of all their samples, the largest RSS, the wall time of all of them. */
+export function mergePasses(passes: SystemRow[]): SystemRow {
+  const samplesMs = { witness: passes.flatMap((p) => p.samplesMs.witness), prove: passes.flatMap((p) => p.samplesMs.prove), verify: passes.flatMap((p) => p.samplesMs.verify) };
+  return {
+    ...passes[0],
+    runs: samplesMs.prove.length,
+    passes: passes.reduce((sum, p) => sum + p.passes, 0),
+    witnessMs: spread(samplesMs.witness),
+    proveMs: spread(samplesMs.prove),
+    verifyMs: spread(samplesMs.verify),
+    samplesMs,
+    maxRssMB: Math.max(...passes.map((p) => p.maxRssMB)),
+    wallMs: passes.reduce((sum, p) => sum + (p.wallMs ?? 0), 0),
+  };
+}
 
 // ------------------------------------------------------------------------------------------------ setup
 
@@ -153,6 +178,7 @@ function rawSizes(proof: AnyProof): { raw: number; compressed: number } {
 
 // ------------------------------------------------------------------------------------------------ one row
 
+/** One pass of a row in this process: a warm-up proof when asked, then `runs` measured proofs. */
 export async function measureRow(t: BenchTarget, system: ProofSystem, prover: ProverName, runs: number, proofOut: string, warmUp = true): Promise<Omit<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'>> {
   const keys = systemKeysOf(t.id, system);
   const vkeyText = readFileSync(keys.vkey, 'utf8');
@@ -186,11 +212,13 @@ export async function measureRow(t: BenchTarget, system: ProofSystem, prover: Pr
     provingKeyBytes: statSync(keys.zkey).size,
     verificationKeyBytes: Buffer.byteLength(vkeyText),
     runs,
+    passes: 1,
     warmUp,
     witnessWith: prover === 'native' && nativeWitnessGenerator(t.wasm) ? 'C++' : 'wasm',
     witnessMs: spread(witness),
     proveMs: spread(prove),
     verifyMs: spread(verify),
+    samplesMs: { witness, prove, verify },
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     proofBytes: {
       json: Buffer.byteLength(JSON.stringify(last!.proof)),
@@ -298,6 +326,7 @@ export function checkRow(r: SystemRow): void {
   for (const [name, s] of Object.entries({ witnessMs: r.witnessMs, proveMs: r.proveMs, verifyMs: r.verifyMs })) {
     if (!(s.min > 0 && s.min <= s.median && s.median <= s.max)) fail(`${name} spread ${JSON.stringify(s)}`);
   }
+  if (!(r.passes >= 1) || Object.values(r.samplesMs).some((xs) => xs.length !== r.runs)) fail(`${r.runs} proofs in ${r.passes} passes, samples ${JSON.stringify(r.samplesMs)}`);
   if (!Number.isInteger(r.domainPower) || 2 ** r.domainPower < (r.system === 'groth16' ? r.constraints : (r.plonkGates ?? 0))) fail(`domain 2^${r.domainPower}`);
   if (r.system !== 'groth16' && !(r.plonkGates! >= r.constraints)) fail(`PLONK gates ${r.plonkGates}`);
   if (!r.trust || !r.setupMode) fail('trust model');
@@ -356,7 +385,7 @@ export function markdownTable(rows: SystemRow[]): string {
   const line = (r: SystemRow) =>
     r.skipped
       ? `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | | ${r.domainPower ? `2^${r.domainPower}` : ''} | | | | | | not run: ${r.skipped} | | | | |`
-      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}, N=${r.runs}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${r.gasNotMeasured ? `not measured: ${r.gasNotMeasured}` : gasText(r.verifyGas)} |`;
+      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}, N=${r.runs}${r.passes > 1 ? ` in ${r.passes} passes` : ''}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${r.gasNotMeasured ? `not measured: ${r.gasNotMeasured}` : gasText(r.verifyGas)} |`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
@@ -365,7 +394,8 @@ export interface SystemsTable {
   command: string;
   date: string;
   machine: Machine;
-  runs: { groth16: number; universal: number };
+  /** proofs per pass (Groth16's, PLONK's and FFLONK's) and passes */
+  runs: { groth16: number; passes: number; universal: number };
   took: { totalMs: number; budgetMinutes: number; byPartMs: Record<string, number>; loadAtStart?: number[] };
   rows: SystemRow[];
   /** the gas column measured again from the run's proofs (`--regas`), when it was */
@@ -383,7 +413,8 @@ function tookLine(t: SystemsTable): string {
   return `${min(t.took.totalMs)} of a ${t.took.budgetMinutes}-minute budget: ${parts.map(([k, v]) => `${k} ${min(v)} (${((100 * v) / t.took.totalMs).toFixed(0)} %)`).join(', ')}; the rest compiling the circuits and reading their statements`;
 }
 
-const runsLine = (t: SystemsTable) => `Groth16 rows: median and spread of ${t.runs.groth16} proofs after an unmeasured warm-up; PLONK and FFLONK rows: of ${t.runs.universal} proofs, no warm-up.`;
+const runsLine = (t: SystemsTable) =>
+  `Groth16 rows: median and spread (min–max) of ${t.runs.groth16 * t.runs.passes} proofs taken in ${t.runs.passes} passes of ${t.runs.groth16} spread over the run (pass 1 over every circuit, then pass 2${t.runs.passes > 2 ? '…' : ''}), each pass in a new process after an unmeasured warm-up; PLONK and FFLONK rows: of ${t.runs.universal * t.runs.passes} proofs in ${t.runs.passes} passes of ${t.runs.universal} (each row's first pass as the plan reaches it, the others after the plan's last row), no warm-up.`;
 
 /** docs/bench-systems.md: the whole table, the plots and how they were made, regenerated by every run. */
 export function reportPage(t: SystemsTable): string {
@@ -561,9 +592,11 @@ interface Options {
   systems: ProofSystem[];
   provers: ProverName[];
   circuits: (string | number)[];
-  /** Groth16's measured runs (after a warm-up) */
+  /** Groth16's measured proofs per pass (each pass after a warm-up) */
   runs: number;
-  /** PLONK's and FFLONK's measured runs (no warm-up: their start-up is under 2 % of a proof of tens of seconds) */
+  /** Groth16's passes over every circuit */
+  passes: number;
+  /** PLONK's and FFLONK's measured proofs per pass (no warm-up: their start-up is under 2 % of a proof of tens of seconds) */
   universalRuns: number;
   /** per step (one setup, one row) */
   budgetS: number;
@@ -604,8 +637,9 @@ function options(argv: string[]): Options {
     systems: list('systems', PROOF_SYSTEMS.join(',')).map(parseProofSystem),
     provers,
     circuits,
-    runs: quick ? 1 : count('runs', 5, 2),
-    universalRuns: quick ? 1 : count('universal-runs', 2, 2),
+    runs: quick ? 1 : count('runs', 3, 1),
+    passes: quick ? 1 : count('passes', 2, 1),
+    universalRuns: count('universal-runs', 1, 1),
     budgetS: count('budget', 1800, 1),
     minutes: count('minutes', 85, 1),
     quick,
@@ -639,6 +673,44 @@ async function childMain(argv: string[]): Promise<boolean> {
     await releaseCurve();
   }
   return true;
+}
+
+/** A row to measure: the child's circuit argument, how, and what its row carries besides the measurements. */
+interface PassSpec {
+  c: string;
+  system: ProofSystem;
+  prover: ProverName;
+  proofFile: string;
+  runsPerPass: number;
+  passes: number;
+  warmUp: boolean;
+  base: Partial<SystemRow>;
+  setup?: Partial<SystemRow>;
+}
+
+/**
+ * Rows measured in passes, each pass of a row in a new child: pass 1 over every row, then pass 2…, so that
+ * a row's spread covers the machine's drift over the whole run. A row whose first pass fails is a reason; one
+ * whose later pass fails keeps the passes it has (its row says how many).
+ */
+function measureInPasses(specs: PassSpec[], budgetS: number, log: (m: string) => void, afterEach: (soFar: SystemRow[]) => void = () => {}): [PassSpec, SystemRow | { reason: string }][] {
+  const done = specs.map(() => [] as SystemRow[]);
+  const stopped: (string | undefined)[] = specs.map(() => undefined);
+  const passes = Math.max(0, ...specs.map((s) => s.passes));
+  for (let pass = 1; pass <= passes; pass++)
+    specs.forEach((s, i) => {
+      if (stopped[i] || pass > s.passes) return;
+      log(`${s.base.circuit} ${s.system} ${s.prover}: ${s.passes > 1 ? `pass ${pass} of ${s.passes}, ` : ''}${s.runsPerPass} run(s)${s.warmUp ? ' after a warm-up' : ''}…`);
+      const r0 = Date.now();
+      const r = child(['--row-child', s.c, s.system, s.prover, String(s.runsPerPass), s.proofFile, s.warmUp ? 'warm-up' : 'none'], budgetS);
+      if (r.ok) done[i].push({ ...(r.value as SystemRow), wallMs: Date.now() - r0 });
+      else {
+        stopped[i] = r.reason;
+        if (done[i].length) log(`  pass ${pass} failed (${r.reason}): the row keeps the ${done[i].length} pass(es) it has`);
+      }
+      afterEach(done.filter((d) => d.length).map(mergePasses));
+    });
+  return specs.map((s, i) => [s, done[i].length ? mergePasses(done[i]) : { reason: stopped[i]! }]);
 }
 
 /**
@@ -689,42 +761,58 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
     infos.set(idOf(c), { readings: t.readings, kind: t.kind, constraints: (await r1csInfo(t.r1cs)).nConstraints, r1cs: t.r1cs });
   }
 
-  /** One system × prover × circuit: setup (cached when built before), then the row's proofs, each in a child. */
-  const runRow = (c: string | number, system: ProofSystem, provers: ProverName[], extra: Partial<SystemRow> = {}) => {
-    const id = idOf(c);
-    const info = infos.get(id)!;
-    const t0 = Date.now();
-    log(`${id} ${system}: setup (cached when built before; budget ${o.budgetS} s)…`);
+  // what is measured so far (rows, and the passes of rows still being measured) survives a run that fails later
+  const saveProgress = (inProgress: SystemRow[] = []) => writeFileSync(join(o.outDir, 'bench-systems.partial.json'), JSON.stringify({ command: `npm run bench -- ${argv.join(' ')}`, rows: [...rows, ...inProgress] }, null, 2) + '\n');
+  /** Setup of one circuit in one system (cached when built before), in a child: the rows' setup figures, or why there are none. */
+  const setupOf = (c: string | number, system: ProofSystem) => {
+    log(`${idOf(c)} ${system}: setup (cached when built before; budget ${o.budgetS} s)…`);
     const setup = child(['--setup-child', String(c), system], o.budgetS);
+    return setup.ok ? { figures: setup.value as Pick<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'> } : { reason: setup.reason };
+  };
+  /** The rows of one system × circuit × provers after its setup: measured in passes, or rows saying why not. */
+  const specsOf = (c: string | number, system: ProofSystem, provers: ProverName[], extra: Partial<SystemRow> = {}): PassSpec[] => {
+    const setup = setupOf(c, system);
+    const specs: PassSpec[] = [];
     for (const prover of provers) {
-      const base = { system, prover, circuit: id, kind: info.kind, readings: info.readings, constraints: info.constraints, ...extra };
-      const unavailable = prover === 'rapidsnark' ? 'rapidsnark is not installed on this machine (scripts/bench-native.ts runs it with RAPIDSNARK=…)' : !setup.ok ? setup.reason : undefined;
-      if (unavailable) {
-        rows.push({ ...base, skipped: unavailable } as SystemRow);
-        continue;
+      const info = infos.get(idOf(c))!;
+      const base = { system, prover, circuit: idOf(c), kind: info.kind, readings: info.readings, constraints: info.constraints, ...extra };
+      const unavailable = prover === 'rapidsnark' ? 'rapidsnark is not installed on this machine (scripts/bench-native.ts runs it with RAPIDSNARK=…)' : 'reason' in setup ? setup.reason : undefined;
+      if (unavailable) rows.push({ ...base, skipped: unavailable } as SystemRow);
+      else {
+        const groth16 = system === 'groth16';
+        specs.push({ c: String(c), system, prover, proofFile: join(proofsDir, `${idOf(c)}.${system}.${prover}.json`), runsPerPass: groth16 ? o.runs : o.universalRuns, passes: o.passes, warmUp: groth16, base, setup: (setup as { figures: Partial<SystemRow> }).figures });
       }
-      const runs = system === 'groth16' ? o.runs : o.universalRuns;
-      const warmUp = system === 'groth16';
-      log(`${id} ${system} ${prover}: ${runs} run(s)${warmUp ? ' after a warm-up' : ''}…`);
-      const proofFile = join(proofsDir, `${id}.${system}.${prover}.json`);
-      const r0 = Date.now();
-      const r = child(['--row-child', String(c), system, prover, String(runs), proofFile, warmUp ? 'warm-up' : 'none'], o.budgetS);
-      if (!r.ok) {
-        rows.push({ ...base, skipped: r.reason } as SystemRow);
-        continue;
-      }
-      const s = (setup as { value: Pick<SystemRow, 'setupMs' | 'ptauMs'> }).value;
-      const row = { ...(r.value as SystemRow), ...s, wallMs: Date.now() - r0 + s.setupMs + (s.ptauMs ?? 0) } as SystemRow;
-      rows.push(row);
-      measured.push({ row, proofFile });
-      // what is measured so far survives a run that fails later
-      writeFileSync(join(o.outDir, 'bench-systems.partial.json'), JSON.stringify({ command: `npm run bench -- ${argv.join(' ')}`, rows }, null, 2) + '\n');
     }
-    spentMs[system] = (spentMs[system] ?? 0) + Date.now() - t0;
+    return specs;
+  };
+  const setupMsOf = (spec: PassSpec) => spec.setup!.setupMs! + (spec.setup!.ptauMs ?? 0);
+  /** Measures rows in their passes (only the first `passesNow` when given; the rest later) and records them. */
+  const measureSpecs = (specs: PassSpec[], passesNow = Infinity) => {
+    const recorded: { spec: PassSpec; row: SystemRow; childMs: number }[] = [];
+    const results = measureInPasses(specs.map((s) => ({ ...s, passes: Math.min(s.passes, passesNow) })), o.budgetS, log, saveProgress);
+    for (const [i, [, result]] of results.entries()) {
+      const spec = specs[i];
+      if ('reason' in result) {
+        rows.push({ ...spec.base, skipped: result.reason } as SystemRow);
+        continue;
+      }
+      // a row with passes still to come is expected to cost as much again per pass: what the planner predicts from
+      const row = { ...result, ...spec.setup, wallMs: setupMsOf(spec) + (result.wallMs! * Math.max(spec.passes, result.passes)) / result.passes } as SystemRow;
+      rows.push(row);
+      measured.push({ row, proofFile: spec.proofFile });
+      recorded.push({ spec, row, childMs: result.wallMs! });
+    }
+    saveProgress();
+    return recorded;
   };
 
-  // Groth16 first, every circuit: the product's system, and cheap beside the universal ones
-  if (o.systems.includes('groth16')) for (const c of o.circuits) runRow(c, 'groth16', o.provers);
+  // Groth16 first, every circuit: the product's system, and cheap beside the universal ones; every setup
+  // first, then the rows in passes over all of them
+  if (o.systems.includes('groth16')) {
+    const t0 = Date.now();
+    measureSpecs(o.circuits.flatMap((c) => specsOf(c, 'groth16', o.provers)));
+    spentMs.groth16 = Date.now() - t0;
+  }
 
   // PLONK and FFLONK (snarkjs only), cheapest first so that the budget buys the most rows: by domain, the
   // bill first at each domain, then by readings; a row predicted not to fit is a row saying why
@@ -738,16 +826,34 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
     const isBill = (c: string | number) => infos.get(idOf(c))!.kind === 'bill';
     plan.sort((a, b) => a.domainPower - b.domainPower || Number(isBill(b.c)) - Number(isBill(a.c)) || infos.get(idOf(a.c))!.readings - infos.get(idOf(b.c))!.readings || universal.indexOf(a.system) - universal.indexOf(b.system));
     const memoryMB = totalmem() / 2 ** 20;
+    // each row's first pass as the plan reaches it, its later passes after the plan's last row (minutes apart,
+    // like Groth16's): the time they will take, as long as the first, is kept out of what the plan may spend
+    const later: { spec: PassSpec; row: SystemRow; childMs: number }[] = [];
+    const laterMs = () => later.reduce((sum, l) => sum + l.childMs * (l.spec.passes - 1), 0);
     for (const p of plan) {
       const gasReserve = (new Set(measured.map((m) => `${m.row.circuit}/${m.row.system}`)).size + 1) * GAS_MS_PER_VERIFIER;
-      const why = universalRefusal(measured.map((m) => m.row), p.system, p.domainPower, deadline - Date.now() - gasReserve, o.budgetS, memoryMB);
+      const why = universalRefusal(measured.map((m) => m.row), p.system, p.domainPower, deadline - Date.now() - gasReserve - laterMs(), o.budgetS, memoryMB);
       const extra = { plonkGates: p.gates, domainPower: p.domainPower };
       if (why) {
         const info = infos.get(idOf(p.c))!;
         log(`${idOf(p.c)} ${p.system}: not run, ${why}`);
         rows.push({ system: p.system, prover: 'snarkjs', circuit: idOf(p.c), kind: info.kind, readings: info.readings, constraints: info.constraints, ...extra, skipped: why } as SystemRow);
-      } else runRow(p.c, p.system, ['snarkjs'], extra);
+      } else {
+        const t0 = Date.now();
+        later.push(...measureSpecs(specsOf(p.c, p.system, ['snarkjs'], extra), 1).filter((r) => r.spec.passes > 1));
+        spentMs[p.system] = (spentMs[p.system] ?? 0) + Date.now() - t0;
+      }
     }
+    if (later.length) log('PLONK and FFLONK: the later passes of the rows measured…');
+    const rest = measureInPasses(later.map((l) => ({ ...l.spec, passes: l.spec.passes - 1 })), o.budgetS, log);
+    rest.forEach(([, result], i) => {
+      const { spec, row, childMs } = later[i];
+      const restMs = 'reason' in result ? 0 : result.wallMs!;
+      if (!('reason' in result)) Object.assign(row, mergePasses([row, result]));
+      row.wallMs = setupMsOf(spec) + childMs + restMs;
+      spentMs[spec.system] += restMs;
+    });
+    saveProgress();
   }
   // one PLONK gate count per circuit, whichever universal system counted it
   for (const r of rows) r.plonkGates ??= rows.find((x) => x.circuit === r.circuit && x.plonkGates)?.plonkGates;
@@ -760,7 +866,7 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
   const machine = await machineInfo();
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
   const took = { totalMs: Date.now() - started, budgetMinutes: o.minutes, byPartMs: spentMs, loadAtStart };
-  const table: SystemsTable = { command, date: new Date().toISOString(), machine, runs: { groth16: o.runs, universal: o.universalRuns }, took, rows };
+  const table: SystemsTable = { command, date: new Date().toISOString(), machine, runs: { groth16: o.runs, passes: o.passes, universal: o.universalRuns }, took, rows };
   writeFileSync(join(o.outDir, 'bench-systems.json'), JSON.stringify(table, null, 2) + '\n');
   writeFileSync(join(o.outDir, 'bench-systems.csv'), csv(rows, machine));
   writePages(table, o.outDir, !o.quick);
@@ -798,7 +904,7 @@ export function compareToReference(reference: SystemRow[], rerun: SystemRow[]): 
 
 /**
  * `--recheck`: measures again the rows of docs/bench-systems.json that --circuit/--systems/--provers select
- * (all its measured rows without them), with the runs it recorded, keys cached, and says which medians land
+ * (all its measured rows without them), with the proofs and passes it recorded, keys cached, and says which medians land
  * within the spread the table reports; docs/bench-systems-recheck.json.
  */
 export async function recheckSystemsBench(argv: string[], log: (m: string) => void = (m) => console.log(m)): Promise<RecheckFigure[]> {
@@ -813,16 +919,18 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
   if (chosen.length === 0) throw new Error(`--recheck: no measured row of ${referenceFile} matches`);
   const proofsDir = join(REPO_ROOT, 'build', 'bench-systems-proofs');
   mkdirSync(proofsDir, { recursive: true });
-  const rerun: SystemRow[] = [];
-  for (const ref of chosen) {
-    const c = /^bench-billing_(\d+)d$/.exec(ref.circuit)?.[1] ?? ref.circuit;
-    log(`${ref.circuit} ${ref.system} ${ref.prover}: ${ref.runs} run(s)${ref.warmUp ? ' after a warm-up' : ''}…`);
-    const setup = child(['--setup-child', c, ref.system], 1800);
-    if (!setup.ok) throw new Error(`${ref.circuit} ${ref.system}: ${setup.reason}`);
-    const r = child(['--row-child', c, ref.system, ref.prover, String(ref.runs), join(proofsDir, `recheck.${ref.circuit}.${ref.system}.${ref.prover}.json`), ref.warmUp ? 'warm-up' : 'none'], 1800);
-    if (!r.ok) throw new Error(`${ref.circuit} ${ref.system} ${ref.prover}: ${r.reason}`);
-    rerun.push(r.value as SystemRow);
+  const childArg = (circuit: string) => /^bench-billing_(\d+)d$/.exec(circuit)?.[1] ?? circuit;
+  for (const key of new Set(chosen.map((r) => `${r.circuit} ${r.system}`))) {
+    const [circuit, system] = key.split(' ');
+    const setup = child(['--setup-child', childArg(circuit), system], 1800);
+    if (!setup.ok) throw new Error(`${key}: ${setup.reason}`);
   }
+  // the table's protocol again: its proofs per pass and its passes, pass 1 over the chosen rows, then pass 2…
+  const specs = chosen.map((ref) => ({ c: childArg(ref.circuit), system: ref.system, prover: ref.prover, proofFile: join(proofsDir, `recheck.${ref.circuit}.${ref.system}.${ref.prover}.json`), runsPerPass: ref.runs / ref.passes, passes: ref.passes, warmUp: ref.warmUp, base: ref }));
+  const rerun = measureInPasses(specs, 1800, log).map(([s, r]) => {
+    if ('reason' in r) throw new Error(`${s.base.circuit} ${s.system} ${s.prover}: ${r.reason}`);
+    return r;
+  });
   const figures = compareToReference(chosen, rerun);
   const machine = await machineInfo();
   const within = figures.filter((f) => f.within).length;

@@ -16,7 +16,7 @@ import { PROOF_SYSTEMS, systemKeysOf } from '../../core/proof-systems.js';
 import { domainPowerOf, g1PowersNeeded } from '../../keys/universal.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { backendFor, verifyInSystem } from '../../prover/systems.js';
-import { checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, OSAKA_TX_GAS_CAP, plots, predictRow, reportPage, setupTarget, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
+import { checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, mergePasses, OSAKA_TX_GAS_CAP, plots, predictRow, reportPage, setupTarget, spread, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
 
 // Five public inputs and a few dozen gates: y = Σ a_i x^i, outputs y and x³.
 const SOURCE = `pragma circom 2.1.0;
@@ -139,9 +139,10 @@ describe('the proof-system benchmark, quick mode', () => {
     // (and a Groth16 row whose verification costs more gas than one Ethereum transaction may use)
     const overCap = { ...rows[0], kind: 'bill', circuit: 'quarter', readings: 4416, verifyGas: OSAKA_TX_GAS_CAP + 1 } as SystemRow;
     const billRows = [...rows.map((r) => ({ ...r, kind: 'bill' })), { ...rows[0], kind: 'bill', system: 'plonk', prover: 'snarkjs', circuit: 'big', readings: 4416, skipped: 'predicted 900 s, more than the 300 s left' } as SystemRow, overCap];
-    const table: SystemsTable = { command: 'npm run bench -- --systems groth16,plonk,fflonk', date: '2026-12-04T10:00:00.000Z', machine: await machineInfo(), runs: { groth16: 5, universal: 2 }, took: { totalMs: 600_000, budgetMinutes: 85, byPartMs: { groth16: 360_000, plonk: 120_000 }, loadAtStart: [0.25, 0.5, 1] }, rows: billRows };
+    const table: SystemsTable = { command: 'npm run bench -- --systems groth16,plonk,fflonk', date: '2026-12-04T10:00:00.000Z', machine: await machineInfo(), runs: { groth16: 3, passes: 2, universal: 2 }, took: { totalMs: 600_000, budgetMinutes: 85, byPartMs: { groth16: 360_000, plonk: 120_000 }, loadAtStart: [0.25, 0.5, 1] }, rows: billRows };
     const page = reportPage(table);
     assert.match(page, /4 rows measured, 1 not run/);
+    assert.match(page, /Groth16 rows: median and spread \(min–max\) of 6 proofs taken in 2 passes of 3 spread over the run/);
     assert.match(page, /load average \(1, 5, 15 min\) 0\.25 0\.50 1\.00 at the start/);
     assert.match(page, /Took 10\.0 min of a 85-minute budget: groth16 6\.0 min \(60 %\), plonk 2\.0 min \(20 %\)/);
     for (const system of ['groth16', 'plonk', 'fflonk']) assert.match(page, new RegExp(`\\| ${system} \\| snarkjs \\| ${ID} \\|`));
@@ -185,6 +186,16 @@ describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', ()
     assert.match(universalRefusal(measured, 'plonk', 20, 10 * 60 * 60_000, 1800, GiB)!, /predicted 2400 s, over the 1800 s step budget/);
     assert.match(universalRefusal(measured, 'fflonk', 20, 10 * 60 * 60_000, 100_000, GiB)!, /predicted 35\.9 GB of memory/);
     assert.match(universalRefusal(measured, 'fflonk', 21, 10 * 60 * 60_000, 100_000, 1e9)!, /2\^21 domain needs a phase 1 of 18,874,386 G1 powers .* development writer stops at 2\^20/);
+  });
+
+  test("a row's passes merge into one spread of all their proofs", () => {
+    const pass = (prove: number[], maxRssMB: number, wallMs: number) => ({ system: 'groth16', prover: 'native', circuit: 'x', runs: prove.length, passes: 1, samplesMs: { witness: prove.map((x) => x / 10), prove, verify: prove.map(() => 5) }, maxRssMB, wallMs }) as unknown as SystemRow;
+    const row = mergePasses([pass([100, 120, 110], 300, 4_000), pass([130, 125, 140], 280, 5_000)]);
+    assert.deepEqual([row.runs, row.passes, row.maxRssMB, row.wallMs], [6, 2, 300, 9_000]);
+    assert.deepEqual(row.proveMs, { median: 122.5, min: 100, max: 140 }, 'an even count: the mean of the middle two');
+    assert.deepEqual(row.samplesMs.prove, [100, 120, 110, 130, 125, 140], 'in the order taken');
+    assert.deepEqual(row.witnessMs, { median: 12.25, min: 10, max: 14 });
+    assert.deepEqual(spread([3, 1, 2]), { median: 2, min: 1, max: 3 });
   });
 
   test("a rerun's medians are compared with the table's spreads", () => {
