@@ -7,7 +7,7 @@
  * as a ProverBackend.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { BUILD_DIR } from '../core/paths.js';
@@ -23,7 +23,7 @@ export interface NativeProveResult {
 }
 
 interface NativeAddon {
-  prove(zkey: string, witness: string | Uint8Array, options?: { threads?: number; witnessName?: string }): Promise<{ proof: string; publicSignals: string; vkey: string; timings: { qapMs: number; fftMs: number; msmMs: number; checkMs: number } }>;
+  prove(zkey: string, witness: string | Uint8Array, options?: { threads?: number; witnessName?: string; vkey?: boolean }): Promise<{ proof: string; publicSignals: string; vkey?: string; timings: { qapMs: number; fftMs: number; msmMs: number; checkMs: number } }>;
   info(): { field: string; threads: number };
   releaseKeys(): void;
 }
@@ -101,10 +101,10 @@ export async function groth16Check(vkey: any, publicSignals: string[], proof: Gr
 export async function proveNative(zkey: string, witness: string | Uint8Array, options: { threads?: number; witnessName?: string; independentCheck?: boolean } = {}): Promise<NativeProveResult> {
   const a = loadNativeAddon();
   if (!a) throw new Error(nativeUnavailableReason());
-  const r = await a.prove(zkey, witness, { threads: options.threads, witnessName: options.witnessName });
+  const r = await a.prove(zkey, witness, { threads: options.threads, witnessName: options.witnessName, vkey: options.independentCheck });
   const proof = JSON.parse(r.proof) as Groth16Proof;
   const publicSignals = JSON.parse(r.publicSignals) as string[];
-  if (options.independentCheck && !(await groth16Check(JSON.parse(r.vkey), publicSignals, proof))) {
+  if (options.independentCheck && !(await groth16Check(JSON.parse(r.vkey!), publicSignals, proof))) {
     const w = typeof witness === 'string' ? witness : (options.witnessName ?? 'the witness');
     throw new Error(`${w}: the proof made with ${zkey} passed the addon's check but not ffjavascript's: a bug of the native prover`);
   }
@@ -173,24 +173,41 @@ export function formatWitnessInput(input: Record<string, unknown>): string {
   return lines.join('\n') + '\n';
 }
 
-/** Runs the native witness generator in a child process (circom's asserts abort it, never us). */
-export function computeWitnessNative(input: Record<string, unknown>, gen: { exe: string; dat: string }): Promise<Uint8Array> {
+/** Runs the native witness generator in a child process (circom's asserts abort it, never us): the .wtns bytes. */
+export async function computeWitnessNative(input: Record<string, unknown>, gen: { exe: string; dat: string }): Promise<Uint8Array> {
+  return (await runWitnessGenerator(input, gen, 'pipe'))!;
+}
+
+/**
+ * The same, the .wtns written to `file` by the generator itself: the bytes never pass through JavaScript (a
+ * megabyte a month's witness, which V8 frees only at its next collection), and the addon maps the file.
+ */
+export async function writeWitnessNative(input: Record<string, unknown>, gen: { exe: string; dat: string }, file: string): Promise<void> {
+  const fd = openSync(file, 'w');
+  try {
+    await runWitnessGenerator(input, gen, fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function runWitnessGenerator(input: Record<string, unknown>, gen: { exe: string; dat: string }, stdout: 'pipe' | number): Promise<Buffer | undefined> {
   const text = formatWitnessInput(input);
   return new Promise((resolve, reject) => {
-    const child = spawn(gen.exe, [gen.dat], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(gen.exe, [gen.dat], { stdio: ['pipe', stdout, 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => (err += d));
     child.on('error', (e) => reject(new Error(`${gen.exe}: ${e.message}`)));
     child.on('close', (code, signal) => {
-      if (code === 0) return resolve(new Uint8Array(Buffer.concat(out)));
+      if (code === 0) return resolve(stdout === 'pipe' ? Buffer.concat(out) : undefined); // a Buffer is a Uint8Array
       const detail = err.trim().split('\n').filter(Boolean).slice(-3).join(' / ');
       if (signal) reject(new Error(`witness generation failed (${gen.exe}): the inputs do not satisfy the circuit's constraints${detail ? ` — ${detail}` : ''}`));
       else reject(new Error(`witness generation failed (${gen.exe}): ${detail || `exit code ${code}`}`));
     });
-    child.stdin.on('error', () => {}); // the child may exit before reading everything; 'close' reports why
-    child.stdin.end(text);
+    child.stdin!.on('error', () => {}); // the child may exit before reading everything; 'close' reports why
+    child.stdin!.end(text);
   });
 }
 

@@ -8,7 +8,8 @@
  * Without the addon (not built here) the suite skips with the reason; under CI=true it fails instead.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as snarkjs from 'snarkjs';
@@ -92,6 +93,19 @@ describe('native Groth16 prover', { skip }, () => {
       await assert.rejects(computeWitnessNative({ ...input, nonsense: 1 }, gen!), /the circuit has no input signal "nonsense"/);
       const { readings: _dropped, ...missing } = input as Record<string, unknown>;
       await assert.rejects(computeWitnessNative(missing, gen!), /input signal value\(s\) missing/);
+    });
+
+    test('the native backend proves from the witness file the generator writes, and removes it', async () => {
+      const a = artifactsOf('billing_1d');
+      const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith('meterproof-witness-')).sort();
+      const before = leftovers();
+      const { input } = await randomInput('billing_1d');
+      const r = await nativeBackend.prove(input, a.wasm, a.zkey);
+      assert.equal(await snarkjs.groth16.verify(vkeyOf('billing_1d'), r.publicSignals, r.proof), true);
+      const tampered = structuredClone(input) as { readings: (string | number | bigint)[] };
+      tampered.readings[0] = BigInt(tampered.readings[0]) + 1n;
+      await assert.rejects(nativeBackend.prove(tampered, a.wasm, a.zkey), /the inputs do not satisfy the circuit's constraints/);
+      assert.deepEqual(leftovers(), before, 'no witness file is left behind, proved or failed');
     });
   });
 

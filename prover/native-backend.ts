@@ -5,7 +5,10 @@
  * Node only: the household page keeps snarkjs.
  */
 import { snarkjsBackend, type ProverBackend } from './backend.js';
-import { computeWitnessNative, computeWitnessWasm, nativeAvailable, nativeUnavailableReason, nativeWitnessGenerator, proveNative } from '../native/native-prover.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeWitnessWasm, nativeAvailable, nativeUnavailableReason, nativeWitnessGenerator, proveNative, writeWitnessNative } from '../native/native-prover.js';
 
 export * from '../native/native-prover.js';
 
@@ -16,12 +19,19 @@ export const nativeBackend: ProverBackend & { witness?: 'native' | 'wasm' } = {
     onStage?.('witness');
     const t0 = performance.now();
     const gen = typeof wasm === 'string' ? nativeWitnessGenerator(wasm) : undefined;
-    const wtns = gen ? await computeWitnessNative(input, gen) : await computeWitnessWasm(input, wasm);
-    const t1 = performance.now();
-    onStage?.('prove');
-    const { proof, publicSignals } = await proveNative(zkey, wtns, { witnessName: gen ? `the witness of ${gen.exe}` : `the witness of ${typeof wasm === 'string' ? wasm : 'the circuit'}` });
-    const t2 = performance.now();
-    return { proof, publicSignals, timings: { witnessMs: t1 - t0, proveMs: t2 - t1 } };
+    // the C++ generator writes its .wtns to a file the addon maps; the WebAssembly one gives bytes
+    const dir = gen ? mkdtempSync(join(tmpdir(), 'meterproof-witness-')) : undefined;
+    try {
+      const wtns = gen ? join(dir!, 'witness.wtns') : await computeWitnessWasm(input, wasm);
+      if (gen) await writeWitnessNative(input, gen, wtns as string);
+      const t1 = performance.now();
+      onStage?.('prove');
+      const { proof, publicSignals } = await proveNative(zkey, wtns, { witnessName: gen ? `the witness of ${gen.exe}` : `the witness of ${typeof wasm === 'string' ? wasm : 'the circuit'}` });
+      const t2 = performance.now();
+      return { proof, publicSignals, timings: { witnessMs: t1 - t0, proveMs: t2 - t1 } };
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   },
 };
 

@@ -8,18 +8,19 @@
  * Same statement as scripts/bench.ts (synthetic readings, seed 1; the kind's example fields). Each prover
  * runs in its own child process so that its peak RSS is its own:
  *  - native, in Node: witness (the circuit's C++ generator when built — native/build-witness.ts, else its
- *    WebAssembly) + addon proof + the pairing check of the proof; a process that does not load snarkjs;
+ *    WebAssembly) + addon proof + the pairing check of the proof; plain Node on the compiled modules
+ *    (scripts/bench-native-child.mjs), which does not load snarkjs or tsx;
  *  - native-cli: build/native/meterproof-prove on the .wtns (no Node, like rapidsnark), proof only;
  *  - rapidsnark: $RAPIDSNARK <zkey> <wtns> <proof> <public>, proof only; its proofs are verified by snarkjs.
  * Times are medians of `runs` after a warm-up; every native proof is also verified by snarkjs here (the
  * cross-check for every kind and size benchmarked). Writes docs/bench-native.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { computeWitnessNative, computeWitnessWasm, nativeInfo, nativeWitnessGenerator, NATIVE_BUILD_DIR, proveNative, releaseNative } from '../native/native-prover.js';
+import { computeWitnessWasm, nativeInfo, NATIVE_BUILD_DIR } from '../native/native-prover.js';
 
 const REPO = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -41,7 +42,7 @@ interface NativeTimes {
   proveMs: number;
   checkMs: number;
   peakRssMB: number;
-  /** the child's RSS before its first proof: Node + tsx + the modules loaded (what any Node process pays) */
+  /** the child's RSS before it loads anything: what any Node process pays */
   baseRssMB: number;
 }
 
@@ -58,6 +59,9 @@ export interface NativeBenchRow {
   rapidsnark?: ProofOnlyTimes;
   /** snarkjs witness + proof over native witness + proof */
   speedup?: number;
+  /** when the row was measured, and over how many runs (the file keeps rows of earlier runs) */
+  date?: string;
+  runs?: number;
 }
 
 const benchDir = (id: string) => join(NATIVE_BUILD_DIR, 'bench', id);
@@ -74,32 +78,6 @@ async function writeInput(id: string): Promise<void> {
   writeFileSync(join(dir, 'input.json'), JSON.stringify(input, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
   writeFileSync(join(dir, 'witness.wtns'), await computeWitnessWasm(input, a.wasm));
   writeFileSync(join(dir, 'artifacts.json'), JSON.stringify(a));
-}
-
-/** Child: witness + native proof (+ check) `runs` times after a warm-up. */
-async function childNative(id: string, runs: number): Promise<NativeTimes> {
-  const baseRssMB = process.memoryUsage().rss / 2 ** 20;
-  const dir = benchDir(id);
-  const a = JSON.parse(readFileSync(join(dir, 'artifacts.json'), 'utf8')) as { wasm: string; zkey: string };
-  const input = JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8'));
-  const gen = nativeWitnessGenerator(a.wasm);
-  const w: number[] = [];
-  const p: number[] = [];
-  const c: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    const t0 = performance.now();
-    const wtns = gen ? await computeWitnessNative(input, gen) : await computeWitnessWasm(input, a.wasm);
-    const t1 = performance.now();
-    const r = await proveNative(a.zkey, wtns, { witnessName: id });
-    const t2 = performance.now();
-    if (i === 0) writeFileSync(join(dir, 'native-proof.json'), JSON.stringify({ proof: r.proof, publicSignals: r.publicSignals }));
-    if (i === 0) continue;
-    w.push(t1 - t0);
-    p.push(t2 - t1);
-    c.push(r.timings.checkMs);
-  }
-  await releaseNative();
-  return { witness: gen ? 'native' : 'wasm', witnessMs: median(w), proveMs: median(p), checkMs: median(c), peakRssMB: process.resourceUsage().maxRSS / 1024, baseRssMB };
 }
 
 /** A proof-only command (`<prover> <zkey> <wtns> <proof> <public>`) under /usr/bin/time; snarkjs verifies its proof. */
@@ -143,9 +121,20 @@ async function childSnarkjs(id: string, runs: number): Promise<SnarkjsTimes> {
 }
 
 function child(mode: string, id: string, runs: number): any {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-native.ts'), `--child-${mode}`, id, '--runs', String(runs)], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = mode === 'native' ? [join('scripts', 'bench-native-child.mjs'), benchDir(id), id, String(runs)] : ['--import', 'tsx', join('scripts', 'bench-native.ts'), `--child-${mode}`, id, '--runs', String(runs)];
+  const r = spawnSync(process.execPath, args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`${mode} benchmark of ${id} failed`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+/** The native child runs the compiled modules (dist/): rebuilt first when a source of theirs is newer. */
+function ensureCompiled(log: (m: string) => void): void {
+  const compiled = join(REPO, 'dist', 'native', 'native-prover.js');
+  const sources = ['native/native-prover.ts', 'core/paths.ts'].map((f) => join(REPO, f));
+  if (existsSync(compiled) && sources.every((f) => statSync(f).mtimeMs <= statSync(compiled).mtimeMs)) return;
+  log('native: compiling the modules its child runs (npm run build)…');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error('npm run build failed: the native benchmark runs the compiled modules');
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -163,6 +152,7 @@ function table(rows: NativeBenchRow[]): string {
 export async function benchNative(ids: string[], runs: number, snarkjs: SnarkjsTimes[] | undefined, log: (m: string) => void = () => {}): Promise<string> {
   const info = nativeInfo();
   if (!info) return 'native prover: not built (node native/build.mjs --strict says why) — no native column';
+  ensureCompiled(log);
   const rows: NativeBenchRow[] = [];
   for (const id of ids) {
     log(`native: measuring ${id} (${runs} runs after a warm-up)…`);
@@ -177,7 +167,7 @@ export async function benchNative(ids: string[], runs: number, snarkjs: SnarkjsT
     const cli = join(NATIVE_BUILD_DIR, 'meterproof-prove');
     const nativeCli = existsSync(cli) ? await proofOnly(cli, id, runs) : undefined;
     const rapidsnark = process.env.RAPIDSNARK ? await proofOnly(process.env.RAPIDSNARK, id, runs) : undefined;
-    rows.push({ circuit: id, snarkjs: sj, native, nativeCli, rapidsnark, speedup: (sj.witnessMs + sj.proveMs) / (native.witnessMs + native.proveMs) });
+    rows.push({ circuit: id, snarkjs: sj, native, nativeCli, rapidsnark, speedup: (sj.witnessMs + sj.proveMs) / (native.witnessMs + native.proveMs), date: new Date().toISOString(), runs });
   }
   const file = join(REPO, 'docs', 'bench-native.json');
   const previous: NativeBenchRow[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).rows ?? []) : [];
@@ -189,12 +179,10 @@ export async function benchNative(ids: string[], runs: number, snarkjs: SnarkjsT
 
 async function main(): Promise<void> {
   const runs = Number(arg('runs') ?? 5);
-  for (const mode of ['native', 'snarkjs']) {
-    const id = arg(`child-${mode}`);
-    if (id) {
-      console.log(JSON.stringify(mode === 'native' ? await childNative(id, runs) : await childSnarkjs(id, runs)));
-      return;
-    }
+  const snarkjsChild = arg('child-snarkjs');
+  if (snarkjsChild) {
+    console.log(JSON.stringify(await childSnarkjs(snarkjsChild, runs)));
+    return;
   }
   const ids = (await import('./bench-statement.js')).chosenCircuits();
   const { setupCircuits } = await import('../cli/setup.js');

@@ -1,5 +1,6 @@
-// Node addon: prove(zkeyPath, witness) → Promise<{ proof, publicSignals, vkey, timings }> (JSON strings);
-// every proof is checked (pairing.hpp) before it is returned.
+// Node addon: prove(zkeyPath, witness) → Promise<{ proof, publicSignals, vkey?, timings }> (JSON strings; the
+// verification key only when asked: writing its points in decimal costs ms per proof); every proof is checked
+// (pairing.hpp) before it is returned.
 // The proof runs on a worker thread (the event loop stays free); every error is a rejected promise with a
 // message naming the file, never an abort of the hosting process. Proving keys are mapped once and kept
 // (re-mapped when the file changes: device, inode, size or mtime).
@@ -45,6 +46,7 @@ std::shared_ptr<mp::Zkey> loadZkey(const std::string &path) {
   z->data = k.file.data;
   z->size = k.file.size;
   z->owner = k.file.owner;
+  z->dropPages = mp::dropMappedPages;
   mp::parseZkey(*z);
   k.zkey = z;
   cache[path] = k;
@@ -53,9 +55,9 @@ std::shared_ptr<mp::Zkey> loadZkey(const std::string &path) {
 
 class ProveWorker : public Napi::AsyncWorker {
  public:
-  ProveWorker(Napi::Env env, std::string zkeyPath, std::string wtnsName, std::string wtnsPath, std::vector<uint8_t> wtnsBytes, int threads)
+  ProveWorker(Napi::Env env, std::string zkeyPath, std::string wtnsName, std::string wtnsPath, std::vector<uint8_t> wtnsBytes, int threads, bool withVkey)
       : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), zkeyPath_(std::move(zkeyPath)), wtnsName_(std::move(wtnsName)),
-        wtnsPath_(std::move(wtnsPath)), wtnsBytes_(std::move(wtnsBytes)), threads_(threads) {}
+        wtnsPath_(std::move(wtnsPath)), wtnsBytes_(std::move(wtnsBytes)), threads_(threads), withVkey_(withVkey) {}
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
@@ -73,7 +75,7 @@ class ProveWorker : public Napi::AsyncWorker {
       mp::Proof p = mp::prove(*z, w, threads_);
       proof_ = mp::proofJson(p);
       public_ = mp::publicJson(p);
-      vkey_ = mp::vkeyJson(*z);
+      if (withVkey_) vkey_ = mp::vkeyJson(*z);
       msBuild_ = p.msBuild;
       msFft_ = p.msFft;
       msMsm_ = p.msMsm;
@@ -92,7 +94,7 @@ class ProveWorker : public Napi::AsyncWorker {
     Napi::Object r = Napi::Object::New(env);
     r.Set("proof", proof_);
     r.Set("publicSignals", public_);
-    r.Set("vkey", vkey_);
+    if (withVkey_) r.Set("vkey", vkey_);
     Napi::Object t = Napi::Object::New(env);
     t.Set("qapMs", msBuild_);
     t.Set("fftMs", msFft_);
@@ -108,11 +110,12 @@ class ProveWorker : public Napi::AsyncWorker {
   std::string zkeyPath_, wtnsName_, wtnsPath_;
   std::vector<uint8_t> wtnsBytes_;
   int threads_;
+  bool withVkey_;
   std::string proof_, public_, vkey_;
   double msBuild_ = 0, msFft_ = 0, msMsm_ = 0, msCheck_ = 0;
 };
 
-// prove(zkeyPath: string, witness: string (path) | Uint8Array, options?: { threads?: number, witnessName?: string })
+// prove(zkeyPath: string, witness: string (path) | Uint8Array, options?: { threads?: number, witnessName?: string, vkey?: boolean })
 Napi::Value Prove(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsString()) {
@@ -121,20 +124,22 @@ Napi::Value Prove(const Napi::CallbackInfo &info) {
   }
   std::string zkey = info[0].As<Napi::String>();
   int threads = mp::defaultThreads();
-  std::string name = "witness";
+  std::string name;  // the witness in messages: its path when it is a file, unless named
+  bool withVkey = false;
   if (info.Length() > 2 && info[2].IsObject()) {
     Napi::Object o = info[2].As<Napi::Object>();
     if (o.Has("threads") && o.Get("threads").IsNumber()) threads = std::max(1, o.Get("threads").As<Napi::Number>().Int32Value());
     if (o.Has("witnessName") && o.Get("witnessName").IsString()) name = o.Get("witnessName").As<Napi::String>();
+    if (o.Has("vkey")) withVkey = o.Get("vkey").ToBoolean();
   }
   ProveWorker *w;
   if (info[1].IsString()) {
     std::string path = info[1].As<Napi::String>();
-    w = new ProveWorker(env, zkey, path, path, {}, threads);
+    w = new ProveWorker(env, zkey, name.empty() ? path : name, path, {}, threads, withVkey);
   } else if (info[1].IsTypedArray()) {
     Napi::Uint8Array a = info[1].As<Napi::Uint8Array>();
     std::vector<uint8_t> bytes(a.Data(), a.Data() + a.ByteLength());
-    w = new ProveWorker(env, zkey, name, "", std::move(bytes), threads);
+    w = new ProveWorker(env, zkey, name.empty() ? "witness" : name, "", std::move(bytes), threads, withVkey);
   } else {
     Napi::TypeError::New(env, "the witness must be a file path or a Uint8Array").ThrowAsJavaScriptException();
     return env.Undefined();

@@ -4,10 +4,13 @@
 //   π_A = Σw·A + α + r·δ, π_B = Σw·B2 + β + s·δ, π_C = Σw·C + Σh·H + s·π_A + r·(Σw·B1 + β + s·δ) − rs·δ.
 #include "groth16.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <future>
 #include <random>
 #include <sstream>
 
@@ -199,62 +202,8 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
     throw InputError(w.name + ": the witness has " + std::to_string(w.values.size()) + " values but the proving key " + z.name + " expects " + std::to_string(z.nVars) +
                      ": the zkey does not match the circuit of the witness");
   Proof proof;
-  auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = std::chrono::steady_clock::now();
   const uint32_t n = z.domainSize;
-  std::vector<Fr::E> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
-  {
-    // A on one thread, B on the other
-    std::vector<Fr::E> *out[2] = {&a, &b};
-    parallelFor(2, threads, [&](int matrix) {
-      std::vector<Fr::E> &o = *out[matrix];
-      for (uint32_t i = 0; i < z.nCoefs; i++) {
-        const uint8_t *cf = z.coefs + (size_t)i * 44;
-        if (rd32(cf) != (uint32_t)matrix) continue;
-        uint32_t ci = rd32(cf + 4), si = rd32(cf + 8);
-        const Scalar &ws = w.values[si];
-        if ((ws.v[0] | ws.v[1] | ws.v[2] | ws.v[3]) == 0) continue;
-        Fr::E coef, wv, t;
-        memcpy(coef.v, cf + 12, 32);
-        // stored coefficient = value·R² (normal form): its Montgomery product with the normal-form
-        // witness value is value·w in Montgomery form
-        if (ws.v[0] == 1 && (ws.v[1] | ws.v[2] | ws.v[3]) == 0) {
-          wv = Fr::E{{1, 0, 0, 0}};
-        } else {
-          memcpy(wv.v, ws.v, 32);
-        }
-        Fr::mul(t, coef, wv);
-        Fr::add(o[ci], o[ci], t);
-      }
-    });
-    parallelFor(2, threads, [&](int part) {
-      uint32_t lo = part == 0 ? 0 : n / 2, hi = part == 0 ? n / 2 : n;
-      for (uint32_t i = lo; i < hi; i++) Fr::mul(c[i], a[i], b[i]);
-    });
-  }
-  proof.msBuild = msSince(t0);
-  auto t1 = std::chrono::steady_clock::now();
-  std::vector<Scalar> hs(n);
-  {
-    Domain d(z.power, threads);
-    d.toOddCoset(a);
-    d.toOddCoset(b);
-    d.toOddCoset(c);
-    parallelFor(2, threads, [&](int part) {
-      uint32_t lo = part == 0 ? 0 : n / 2, hi = part == 0 ? n / 2 : n;
-      for (uint32_t i = lo; i < hi; i++) {
-        Fr::E t;
-        Fr::mul(t, a[i], b[i]);
-        Fr::sub(t, t, c[i]);
-        t = Fr::fromMont(t);
-        memcpy(hs[i].v, t.v, 32);
-      }
-    });
-  }
-  std::vector<Fr::E>().swap(a);
-  std::vector<Fr::E>().swap(b);
-  std::vector<Fr::E>().swap(c);
-  proof.msFft = msSince(t1);
-  auto t2 = std::chrono::steady_clock::now();
 
   // Witness values 0 and 1 (most of ours: range-check bits) need no scalar multiplication.
   std::vector<uint32_t> ones, bigIdx, onesC, bigIdxC;
@@ -276,32 +225,104 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
       }
     }
   }
-  auto msmW1 = [&](const G1::Aff *pts, const std::vector<uint32_t> &on, const std::vector<uint32_t> &bi, const std::vector<Scalar> &bs) {
-    G1::Jac r = msm<Fq>(pts, bi.data(), bs.data(), bs.size(), threads);
-    G1::add(r, r, sumPoints<Fq>(pts, on.data(), on.size(), threads));
-    return r;
-  };
   const bool verbose = getenv("MP_VERBOSE") != nullptr;
-  auto lap = [&](const char *what) {
-#ifdef MP_COUNT
-    if (verbose) fprintf(stderr, "  %s: %.1f ms, Fq mul %.2f M\n", what, msSince(t2), mulCount[0] / 1e6);
-#else
-    if (verbose) fprintf(stderr, "  %s: %.1f ms\n", what, msSince(t2));
-#endif
-  };
   if (verbose) fprintf(stderr, "  witness: %zu zero, %zu one, %zu other of %u\n", (size_t)z.nVars - ones.size() - big.size(), ones.size(), big.size(), z.nVars);
-  G1::Jac pa = msmW1(z.A, ones, bigIdx, big);
-  lap("A");
-  G1::Jac pb1 = msmW1(z.B1, ones, bigIdx, big);
-  lap("B1");
-  G1::Jac pcw = msmW1(z.C, onesC, bigIdxC, bigC);
-  lap("C");
-  G2::Jac pb = msm<Fq2>(z.B2, bigIdx.data(), big.data(), big.size(), threads);
-  G2::add(pb, pb, sumPoints<Fq2>(z.B2, ones.data(), ones.size(), threads));
-  lap("B2");
-  G1::Jac ph = msm<Fq>(z.H, nullptr, hs.data(), n, threads);
-  lap("H");
-  proof.msMsm = msSince(t2);
+
+  // Two streams share the threads. The H stream is a chain — the QAP on the domain, its FFTs, H's scalars —
+  // on one thread; the A, B1, C and B2 multi-exponentiations need only the witness, so the other threads take
+  // their windows meanwhile; then every thread takes what is left, H's windows last. (Run one after the other,
+  // with each step on both cores, the FFTs' and the QAP's poor scaling left a core idle for a fifth of a proof.)
+  MsmPlan<Fq> planA(z.A, bigIdx.data(), big.data(), big.size());
+  MsmPlan<Fq> planB1(z.B1, bigIdx.data(), big.data(), big.size());
+  MsmPlan<Fq> planC(z.C, bigIdxC.data(), bigC.data(), bigC.size());
+  MsmPlan<Fq2> planB2(z.B2, bigIdx.data(), big.data(), big.size());
+  MsmPlan<Fq> planH;
+  G1::Jac sumOnesA = G1::inf(), sumOnesB1 = G1::inf(), sumOnesC = G1::inf();
+  G2::Jac sumOnesB2 = G2::inf();
+  std::vector<std::function<void()>> tasks;
+  for (int k = 0; k < planA.windows(); k++) tasks.push_back([&, k] { planA.runWindow(k); });
+  for (int k = 0; k < planB1.windows(); k++) tasks.push_back([&, k] { planB1.runWindow(k); });
+  for (int k = 0; k < planC.windows(); k++) tasks.push_back([&, k] { planC.runWindow(k); });
+  for (int k = 0; k < planB2.windows(); k++) tasks.push_back([&, k] { planB2.runWindow(k); });
+  tasks.push_back([&] { sumOnesA = sumPoints<Fq>(z.A, ones.data(), ones.size(), 1); });
+  tasks.push_back([&] { sumOnesB1 = sumPoints<Fq>(z.B1, ones.data(), ones.size(), 1); });
+  tasks.push_back([&] { sumOnesC = sumPoints<Fq>(z.C, onesC.data(), onesC.size(), 1); });
+  tasks.push_back([&] { sumOnesB2 = sumPoints<Fq2>(z.B2, ones.data(), ones.size(), 1); });
+  std::promise<void> hReady;
+  std::shared_future<void> hReadyF = hReady.get_future().share();
+  for (int k = 0; k < MsmPlan<Fq>::windowsFor(n); k++) {
+    tasks.push_back([&, k] {
+      hReadyF.get();  // rethrows the H stream's error
+      planH.runWindow(k);
+    });
+  }
+
+  // the H stream stays on its thread (no threads of its own: the threaded WebAssembly build has a fixed pool)
+  std::vector<Scalar> hs(n);
+  auto hStream = [&] {
+    try {
+      std::vector<Fr::E> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
+      // one pass over the coefficients (A's and B's are interleaved in the section); they are read once per
+      // proof, and are half of a month's zkey: each chunk leaves the resident set once read (Zkey::dropPages)
+      std::vector<Fr::E> *out[2] = {&a, &b};
+      const uint32_t chunk = 1u << 14;
+      for (uint32_t i = 0; i < z.nCoefs; i++) {
+        if (z.dropPages && i % chunk == 0 && i > 0) z.dropPages(z.coefs + (size_t)(i - chunk) * 44, (size_t)chunk * 44);
+        const uint8_t *cf = z.coefs + (size_t)i * 44;
+        uint32_t matrix = rd32(cf);
+        if (matrix > 1) continue;
+        uint32_t ci = rd32(cf + 4), si = rd32(cf + 8);
+        const Scalar &ws = w.values[si];
+        if ((ws.v[0] | ws.v[1] | ws.v[2] | ws.v[3]) == 0) continue;
+        Fr::E coef, wv, t;
+        memcpy(coef.v, cf + 12, 32);
+        // stored coefficient = value·R² (normal form): its Montgomery product with the normal-form
+        // witness value is value·w in Montgomery form
+        if (ws.v[0] == 1 && (ws.v[1] | ws.v[2] | ws.v[3]) == 0) {
+          wv = Fr::E{{1, 0, 0, 0}};
+        } else {
+          memcpy(wv.v, ws.v, 32);
+        }
+        Fr::mul(t, coef, wv);
+        std::vector<Fr::E> &o = *out[matrix];
+        Fr::add(o[ci], o[ci], t);
+      }
+      if (z.dropPages) z.dropPages(z.coefs, (size_t)z.nCoefs * 44);
+      for (uint32_t i = 0; i < n; i++) Fr::mul(c[i], a[i], b[i]);
+      proof.msBuild = msSince(t0);
+      const auto t1 = std::chrono::steady_clock::now();
+      Domain d(z.power, 1);
+      d.toOddCoset(a);
+      d.toOddCoset(b);
+      d.toOddCoset(c);
+      for (uint32_t i = 0; i < n; i++) {
+        Fr::E t;
+        Fr::mul(t, a[i], b[i]);
+        Fr::sub(t, t, c[i]);
+        t = Fr::fromMont(t);
+        memcpy(hs[i].v, t.v, 32);
+      }
+      planH = MsmPlan<Fq>(z.H, nullptr, hs.data(), n);
+      proof.msFft = msSince(t1);
+      hReady.set_value();
+    } catch (...) {
+      hReady.set_exception(std::current_exception());
+      throw;
+    }
+  };
+  std::atomic<size_t> next{0};
+  parallelFor(threads, threads, [&](int t) {
+    if (t == 0) hStream();
+    for (size_t k; (k = next.fetch_add(1)) < tasks.size();) tasks[k]();
+  });
+  G1::Jac pa = planA.combine(), pb1 = planB1.combine(), pcw = planC.combine(), ph = planH.combine();
+  G2::Jac pb = planB2.combine();
+  G1::add(pa, pa, sumOnesA);
+  G1::add(pb1, pb1, sumOnesB1);
+  G1::add(pcw, pcw, sumOnesC);
+  G2::add(pb, pb, sumOnesB2);
+  proof.msMsm = msSince(t0);
+  if (verbose) fprintf(stderr, "  %zu tasks on %d threads; the H stream: QAP %.1f ms, FFTs %.1f ms\n", tasks.size(), threads, proof.msBuild, proof.msFft);
 
   uint64_t r[4], s[4];
   randomScalar(r);

@@ -23,6 +23,9 @@ struct Zkey {
   size_t size = 0;
   // set by the owner (mmap / buffer) and released in its destructor
   std::shared_ptr<void> owner;
+  // set by an owner that maps the file: takes a part already read out of the process's resident set (the
+  // pages stay in the page cache and come back on the next read)
+  void (*dropPages)(const uint8_t *from, size_t size) = nullptr;
 
   uint32_t nVars = 0, nPublic = 0, domainSize = 0, power = 0;
   G1::Aff alpha1, beta1, delta1;

@@ -24,6 +24,13 @@ struct MappedFile {
   std::shared_ptr<void> owner;
 };
 
+/** Zkey::dropPages for a mapping made by mapFile: the whole pages inside [from, from + size) */
+inline void dropMappedPages(const uint8_t *from, size_t size) {
+  const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  const uintptr_t lo = ((uintptr_t)from + page - 1) & ~(page - 1), hi = ((uintptr_t)from + size) & ~(page - 1);
+  if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);  // a private read-only file mapping: re-read on access
+}
+
 inline MappedFile mapFile(const std::string &path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw InputError(path + ": cannot open (" + strerror(errno) + ")");

@@ -3,10 +3,10 @@
 // Per window, every point is added into its bucket in affine coordinates; additions are gathered into
 // batches (a bucket appears at most once per batch, later ones wait for the next batch) and all their
 // denominators are inverted with one field inversion (Montgomery's trick): about 6 multiplications per
-// addition instead of 11 for a mixed Jacobian addition. Windows are spread over the threads.
+// addition instead of 11 for a mixed Jacobian addition. Each window is a task of its own (MsmPlan).
 //
-// Scalars 0 and 1 (two thirds of our witnesses: range-check bits) never enter Pippenger: see Witness
-// classification in groth16.cpp and msmWitness below.
+// Scalars 0 and 1 (two thirds of our witnesses: range-check bits) never enter Pippenger: see the witness's
+// classification in groth16.cpp and sumPoints below.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -68,15 +68,6 @@ struct BatchAffine {
   std::vector<uint8_t> extraUsed;
 
   BatchAffine(int nb_, size_t batch) : nb(nb_), buckets(nb_), used(nb_), stamp(nb_), B(batch), bb(batch), bp(batch), den(batch), acc(batch), kind(batch), extra(nb_), extraUsed(nb_) {}
-
-  void reset() {
-    std::fill(used.begin(), used.end(), 0);
-    std::fill(stamp.begin(), stamp.end(), 0);
-    std::fill(extraUsed.begin(), extraUsed.end(), 0);
-    epoch = 1;
-    nBatch = 0;
-    pending.clear();
-  }
 
   struct Pending {
     uint32_t bucket;
@@ -234,72 +225,103 @@ struct BatchAffine {
 };
 
 /**
- * Σ scalars[i] · points[idx[i]] over the selected points (idx == nullptr: points[i]).
- * Scalars are normal-form, below the group order.
+ * Σ scalars[i] · points[idx[i]] over the selected points (idx == nullptr: points[i]), cut into independent
+ * window tasks — runWindow(w) for w < windows(), in any order, on any threads — then combine(). The prover
+ * schedules the windows of its five multi-exponentiations together with the FFTs (groth16.cpp).
+ * Scalars are normal-form, below the group order, and must outlive the plan.
  */
 template <class F>
-typename Curve<F>::Jac msm(const typename Curve<F>::Aff *points, const uint32_t *idx, const Scalar *scalars, size_t n, int threads) {
+class MsmPlan {
+ public:
   typedef Curve<F> C;
   typedef typename C::Jac Jac;
   typedef typename C::Aff Aff;
-  if (n == 0) return C::inf();
-  if (n < 8) {
-    Jac r = C::inf();
-    for (size_t i = 0; i < n; i++) {
-      Jac p = C::fromAff(points[idx ? idx[i] : i]);
-      C::add(r, r, C::mulScalar(p, scalars[i].v));
+
+  /** the number of windows of an MSM of n points (known before its scalars are) */
+  static int windowsFor(size_t n) {
+    if (n < 8) return 1;
+    int c = chooseWindow(n);
+    return (254 + c) / c;
+  }
+
+  MsmPlan() = default;
+  MsmPlan(const Aff *points, const uint32_t *idx, const Scalar *scalars, size_t n) : points_(points), idx_(idx), scalars_(scalars), n_(n) {
+    if (n < 8) {  // a handful of points (a small circuit's public inputs): double-and-add, one task
+      windowSums_.assign(1, C::inf());
+      return;
+    }
+    c_ = chooseWindow(n);
+    windowSums_.assign((254 + c_) / c_, C::inf());
+    // batch size: one inversion (~400 multiplications) per batch against collisions (a point whose bucket is
+    // already in the batch goes to a Jacobian side sum, ~5 multiplications more), about B/(2·buckets) of them
+    batch_ = std::max<size_t>(32, std::min<size_t>(2048, (size_t)std::sqrt(150.0 * (1 << (c_ - 1)))));
+  }
+
+  int windows() const { return (int)windowSums_.size(); }
+
+  void runWindow(int w) {
+    if (n_ < 8) {
+      Jac r = C::inf();
+      for (size_t i = 0; i < n_; i++) C::add(r, r, C::mulScalar(C::fromAff(point(i)), scalars_[i].v));
+      windowSums_[0] = r;
+      return;
+    }
+    BatchAffine<F> ba(1 << (c_ - 1), batch_);
+    for (size_t i = 0; i < n_; i++) {
+      int d = digit(scalars_[i], w);
+      if (d == 0) continue;
+      const Aff &p = point(i);
+      if (C::isInf(p)) continue;
+      if (d > 0)
+        ba.push((uint32_t)(d - 1), p);
+      else
+        ba.push((uint32_t)(-d - 1), C::negAff(p));
+    }
+    ba.finish();
+    windowSums_[w] = ba.reduce();
+  }
+
+  /** Σ 2^(c·w) · window w, once every window has run */
+  Jac combine() const {
+    Jac r = windowSums_.back();
+    for (int w = windows() - 2; w >= 0; w--) {
+      for (int k = 0; k < c_; k++) C::dbl(r, r);
+      C::add(r, r, windowSums_[w]);
     }
     return r;
   }
-  const int c = chooseWindow(n);
-  const int W = (254 + c) / c;
-  const int half = 1 << (c - 1);
-  // signed digits, window-major
-  std::vector<int32_t> digits((size_t)W * n);
-  for (size_t i = 0; i < n; i++) {
-    int carry = 0;
-    for (int w = 0; w < W; w++) {
-      int d = (int)scalarBits(scalars[i], w * c, c) + carry;
-      if (d > half) {
-        d -= (1 << c);
-        carry = 1;
-      } else {
-        carry = 0;
-      }
-      digits[(size_t)w * n + i] = d;
-    }
+
+ private:
+  const Aff &point(size_t i) const { return points_[idx_ ? idx_[i] : i]; }
+
+  // Signed digit of window w in [−2^(c−1), 2^(c−1)], from the scalar's bits alone (no carry chain, so each
+  // window task recodes for itself): the window's c bits, plus the top bit of the window below, minus 2^c
+  // if the window's own top bit is set. The digits sum back to k: the borrowed top bits telescope, and the
+  // last window's top bit is above r's 254 bits.
+  int digit(const Scalar &k, int w) const {
+    const int lo = w * c_;
+    const int bits = (int)scalarBits(k, lo, c_);
+    int d = bits - ((bits >> (c_ - 1)) << c_);
+    if (lo > 0) d += (int)((k.v[(lo - 1) / 64] >> ((lo - 1) % 64)) & 1);
+    return d;
   }
-  std::vector<Jac> windowSums(W);
-  int T = std::max(1, std::min(threads, W));
-  // batch size: one inversion (~400 multiplications) per batch against collisions (a point whose bucket is
-  // already in the batch goes to a Jacobian side sum, ~5 multiplications more), about B/(2·buckets) of them
-  size_t batch = (size_t)std::sqrt(150.0 * half);
-  batch = std::max<size_t>(32, std::min<size_t>(2048, batch));
-  parallelFor(T, T, [&](int t) {
-    BatchAffine<F> ba(half, batch);
-    for (int w = t; w < W; w += T) {
-      ba.reset();
-      const int32_t *dw = &digits[(size_t)w * n];
-      for (size_t i = 0; i < n; i++) {
-        int d = dw[i];
-        if (d == 0) continue;
-        const Aff &p = points[idx ? idx[i] : i];
-        if (C::isInf(p)) continue;
-        if (d > 0)
-          ba.push((uint32_t)(d - 1), p);
-        else
-          ba.push((uint32_t)(-d - 1), C::negAff(p));
-      }
-      ba.finish();
-      windowSums[w] = ba.reduce();
-    }
-  });
-  Jac r = windowSums[W - 1];
-  for (int w = W - 2; w >= 0; w--) {
-    for (int k = 0; k < c; k++) C::dbl(r, r);
-    C::add(r, r, windowSums[w]);
-  }
-  return r;
+
+  const Aff *points_ = nullptr;
+  const uint32_t *idx_ = nullptr;
+  const Scalar *scalars_ = nullptr;
+  size_t n_ = 0;
+  int c_ = 0;
+  size_t batch_ = 0;
+  std::vector<Jac> windowSums_;
+};
+
+/** One multi-scalar multiplication on up to `threads` threads (its windows spread over them). */
+template <class F>
+typename Curve<F>::Jac msm(const typename Curve<F>::Aff *points, const uint32_t *idx, const Scalar *scalars, size_t n, int threads) {
+  if (n == 0) return Curve<F>::inf();
+  MsmPlan<F> plan(points, idx, scalars, n);
+  parallelFor(plan.windows(), threads, [&](int w) { plan.runWindow(w); });
+  return plan.combine();
 }
 
 /** Σ points[idx[i]] (the scalar-1 terms), split over threads. */

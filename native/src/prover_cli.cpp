@@ -28,6 +28,7 @@ int main(int argc, char **argv) {
     z.data = zf.data;
     z.size = zf.size;
     z.owner = zf.owner;
+    z.dropPages = mp::dropMappedPages;
     mp::parseZkey(z);
     mp::MappedFile wf = mp::mapFile(argv[2]);
     mp::Witness w = mp::parseWtns(wf.data, wf.size, argv[2]);
