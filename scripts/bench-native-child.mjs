@@ -1,7 +1,8 @@
 // The native row's child process of scripts/bench-native.ts: plain Node on the compiled modules (dist/, as the
 // meterproof command runs them), so that its peak RSS is what a Node process proving natively pays — not tsx's
 // ≈30 MB of TypeScript loader. Witness (the circuit's C++ generator when built, else its WebAssembly) + proof
-// (+ the addon's check of it), `runs` times after a warm-up; prints the medians as one JSON line.
+// (+ the addon's check of it), `runs` times after a warm-up; prints the times taken as one JSON line (the parent
+// takes their medians).
 //
 //   node scripts/bench-native-child.mjs <bench dir> <circuit id> <runs>
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,6 @@ const { computeWitnessWasm, nativeWitnessGenerator, proveNative, releaseNative, 
 const a = JSON.parse(readFileSync(join(dir, 'artifacts.json'), 'utf8'));
 const input = JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8'));
 const gen = nativeWitnessGenerator(a.wasm);
-const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const w = [];
 const p = [];
 const c = [];
@@ -35,4 +35,4 @@ for (let i = 0; i <= runs; i++) {
   c.push(r.timings.checkMs);
 }
 await releaseNative();
-console.log(JSON.stringify({ witness: gen ? 'native' : 'wasm', witnessMs: median(w), proveMs: median(p), checkMs: median(c), peakRssMB: process.resourceUsage().maxRSS / 1024, baseRssMB }));
+console.log(JSON.stringify({ witness: gen ? 'native' : 'wasm', witnessMs: w, proveMs: p, checkMs: c, peakRssMB: process.resourceUsage().maxRSS / 1024, baseRssMB }));

@@ -158,7 +158,8 @@ export async function benchNative(ids: string[], runs: number, snarkjs: SnarkjsT
     log(`native: measuring ${id} (${runs} runs after a warm-up)…`);
     await writeInput(id);
     const sj = snarkjs?.find((r) => r.circuit === id) ?? (child('snarkjs', id, runs) as SnarkjsTimes);
-    const native = child('native', id, runs) as NativeTimes;
+    const samples = child('native', id, runs) as Omit<NativeTimes, 'witnessMs' | 'proveMs' | 'checkMs'> & Record<'witnessMs' | 'proveMs' | 'checkMs', number[]>;
+    const native: NativeTimes = { ...samples, witnessMs: median(samples.witnessMs), proveMs: median(samples.proveMs), checkMs: median(samples.checkMs) };
     // the cross-check: snarkjs verifies the native proof with the circuit's exported verification key
     const { proof, publicSignals } = JSON.parse(readFileSync(join(benchDir(id), 'native-proof.json'), 'utf8'));
     const { vkey } = JSON.parse(readFileSync(join(benchDir(id), 'artifacts.json'), 'utf8')) as { vkey: string };

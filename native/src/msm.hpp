@@ -251,7 +251,7 @@ class MsmPlan {
       return;
     }
     c_ = chooseWindow(n);
-    windowSums_.assign((254 + c_) / c_, C::inf());
+    windowSums_.assign(windowsFor(n), C::inf());
     // batch size: one inversion (~400 multiplications) per batch against collisions (a point whose bucket is
     // already in the batch goes to a Jacobian side sum, ~5 multiplications more), about B/(2·buckets) of them
     batch_ = std::max<size_t>(32, std::min<size_t>(2048, (size_t)std::sqrt(150.0 * (1 << (c_ - 1)))));
