@@ -197,7 +197,7 @@ static void randomScalar(uint64_t out[4]) {
   out[3] &= 0x0fffffffffffffffULL;  // < 2^252 < r
 }
 
-Proof prove(const Zkey &z, const Witness &w, int threads) {
+Proof prove(const Zkey &z, const Witness &w, int threads, ProofScratch &scratch) {
   if (w.values.size() != z.nVars)
     throw InputError(w.name + ": the witness has " + std::to_string(w.values.size()) + " values but the proving key " + z.name + " expects " + std::to_string(z.nVars) +
                      ": the zkey does not match the circuit of the witness");
@@ -206,8 +206,11 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
   const uint32_t n = z.domainSize;
 
   // Witness values 0 and 1 (most of ours: range-check bits) need no scalar multiplication.
-  std::vector<uint32_t> ones, bigIdx, onesC, bigIdxC;
-  std::vector<Scalar> big, bigC;
+  auto &ones = scratch.ones, &bigIdx = scratch.bigIdx, &onesC = scratch.onesC, &bigIdxC = scratch.bigIdxC;
+  auto &big = scratch.big, &bigC = scratch.bigC;
+  for (auto *v : {&ones, &bigIdx, &onesC, &bigIdxC}) v->clear();
+  big.clear();
+  bigC.clear();
   const uint32_t firstPrivate = z.nPublic + 1;
   for (uint32_t i = 0; i < z.nVars; i++) {
     const Scalar &s = w.values[i];
@@ -237,6 +240,9 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
   MsmPlan<Fq> planC(z.C, bigIdxC.data(), bigC.data(), bigC.size());
   MsmPlan<Fq2> planB2(z.B2, bigIdx.data(), big.data(), big.size());
   MsmPlan<Fq> planH;
+  // the public inputs' point of the verification equation (vk_x, for the check of the proof) needs only the
+  // witness too: its windows run among the others instead of after the proof
+  MsmPlan<Fq> planVk(z.IC + 1, nullptr, &w.values[1], z.nPublic);
   G1::Jac sumOnesA = G1::inf(), sumOnesB1 = G1::inf(), sumOnesC = G1::inf();
   G2::Jac sumOnesB2 = G2::inf();
   std::vector<std::function<void()>> tasks;
@@ -244,6 +250,7 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
   for (int k = 0; k < planB1.windows(); k++) tasks.push_back([&, k] { planB1.runWindow(k); });
   for (int k = 0; k < planC.windows(); k++) tasks.push_back([&, k] { planC.runWindow(k); });
   for (int k = 0; k < planB2.windows(); k++) tasks.push_back([&, k] { planB2.runWindow(k); });
+  for (int k = 0; k < planVk.windows(); k++) tasks.push_back([&, k] { planVk.runWindow(k); });
   tasks.push_back([&] { sumOnesA = sumPoints<Fq>(z.A, ones.data(), ones.size(), 1); });
   tasks.push_back([&] { sumOnesB1 = sumPoints<Fq>(z.B1, ones.data(), ones.size(), 1); });
   tasks.push_back([&] { sumOnesC = sumPoints<Fq>(z.C, onesC.data(), onesC.size(), 1); });
@@ -258,10 +265,14 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
   }
 
   // the H stream stays on its thread (no threads of its own: the threaded WebAssembly build has a fixed pool)
-  std::vector<Scalar> hs(n);
+  std::vector<Scalar> &hs = scratch.hs;
+  hs.resize(n);
   auto hStream = [&] {
     try {
-      std::vector<Fr::E> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
+      std::vector<Fr::E> &a = scratch.a, &b = scratch.b, &c = scratch.c;
+      a.assign(n, Fr::zero());
+      b.assign(n, Fr::zero());
+      c.resize(n);
       // one pass over the coefficients (A's and B's are interleaved in the section); they are read once per
       // proof, and are half of a month's zkey: each chunk leaves the resident set once read (Zkey::dropPages)
       std::vector<Fr::E> *out[2] = {&a, &b};
@@ -362,7 +373,9 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
     proof.publicSignals.push_back(Fr::toDecimal(Fr::toMont(e)));
   }
   auto t3 = std::chrono::steady_clock::now();
-  if (!check(z, proof, &w.values[1], threads)) {
+  G1::Jac vkx = planVk.combine();
+  G1::addMixed(vkx, vkx, z.IC[0]);
+  if (!check(z, proof, G1::toAff(vkx))) {
     throw InputError(w.name + ": the proof made with " + z.name +
                      " does not verify: the witness does not satisfy the constraints of the proving key's circuit (a wrong or stale witness, or a zkey of another circuit)");
   }
@@ -370,11 +383,8 @@ Proof prove(const Zkey &z, const Witness &w, int threads) {
   return proof;
 }
 
-bool check(const Zkey &z, const Proof &p, const Scalar *publicValues, int threads) {
-  // vk_x = IC_0 + Σ public_i · IC_i
-  G1::Jac vkx = msm<Fq>(z.IC + 1, nullptr, publicValues, z.nPublic, threads);
-  G1::addMixed(vkx, vkx, z.IC[0]);
-  G1::Aff ps[4] = {G1::negAff(p.a), G1::toAff(vkx), p.c, z.alpha1};
+bool check(const Zkey &z, const Proof &p, const G1::Aff &vkx) {
+  G1::Aff ps[4] = {G1::negAff(p.a), vkx, p.c, z.alpha1};
   G2::Aff qs[4] = {p.b, z.gamma2, z.delta2, z.beta2};
   return pairingProductIsOne(ps, qs, 4);
 }

@@ -137,62 +137,80 @@ struct BatchAffine {
 
   void flush() {
     if (nBatch == 0) return;
-    size_t n = nBatch;
-    FE run = F::one();
-    for (size_t k = 0; k < n; k++) {
-      const Aff &q = buckets[bb[k]];
-      const Aff &p = bp[k];
-      FE d;
-      if (F::eq(q.x, p.x)) {
-        if (F::eq(q.y, p.y) && !F::isZero(p.y)) {
-          kind[k] = 1;
-          F::dbl(d, q.y);
-        } else {
-          kind[k] = 2;
-          d = F::one();
-        }
-      } else {
-        kind[k] = 0;
-        F::sub(d, p.x, q.x);
-      }
-      den[k] = d;
-      acc[k] = run;
-      F::mul(run, run, d);
+    // Montgomery's trick on two interleaved chains (entries k and k + half): the running products are
+    // dependent multiplications, and a second, independent chain keeps the multiplier busy while each waits
+    // on the other — one inversion for both (1/(r0·r1) times the other chain's product).
+    const size_t n = nBatch, half = (n + 1) / 2;
+    FE run0 = F::one(), run1 = F::one();
+    for (size_t k = 0; k < half; k++) {
+      prepare(k, run0);
+      if (k + half < n) prepare(k + half, run1);
     }
-    FE inv = F::inv(run);
-    for (size_t k = n; k-- > 0;) {
-      FE ik;
-      F::mul(ik, inv, acc[k]);  // 1/den[k]
-      F::mul(inv, inv, den[k]);
-      uint32_t b = bb[k];
-      Aff &q = buckets[b];
-      const Aff &p = bp[k];
-      if (kind[k] == 2) {
-        used[b] = 0;
-        continue;
-      }
-      FE lambda, t;
-      if (kind[k] == 0) {
-        F::sub(t, p.y, q.y);
-      } else {
-        F::sq(t, q.x);
-        FE t3;
-        F::dbl(t3, t);
-        F::add(t, t3, t);
-      }
-      F::mul(lambda, t, ik);
-      FE x3, y3;
-      F::sq(x3, lambda);
-      F::sub(x3, x3, q.x);
-      F::sub(x3, x3, p.x);
-      F::sub(t, q.x, x3);
-      F::mul(y3, lambda, t);
-      F::sub(y3, y3, q.y);
-      q.x = x3;
-      q.y = y3;
+    FE both, inv0, inv1;
+    F::mul(both, run0, run1);
+    both = F::inv(both);
+    F::mul(inv0, both, run1);
+    F::mul(inv1, both, run0);
+    for (size_t k = half; k-- > 0;) {
+      if (k + half < n) apply(k + half, inv1);
+      apply(k, inv0);
     }
     nBatch = 0;
     epoch++;
+  }
+
+  /** entry k's denominator and the product of its chain's denominators before it; run *= denominator */
+  inline void prepare(size_t k, FE &run) {
+    const Aff &q = buckets[bb[k]];
+    const Aff &p = bp[k];
+    FE &d = den[k];
+    if (F::eq(q.x, p.x)) {
+      if (F::eq(q.y, p.y) && !F::isZero(p.y)) {
+        kind[k] = 1;
+        F::dbl(d, q.y);
+      } else {
+        kind[k] = 2;
+        d = F::one();
+      }
+    } else {
+      kind[k] = 0;
+      F::sub(d, p.x, q.x);
+    }
+    acc[k] = run;
+    F::mul(run, run, d);
+  }
+
+  /** entry k's addition, given the inverse of its chain's product up to and including it; inv /= its denominator */
+  inline void apply(size_t k, FE &inv) {
+    FE ik;
+    F::mul(ik, inv, acc[k]);  // 1/den[k]
+    F::mul(inv, inv, den[k]);
+    uint32_t b = bb[k];
+    Aff &q = buckets[b];
+    const Aff &p = bp[k];
+    if (kind[k] == 2) {
+      used[b] = 0;
+      return;
+    }
+    FE lambda, t;
+    if (kind[k] == 0) {
+      F::sub(t, p.y, q.y);
+    } else {
+      F::sq(t, q.x);
+      FE t3;
+      F::dbl(t3, t);
+      F::add(t, t3, t);
+    }
+    F::mul(lambda, t, ik);
+    FE x3, y3;
+    F::sq(x3, lambda);
+    F::sub(x3, x3, q.x);
+    F::sub(x3, x3, p.x);
+    F::sub(t, q.x, x3);
+    F::mul(y3, lambda, t);
+    F::sub(y3, y3, q.y);
+    q.x = x3;
+    q.y = y3;
   }
 
   void finish() {
@@ -227,7 +245,7 @@ struct BatchAffine {
 /**
  * Σ scalars[i] · points[idx[i]] over the selected points (idx == nullptr: points[i]), cut into independent
  * window tasks — runWindow(w) for w < windows(), in any order, on any threads — then combine(). The prover
- * schedules the windows of its five multi-exponentiations together with the FFTs (groth16.cpp).
+ * schedules the windows of its six multi-exponentiations together with the FFTs (groth16.cpp).
  * Scalars are normal-form, below the group order, and must outlive the plan.
  */
 template <class F>
@@ -314,15 +332,6 @@ class MsmPlan {
   size_t batch_ = 0;
   std::vector<Jac> windowSums_;
 };
-
-/** One multi-scalar multiplication on up to `threads` threads (its windows spread over them). */
-template <class F>
-typename Curve<F>::Jac msm(const typename Curve<F>::Aff *points, const uint32_t *idx, const Scalar *scalars, size_t n, int threads) {
-  if (n == 0) return Curve<F>::inf();
-  MsmPlan<F> plan(points, idx, scalars, n);
-  parallelFor(plan.windows(), threads, [&](int w) { plan.runWindow(w); });
-  return plan.combine();
-}
 
 /** Σ points[idx[i]] (the scalar-1 terms), split over threads. */
 template <class F>

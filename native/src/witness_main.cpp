@@ -1,4 +1,4 @@
-// Driver of circom's C++ witness generator (circom --c --no_asm output: circuit.cpp, calcwit.cpp, fr.cpp),
+// Driver of circom's C++ witness generator (circom --c output: circuit.cpp, calcwit.cpp, fr.cpp [+ fr.asm]),
 // replacing circom's main.cpp (which needs nlohmann/json): reads the circuit's .dat, then the inputs from
 // stdin in a line format the TypeScript side writes —
 //     <qualified signal name> <n> <v1> … <vn>        (decimal, already reduced modulo the field)
