@@ -1,9 +1,10 @@
 /**
  * The native prover (native/, prover/native-backend.ts): proofs of random valid witnesses of every 1-day
  * circuit with both backends, each verified by snarkjs; a native result accepted by the strict verifier
- * the API uses; the C++ witness generator against the WebAssembly one; bad inputs (zkey of another circuit,
- * truncated witness, witness that does not satisfy the constraints, corrupt zkey, inputs that do not satisfy
- * the circuit) as clean errors naming the file, in this process.
+ * the API uses; proofs at once and in turn (the buffers the addon keeps between proofs); the C++ witness
+ * generator against the WebAssembly one; bad inputs (zkey of another circuit, truncated witness, witness that
+ * does not satisfy the constraints, corrupt zkey, inputs that do not satisfy the circuit) as clean errors
+ * naming the file, in this process.
  *
  * Without the addon (not built here) the suite skips with the reason; under CI=true it fails instead.
  */
@@ -123,6 +124,18 @@ describe('native Groth16 prover', { skip }, () => {
       const r = await proveNative(artifactsOf('billing_1d').zkey, wtnsFile, { independentCheck: true });
       assert.ok(r.timings.checkMs > 0);
       assert.equal(await snarkjs.groth16.verify(vkeyOf('billing_1d'), r.publicSignals, r.proof), true);
+    });
+
+    test('proofs at once, of two circuits, each on buffers of its own; then one after another on the kept ones', async () => {
+      const other = oneDay.find((c) => c.id !== 'billing_1d')!;
+      const otherWtns = await computeWitnessWasm((await randomInput(other.id)).input, artifactsOf(other.id).wasm);
+      const jobs: [string, Uint8Array][] = [['billing_1d', wtns], [other.id, otherWtns], ['billing_1d', wtns]];
+      const atOnce = await Promise.all(jobs.map(([id, w]) => proveNative(artifactsOf(id).zkey, w)));
+      const inTurn = [];
+      for (const [id, w] of [...jobs].reverse()) inTurn.unshift(await proveNative(artifactsOf(id).zkey, w));
+      for (const [k, [id]] of jobs.entries()) {
+        for (const r of [atOnce[k], inTurn[k]]) assert.equal(await snarkjs.groth16.verify(vkeyOf(id), r.publicSignals, r.proof), true, id);
+      }
     });
 
     test('a zkey of another circuit', async () => {

@@ -55,24 +55,29 @@ std::shared_ptr<mp::Zkey> loadZkey(const std::string &path) {
   return z;
 }
 
-// Each proof's buffers are kept for the next one (mp::ProofScratch): one set per proof running at once.
-std::mutex scratchMutex;
-std::vector<std::unique_ptr<mp::ProofScratch>> idleScratch;
+// Each proof's buffers — its witness's values, mp::ProofScratch — are kept for the next one: one set per proof
+// running at once.
+struct Kept {
+  mp::Witness witness;
+  mp::ProofScratch scratch;
+};
+std::mutex keptMutex;
+std::vector<std::unique_ptr<Kept>> idleKept;
 
-struct ScratchLease {
-  std::unique_ptr<mp::ProofScratch> s;
-  ScratchLease() {
-    std::lock_guard<std::mutex> lock(scratchMutex);
-    if (idleScratch.empty()) {
-      s = std::make_unique<mp::ProofScratch>();
+struct KeptLease {
+  std::unique_ptr<Kept> s;
+  KeptLease() {
+    std::lock_guard<std::mutex> lock(keptMutex);
+    if (idleKept.empty()) {
+      s = std::make_unique<Kept>();
     } else {
-      s = std::move(idleScratch.back());
-      idleScratch.pop_back();
+      s = std::move(idleKept.back());
+      idleKept.pop_back();
     }
   }
-  ~ScratchLease() {
-    std::lock_guard<std::mutex> lock(scratchMutex);
-    idleScratch.push_back(std::move(s));
+  ~KeptLease() {
+    std::lock_guard<std::mutex> lock(keptMutex);
+    idleKept.push_back(std::move(s));
   }
 };
 
@@ -87,16 +92,16 @@ class ProveWorker : public Napi::AsyncWorker {
   void Execute() override {
     try {
       auto z = loadZkey(zkeyPath_);
-      mp::Witness w;
+      KeptLease kept;
+      mp::Witness &w = kept.s->witness;
       if (!wtnsPath_.empty()) {
         mp::MappedFile f = mp::mapFile(wtnsPath_);
-        w = mp::parseWtns(f.data, f.size, wtnsName_);
+        mp::parseWtns(f.data, f.size, wtnsName_, w);
       } else {
-        w = mp::parseWtns(wtnsBytes_.data(), wtnsBytes_.size(), wtnsName_);
+        mp::parseWtns(wtnsBytes_.data(), wtnsBytes_.size(), wtnsName_, w);
       }
       std::vector<uint8_t>().swap(wtnsBytes_);
-      ScratchLease scratch;
-      mp::Proof p = mp::prove(*z, w, threads_, *scratch.s);
+      mp::Proof p = mp::prove(*z, w, threads_, kept.s->scratch);
       proof_ = mp::proofJson(p);
       public_ = mp::publicJson(p);
       if (withVkey_) vkey_ = mp::vkeyJson(*z);
@@ -195,8 +200,8 @@ void ReleaseKeys(const Napi::CallbackInfo &) {
     std::lock_guard<std::mutex> lock(cacheMutex);
     cache.clear();
   }
-  std::lock_guard<std::mutex> lock(scratchMutex);
-  idleScratch.clear();
+  std::lock_guard<std::mutex> lock(keptMutex);
+  idleKept.clear();
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

@@ -48,6 +48,8 @@ class Domain {
     }
   }
 
+  uint32_t power() const { return power_; }
+
   /** evaluations on the domain → evaluations on the odd coset (inc · w^i) */
   void toOddCoset(std::vector<Fr::E> &a) const {
     fft(a, twInv_);

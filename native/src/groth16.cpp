@@ -165,7 +165,7 @@ void parseZkey(Zkey &z) {
   }
 }
 
-Witness parseWtns(const uint8_t *data, size_t size, const std::string &name) {
+void parseWtns(const uint8_t *data, size_t size, const std::string &name, Witness &w) {
   BinFile f = readBinFile(data, size, name, "wtns", ".wtns witness");
   const Section &s1 = need(f, 1, name, "witness header");
   if (s1.size < 4) fail(name, "truncated witness header");
@@ -177,7 +177,6 @@ Witness parseWtns(const uint8_t *data, size_t size, const std::string &name) {
   const Section &s2 = need(f, 2, name, "witness values");
   if (s2.size != (uint64_t)n * 32)
     fail(name, "truncated witness: the header announces " + std::to_string(n) + " values (" + std::to_string((uint64_t)n * 32) + " bytes), the file holds " + std::to_string(s2.size) + " bytes");
-  Witness w;
   w.name = name;
   w.values.resize(n);
   memcpy(w.values.data(), data + s2.offset, (size_t)n * 32);
@@ -188,7 +187,6 @@ Witness parseWtns(const uint8_t *data, size_t size, const std::string &name) {
   }
   if (n > 0 && !(w.values[0].v[0] == 1 && w.values[0].v[1] == 0 && w.values[0].v[2] == 0 && w.values[0].v[3] == 0))
     fail(name, "witness value 0 must be 1 (the constant signal): not a circom witness");
-  return w;
 }
 
 static void randomScalar(uint64_t out[4]) {
@@ -302,7 +300,8 @@ Proof prove(const Zkey &z, const Witness &w, int threads, ProofScratch &scratch)
       for (uint32_t i = 0; i < n; i++) Fr::mul(c[i], a[i], b[i]);
       proof.msBuild = msSince(t0);
       const auto t1 = std::chrono::steady_clock::now();
-      Domain d(z.power, 1);
+      if (!scratch.domain || scratch.domain->power() != z.power) scratch.domain = std::make_unique<Domain>(z.power, 1);
+      const Domain &d = *scratch.domain;
       d.toOddCoset(a);
       d.toOddCoset(b);
       d.toOddCoset(c);

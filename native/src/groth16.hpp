@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "curve.hpp"
+#include "fft.hpp"
 #include "msm.hpp"
 
 namespace mp {
@@ -44,8 +45,14 @@ struct Witness {
   std::vector<Scalar> values;  // normal form
 };
 
-/** Parses and checks a .wtns (BN254 scalar field); throws InputError naming the file. */
-Witness parseWtns(const uint8_t *data, size_t size, const std::string &name);
+/** Parses and checks a .wtns (BN254 scalar field) into `into` (reusing its memory); throws InputError naming the file. */
+void parseWtns(const uint8_t *data, size_t size, const std::string &name, Witness &into);
+
+inline Witness parseWtns(const uint8_t *data, size_t size, const std::string &name) {
+  Witness w;
+  parseWtns(data, size, name, w);
+  return w;
+}
 
 struct Proof {
   G1::Aff a, c;
@@ -57,13 +64,14 @@ struct Proof {
 /**
  * The buffers of a proof, for a caller that proves again and again to keep (the addon): their pages are
  * touched once instead of at every proof. A fresh page costs a fault, ≈11 µs on the virtual machines measured
- * here (a month's proof touched 1,700 fresh pages, ≈19 ms of its CPU).
+ * here (a month's proof touched 1,800 fresh pages, ≈20 ms of its CPU).
  */
 struct ProofScratch {
   std::vector<uint32_t> ones, bigIdx, onesC, bigIdxC;  // the witness values' classification
   std::vector<Scalar> big, bigC;
   std::vector<Fr::E> a, b, c;  // the QAP on the domain
   std::vector<Scalar> hs;      // H's scalars
+  std::unique_ptr<Domain> domain;  // the H stream's, with its roots of unity (2 MB for a month)
 };
 
 /** Proves, then checks the proof (one pairing product, pairing.hpp); throws InputError if it does not verify. */

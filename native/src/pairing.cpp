@@ -6,8 +6,6 @@ namespace mp {
 
 namespace {
 
-#include "final_exp.inc"
-
 // Fq12 as c[0] + c[1]·w + … + c[5]·w⁵ over Fq2, w⁶ = ξ
 struct F12 {
   Fq2::E c[6];
@@ -126,17 +124,74 @@ F12 inv12(const F12 &x) {
   return mul12(c, ni);
 }
 
-// f^((p¹² − 1)/r) = (f^(p⁶ − 1))^((p⁶ + 1)/r), where f^(p⁶) = conj(f) (the p⁶-power map fixes Fq2 and sends
-// w to −w): one inversion, then an exponent of 1268 bits instead of 2790
-F12 finalExp(const F12 &f) {
-  const F12 g = mul12(conj12(f), inv12(f));
-  const int nLimbs = sizeof(FINAL_EXP_HARD) / sizeof(FINAL_EXP_HARD[0]);
-  F12 r = one12();
-  for (int i = nLimbs * 64 - 1; i >= 0; i--) {
-    r = sq12(r);
-    if ((FINAL_EXP_HARD[i / 64] >> (i % 64)) & 1) r = mul12(r, g);
+// The p-power Frobenius: (Σ c_i·w^i)^p = Σ conj(c_i)·γ_i·w^i with γ_i = ξ^(i·(p−1)/6), since c^p = conj(c) in
+// Fq2 (u^p = −u) and w^p = w·(w⁶)^((p−1)/6) (p ≡ 1 mod 6).
+struct Frobenius {
+  Fq2::E g[6];
+  Frobenius() {
+    uint64_t e[4], rem = 0;  // (p − 1)/6, by long division in 32-bit halves (no 128-bit division in WebAssembly)
+    for (int i = 3; i >= 0; i--) {
+      const uint64_t limb = i == 0 ? FqTag::P[0] - 1 : FqTag::P[i];
+      const uint64_t hi = (rem << 32) | (limb >> 32), lo = ((hi % 6) << 32) | (limb & 0xffffffffULL);
+      e[i] = ((hi / 6) << 32) | (lo / 6);
+      rem = lo % 6;
+    }
+    Fq2::E xi{Fq::fromU64(9), Fq::one()}, g1 = Fq2::one();
+    for (int i = 255; i >= 0; i--) {
+      Fq2::sq(g1, g1);
+      if ((e[i / 64] >> (i % 64)) & 1) Fq2::mul(g1, g1, xi);
+    }
+    g[0] = Fq2::one();
+    for (int i = 1; i < 6; i++) Fq2::mul(g[i], g[i - 1], g1);
+  }
+};
+
+F12 frob12(const F12 &x) {
+  static const Frobenius k;
+  F12 r;
+  for (int i = 0; i < 6; i++) {
+    Fq2::E c{x.c[i].a, Fq::zero()};
+    Fq::neg(c.b, x.c[i].b);
+    Fq2::mul(r.c[i], c, k.g[i]);
   }
   return r;
+}
+
+// x^u for BN254's parameter u = 4965661367192848881 (p = 36u⁴ + 36u³ + 24u² + 6u + 1)
+F12 powU(const F12 &x) {
+  const uint64_t u = 4965661367192848881ULL;
+  F12 r = x;
+  for (int i = 61; i >= 0; i--) {
+    r = sq12(r);
+    if ((u >> i) & 1) r = mul12(r, x);
+  }
+  return r;
+}
+
+// f^((p¹² − 1)/r): the easy part f^((p⁶ − 1)(p² + 1)) — f^(p⁶) = conj(f) (the p⁶-power map fixes Fq2 and sends
+// w to −w), one inversion, two Frobenius maps — then the hard part (p⁴ − p² + 1)/r written in base p with
+// coefficients in u (Scott et al., "On the final exponentiation for calculating pairings on ordinary elliptic
+// curves", 2009): three 63-bit powers x^u and a fixed product of Frobenius images. After the easy part
+// the element is unitary, so its inverse is its conjugate.
+F12 finalExp(const F12 &f) {
+  F12 t = mul12(conj12(f), inv12(f));
+  t = mul12(frob12(frob12(t)), t);
+  const F12 fp = frob12(t), fp2 = frob12(fp), fp3 = frob12(fp2);
+  const F12 fu = powU(t), fu2 = powU(fu), fu3 = powU(fu2);
+  const F12 y0 = mul12(mul12(fp, fp2), fp3);
+  const F12 y1 = conj12(t);
+  const F12 y2 = frob12(frob12(fu2));
+  const F12 y3 = conj12(frob12(fu));
+  const F12 y4 = conj12(mul12(fu, frob12(fu2)));
+  const F12 y5 = conj12(fu2);
+  const F12 y6 = conj12(mul12(fu3, frob12(fu3)));
+  F12 t0 = mul12(mul12(sq12(y6), y4), y5);
+  F12 t1 = mul12(mul12(y3, y5), t0);
+  t0 = mul12(t0, y2);
+  t1 = sq12(mul12(sq12(t1), t0));
+  t0 = mul12(t1, y1);
+  t1 = mul12(t1, y0);
+  return mul12(sq12(t0), t1);
 }
 
 }  // namespace
