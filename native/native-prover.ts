@@ -194,7 +194,7 @@ export async function writeWitnessNative(input: Record<string, unknown>, gen: { 
 // circom's generator allocates its memory in many small pieces, and every fresh page is a fault: ≈11 µs each
 // on the virtual machines measured here, 2,100 of them — 24 ms of billing_31d's 50 ms. glibc's tunables give
 // its heap huge pages (grown 32 MB at a time, so that they can be used) and keep large blocks on the heap:
-// about 450 faults, 45 ms → 41 ms with the static link (native/README.md). Other C libraries ignore them.
+// about 450 faults (native/README.md, "Page faults"). Other C libraries ignore them.
 const WITNESS_MALLOC = 'glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432:glibc.malloc.mmap_threshold=33554432';
 
 function runWitnessGenerator(input: Record<string, unknown>, gen: { exe: string; dat: string }, stdout: 'pipe' | number): Promise<Buffer | undefined> {

@@ -118,7 +118,7 @@ class ProveWorker : public Napi::AsyncWorker {
     }
 #ifdef __GLIBC__
     // what the proof freed goes back to the system now rather than staying in malloc's arenas, where the next
-    // proof's peak would count it again beside the kept buffers (billing_31d in Node: 82 → 80 MB peak)
+    // proof's peak would count it again beside the kept buffers (billing_31d in Node: 82 → 78 MB peak)
     malloc_trim(0);
 #endif
   }

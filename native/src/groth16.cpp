@@ -240,7 +240,7 @@ Proof prove(const Zkey &z, const Witness &w, int threads, ProofScratch &scratch)
   MsmPlan<Fq> planH;
   // the public inputs' point of the verification equation (vk_x, for the check of the proof) needs only the
   // witness too: its windows run among the others instead of after the proof
-  MsmPlan<Fq> planVk(z.IC + 1, nullptr, &w.values[1], z.nPublic);
+  MsmPlan<Fq> planVk(z.IC + 1, nullptr, w.values.data() + 1, z.nPublic);
   G1::Jac sumOnesA = G1::inf(), sumOnesB1 = G1::inf(), sumOnesC = G1::inf();
   G2::Jac sumOnesB2 = G2::inf();
   std::vector<std::function<void()>> tasks;
