@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { artifactsOf, REPO_ROOT } from '../core/paths.js';
-import { nativeInfo, nativeWitnessDir } from './native-prover.js';
+import { nativeInfo, nativeWitnessDir, witnessDriverHash } from './native-prover.js';
 
 function run(cmd: string, args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -48,7 +48,7 @@ export async function buildNativeWitness(id: string, o: { opt?: string; log?: (m
   const field = nativeInfo()?.field.startsWith('x86-64 assembly') ? 'asm' : 'portable';
   if (existsSync(stampFile)) {
     const s = JSON.parse(readFileSync(stampFile, 'utf8'));
-    if (s.source === source && s.circuitDir === a.dir && s.opt === opt && s.field === field && existsSync(join(dir, 'witness'))) return { id, dir, built: false, seconds: 0 };
+    if (s.source === source && s.circuitDir === a.dir && s.driver === witnessDriverHash() && s.opt === opt && s.field === field && existsSync(join(dir, 'witness'))) return { id, dir, built: false, seconds: 0 };
   }
   const started = Date.now();
   rmSync(dir, { recursive: true, force: true });
@@ -86,7 +86,7 @@ export async function buildNativeWitness(id: string, o: { opt?: string; log?: (m
     rmSync(cpp, { recursive: true, force: true });
     for (const f of objs) rmSync(f, { force: true });
   }
-  writeFileSync(stampFile, JSON.stringify({ circuitDir: a.dir, source, opt, field, built: new Date().toISOString() }, null, 2) + '\n');
+  writeFileSync(stampFile, JSON.stringify({ circuitDir: a.dir, source, driver: witnessDriverHash(), opt, field, built: new Date().toISOString() }, null, 2) + '\n');
   const seconds = (Date.now() - started) / 1000;
   log(`${id}: native witness generator built in ${seconds.toFixed(0)} s`);
   return { id, dir, built: true, seconds };

@@ -6,12 +6,16 @@
  * independent check with ffjavascript's single-threaded curve (tests). prover/native-backend.ts wraps this
  * as a ProverBackend.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { BUILD_DIR } from '../core/paths.js';
+import { BUILD_DIR, REPO_ROOT } from '../core/paths.js';
 import type { Groth16Proof, ProvingArtifact } from '../core/groth16.js';
+import { generateWitnessFile, stopWitnessServers, type WitnessGenerator } from './witness-server.js';
+
+export { witnessServerPeakRssMB } from './witness-server.js';
 
 export const NATIVE_BUILD_DIR = join(BUILD_DIR, 'native');
 const FR = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -119,18 +123,28 @@ export function nativeWitnessDir(circuitId: string): string {
 }
 
 /**
- * The native witness generator of the circuit whose WebAssembly is `wasm` (build/<id>/circuit_js/circuit.wasm),
- * if built from the same compiled sources; otherwise undefined (the WebAssembly is used).
+ * The hash of the witness generators' driver (native/src/witness_main.cpp, its request protocol), which their
+ * stamp records: a generator built with another driver is rebuilt, never spoken to in the wrong protocol.
  */
-export function nativeWitnessGenerator(wasm: string): { exe: string; dat: string } | undefined {
+export function witnessDriverHash(): string {
+  driverHash ??= createHash('sha256').update(readFileSync(join(REPO_ROOT, 'native', 'src', 'witness_main.cpp'))).digest('hex');
+  return driverHash;
+}
+let driverHash: string | undefined;
+
+/**
+ * The native witness generator of the circuit whose WebAssembly is `wasm` (build/<id>/circuit_js/circuit.wasm),
+ * if built from the same compiled sources and driver; otherwise undefined (the WebAssembly is used).
+ */
+export function nativeWitnessGenerator(wasm: string): WitnessGenerator | undefined {
   const circuitDir = dirname(dirname(wasm));
   const dir = nativeWitnessDir(basename(circuitDir));
   const exe = join(dir, 'witness');
   const dat = join(dir, 'circuit.dat');
   try {
-    const stamp = JSON.parse(readFileSync(join(dir, 'stamp.json'), 'utf8')) as { circuitDir: string; source: string };
+    const stamp = JSON.parse(readFileSync(join(dir, 'stamp.json'), 'utf8')) as { circuitDir: string; source: string; driver?: string };
     const source = readFileSync(join(circuitDir, 'source.sha256'), 'utf8');
-    if (stamp.circuitDir !== circuitDir || stamp.source !== source || !existsSync(exe) || !existsSync(dat)) return undefined;
+    if (stamp.circuitDir !== circuitDir || stamp.source !== source || stamp.driver !== witnessDriverHash() || !existsSync(exe) || !existsSync(dat)) return undefined;
   } catch {
     return undefined;
   }
@@ -173,49 +187,24 @@ export function formatWitnessInput(input: Record<string, unknown>): string {
   return lines.join('\n') + '\n';
 }
 
-/** Runs the native witness generator in a child process (circom's asserts abort it, never us): the .wtns bytes. */
-export async function computeWitnessNative(input: Record<string, unknown>, gen: { exe: string; dat: string }): Promise<Uint8Array> {
-  return (await runWitnessGenerator(input, gen, 'pipe'))!;
-}
-
-/**
- * The same, the .wtns written to `file` by the generator itself: the bytes never pass through JavaScript (a
- * megabyte a month's witness, which V8 frees only at its next collection), and the addon maps the file.
- */
-export async function writeWitnessNative(input: Record<string, unknown>, gen: { exe: string; dat: string }, file: string): Promise<void> {
-  const fd = openSync(file, 'w');
+/** The .wtns bytes of `input` from the circuit's native witness generator (its child process: ./witness-server.ts). */
+export async function computeWitnessNative(input: Record<string, unknown>, gen: WitnessGenerator): Promise<Uint8Array> {
+  const dir = mkdtempSync(join(tmpdir(), 'meterproof-witness-'));
   try {
-    await runWitnessGenerator(input, gen, fd);
+    const file = join(dir, 'witness.wtns');
+    await writeWitnessNative(input, gen, file);
+    return readFileSync(file);
   } finally {
-    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-// circom's generator allocates its memory in many small pieces, and every fresh page is a fault: ≈11 µs each
-// on the virtual machines measured here, 2,100 of them — 24 ms of billing_31d's 50 ms. glibc's tunables give
-// its heap huge pages (grown 32 MB at a time, so that they can be used) and keep large blocks on the heap:
-// about 450 faults (native/README.md, "Page faults"). Other C libraries ignore them.
-const WITNESS_MALLOC = 'glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432:glibc.malloc.mmap_threshold=33554432';
-
-function runWitnessGenerator(input: Record<string, unknown>, gen: { exe: string; dat: string }, stdout: 'pipe' | number): Promise<Buffer | undefined> {
-  const text = formatWitnessInput(input);
-  const tunables = process.env.GLIBC_TUNABLES ? `${process.env.GLIBC_TUNABLES}:${WITNESS_MALLOC}` : WITNESS_MALLOC;
-  return new Promise((resolve, reject) => {
-    const child = spawn(gen.exe, [gen.dat], { stdio: ['pipe', stdout, 'pipe'], env: { ...process.env, GLIBC_TUNABLES: tunables } });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout?.on('data', (d: Buffer) => out.push(d));
-    child.stderr!.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`${gen.exe}: ${e.message}`)));
-    child.on('close', (code, signal) => {
-      if (code === 0) return resolve(stdout === 'pipe' ? Buffer.concat(out) : undefined); // a Buffer is a Uint8Array
-      const detail = err.trim().split('\n').filter(Boolean).slice(-3).join(' / ');
-      if (signal) reject(new Error(`witness generation failed (${gen.exe}): the inputs do not satisfy the circuit's constraints${detail ? ` — ${detail}` : ''}`));
-      else reject(new Error(`witness generation failed (${gen.exe}): ${detail || `exit code ${code}`}`));
-    });
-    child.stdin!.on('error', () => {}); // the child may exit before reading everything; 'close' reports why
-    child.stdin!.end(text);
-  });
+/**
+ * The same, written to `file` by the generator itself: the bytes never pass through JavaScript (a megabyte a
+ * month's witness, which V8 frees only at its next collection), and the addon maps the file.
+ */
+export function writeWitnessNative(input: Record<string, unknown>, gen: WitnessGenerator, file: string): Promise<void> {
+  return generateWitnessFile(gen, formatWitnessInput(input), file);
 }
 
 /** The witness in the circuit's WebAssembly (snarkjs), as .wtns bytes. */
@@ -226,7 +215,10 @@ export async function computeWitnessWasm(input: Record<string, unknown>, wasm: P
   return witness.data!;
 }
 
-/** Frees the check's curve, the mapped proving keys and the buffers kept between proofs (snarkjs's own curve: releaseCurve()). */
+/**
+ * Frees the check's curve, the mapped proving keys, the buffers kept between proofs and the witness generators'
+ * processes (snarkjs's own curve: releaseCurve()).
+ */
 export async function releaseNative(): Promise<void> {
   if (checkCurve) {
     const c = await checkCurve;
@@ -234,4 +226,5 @@ export async function releaseNative(): Promise<void> {
     await c.terminate?.();
   }
   addon?.releaseKeys();
+  await stopWitnessServers();
 }

@@ -9,7 +9,8 @@
  * Without the addon (not built here) the suite skips with the reason; under CI=true it fails instead.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -29,6 +30,22 @@ const skip = addon || process.env.CI === 'true' ? false : `${nativeUnavailableRe
 const TMP = join(BUILD_DIR, 'native', 'test');
 
 const oneDay = loadCircuits().filter((c) => c.params.maxDays === 1);
+
+/** The pids of this process's children running a witness generator (from /proc). */
+function witnessProcesses(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const [, comm, rest] = stat.match(/^\d+ \((.*)\) (.*)$/s)!;
+        return comm === 'witness' && Number(rest.split(' ')[1]) === process.pid;
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+}
 
 const vkeyOf = (id: string) => JSON.parse(readFileSync(artifactsOf(id).vkey, 'utf8'));
 
@@ -94,6 +111,62 @@ describe('native Groth16 prover', { skip }, () => {
       await assert.rejects(computeWitnessNative({ ...input, nonsense: 1 }, gen!), /the circuit has no input signal "nonsense"/);
       const { readings: _dropped, ...missing } = input as Record<string, unknown>;
       await assert.rejects(computeWitnessNative(missing, gen!), /input signal value\(s\) missing/);
+    });
+
+    test('one long-lived process per generator: witnesses at once, in turn, after an abort and a bad input', async () => {
+      const { input } = await randomInput('billing_1d');
+      const wasmOf = (i: Record<string, unknown>) => computeWitnessWasm(i, artifactsOf('billing_1d').wasm);
+      await computeWitnessNative(input, gen!);
+      const running = witnessProcesses();
+      assert.equal(running.length, 1, 'one generator process, still running after its answer');
+      const inputs = await Promise.all([0, 1, 2].map(async () => (await randomInput('billing_1d')).input));
+      const tampered = structuredClone(input) as { readings: (string | number | bigint)[] };
+      tampered.readings[1] = BigInt(tampered.readings[1]) + 1n;
+      // all at once: the requests queue; the tampered one aborts the process, the ones after it get a new one
+      const settled = await Promise.allSettled([computeWitnessNative(inputs[0], gen!), computeWitnessNative(tampered, gen!), computeWitnessNative({ ...inputs[1], nonsense: 1 }, gen!), computeWitnessNative(inputs[2], gen!)]);
+      assert.equal(settled[0].status, 'fulfilled');
+      assert.match(String((settled[1] as PromiseRejectedResult).reason), /the inputs do not satisfy the circuit's constraints/);
+      assert.match(String((settled[2] as PromiseRejectedResult).reason), /no input signal "nonsense"/);
+      assert.equal(settled[3].status, 'fulfilled');
+      for (const [i, k] of [[0, 0], [3, 2]] as const) {
+        const bytes = (settled[i] as PromiseFulfilledResult<Uint8Array>).value;
+        assert.equal(Buffer.compare(Buffer.from(bytes), Buffer.from(await wasmOf(inputs[k]))), 0, `witness ${i} of the batch`);
+      }
+      const after = witnessProcesses();
+      assert.equal(after.length, 1);
+      assert.notEqual(after[0], running[0], 'the aborted process was replaced');
+      await releaseNative();
+      assert.deepEqual(witnessProcesses(), [], 'releaseNative() stops the generators');
+    });
+
+    test('an idle generator process does not keep Node from exiting; releaseNative() ends it and returns', async () => {
+      const { input } = await randomInput('billing_1d');
+      const dir = mkdtempSync(join(tmpdir(), 'meterproof-exit-test-'));
+      try {
+        writeFileSync(join(dir, 'input.json'), JSON.stringify(input, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+        const script = `import { readFileSync } from 'node:fs';
+          import { computeWitnessNative, releaseNative } from ${JSON.stringify(join(import.meta.dirname, 'native-prover.ts'))};
+          const w = await computeWitnessNative(JSON.parse(readFileSync(${JSON.stringify(join(dir, 'input.json'))}, 'utf8')), ${JSON.stringify(gen)});
+          console.log(w.length);
+          if (process.argv[2] === 'release') {
+            await releaseNative();
+            console.log('released');
+          }`;
+        writeFileSync(join(dir, 'run.mts'), script);
+        for (const mode of ['idle', 'release']) {
+          const started = Date.now();
+          const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'run.mts'), mode], { encoding: 'utf8', timeout: 50_000 });
+          // exit code 13 would be an await left pending on an empty event loop
+          assert.equal(r.status, 0, `${mode}: exit ${r.status} ${r.signal ?? ''} ${r.stderr}`);
+          const lines = r.stdout.trim().split('\n');
+          assert.ok(Number(lines[0]) > 1000, `${mode}: a witness came back`);
+          if (mode === 'release') assert.equal(lines[1], 'released');
+          // the generator stops when idle only after a minute: exiting well before that means it did not hold Node
+          assert.ok(Date.now() - started < 50_000, `${mode}: Node exited with the generator idle`);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('the native backend proves from the witness file the generator writes, and removes it', async () => {

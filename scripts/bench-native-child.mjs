@@ -1,8 +1,8 @@
 // The native row's child process of scripts/bench-native.ts: plain Node on the compiled modules (dist/, as the
 // meterproof command runs them), so that its peak RSS is what a Node process proving natively pays — not tsx's
-// ≈30 MB of TypeScript loader. Witness (the circuit's C++ generator when built, else its WebAssembly) + proof
-// (+ the addon's check of it), `runs` times after a warm-up; prints the times taken as one JSON line (the parent
-// takes their medians).
+// ≈30 MB of TypeScript loader. Witness (the circuit's C++ generator when built — its long-lived process, started
+// by the warm-up, as in any process proving more than once — else its WebAssembly) + proof (+ the addon's check
+// of it), `runs` times after a warm-up; prints the times taken as one JSON line (the parent takes their medians).
 //
 //   node scripts/bench-native-child.mjs <bench dir> <circuit id> <runs>
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const [dir, id, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg);
 const baseRssMB = process.memoryUsage().rss / 2 ** 20;
-const { computeWitnessWasm, nativeWitnessGenerator, proveNative, releaseNative, writeWitnessNative } = await import('../dist/native/native-prover.js');
+const { computeWitnessWasm, nativeWitnessGenerator, proveNative, releaseNative, witnessServerPeakRssMB, writeWitnessNative } = await import('../dist/native/native-prover.js');
 const a = JSON.parse(readFileSync(join(dir, 'artifacts.json'), 'utf8'));
 const input = JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8'));
 const gen = nativeWitnessGenerator(a.wasm);
@@ -34,5 +34,6 @@ for (let i = 0; i <= runs; i++) {
   p.push(t2 - t1);
   c.push(r.timings.checkMs);
 }
+const [generatorPeakRssMB] = witnessServerPeakRssMB(); // its own process: not in this one's maxRSS
 await releaseNative();
-console.log(JSON.stringify({ witness: gen ? 'native' : 'wasm', witnessMs: w, proveMs: p, checkMs: c, peakRssMB: process.resourceUsage().maxRSS / 1024, baseRssMB }));
+console.log(JSON.stringify({ witness: gen ? 'native' : 'wasm', witnessMs: w, proveMs: p, checkMs: c, peakRssMB: process.resourceUsage().maxRSS / 1024, baseRssMB, generatorPeakRssMB }));

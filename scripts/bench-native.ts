@@ -16,10 +16,11 @@
  * cross-check for every kind and size benchmarked). Writes docs/bench-native.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { distIsCurrent } from '../bin/dist-current.mjs';
 import { computeWitnessWasm, nativeInfo, NATIVE_BUILD_DIR } from '../native/native-prover.js';
 
 const REPO = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
@@ -44,6 +45,8 @@ interface NativeTimes {
   peakRssMB: number;
   /** the child's RSS before it loads anything: what any Node process pays */
   baseRssMB: number;
+  /** the C++ witness generator's own process (it lives on between witnesses), beside Node's */
+  generatorPeakRssMB?: number;
 }
 
 interface ProofOnlyTimes {
@@ -129,9 +132,7 @@ function child(mode: string, id: string, runs: number): any {
 
 /** The native child runs the compiled modules (dist/): rebuilt first when a source of theirs is newer. */
 function ensureCompiled(log: (m: string) => void): void {
-  const compiled = join(REPO, 'dist', 'native', 'native-prover.js');
-  const sources = ['native/native-prover.ts', 'core/paths.ts'].map((f) => join(REPO, f));
-  if (existsSync(compiled) && sources.every((f) => statSync(f).mtimeMs <= statSync(compiled).mtimeMs)) return;
+  if (distIsCurrent(REPO)) return;
   log('native: compiling the modules its child runs (npm run build)…');
   const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error('npm run build failed: the native benchmark runs the compiled modules');
@@ -141,10 +142,10 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function table(rows: NativeBenchRow[]): string {
   const rapid = rows.some((r) => r.rapidsnark);
-  const head = `| circuit | snarkjs witness | snarkjs prove | snarkjs RSS | native witness | native prove (incl. check) | native total | native RSS (Node base) | speed-up | native CLI prove | CLI RSS |${rapid ? ' rapidsnark prove | rapidsnark RSS |' : ''}`;
+  const head = `| circuit | snarkjs witness | snarkjs prove | snarkjs RSS | native witness | native prove (incl. check) | native total | native RSS (Node base; + witness generator) | speed-up | native CLI prove | CLI RSS |${rapid ? ' rapidsnark prove | rapidsnark RSS |' : ''}`;
   const sep = `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${rapid ? '---:|---:|' : ''}`;
   const line = (r: NativeBenchRow) =>
-    `| ${r.circuit} | ${r.snarkjs ? s(r.snarkjs.witnessMs) : '–'} | ${r.snarkjs ? s(r.snarkjs.proveMs) : '–'} | ${r.snarkjs ? `${r.snarkjs.peakRssMB.toFixed(0)} MB` : '–'} | ${s(r.native.witnessMs)} (${r.native.witness}) | ${s(r.native.proveMs)} | ${s(r.native.witnessMs + r.native.proveMs)} | ${r.native.peakRssMB.toFixed(0)} MB (${r.native.baseRssMB?.toFixed(0) ?? '–'} MB) | ${r.speedup ? `${r.speedup.toFixed(1)}×` : '–'} | ${r.nativeCli ? s(r.nativeCli.proveMs) : '–'} | ${r.nativeCli ? `${r.nativeCli.peakRssMB.toFixed(0)} MB` : '–'} |${rapid ? ` ${r.rapidsnark ? s(r.rapidsnark.proveMs) : '–'} | ${r.rapidsnark ? `${r.rapidsnark.peakRssMB.toFixed(0)} MB` : '–'} |` : ''}`;
+    `| ${r.circuit} | ${r.snarkjs ? s(r.snarkjs.witnessMs) : '–'} | ${r.snarkjs ? s(r.snarkjs.proveMs) : '–'} | ${r.snarkjs ? `${r.snarkjs.peakRssMB.toFixed(0)} MB` : '–'} | ${s(r.native.witnessMs)} (${r.native.witness}) | ${s(r.native.proveMs)} | ${s(r.native.witnessMs + r.native.proveMs)} | ${r.native.peakRssMB.toFixed(0)} MB (${r.native.baseRssMB?.toFixed(0) ?? '–'} MB${r.native.generatorPeakRssMB ? `; + ${r.native.generatorPeakRssMB.toFixed(0)} MB` : ''}) | ${r.speedup ? `${r.speedup.toFixed(1)}×` : '–'} | ${r.nativeCli ? s(r.nativeCli.proveMs) : '–'} | ${r.nativeCli ? `${r.nativeCli.peakRssMB.toFixed(0)} MB` : '–'} |${rapid ? ` ${r.rapidsnark ? s(r.rapidsnark.proveMs) : '–'} | ${r.rapidsnark ? `${r.rapidsnark.peakRssMB.toFixed(0)} MB` : '–'} |` : ''}`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 

@@ -43,6 +43,18 @@ extern unsigned long long mulCount[2];
 #define MP_COUNTED(i) ((void)0)
 #endif
 
+// a^e by square and multiply, e a little-endian integer of 4 limbs (not Montgomery), in any field F with
+// one(), sq() and mul() (Fq, Fr, Fq2)
+template <class F>
+typename F::E powLimbs(const typename F::E &a, const uint64_t e[4]) {
+  typename F::E r = F::one();
+  for (int i = 255; i >= 0; i--) {
+    F::sq(r, r);
+    if ((e[i / 64] >> (i % 64)) & 1) F::mul(r, r, a);
+  }
+  return r;
+}
+
 template <class Tag>
 struct Field {
   struct E {
@@ -192,14 +204,7 @@ struct Field {
     return r;
   }
   /** a^e, e a little-endian integer of 4 limbs (not Montgomery) */
-  static E pow(const E &a, const uint64_t e[4]) {
-    E r = one();
-    for (int i = 255; i >= 0; i--) {
-      sq(r, r);
-      if ((e[i / 64] >> (i % 64)) & 1) mul(r, r, a);
-    }
-    return r;
-  }
+  static E pow(const E &a, const uint64_t e[4]) { return powLimbs<Field>(a, e); }
   static E inv(const E &a) {
     uint64_t e[4];
     memcpy(e, Tag::P, 32);
@@ -267,6 +272,11 @@ struct Fq2 {
     Fq::neg(r.a, x.a);
     Fq::neg(r.b, x.b);
   }
+  /** a − bu: the p-power Frobenius of a + bu (u^p = −u) */
+  static MP_INLINE void conj(E &r, const E &x) {
+    r.a = x.a;
+    Fq::neg(r.b, x.b);
+  }
   static MP_INLINE void mul(E &r, const E &x, const E &y) {
     Fq::E t0, t1, s0, s1, t2;
     Fq::mul(t0, x.a, y.a);
@@ -290,6 +300,7 @@ struct Fq2 {
   static MP_INLINE bool eq(const E &x, const E &y) { return Fq::eq(x.a, y.a) && Fq::eq(x.b, y.b); }
   static MP_INLINE E zero() { return E{Fq::zero(), Fq::zero()}; }
   static MP_INLINE E one() { return E{Fq::one(), Fq::zero()}; }
+  static E pow(const E &a, const uint64_t e[4]) { return powLimbs<Fq2>(a, e); }
   static E inv(const E &x) {
     // 1/(a+bu) = (a-bu)/(a^2+b^2)
     Fq::E t0, t1, n;
@@ -297,10 +308,10 @@ struct Fq2 {
     Fq::sq(t1, x.b);
     Fq::add(n, t0, t1);
     n = Fq::inv(n);
-    E r;
-    Fq::mul(r.a, x.a, n);
-    Fq::mul(r.b, x.b, n);
-    Fq::neg(r.b, r.b);
+    E c, r;
+    conj(c, x);
+    Fq::mul(r.a, c.a, n);
+    Fq::mul(r.b, c.b, n);
     return r;
   }
 };

@@ -14,7 +14,6 @@
 #include <random>
 #include <sstream>
 
-#include "fft.hpp"
 #include "pairing.hpp"
 
 namespace mp {

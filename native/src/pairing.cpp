@@ -136,11 +136,7 @@ struct Frobenius {
       e[i] = ((hi / 6) << 32) | (lo / 6);
       rem = lo % 6;
     }
-    Fq2::E xi{Fq::fromU64(9), Fq::one()}, g1 = Fq2::one();
-    for (int i = 255; i >= 0; i--) {
-      Fq2::sq(g1, g1);
-      if ((e[i / 64] >> (i % 64)) & 1) Fq2::mul(g1, g1, xi);
-    }
+    const Fq2::E g1 = Fq2::pow(Fq2::E{Fq::fromU64(9), Fq::one()}, e);  // ξ = 9 + u
     g[0] = Fq2::one();
     for (int i = 1; i < 6; i++) Fq2::mul(g[i], g[i - 1], g1);
   }
@@ -150,8 +146,8 @@ F12 frob12(const F12 &x) {
   static const Frobenius k;
   F12 r;
   for (int i = 0; i < 6; i++) {
-    Fq2::E c{x.c[i].a, Fq::zero()};
-    Fq::neg(c.b, x.c[i].b);
+    Fq2::E c;
+    Fq2::conj(c, x.c[i]);
     Fq2::mul(r.c[i], c, k.g[i]);
   }
   return r;
