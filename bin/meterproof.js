@@ -4,7 +4,7 @@
 // sources through tsx instead (slower start, no build step while developing). A package without sources
 // always runs dist/.
 import { fileURLToPath } from 'node:url';
-import { distIsCurrent } from './dist-current.mjs';
+import { distIsCurrent } from '../scripts/dist-current.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { distIsCurrent } from '../bin/dist-current.mjs';
+import { distIsCurrent } from './dist-current.mjs';
 import { computeWitnessWasm, nativeInfo, NATIVE_BUILD_DIR } from '../native/native-prover.js';
 
 const REPO = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');

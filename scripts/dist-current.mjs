@@ -1,6 +1,7 @@
 // Is dist/ (`npm run build`) current for this working copy: stamped after a successful compile, and no source it
 // compiles (tsconfig.build.json "include") newer than the stamp? bin/meterproof.js runs dist/ only then, and the
-// benchmarks rebuild before their plain-Node children load dist/. Plain JavaScript: it runs before any build.
+// benchmarks rebuild before their plain-Node children load dist/. Beside scripts/build-dist.mjs, which writes the
+// stamp; plain JavaScript: it runs before any build.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
