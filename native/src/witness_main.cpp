@@ -5,8 +5,9 @@
 //     <qualified signal name> <n> <v1> … <vn>        (decimal, already reduced modulo the field; one line each)
 //     end
 // — by writing the .wtns file (snarkjs's format, version 2) and one line on stdout: `ok`, or `error <why>` for a
-// bad input (the process goes on); anything circom's code prints goes to stderr. Circom's own asserts (an unsatisfied constraint) abort the process, which is
-// why it runs as a child process and never inside the addon's host; the caller starts a new one.
+// bad input (the process goes on); anything circom's code prints goes to stderr. Circom's own asserts (an
+// unsatisfied constraint) abort the process, which is why it runs as a child process and never inside the
+// addon's host; the caller starts a new one.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -96,22 +97,24 @@ const HashSignalInfo *findInput(Circom_Circuit *c, u64 h) {
   return nullptr;
 }
 
-void writeFile(const std::string &path, const std::vector<uint8_t> &data) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + strerror(errno));
-  const uint8_t *p = data.data();
-  size_t n = data.size();
-  while (n > 0) {
+// all of it, or false
+bool writeAll(int fd, const void *data, size_t n) {
+  for (const uint8_t *p = (const uint8_t *)data; n > 0;) {
     ssize_t w = write(fd, p, n);
-    if (w <= 0) {
-      std::string why = strerror(errno);
-      close(fd);
-      throw std::runtime_error("cannot write " + path + ": " + why);
-    }
+    if (w <= 0) return false;
     p += w;
     n -= (size_t)w;
   }
-  if (close(fd) != 0) throw std::runtime_error("cannot write " + path + ": " + strerror(errno));
+  return true;
+}
+
+void writeFile(const std::string &path, const std::vector<uint8_t> &data) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + strerror(errno));
+  bool written = writeAll(fd, data.data(), data.size());
+  std::string why = written ? "" : strerror(errno);
+  if (close(fd) != 0 && written) why = strerror(errno), written = false;
+  if (!written) throw std::runtime_error("cannot write " + path + ": " + why);
 }
 
 // circom's Circom_CalcWit frees nothing (its destructor is empty); a request's context would otherwise stay
@@ -190,11 +193,7 @@ void reply(const std::string &line) {
   for (char &ch : l)
     if (ch == '\n' || ch == '\r') ch = ' ';
   l += '\n';
-  for (size_t off = 0; off < l.size();) {
-    ssize_t w = write(replyFd, l.data() + off, l.size() - off);
-    if (w <= 0) exit(1);  // the caller is gone
-    off += (size_t)w;
-  }
+  if (!writeAll(replyFd, l.data(), l.size())) exit(1);  // the caller is gone
 }
 
 }  // namespace
