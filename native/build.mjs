@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the native Groth16 prover (Node addon + command-line prover) into build/native/.
+ * Builds the native Groth16 prover (Node addon + command-line prover, and the tests' msm-check) into build/native/.
  *
  *   node native/build.mjs            # what `npm install` runs: never fails, one line when it cannot build
  *   node native/build.mjs --strict   # fails (exit 1) when it cannot build (CI, development)
@@ -118,7 +118,7 @@ function build() {
   const sourceHash = hash.digest('hex');
   try {
     const prev = JSON.parse(readFileSync(join(OUT, 'build.json'), 'utf8'));
-    if (prev.sourceHash === sourceHash && existsSync(prev.addon) && existsSync(prev.cli)) {
+    if (prev.sourceHash === sourceHash && existsSync(prev.addon) && existsSync(prev.cli) && existsSync(prev.msmCheck ?? '')) {
       log('up to date');
       return { ...prev, cached: true };
     }
@@ -150,10 +150,13 @@ function build() {
   const src = join(REPO, 'native', 'src');
   const cliArgs = ['-O3', '-std=c++17', '-pthread', ...(march ? [march] : []), ...(asmObjects.length ? ['-DMP_ASM'] : []), '-o', join(OUT, 'meterproof-prove'), join(src, 'prover_cli.cpp'), join(src, 'groth16.cpp'), join(src, 'parallel.cpp'), join(src, 'pairing.cpp'), ...(asmObjects.length ? [join(src, 'asm_stubs.cpp'), ...asmObjects, '-Wl,-z,noexecstack'] : [])];
   run(cxx, cliArgs);
+  // the multi-exponentiation on chosen points and scalars, for native/msm.test.ts
+  const msmCheck = join(OUT, 'msm-check');
+  run(cxx, [...cliArgs.slice(0, cliArgs.indexOf('-o')), '-o', msmCheck, join(src, 'msm_check.cpp'), join(src, 'parallel.cpp'), ...(asmObjects.length ? [join(src, 'asm_stubs.cpp'), ...asmObjects, '-Wl,-z,noexecstack'] : [])]);
 
   // 3. smoke test: load it in a fresh Node
   run(process.execPath, ['-e', `const a = require(${JSON.stringify(addon)}); if (typeof a.prove !== 'function') process.exit(1);`]);
-  const info = { built: new Date().toISOString(), addon, cli: join(OUT, 'meterproof-prove'), field, node: process.version, platform: `${platform()}-${arch()}`, sourceHash };
+  const info = { built: new Date().toISOString(), addon, cli: join(OUT, 'meterproof-prove'), msmCheck, field, node: process.version, platform: `${platform()}-${arch()}`, sourceHash };
   writeFileSync(join(OUT, 'build.json'), JSON.stringify(info, null, 2) + '\n');
   return info;
 }

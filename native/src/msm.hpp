@@ -15,6 +15,12 @@
 
 #include "curve.hpp"
 #include "parallel.hpp"
+#if defined(__AVX512IFMA__) && defined(__x86_64__)
+#define MP_IFMA 1
+#include <type_traits>
+
+#include "field_ifma.hpp"
+#endif
 
 namespace mp {
 
@@ -137,6 +143,14 @@ struct BatchAffine {
 
   void flush() {
     if (nBatch == 0) return;
+#ifdef MP_IFMA
+    if constexpr (std::is_same<F, Fq>::value || std::is_same<F, Fq2>::value) {
+      flushEightWide();
+      nBatch = 0;
+      epoch++;
+      return;
+    }
+#endif
     // Montgomery's trick on two interleaved chains (entries k and k + half): the running products are
     // dependent multiplications, and a second, independent chain keeps the multiplier busy while each waits
     // on the other — one inversion for both (1/(r0·r1) times the other chain's product).
@@ -212,6 +226,112 @@ struct BatchAffine {
     q.x = x3;
     q.y = y3;
   }
+
+#ifdef MP_IFMA
+  // The same additions eight lanes wide (field_ifma.hpp), on four interleaved chains of Montgomery's trick, so
+  // that 32 independent multiplications are in flight: the lanes' running products are inverted with one
+  // field inversion. An entry whose x equals its bucket's (a doubling, or p = −q) leaves the batch: the
+  // bucket and the point both go to the bucket's Jacobian side sum, which handles those cases.
+  static constexpr size_t CHAINS = 4;
+  std::vector<uint32_t> wide;  // the batch's entries that are plain additions
+  typedef Wide<F> W;
+  typedef typename W::V V;
+  typedef typename W::Lanes Lanes;
+  std::vector<Lanes> qx, qy, px, py;
+  std::vector<V> den8, acc8;
+
+  void flushEightWide() {
+    wide.clear();
+    for (size_t k = 0; k < nBatch; k++) {
+      const uint32_t b = bb[k];
+      if (F::eq(buckets[b].x, bp[k].x)) {
+        addExtra(b, buckets[b]);
+        addExtra(b, bp[k]);
+        used[b] = 0;
+      } else {
+        wide.push_back((uint32_t)k);
+      }
+    }
+    const size_t m = wide.size(), groups = (m + 7) / 8;
+    if (m == 0) return;
+    if (qx.size() < groups) {
+      qx.resize(groups), qy.resize(groups), px.resize(groups), py.resize(groups);
+      den8.resize(groups), acc8.resize(groups);
+    }
+    for (size_t i = 0; i < groups * 8; i++) {
+      const size_t g = i / 8;
+      const int lane = (int)(i % 8);
+      if (i < m) {
+        const size_t k = wide[i];
+        const Aff &q = buckets[bb[k]];
+        qx[g].set(lane, q.x), qy[g].set(lane, q.y), px[g].set(lane, bp[k].x), py[g].set(lane, bp[k].y);
+      } else {  // padding: any values with px ≠ qx, results unused
+        qx[g].set(lane, F::zero()), qy[g].set(lane, F::zero()), px[g].set(lane, F::one()), py[g].set(lane, F::zero());
+      }
+    }
+    Lanes oneLanes;
+    for (int lane = 0; lane < 8; lane++) oneLanes.set(lane, F::one());
+    V run[CHAINS];
+    for (auto &r : run) r = oneLanes.load();
+    for (size_t g = 0; g < groups; g++) {
+      W::sub(den8[g], px[g].load(), qx[g].load());
+      acc8[g] = run[g % CHAINS];
+      W::mul(run[g % CHAINS], run[g % CHAINS], den8[g]);
+    }
+    // the 32 running products' inverses from one inversion: the chains' products pairwise (in the lanes), then
+    // the eight lanes in scalar code
+    V r01, r23, all, inv[CHAINS];
+    W::mul(r01, run[0], run[1]);
+    W::mul(r23, run[2], run[3]);
+    W::mul(all, r01, r23);
+    Lanes allLanes, invLanes;
+    allLanes.store(all);
+    FE prefix[8], laneProduct[8];
+    FE product = F::one();
+    for (int i = 0; i < 8; i++) {
+      laneProduct[i] = allLanes.get(i);
+      prefix[i] = product;
+      F::mul(product, product, laneProduct[i]);
+    }
+    FE invAll = F::inv(product);
+    for (int i = 8; i-- > 0;) {
+      FE li;
+      F::mul(li, invAll, prefix[i]);
+      F::mul(invAll, invAll, laneProduct[i]);
+      invLanes.set(i, li);
+    }
+    const V invAll8 = invLanes.load();
+    V t;
+    W::mul(t, invAll8, r23);
+    W::mul(inv[0], t, run[1]);
+    W::mul(inv[1], t, run[0]);
+    W::mul(t, invAll8, r01);
+    W::mul(inv[2], t, run[3]);
+    W::mul(inv[3], t, run[2]);
+    for (size_t g = groups; g-- > 0;) {
+      V &chainInv = inv[g % CHAINS];
+      V ik, lambda, x3, y3, u;
+      W::mul(ik, chainInv, acc8[g]);  // 1/den[g]
+      W::mul(chainInv, chainInv, den8[g]);
+      const V QX = qx[g].load(), QY = qy[g].load(), PX = px[g].load();
+      W::sub(u, py[g].load(), QY);
+      W::mul(lambda, u, ik);
+      W::mul(x3, lambda, lambda);
+      W::sub(x3, x3, QX);
+      W::sub(x3, x3, PX);
+      W::sub(u, QX, x3);
+      W::mul(y3, lambda, u);
+      W::sub(y3, y3, QY);
+      qx[g].store(x3);
+      qy[g].store(y3);
+    }
+    for (size_t i = 0; i < m; i++) {
+      Aff &q = buckets[bb[wide[i]]];
+      q.x = qx[i / 8].get((int)(i % 8));
+      q.y = qy[i / 8].get((int)(i % 8));
+    }
+  }
+#endif
 
   void finish() {
     flush();
