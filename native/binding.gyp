@@ -3,7 +3,7 @@
   # under build/) and passes the variables below. Sources are relative to the repository root.
   "variables": {
     "repo%": "../../..",
-    "asm_objects%": "",
+    "mp_libraries%": "",
     "mp_defines%": "",
     "mp_march%": ""
   },
@@ -22,7 +22,7 @@
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "<@(mp_march)"],
       "ldflags": ["-pthread", "-Wl,-z,noexecstack"],
-      "libraries": ["<@(asm_objects)"],
+      "libraries": ["<@(mp_libraries)"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O3"]

@@ -109,12 +109,18 @@ function build() {
     }
   }
   const march = arch() === 'x64' ? (process.env.MP_MARCH ?? '-march=native') : '';
+  // GMP's inversion (field.hpp) when libgmp-dev is installed; a^(p−2) otherwise
+  const gmp = spawnSync(cxx, ['-x', 'c++', '-', '-o', join(OUT, 'gmp-probe'), '-lgmp'], { input: '#include <gmp.h>\nint main() { mpz_t x; mpz_init(x); return 0; }\n' }).status === 0;
+  rmSync(join(OUT, 'gmp-probe'), { force: true });
+  if (!gmp) log('libgmp-dev not found: field inversions by exponentiation (apt-get install libgmp-dev for GMP\'s)');
+  const defines = [...(asmObjects.length ? ['MP_ASM'] : []), ...(gmp ? ['MP_GMP'] : [])];
+  const libs = [...asmObjects, ...(gmp ? ['-lgmp'] : [])];
 
   // nothing to do when the same sources were built the same way (CI runs this after npm ci's postinstall)
   const hash = createHash('sha256');
   for (const f of readdirSync(join(REPO, 'native', 'src')).sort()) hash.update(f).update(readFileSync(join(REPO, 'native', 'src', f)));
   hash.update(readFileSync(join(REPO, 'native', 'binding.gyp'))).update(readFileSync(fileURLToPath(import.meta.url)));
-  hash.update(JSON.stringify({ field: asmObjects.length ? 'asm' : 'portable', march, node: process.version, cxx }));
+  hash.update(JSON.stringify({ field: asmObjects.length ? 'asm' : 'portable', gmp, march, node: process.version, cxx }));
   const sourceHash = hash.digest('hex');
   try {
     const prev = JSON.parse(readFileSync(join(OUT, 'build.json'), 'utf8'));
@@ -136,8 +142,8 @@ function build() {
     'rebuild',
     `--directory=${addonDir}`,
     '--',
-    `-Dmp_defines=${asmObjects.length ? 'MP_ASM' : ''}`,
-    `-Dasm_objects=${asmObjects.join(' ')}`,
+    `-Dmp_defines=${defines.join(' ')}`,
+    `-Dmp_libraries=${libs.join(' ')}`,
     `-Dmp_march=${march}`,
   ];
   // headers from the installed Node when present (no download; CI reaches only the npm and Debian registries)
@@ -148,15 +154,16 @@ function build() {
 
   // 2. the command-line prover (benchmarks, debugging)
   const src = join(REPO, 'native', 'src');
-  const cliArgs = ['-O3', '-std=c++17', '-pthread', ...(march ? [march] : []), ...(asmObjects.length ? ['-DMP_ASM'] : []), '-o', join(OUT, 'meterproof-prove'), join(src, 'prover_cli.cpp'), join(src, 'groth16.cpp'), join(src, 'parallel.cpp'), join(src, 'pairing.cpp'), ...(asmObjects.length ? [join(src, 'asm_stubs.cpp'), ...asmObjects, '-Wl,-z,noexecstack'] : [])];
-  run(cxx, cliArgs);
+  const flags = ['-O3', '-std=c++17', '-pthread', ...(march ? [march] : []), ...defines.map((d) => `-D${d}`)];
+  const link = [...(asmObjects.length ? [join(src, 'asm_stubs.cpp'), ...asmObjects, '-Wl,-z,noexecstack'] : []), ...(gmp ? ['-lgmp'] : [])];
+  run(cxx, [...flags, '-o', join(OUT, 'meterproof-prove'), join(src, 'prover_cli.cpp'), join(src, 'groth16.cpp'), join(src, 'parallel.cpp'), join(src, 'pairing.cpp'), ...link]);
   // the multi-exponentiation on chosen points and scalars, for native/msm.test.ts
   const msmCheck = join(OUT, 'msm-check');
-  run(cxx, [...cliArgs.slice(0, cliArgs.indexOf('-o')), '-o', msmCheck, join(src, 'msm_check.cpp'), join(src, 'parallel.cpp'), ...(asmObjects.length ? [join(src, 'asm_stubs.cpp'), ...asmObjects, '-Wl,-z,noexecstack'] : [])]);
+  run(cxx, [...flags, '-o', msmCheck, join(src, 'msm_check.cpp'), join(src, 'parallel.cpp'), ...link]);
 
   // 3. smoke test: load it in a fresh Node
   run(process.execPath, ['-e', `const a = require(${JSON.stringify(addon)}); if (typeof a.prove !== 'function') process.exit(1);`]);
-  const info = { built: new Date().toISOString(), addon, cli: join(OUT, 'meterproof-prove'), msmCheck, field, node: process.version, platform: `${platform()}-${arch()}`, sourceHash };
+  const info = { built: new Date().toISOString(), addon, cli: join(OUT, 'meterproof-prove'), msmCheck, field: `${field}${gmp ? ', GMP inversion' : ''}`, node: process.version, platform: `${platform()}-${arch()}`, sourceHash };
   writeFileSync(join(OUT, 'build.json'), JSON.stringify(info, null, 2) + '\n');
   return info;
 }

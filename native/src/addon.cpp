@@ -186,11 +186,19 @@ Napi::Value Prove(const Napi::CallbackInfo &info) {
 Napi::Value Info(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Napi::Object r = Napi::Object::New(env);
+  std::string field;
 #ifdef MP_ASM
-  r.Set("field", "x86-64 assembly (ffiasm)");
+  field = "x86-64 assembly (ffiasm)";
 #else
-  r.Set("field", "portable C++");
+  field = "portable C++";
 #endif
+#ifdef MP_IFMA
+  field += ", MSM additions eight lanes wide (AVX-512 IFMA)";
+#endif
+#ifdef MP_GMP
+  field += ", GMP inversion";
+#endif
+  r.Set("field", field);
   r.Set("threads", mp::defaultThreads());
   return r;
 }

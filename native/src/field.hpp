@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#ifdef MP_GMP
+#include <gmp.h>
+#endif
 
 namespace mp {
 
@@ -205,12 +208,37 @@ struct Field {
   }
   /** a^e, e a little-endian integer of 4 limbs (not Montgomery) */
   static E pow(const E &a, const uint64_t e[4]) { return powLimbs<Field>(a, e); }
+#ifdef MP_GMP
+  // GMP's extended gcd (≈1.5 µs here, against ≈7 µs for a^(p−2)): the MSM's batched additions take one
+  // inversion a batch. a·R ↦ (a·R)⁻¹ = a⁻¹·R⁻¹, then a Montgomery product with R³ gives a⁻¹·R. Not constant
+  // time, like the rest of the prover (its buckets follow the witness): it runs on the household's own device.
+  static E inv(const E &a) {
+    struct Gmp {
+      mpz_t p, r;
+      E r3;
+      Gmp() {
+        mpz_init(p), mpz_init2(r, 320);
+        mpz_import(p, 4, -1, 8, 0, 0, Tag::P);
+        mul(r3, r2(), r2());  // R²·R²/R
+      }
+    };
+    static thread_local Gmp g;
+    mpz_t x;
+    mpz_roinit_n(x, (const mp_limb_t *)a.v, 4);
+    if (!mpz_invert(g.r, x, g.p)) return zero();
+    E t = zero();
+    mpz_export(t.v, nullptr, -1, 8, 0, 0, g.r);
+    mul(t, t, g.r3);
+    return t;
+  }
+#else
   static E inv(const E &a) {
     uint64_t e[4];
     memcpy(e, Tag::P, 32);
     e[0] -= 2;  // P[0] > 2 for both moduli
     return pow(a, e);
   }
+#endif
   /** a normal-form element is canonical (< P) */
   static MP_INLINE bool isCanonical(const E &a) { return !geP(a.v); }
   static E fromU64(uint64_t x) { return toMont(E{{x, 0, 0, 0}}); }

@@ -248,10 +248,10 @@ Proof prove(const Zkey &z, const Witness &w, int threads, ProofScratch &scratch)
   for (int k = 0; k < planC.windows(); k++) tasks.push_back([&, k] { planC.runWindow(k); });
   for (int k = 0; k < planB2.windows(); k++) tasks.push_back([&, k] { planB2.runWindow(k); });
   for (int k = 0; k < planVk.windows(); k++) tasks.push_back([&, k] { planVk.runWindow(k); });
-  tasks.push_back([&] { sumOnesA = sumPoints<Fq>(z.A, ones.data(), ones.size(), 1); });
-  tasks.push_back([&] { sumOnesB1 = sumPoints<Fq>(z.B1, ones.data(), ones.size(), 1); });
-  tasks.push_back([&] { sumOnesC = sumPoints<Fq>(z.C, onesC.data(), onesC.size(), 1); });
-  tasks.push_back([&] { sumOnesB2 = sumPoints<Fq2>(z.B2, ones.data(), ones.size(), 1); });
+  tasks.push_back([&] { sumOnesA = sumPoints<Fq>(z.A, ones.data(), ones.size()); });
+  tasks.push_back([&] { sumOnesB1 = sumPoints<Fq>(z.B1, ones.data(), ones.size()); });
+  tasks.push_back([&] { sumOnesC = sumPoints<Fq>(z.C, onesC.data(), onesC.size()); });
+  tasks.push_back([&] { sumOnesB2 = sumPoints<Fq2>(z.B2, ones.data(), ones.size()); });
   std::promise<void> hReady;
   std::shared_future<void> hReadyF = hReady.get_future().share();
   for (int k = 0; k < MsmPlan<Fq>::windowsFor(n); k++) {

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "curve.hpp"
-#include "parallel.hpp"
 #if defined(__AVX512IFMA__) && defined(__x86_64__)
 #define MP_IFMA 1
 #include <type_traits>
@@ -52,113 +51,59 @@ inline int chooseWindow(size_t n) {
   return best;
 }
 
+/**
+ * out[i] = q[i] + p[i] in affine coordinates for i < m, with one field inversion for all of them (Montgomery's
+ * trick): about 6 multiplications an addition. Requires q[i].x ≠ p[i].x (no doubling, no p = −q) and neither
+ * point at infinity — callers route those cases elsewhere. out may be q or p.
+ */
 template <class F>
-struct BatchAffine {
+class PairAdder {
+ public:
   typedef typename F::E FE;
   typedef typename Curve<F>::Aff Aff;
-  typedef typename Curve<F>::Jac Jac;
-  typedef Curve<F> C;
 
-  int nb;
-  std::vector<Aff> buckets;
-  std::vector<uint8_t> used;
-  std::vector<uint32_t> stamp;
-  uint32_t epoch = 1;
-  size_t B;
-  std::vector<uint32_t> bb;
-  std::vector<Aff> bp;
-  std::vector<FE> den, acc;
-  std::vector<uint8_t> kind;  // 0 add, 1 double, 2 cancel
-  size_t nBatch = 0;
-  std::vector<Jac> extra;
-  std::vector<uint8_t> extraUsed;
-
-  BatchAffine(int nb_, size_t batch) : nb(nb_), buckets(nb_), used(nb_), stamp(nb_), B(batch), bb(batch), bp(batch), den(batch), acc(batch), kind(batch), extra(nb_), extraUsed(nb_) {}
-
-  struct Pending {
-    uint32_t bucket;
-    Aff p;
-  };
-  std::vector<Pending> pending, retry;
-
-  inline void addExtra(uint32_t b, const Aff &p) {
-    if (!extraUsed[b]) {
-      extra[b] = C::fromAff(p);
-      extraUsed[b] = 1;
-    } else {
-      C::addMixed(extra[b], extra[b], p);
-    }
-  }
-
-  /** bucket b += p (batched) */
-  inline void push(uint32_t b, const Aff &p) {
-    if (!used[b]) {
-      buckets[b] = p;
-      used[b] = 1;
-      return;
-    }
-    if (stamp[b] == epoch) {
-      // the bucket is already in this batch: the point waits for the next batch; when too many wait (few
-      // buckets hit, e.g. the top window) a Jacobian side sum takes it
-      if (pending.size() < B)
-        pending.push_back(Pending{b, p});
-      else
-        addExtra(b, p);
-      return;
-    }
-    stamp[b] = epoch;
-    bb[nBatch] = b;
-    bp[nBatch] = p;
-    nBatch++;
-    if (nBatch == B) {
-      flush();
-      drain();
-    }
-  }
-
-  /** after a flush: the waiting points into the new batch (flushing as it fills) */
-  void drain() {
-    retry.swap(pending);
-    pending.clear();
-    for (const Pending &e : retry) {
-      uint32_t b = e.bucket;
-      if (!used[b]) {
-        buckets[b] = e.p;
-        used[b] = 1;
-      } else if (stamp[b] == epoch) {
-        if (pending.size() < B)
-          pending.push_back(e);
-        else
-          addExtra(b, e.p);
-      } else {
-        stamp[b] = epoch;
-        bb[nBatch] = b;
-        bp[nBatch] = e.p;
-        nBatch++;
-        if (nBatch == B) flush();
-      }
-    }
-    retry.clear();
-  }
-
-  void flush() {
-    if (nBatch == 0) return;
+  void add(const Aff *q, const Aff *p, Aff *out, size_t m) {
+    if (m == 0) return;
 #ifdef MP_IFMA
-    if constexpr (std::is_same<F, Fq>::value || std::is_same<F, Fq2>::value) {
-      flushEightWide();
-      nBatch = 0;
-      epoch++;
-      return;
-    }
+    addEightWide(q, p, out, m);
+#else
+    addScalar(q, p, out, m);
 #endif
-    // Montgomery's trick on two interleaved chains (entries k and k + half): the running products are
-    // dependent multiplications, and a second, independent chain keeps the multiplier busy while each waits
-    // on the other — one inversion for both (1/(r0·r1) times the other chain's product).
-    const size_t n = nBatch, half = (n + 1) / 2;
+  }
+
+ private:
+#ifndef MP_IFMA
+  std::vector<FE> den_, acc_;
+
+  // Two interleaved chains (entries k and k + half): the running products are dependent multiplications, and a
+  // second, independent chain keeps the multiplier busy while each waits on the other — one inversion for both.
+  void addScalar(const Aff *q, const Aff *p, Aff *out, size_t m) {
+    den_.resize(m), acc_.resize(m);
+    const size_t half = (m + 1) / 2;
     FE run0 = F::one(), run1 = F::one();
+    auto prepare = [&](size_t k, FE &run) {
+      F::sub(den_[k], p[k].x, q[k].x);
+      acc_[k] = run;
+      F::mul(run, run, den_[k]);
+    };
+    // entry k, given the inverse of its chain's product up to and including it; inv /= its denominator
+    auto apply = [&](size_t k, FE &inv) {
+      FE ik, lambda, t, x3, y3;
+      F::mul(ik, inv, acc_[k]);
+      F::mul(inv, inv, den_[k]);
+      F::sub(t, p[k].y, q[k].y);
+      F::mul(lambda, t, ik);
+      F::sq(x3, lambda);
+      F::sub(x3, x3, q[k].x);
+      F::sub(x3, x3, p[k].x);
+      F::sub(t, q[k].x, x3);
+      F::mul(y3, lambda, t);
+      F::sub(y3, y3, q[k].y);
+      out[k] = Aff{x3, y3};
+    };
     for (size_t k = 0; k < half; k++) {
       prepare(k, run0);
-      if (k + half < n) prepare(k + half, run1);
+      if (k + half < m) prepare(k + half, run1);
     }
     FE both, inv0, inv1;
     F::mul(both, run0, run1);
@@ -166,107 +111,33 @@ struct BatchAffine {
     F::mul(inv0, both, run1);
     F::mul(inv1, both, run0);
     for (size_t k = half; k-- > 0;) {
-      if (k + half < n) apply(k + half, inv1);
+      if (k + half < m) apply(k + half, inv1);
       apply(k, inv0);
     }
-    nBatch = 0;
-    epoch++;
   }
-
-  /** entry k's denominator and the product of its chain's denominators before it; run *= denominator */
-  inline void prepare(size_t k, FE &run) {
-    const Aff &q = buckets[bb[k]];
-    const Aff &p = bp[k];
-    FE &d = den[k];
-    if (F::eq(q.x, p.x)) {
-      if (F::eq(q.y, p.y) && !F::isZero(p.y)) {
-        kind[k] = 1;
-        F::dbl(d, q.y);
-      } else {
-        kind[k] = 2;
-        d = F::one();
-      }
-    } else {
-      kind[k] = 0;
-      F::sub(d, p.x, q.x);
-    }
-    acc[k] = run;
-    F::mul(run, run, d);
-  }
-
-  /** entry k's addition, given the inverse of its chain's product up to and including it; inv /= its denominator */
-  inline void apply(size_t k, FE &inv) {
-    FE ik;
-    F::mul(ik, inv, acc[k]);  // 1/den[k]
-    F::mul(inv, inv, den[k]);
-    uint32_t b = bb[k];
-    Aff &q = buckets[b];
-    const Aff &p = bp[k];
-    if (kind[k] == 2) {
-      used[b] = 0;
-      return;
-    }
-    FE lambda, t;
-    if (kind[k] == 0) {
-      F::sub(t, p.y, q.y);
-    } else {
-      F::sq(t, q.x);
-      FE t3;
-      F::dbl(t3, t);
-      F::add(t, t3, t);
-    }
-    F::mul(lambda, t, ik);
-    FE x3, y3;
-    F::sq(x3, lambda);
-    F::sub(x3, x3, q.x);
-    F::sub(x3, x3, p.x);
-    F::sub(t, q.x, x3);
-    F::mul(y3, lambda, t);
-    F::sub(y3, y3, q.y);
-    q.x = x3;
-    q.y = y3;
-  }
-
-#ifdef MP_IFMA
-  // The same additions eight lanes wide (field_ifma.hpp), on four interleaved chains of Montgomery's trick, so
-  // that 32 independent multiplications are in flight: the lanes' running products are inverted with one
-  // field inversion. An entry whose x equals its bucket's (a doubling, or p = −q) leaves the batch: the
-  // bucket and the point both go to the bucket's Jacobian side sum, which handles those cases.
+#else
+  // Eight lanes wide (field_ifma.hpp) on four interleaved chains, so that 32 independent multiplications are in
+  // flight; the 32 running products are inverted with one field inversion.
   static constexpr size_t CHAINS = 4;
-  std::vector<uint32_t> wide;  // the batch's entries that are plain additions
   typedef Wide<F> W;
   typedef typename W::V V;
   typedef typename W::Lanes Lanes;
-  std::vector<Lanes> qx, qy, px, py;
-  std::vector<V> den8, acc8;
+  std::vector<Lanes> qx_, qy_, px_, py_;
+  std::vector<V> den_, acc_;
 
-  void flushEightWide() {
-    wide.clear();
-    for (size_t k = 0; k < nBatch; k++) {
-      const uint32_t b = bb[k];
-      if (F::eq(buckets[b].x, bp[k].x)) {
-        addExtra(b, buckets[b]);
-        addExtra(b, bp[k]);
-        used[b] = 0;
-      } else {
-        wide.push_back((uint32_t)k);
-      }
-    }
-    const size_t m = wide.size(), groups = (m + 7) / 8;
-    if (m == 0) return;
-    if (qx.size() < groups) {
-      qx.resize(groups), qy.resize(groups), px.resize(groups), py.resize(groups);
-      den8.resize(groups), acc8.resize(groups);
+  void addEightWide(const Aff *q, const Aff *p, Aff *out, size_t m) {
+    const size_t groups = (m + 7) / 8;
+    if (qx_.size() < groups) {
+      qx_.resize(groups), qy_.resize(groups), px_.resize(groups), py_.resize(groups);
+      den_.resize(groups), acc_.resize(groups);
     }
     for (size_t i = 0; i < groups * 8; i++) {
       const size_t g = i / 8;
       const int lane = (int)(i % 8);
       if (i < m) {
-        const size_t k = wide[i];
-        const Aff &q = buckets[bb[k]];
-        qx[g].set(lane, q.x), qy[g].set(lane, q.y), px[g].set(lane, bp[k].x), py[g].set(lane, bp[k].y);
+        qx_[g].set(lane, q[i].x), qy_[g].set(lane, q[i].y), px_[g].set(lane, p[i].x), py_[g].set(lane, p[i].y);
       } else {  // padding: any values with px ≠ qx, results unused
-        qx[g].set(lane, F::zero()), qy[g].set(lane, F::zero()), px[g].set(lane, F::one()), py[g].set(lane, F::zero());
+        qx_[g].set(lane, F::zero()), qy_[g].set(lane, F::zero()), px_[g].set(lane, F::one()), py_[g].set(lane, F::zero());
       }
     }
     Lanes oneLanes;
@@ -274,12 +145,11 @@ struct BatchAffine {
     V run[CHAINS];
     for (auto &r : run) r = oneLanes.load();
     for (size_t g = 0; g < groups; g++) {
-      W::sub(den8[g], px[g].load(), qx[g].load());
-      acc8[g] = run[g % CHAINS];
-      W::mul(run[g % CHAINS], run[g % CHAINS], den8[g]);
+      W::sub(den_[g], px_[g].load(), qx_[g].load());
+      acc_[g] = run[g % CHAINS];
+      W::mul(run[g % CHAINS], run[g % CHAINS], den_[g]);
     }
-    // the 32 running products' inverses from one inversion: the chains' products pairwise (in the lanes), then
-    // the eight lanes in scalar code
+    // the chains' products pairwise in the lanes, then the eight lanes' product inverted in scalar code
     V r01, r23, all, inv[CHAINS];
     W::mul(r01, run[0], run[1]);
     W::mul(r23, run[2], run[3]);
@@ -311,10 +181,10 @@ struct BatchAffine {
     for (size_t g = groups; g-- > 0;) {
       V &chainInv = inv[g % CHAINS];
       V ik, lambda, x3, y3, u;
-      W::mul(ik, chainInv, acc8[g]);  // 1/den[g]
-      W::mul(chainInv, chainInv, den8[g]);
-      const V QX = qx[g].load(), QY = qy[g].load(), PX = px[g].load();
-      W::sub(u, py[g].load(), QY);
+      W::mul(ik, chainInv, acc_[g]);  // 1/den[g]
+      W::mul(chainInv, chainInv, den_[g]);
+      const V QX = qx_[g].load(), QY = qy_[g].load(), PX = px_[g].load();
+      W::sub(u, py_[g].load(), QY);
       W::mul(lambda, u, ik);
       W::mul(x3, lambda, lambda);
       W::sub(x3, x3, QX);
@@ -322,20 +192,208 @@ struct BatchAffine {
       W::sub(u, QX, x3);
       W::mul(y3, lambda, u);
       W::sub(y3, y3, QY);
-      qx[g].store(x3);
-      qy[g].store(y3);
+      qx_[g].store(x3);
+      qy_[g].store(y3);
     }
-    for (size_t i = 0; i < m; i++) {
-      Aff &q = buckets[bb[wide[i]]];
-      q.x = qx[i / 8].get((int)(i % 8));
-      q.y = qy[i / 8].get((int)(i % 8));
-    }
+    for (size_t i = 0; i < m; i++) out[i] = Aff{qx_[i / 8].get((int)(i % 8)), qy_[i / 8].get((int)(i % 8))};
   }
 #endif
+};
+
+/**
+ * This thread's PairAdder: its buffers are reused by every window and sum the thread runs (fresh pages are
+ * expensive on the virtual machines measured here: ≈11 µs each, native/README "Page faults").
+ */
+template <class F>
+PairAdder<F> &threadAdder() {
+  static thread_local PairAdder<F> adder;
+  return adder;
+}
+
+/**
+ * The sum of each of several lists of affine points, all lists at once: level by level, the points of each
+ * list are added in pairs, every pair of a level in one PairAdder call (so the inversions are shared). Lists are
+ * ranges [begin, end) of `points`, which is overwritten. Infinity is allowed; the rare pair with equal x
+ * (a doubling, or p = −q) is added in Jacobian coordinates.
+ */
+template <class F>
+class ListSummer {
+ public:
+  typedef Curve<F> C;
+  typedef typename C::Aff Aff;
+  typedef typename C::Jac Jac;
+
+  void sum(std::vector<Aff> &points, std::vector<std::pair<size_t, size_t>> &lists, Jac *out) {
+    for (;;) {
+      bool more = false;
+      for (auto &l : lists) {
+        const size_t count = l.second - l.first;
+        if (count < 2) continue;
+        more = true;
+        for (size_t i = 0; i < count / 2; i++) {
+          const Aff &a = points[l.first + 2 * i], &b = points[l.first + 2 * i + 1];
+          Aff &dst = points[l.first + i];  // written after a and b are read: index i ≤ 2i
+          if (C::isInf(a) || C::isInf(b)) {
+            dst = C::isInf(a) ? b : a;
+          } else if (F::eq(a.x, b.x)) {
+            Jac s = C::fromAff(a);
+            C::addMixed(s, s, b);
+            dst = C::toAff(s);
+          } else {
+            q_.push_back(a), p_.push_back(b), to_.push_back(l.first + i);
+            if (q_.size() == MAX_BATCH) addPending(points);
+          }
+        }
+        if (count % 2) points[l.first + count / 2] = points[l.second - 1];
+        l.second = l.first + (count + 1) / 2;
+      }
+      addPending(points);
+      if (!more) break;
+    }
+    for (size_t j = 0; j < lists.size(); j++) out[j] = lists[j].second > lists[j].first ? C::fromAff(points[lists[j].first]) : C::inf();
+  }
+
+ private:
+  // pairs added at once: bounds the buffers (the prover's peak memory) at a small cost in inversions
+  static constexpr size_t MAX_BATCH = 128;
+  std::vector<Aff> q_, p_;
+  std::vector<size_t> to_;
+
+  // the pairs gathered so far, added; their sums written where the level keeps them (indices the level has
+  // already read: a pair i of a list is written at its position i, and read from positions 2i and 2i + 1)
+  void addPending(std::vector<Aff> &points) {
+    threadAdder<F>().add(q_.data(), p_.data(), q_.data(), q_.size());
+    for (size_t i = 0; i < to_.size(); i++) points[to_[i]] = q_[i];
+    q_.clear(), p_.clear(), to_.clear();
+  }
+};
+
+/** This thread's ListSummer, and a list of points to give it (both reused, as threadAdder). */
+template <class F>
+struct ThreadSums {
+  ListSummer<F> summer;
+  std::vector<typename Curve<F>::Aff> points;
+  static ThreadSums &get() {
+    static thread_local ThreadSums sums;
+    return sums;
+  }
+};
+
+template <class F>
+struct BatchAffine {
+  typedef typename F::E FE;
+  typedef typename Curve<F>::Aff Aff;
+  typedef typename Curve<F>::Jac Jac;
+  typedef Curve<F> C;
+
+  int nb;
+  std::vector<Aff> buckets;
+  std::vector<uint8_t> used;
+  std::vector<uint32_t> stamp;
+  uint32_t epoch = 1;
+  size_t B;
+  std::vector<uint32_t> bb;
+  std::vector<Aff> bq, bp;
+  size_t nBatch = 0;
+  std::vector<Jac> extra;
+  std::vector<uint8_t> extraUsed;
+  // the waiting room, in batches: a side sum's Jacobian addition costs several batched ones (4 measured best
+  // with the eight-lane additions, and no worse than 1 with scalar ones)
+  static constexpr size_t WAITING = 4;
+
+  BatchAffine(int nb_, size_t batch) : nb(nb_), buckets(nb_), used(nb_), stamp(nb_), B(batch), bb(batch), bq(batch), bp(batch), extra(nb_), extraUsed(nb_) {}
+
+  struct Pending {
+    uint32_t bucket;
+    Aff p;
+  };
+  std::vector<Pending> pending, retry;
+
+  inline void addExtra(uint32_t b, const Aff &p) {
+    if (!extraUsed[b]) {
+      extra[b] = C::fromAff(p);
+      extraUsed[b] = 1;
+    } else {
+      C::addMixed(extra[b], extra[b], p);
+    }
+  }
+
+  /** bucket b += p (batched) */
+  inline void push(uint32_t b, const Aff &p) {
+    if (!used[b]) {
+      buckets[b] = p;
+      used[b] = 1;
+      return;
+    }
+    if (stamp[b] == epoch) {
+      // the bucket is already in this batch: the point waits for the next batch; when too many wait (few
+      // buckets hit, e.g. the top window) a Jacobian side sum takes it
+      if (pending.size() < WAITING * B)
+        pending.push_back(Pending{b, p});
+      else
+        addExtra(b, p);
+      return;
+    }
+    stamp[b] = epoch;
+    bb[nBatch] = b;
+    bp[nBatch] = p;
+    nBatch++;
+    if (nBatch == B) {
+      flush();
+      drain();
+    }
+  }
+
+  /** after a flush: the waiting points into the new batch (flushing as it fills) */
+  void drain() {
+    retry.swap(pending);
+    pending.clear();
+    for (const Pending &e : retry) {
+      uint32_t b = e.bucket;
+      if (!used[b]) {
+        buckets[b] = e.p;
+        used[b] = 1;
+      } else if (stamp[b] == epoch) {
+        if (pending.size() < WAITING * B)
+          pending.push_back(e);
+        else
+          addExtra(b, e.p);
+      } else {
+        stamp[b] = epoch;
+        bb[nBatch] = b;
+        bp[nBatch] = e.p;
+        nBatch++;
+        if (nBatch == B) flush();
+      }
+    }
+    retry.clear();
+  }
+
+  void flush() {
+    // an entry whose x equals its bucket's (a doubling, or p = −q) leaves the batch: the bucket and the point
+    // both go to the bucket's Jacobian side sum, which handles those cases
+    size_t m = 0;
+    for (size_t k = 0; k < nBatch; k++) {
+      const uint32_t b = bb[k];
+      if (F::eq(buckets[b].x, bp[k].x)) {
+        addExtra(b, buckets[b]);
+        addExtra(b, bp[k]);
+        used[b] = 0;
+      } else {
+        bb[m] = b, bq[m] = buckets[b], bp[m] = bp[k];
+        m++;
+      }
+    }
+    threadAdder<F>().add(bq.data(), bp.data(), bq.data(), m);
+    for (size_t i = 0; i < m; i++) buckets[bb[i]] = bq[i];
+    nBatch = 0;
+    epoch++;
+  }
 
   void finish() {
     flush();
-    if (pending.size() > B / 4) {
+    // the waiting points in further batches while half a batch or more waits; the rest go to side sums
+    while (pending.size() > B / 2) {
       drain();
       flush();
     }
@@ -350,15 +408,54 @@ struct BatchAffine {
     pending.clear();
   }
 
-  /** Σ (k+1)·bucket[k] */
+  /**
+   * Σ (k+1)·bucket[k]. Instead of running sums over all buckets (two Jacobian additions a bucket): with
+   * m = k+1 = hi·L + lo, the sum is L·Σ hi·R_hi + Σ lo·C_lo, where row R_hi sums the buckets of one hi and column
+   * C_lo those of one lo — each bucket in one row and one column, all of them added in batches (ListSummer);
+   * then running sums over the few rows and columns (about 2√nb Jacobian additions). The side sums join their
+   * row and column in Jacobian coordinates.
+   */
   Jac reduce() {
-    Jac accJ = C::inf(), sum = C::inf();
-    for (int k = nb - 1; k >= 0; k--) {
-      if (used[k]) C::addMixed(accJ, accJ, buckets[k]);
-      if (extraUsed[k]) C::add(accJ, accJ, extra[k]);
-      C::add(sum, sum, accJ);
+    int logL = 0;
+    while ((1 << (2 * (logL + 1))) <= 2 * nb) logL++;  // L ≈ √nb
+    const int L = 1 << logL, rows = nb / L;
+    ThreadSums<F> &sums = ThreadSums<F>::get();
+    std::vector<Aff> &points = sums.points;
+    points.clear();
+    // lists 0 … rows−1: R_1 … R_rows; lists rows … rows+L−2: C_1 … C_{L−1} (row 0 and column 0 weigh nothing)
+    std::vector<std::pair<size_t, size_t>> lists(rows + L - 1);
+    for (int hi = 1; hi <= rows; hi++) {
+      lists[hi - 1].first = points.size();
+      for (int m = hi * L; m < std::min(nb + 1, (hi + 1) * L); m++)
+        if (used[m - 1]) points.push_back(buckets[m - 1]);
+      lists[hi - 1].second = points.size();
     }
-    return sum;
+    for (int lo = 1; lo < L; lo++) {
+      lists[rows + lo - 1].first = points.size();
+      for (int m = lo; m <= nb; m += L)
+        if (used[m - 1]) points.push_back(buckets[m - 1]);
+      lists[rows + lo - 1].second = points.size();
+    }
+    std::vector<Jac> rc(lists.size());
+    sums.summer.sum(points, lists, rc.data());
+    for (int m = 1; m <= nb; m++) {
+      if (!extraUsed[m - 1]) continue;
+      if (m / L > 0) C::add(rc[m / L - 1], rc[m / L - 1], extra[m - 1]);
+      if (m % L > 0) C::add(rc[rows + m % L - 1], rc[rows + m % L - 1], extra[m - 1]);
+    }
+    // Σ w·S_w for w = 1 … count, by running sums from the top
+    auto weighted = [](const Jac *s, int count) {
+      Jac run = C::inf(), total = C::inf();
+      for (int w = count; w >= 1; w--) {
+        C::add(run, run, s[w - 1]);
+        C::add(total, total, run);
+      }
+      return total;
+    };
+    Jac r = weighted(rc.data(), rows);
+    for (int i = 0; i < logL; i++) C::dbl(r, r);
+    C::add(r, r, weighted(rc.data() + rows, L - 1));
+    return r;
   }
 };
 
@@ -453,20 +550,20 @@ class MsmPlan {
   std::vector<Jac> windowSums_;
 };
 
-/** Σ points[idx[i]] (the scalar-1 terms), split over threads. */
+/** Σ points[idx[i]] (the scalar-1 terms): in chunks, each summed by batched affine additions (ListSummer). */
 template <class F>
-typename Curve<F>::Jac sumPoints(const typename Curve<F>::Aff *points, const uint32_t *idx, size_t n, int threads) {
+typename Curve<F>::Jac sumPoints(const typename Curve<F>::Aff *points, const uint32_t *idx, size_t n) {
   typedef Curve<F> C;
-  typedef typename C::Jac Jac;
-  int T = std::max(1, std::min<int>(threads, (int)(n / 256 + 1)));
-  std::vector<Jac> part(T, C::inf());
-  parallelFor(T, T, [&](int t) {
-    Jac acc = C::inf();
-    for (size_t i = t; i < n; i += T) C::addMixed(acc, acc, points[idx[i]]);
-    part[t] = acc;
-  });
-  Jac r = C::inf();
-  for (auto &p : part) C::add(r, r, p);
+  const size_t CHUNK = 256;  // bounds the copies a task holds
+  typename C::Jac r = C::inf(), part;
+  ThreadSums<F> &sums = ThreadSums<F>::get();
+  for (size_t from = 0; from < n; from += CHUNK) {
+    sums.points.clear();
+    for (size_t i = from; i < std::min(n, from + CHUNK); i++) sums.points.push_back(points[idx[i]]);
+    std::vector<std::pair<size_t, size_t>> list{{0, sums.points.size()}};
+    sums.summer.sum(sums.points, list, &part);
+    C::add(r, r, part);
+  }
   return r;
 }
 
