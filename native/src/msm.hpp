@@ -255,7 +255,7 @@ class ListSummer {
 
  private:
   // pairs added at once: bounds the buffers (the prover's peak memory) at a small cost in inversions
-  static constexpr size_t MAX_BATCH = 128;
+  static constexpr size_t MAX_BATCH = 64;
   std::vector<Aff> q_, p_;
   std::vector<size_t> to_;
 
@@ -297,9 +297,6 @@ struct BatchAffine {
   size_t nBatch = 0;
   std::vector<Jac> extra;
   std::vector<uint8_t> extraUsed;
-  // the waiting room, in batches: a side sum's Jacobian addition costs several batched ones (4 measured best
-  // with the eight-lane additions, and no worse than 1 with scalar ones)
-  static constexpr size_t WAITING = 4;
 
   BatchAffine(int nb_, size_t batch) : nb(nb_), buckets(nb_), used(nb_), stamp(nb_), B(batch), bb(batch), bq(batch), bp(batch), extra(nb_), extraUsed(nb_) {}
 
@@ -328,7 +325,7 @@ struct BatchAffine {
     if (stamp[b] == epoch) {
       // the bucket is already in this batch: the point waits for the next batch; when too many wait (few
       // buckets hit, e.g. the top window) a Jacobian side sum takes it
-      if (pending.size() < WAITING * B)
+      if (pending.size() < B)
         pending.push_back(Pending{b, p});
       else
         addExtra(b, p);
@@ -354,7 +351,7 @@ struct BatchAffine {
         buckets[b] = e.p;
         used[b] = 1;
       } else if (stamp[b] == epoch) {
-        if (pending.size() < WAITING * B)
+        if (pending.size() < B)
           pending.push_back(e);
         else
           addExtra(b, e.p);
@@ -554,7 +551,7 @@ class MsmPlan {
 template <class F>
 typename Curve<F>::Jac sumPoints(const typename Curve<F>::Aff *points, const uint32_t *idx, size_t n) {
   typedef Curve<F> C;
-  const size_t CHUNK = 256;  // bounds the copies a task holds
+  const size_t CHUNK = 128;  // bounds the copies a task holds
   typename C::Jac r = C::inf(), part;
   ThreadSums<F> &sums = ThreadSums<F>::get();
   for (size_t from = 0; from < n; from += CHUNK) {
