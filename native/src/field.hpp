@@ -282,6 +282,21 @@ template <class Tag>
 MP_INLINE void Field<Tag>::sq(E &r, const E &a) { mulPortable(r, a, a); }
 #endif
 
+// (x.a + x.b·u)(y.a + y.b·u) with u² = −1, by Karatsuba (three products), over a base field B with static
+// mul, add and sub on elements T: Fq below, eight lanes of Fq in field_ifma.hpp
+template <class B, class T, class E2>
+MP_INLINE void karatsubaMul(E2 &r, const E2 &x, const E2 &y) {
+  T t0, t1, s0, s1, t2;
+  B::mul(t0, x.a, y.a);
+  B::mul(t1, x.b, y.b);
+  B::add(s0, x.a, x.b);
+  B::add(s1, y.a, y.b);
+  B::mul(t2, s0, s1);
+  B::sub(r.a, t0, t1);
+  B::sub(t2, t2, t0);
+  B::sub(r.b, t2, t1);
+}
+
 // Fq2 = Fq[u]/(u^2 + 1)
 struct Fq2 {
   struct E {
@@ -305,17 +320,7 @@ struct Fq2 {
     r.a = x.a;
     Fq::neg(r.b, x.b);
   }
-  static MP_INLINE void mul(E &r, const E &x, const E &y) {
-    Fq::E t0, t1, s0, s1, t2;
-    Fq::mul(t0, x.a, y.a);
-    Fq::mul(t1, x.b, y.b);
-    Fq::add(s0, x.a, x.b);
-    Fq::add(s1, y.a, y.b);
-    Fq::mul(t2, s0, s1);
-    Fq::sub(r.a, t0, t1);
-    Fq::sub(t2, t2, t0);
-    Fq::sub(r.b, t2, t1);
-  }
+  static MP_INLINE void mul(E &r, const E &x, const E &y) { karatsubaMul<Fq, Fq::E>(r, x, y); }
   static MP_INLINE void sq(E &r, const E &x) {
     Fq::E s, d, ab;
     Fq::add(s, x.a, x.b);

@@ -196,17 +196,7 @@ struct Wide<Fq2> {
     MP_INLINE V load() const { return V{a.load(), b.load()}; }
     MP_INLINE void store(const V &v) { a.store(v.a), b.store(v.b); }
   };
-  static MP_INLINE void mul(V &r, const V &x, const V &y) {
-    W::V t0, t1, s0, s1, t2;
-    W::mul(t0, x.a, y.a);
-    W::mul(t1, x.b, y.b);
-    W::add(s0, x.a, x.b);
-    W::add(s1, y.a, y.b);
-    W::mul(t2, s0, s1);
-    W::sub(r.a, t0, t1);
-    W::sub(t2, t2, t0);
-    W::sub(r.b, t2, t1);
-  }
+  static MP_INLINE void mul(V &r, const V &x, const V &y) { karatsubaMul<W, W::V>(r, x, y); }
   static MP_INLINE void sub(V &r, const V &x, const V &y) {
     W::sub(r.a, x.a, y.a);
     W::sub(r.b, x.b, y.b);
