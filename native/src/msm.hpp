@@ -53,6 +53,21 @@ inline int chooseWindow(size_t n) {
   return best;
 }
 
+// x3, y3 of q + p in affine coordinates, given ik = 1/(px − qx), over a field B with static mul and sub on
+// elements T: Fq or Fq2 (PairAdder's scalar code), or eight lanes of them (its wide code)
+template <class B, class T>
+MP_INLINE void affineAdd(T &x3, T &y3, const T &qx, const T &qy, const T &px, const T &py, const T &ik) {
+  T lambda, t;
+  B::sub(t, py, qy);
+  B::mul(lambda, t, ik);
+  B::mul(x3, lambda, lambda);
+  B::sub(x3, x3, qx);
+  B::sub(x3, x3, px);
+  B::sub(t, qx, x3);
+  B::mul(y3, lambda, t);
+  B::sub(y3, y3, qy);
+}
+
 /**
  * out[i] = q[i] + p[i] in affine coordinates for i < m, with one field inversion for all of them (Montgomery's
  * trick): about 6 multiplications an addition. Requires q[i].x ≠ p[i].x (no doubling, no p = −q) and neither
@@ -90,17 +105,10 @@ class PairAdder {
     };
     // entry k, given the inverse of its chain's product up to and including it; inv /= its denominator
     auto apply = [&](size_t k, FE &inv) {
-      FE ik, lambda, t, x3, y3;
+      FE ik, x3, y3;
       F::mul(ik, inv, acc_[k]);
       F::mul(inv, inv, den_[k]);
-      F::sub(t, p[k].y, q[k].y);
-      F::mul(lambda, t, ik);
-      F::sq(x3, lambda);
-      F::sub(x3, x3, q[k].x);
-      F::sub(x3, x3, p[k].x);
-      F::sub(t, q[k].x, x3);
-      F::mul(y3, lambda, t);
-      F::sub(y3, y3, q[k].y);
+      affineAdd<F, FE>(x3, y3, q[k].x, q[k].y, p[k].x, p[k].y, ik);
       out[k] = Aff{x3, y3};
     };
     for (size_t k = 0; k < half; k++) {
@@ -182,18 +190,10 @@ class PairAdder {
     W::mul(inv[3], t, run[2]);
     for (size_t g = groups; g-- > 0;) {
       V &chainInv = inv[g % CHAINS];
-      V ik, lambda, x3, y3, u;
+      V ik, x3, y3;
       W::mul(ik, chainInv, acc_[g]);  // 1/den[g]
       W::mul(chainInv, chainInv, den_[g]);
-      const V QX = qx_[g].load(), QY = qy_[g].load(), PX = px_[g].load();
-      W::sub(u, py_[g].load(), QY);
-      W::mul(lambda, u, ik);
-      W::mul(x3, lambda, lambda);
-      W::sub(x3, x3, QX);
-      W::sub(x3, x3, PX);
-      W::sub(u, QX, x3);
-      W::mul(y3, lambda, u);
-      W::sub(y3, y3, QY);
+      affineAdd<W, V>(x3, y3, qx_[g].load(), qy_[g].load(), px_[g].load(), py_[g].load(), ik);
       qx_[g].store(x3);
       qy_[g].store(y3);
     }
