@@ -5,7 +5,8 @@
  *
  *   npm run bench -- --systems groth16,plonk,fflonk [--provers snarkjs,native] [--kind bill] [--circuit id]
  *                    [--days 31] [--series] [--runs 3] [--passes 2] [--universal-runs 1] [--budget 1800] [--minutes 85] [--quick]
- *   npm run bench -- --recheck [--circuit id,…] [--systems …]      (rerun rows of the table against its spreads)
+ *   npm run bench -- --recheck [--circuit id,…] [--systems …] [--add]   (rerun rows of the table against its spreads;
+ *                    --add: then add the rerun's samples to them)
  *   npm run bench -- --render        (rewrite docs/bench-systems.md and the README's summary from the JSON)
  *   npm run bench -- --regas         (measure the gas column again from the run's proofs, then --render)
  *
@@ -93,8 +94,10 @@ export interface SystemRow {
   verificationKeyBytes: number;
   /** measured proofs, all passes together */
   runs: number;
-  /** how many times the row was measured, each time in a new process, spread over the run */
+  /** how many times the row was measured, each time in a new process (all runs together) */
   passes: number;
+  /** how many runs of the benchmark the samples come from: the table's run and the reruns added by `--recheck --add` (absent: 1) */
+  recordedRuns?: number;
   /** whether an unmeasured proof ran first in each pass (Groth16's start-up — WebAssembly compilation, key loading — is a sizeable share of its proof; PLONK's and FFLONK's are under 2 %) */
   warmUp: boolean;
   /** the witness generator the prover used: the circuit's WebAssembly, or its C++ build (native prover, when built) */
@@ -385,7 +388,7 @@ export function markdownTable(rows: SystemRow[]): string {
   const line = (r: SystemRow) =>
     r.skipped
       ? `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | | ${r.domainPower ? `2^${r.domainPower}` : ''} | | | | | | not run: ${r.skipped} | | | | |`
-      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}, N=${r.runs}${r.passes > 1 ? ` in ${r.passes} passes` : ''}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${r.gasNotMeasured ? `not measured: ${r.gasNotMeasured}` : gasText(r.verifyGas)} |`;
+      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}, N=${r.runs}${r.passes > 1 ? ` in ${r.passes} passes` : ''}${(r.recordedRuns ?? 1) > 1 ? `, ${r.recordedRuns} runs` : ''}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${r.gasNotMeasured ? `not measured: ${r.gasNotMeasured}` : gasText(r.verifyGas)} |`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
@@ -400,6 +403,8 @@ export interface SystemsTable {
   rows: SystemRow[];
   /** the gas column measured again from the run's proofs (`--regas`), when it was */
   regas?: { command: string; date: string };
+  /** reruns whose samples were added to the rows they measured (`--recheck --add`), oldest first */
+  reruns?: { command: string; date: string; loadAverage: number[]; rows: number; within: number; of: number }[];
 }
 
 const loads = (xs: number[] | undefined) => (xs ? xs.map((x) => x.toFixed(2)).join(' ') : 'not recorded');
@@ -416,6 +421,12 @@ function tookLine(t: SystemsTable): string {
 const runsLine = (t: SystemsTable) =>
   `Groth16 rows: median and spread (min–max) of ${t.runs.groth16 * t.runs.passes} proofs taken in ${t.runs.passes} passes of ${t.runs.groth16} spread over the run (pass 1 over every circuit, then pass 2${t.runs.passes > 2 ? '…' : ''}), each pass in a new process after an unmeasured warm-up; PLONK and FFLONK rows: of ${t.runs.universal * t.runs.passes} proofs in ${t.runs.passes} passes of ${t.runs.universal} (each row's first pass as the plan reaches it, the others after the plan's last row), no warm-up.`;
 
+/** The reruns added to the table (`--recheck --add`), or nothing. */
+const rerunsLine = (t: SystemsTable) =>
+  t.reruns?.length
+    ? ` The spreads of ${t.reruns.length === 1 ? 'the rows a rerun measured' : 'the rows reruns measured'} include ${t.reruns.length === 1 ? 'its' : 'their'} samples (\`--recheck --add\`; such a row's proof cell says how many runs): ${t.reruns.map((r) => `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.rows} rows, ${r.within} of ${r.of} medians within the spreads as they stood, load ${r.loadAverage.map((x) => x.toFixed(1)).join(' ')} at its end`).join('; ')}.`
+    : '';
+
 /** docs/bench-systems.md: the whole table, the plots and how they were made, regenerated by every run. */
 export function reportPage(t: SystemsTable): string {
   const skipped = t.rows.filter((r) => r.skipped).length;
@@ -426,7 +437,7 @@ measured: docs/proof-systems.md). Do not edit: rerun the command, or redraw this
 \`bench-systems.json\` with \`npm run bench -- --render\`. Also written: \`bench-systems.csv\` (zk-Harness columns).
 
 - Machine: ${machineLine(t)}.
-- ${runsLine(t)}
+- ${runsLine(t)}${rerunsLine(t)}
 - Took ${tookLine(t)}.
 - ${t.regas ? `Verification gas measured again from this run's proofs by \`${t.regas.command}\` on ${t.regas.date.slice(0, 16).replace('T', ' ')} UTC.\n- ` : ''}${t.rows.length - skipped} rows measured, ${skipped} not run (each says why: a prediction from the rows measured before it, or the step that failed).
 
@@ -457,7 +468,7 @@ export function readmeSummary(t: SystemsTable): string {
   };
   const smallest = bills[0]?.filter((r) => !r.skipped && r.prover === 'snarkjs') ?? [];
   const sizes = smallest.map((r) => `${r.system} ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B`).join('; ');
-  return `Measured by \`${t.command}\` on ${t.date.slice(0, 10)}: ${machineLine(t)}. ${runsLine(t)} The run took ${tookLine(t)}.
+  return `Measured by \`${t.command}\` on ${t.date.slice(0, 10)}: ${machineLine(t)}. ${runsLine(t)}${rerunsLine(t)} The run took ${tookLine(t)}.
 
 The bill's scaling series (prove time median (min–max) and peak RSS; the whole table, every kind and column, is
 [docs/bench-systems.md](docs/bench-systems.md), with the reason of every row not run):
@@ -905,13 +916,29 @@ export function compareToReference(reference: SystemRow[], rerun: SystemRow[]): 
 }
 
 /**
+ * A rerun's rows added to the table's (`--recheck --add`): each row's spreads become those of every sample of every
+ * run, so the spread it reports includes how much the machine moves between runs, not only within one. The
+ * planner's wall time stays the table run's.
+ */
+export function addRerun(table: SystemsTable, rerun: SystemRow[], meta: { command: string; date: string; loadAverage: number[]; within: number; of: number }): SystemsTable {
+  const rows = table.rows.map((ref) => {
+    const r = rerun.find((x) => x.system === ref.system && x.prover === ref.prover && x.circuit === ref.circuit);
+    if (!r || ref.skipped) return ref;
+    return { ...mergePasses([ref, r]), wallMs: ref.wallMs, recordedRuns: (ref.recordedRuns ?? 1) + 1 };
+  });
+  return { ...table, rows, reruns: [...(table.reruns ?? []), { ...meta, rows: rerun.length }] };
+}
+
+/**
  * `--recheck`: measures again the rows of docs/bench-systems.json that --circuit/--systems/--provers select
- * (all its measured rows without them), with the proofs and passes it recorded, keys cached, and says which medians land
- * within the spread the table reports; docs/bench-systems-recheck.json.
+ * (all its measured rows without them), with the proofs and passes of one of its runs, keys cached, and says
+ * which medians land within the spread the table reports (docs/bench-systems-recheck.json); with `--add`, then
+ * adds the rerun's samples to those rows (addRerun) and redraws the pages.
  */
 export async function recheckSystemsBench(argv: string[], log: (m: string) => void = (m) => console.log(m)): Promise<RecheckFigure[]> {
-  const referenceFile = join(REPO_ROOT, 'docs', 'bench-systems.json');
-  const reference = JSON.parse(readFileSync(referenceFile, 'utf8')) as { command: string; date: string; rows: SystemRow[] };
+  const docs = join(REPO_ROOT, 'docs');
+  const referenceFile = join(docs, 'bench-systems.json');
+  const reference = JSON.parse(readFileSync(referenceFile, 'utf8')) as SystemsTable;
   const arg = (name: string) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1]?.split(',') : undefined;
@@ -927,8 +954,11 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
     const setup = child(['--setup-child', childArg(circuit), system], 1800);
     if (!setup.ok) throw new Error(`${key}: ${setup.reason}`);
   }
-  // the table's protocol again: its proofs per pass and its passes, pass 1 over the chosen rows, then pass 2…
-  const specs = chosen.map((ref) => ({ c: childArg(ref.circuit), system: ref.system, prover: ref.prover, proofFile: join(proofsDir, `recheck.${ref.circuit}.${ref.system}.${ref.prover}.json`), runsPerPass: ref.runs / ref.passes, passes: ref.passes, warmUp: ref.warmUp, base: ref }));
+  // the protocol of one of the table's runs: its proofs per pass and its passes, pass 1 over the chosen rows, then pass 2…
+  const specs = chosen.map((ref) => {
+    const passes = ref.passes / (ref.recordedRuns ?? 1);
+    return { c: childArg(ref.circuit), system: ref.system, prover: ref.prover, proofFile: join(proofsDir, `recheck.${ref.circuit}.${ref.system}.${ref.prover}.json`), runsPerPass: ref.runs / ref.passes, passes, warmUp: ref.warmUp, base: ref };
+  });
   const rerun = measureInPasses(specs, 1800, log).map(([s, r]) => {
     if ('reason' in r) throw new Error(`${s.base.circuit} ${s.system} ${s.prover}: ${r.reason}`);
     return r;
@@ -936,9 +966,18 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
   const figures = compareToReference(chosen, rerun);
   const machine = await machineInfo();
   const within = figures.filter((f) => f.within).length;
-  writeFileSync(join(REPO_ROOT, 'docs', 'bench-systems-recheck.json'), JSON.stringify({ command: `npm run bench -- ${argv.join(' ')}`, date: new Date().toISOString(), reference: { command: reference.command, date: reference.date }, machine, within, of: figures.length, figures }, null, 2) + '\n');
+  const command = `npm run bench -- ${argv.join(' ')}`;
+  const date = new Date().toISOString();
+  writeFileSync(join(docs, 'bench-systems-recheck.json'), JSON.stringify({ command, date, reference: { command: reference.command, date: reference.date, runs: 1 + (reference.reruns?.length ?? 0) }, machine, within, of: figures.length, figures }, null, 2) + '\n');
   log(['| row | figure | table: median (min–max) | rerun median | within |', '|---|---|---:|---:|---|', ...figures.map((f) => `| ${f.row} | ${f.figure} | ${fmtS(f.reference.median)} (${fmtS(f.reference.min)}–${fmtS(f.reference.max)}) | ${fmtS(f.rerun)} | ${f.within ? 'yes' : 'no'} |`)].join('\n'));
   log(`${within} of ${figures.length} rerun medians within the table's spread (load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}); docs/bench-systems-recheck.json`);
+  if (argv.includes('--add')) {
+    const table = addRerun(reference, rerun, { command, date, loadAverage: machine.loadAverage, within, of: figures.length });
+    writeFileSync(referenceFile, JSON.stringify(table, null, 2) + '\n');
+    writeFileSync(join(docs, 'bench-systems.csv'), csv(table.rows, table.machine));
+    writePages(table, docs, true);
+    log(`the rerun's samples added to ${rerun.length} rows of docs/bench-systems.json; pages redrawn`);
+  }
   return figures;
 }
 

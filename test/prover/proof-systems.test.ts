@@ -16,7 +16,7 @@ import { PROOF_SYSTEMS, systemKeysOf } from '../../core/proof-systems.js';
 import { domainPowerOf, g1PowersNeeded } from '../../keys/universal.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { backendFor, verifyInSystem } from '../../prover/systems.js';
-import { checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, mergePasses, OSAKA_TX_GAS_CAP, plots, predictRow, reportPage, setupTarget, spread, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
+import { addRerun, checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, mergePasses, OSAKA_TX_GAS_CAP, plots, predictRow, reportPage, setupTarget, spread, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
 
 // Five public inputs and a few dozen gates: y = Σ a_i x^i, outputs y and x³.
 const SOURCE = `pragma circom 2.1.0;
@@ -161,6 +161,11 @@ describe('the proof-system benchmark, quick mode', () => {
     assert.match(series[2], /\| 16,777,217 † \/ – \/ – \|$/);
     assert.match(readme, /† over the 2\^24 gas per transaction/);
     assert.throws(() => withReadmeSummary('# no markers\n', table), /markers/);
+
+    assert.doesNotMatch(page, /--recheck --add/, 'no rerun added: not mentioned');
+    const added = addRerun(table, [{ ...billRows[0], recordedRuns: undefined }], { command: 'npm run bench -- --recheck --add', date: '2026-12-05T10:00:00.000Z', loadAverage: [1, 1, 1], within: 2, of: 3 });
+    assert.match(reportPage(added), /include its samples \(`--recheck --add`.*\): 2026-12-05 10:00 UTC, 1 rows, 2 of 3 medians within/);
+    assert.match(reportPage(added), new RegExp(`\\| groth16 \\| ${billRows[0].prover} \\| ${ID} \\|.*N=\\d+(?: in \\d+ passes)?, 2 runs\\)`));
   });
 });
 
@@ -203,5 +208,22 @@ describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', ()
     const figures = compareToReference([row(10, 9, 12)], [{ ...row(11, 10, 12), proveMs: { median: 13, min: 13, max: 13 } }]);
     assert.deepEqual(figures.map((f) => [f.figure, f.within]), [['witness', true], ['prove', false], ['verify', true]]);
     assert.deepEqual(compareToReference([row(10, 9, 12)], [{ ...row(10, 9, 12), circuit: 'y' }]), [], 'rows the table does not have');
+  });
+
+  test("a rerun added to the table widens the spreads of the rows it measured, and only theirs", () => {
+    const row = (circuit: string, prove: number[], extra: Partial<SystemRow> = {}) => ({ system: 'groth16', prover: 'snarkjs', circuit, runs: prove.length, passes: 2, samplesMs: { witness: prove, prove, verify: prove }, proveMs: spread(prove), maxRssMB: 100, wallMs: 9_000, verifyGas: 300_000, ...extra }) as unknown as SystemRow;
+    const table = { rows: [row('a', [10, 11, 12, 10]), row('b', [20, 21]), { ...row('c', []), skipped: 'not run' }] } as unknown as SystemsTable;
+    const meta = { command: 'npm run bench -- --recheck --add', date: '2026-12-05T10:00:00.000Z', loadAverage: [1, 1, 1], within: 1, of: 3 };
+    const once = addRerun(table, [row('a', [13, 14, 12, 13], { maxRssMB: 120, wallMs: 1 }), row('c', [1])], meta);
+    const a = once.rows[0];
+    assert.deepEqual([a.runs, a.passes, a.recordedRuns, a.maxRssMB, a.wallMs, a.verifyGas], [8, 4, 2, 120, 9_000, 300_000], "counts add up; the planner's wall time and the gas stay the table run's");
+    assert.deepEqual(a.proveMs, { median: 12, min: 10, max: 14 });
+    assert.deepEqual(a.samplesMs.prove, [10, 11, 12, 10, 13, 14, 12, 13], 'the table run first');
+    assert.equal(once.rows[1], table.rows[1], 'a row the rerun did not measure is left as it was');
+    assert.equal(once.rows[2], table.rows[2], 'a row not run stays not run');
+    assert.equal(table.rows[0].runs, 4, 'the table given is not changed');
+    const twice = addRerun(once, [row('a', [9, 9, 9, 9])], { ...meta, date: '2026-12-05T11:00:00.000Z' });
+    assert.deepEqual([twice.rows[0].recordedRuns, twice.rows[0].proveMs.min], [3, 9]);
+    assert.deepEqual(twice.reruns!.map((r) => [r.date.slice(11, 13), r.rows]), [['10', 2], ['11', 1]]);
   });
 });
