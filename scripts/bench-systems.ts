@@ -107,6 +107,8 @@ export interface SystemRow {
   verifyMs: Spread;
   /** every measured time, in the order taken (pass 1's first): what the spreads are computed from */
   samplesMs: { witness: number[]; prove: number[]; verify: number[] };
+  /** the machine's speed just before each pass (probeMachine), in the order taken: how a rerun's miss is told from a change of code */
+  probes?: MachineProbe[];
   maxRssMB: number;
   proofBytes: { json: number; raw: number; compressed: number; calldata?: number };
   /** false for PLONK/FFLONK: the size of a point-compressed form, counted, not encoded */
@@ -126,6 +128,36 @@ export const spread = (xs: number[]): Spread => {
   return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
 };
 
+/** A fixed single-thread computation, and 48 MB of fresh memory touched page by page, timed. */
+export interface MachineProbe {
+  cpuMs: number;
+  pageTouchMs: number;
+}
+
+/**
+ * The machine's speed now. This virtual machine drifts between runs by up to ≈20 %, and touching a fresh page
+ * costs ≈10 µs here, a cost that differs between provers by orders of magnitude (docs/proof-systems.md): both
+ * are probed before each pass, in the parent (the probe's memory stays out of the row's peak RSS), so that a
+ * recheck can say whether the machine moved. 48 MB is above glibc's largest mmap threshold: always fresh pages.
+ */
+export function probeMachine(): MachineProbe {
+  // warmed up first, so that the timed loop runs optimised code and not the moment the JIT switches tiers
+  for (let i = 0; i < 3; i++) spin(100_000);
+  let t = performance.now();
+  const x = spin(30_000_000);
+  const cpuMs = performance.now() - t;
+  t = performance.now();
+  const fresh = Buffer.allocUnsafeSlow(48 * 2 ** 20);
+  for (let i = 0; i < fresh.length; i += 4096) fresh[i] = x;
+  return { cpuMs, pageTouchMs: performance.now() - t };
+}
+
+function spin(n: number): number {
+  let x = 1;
+  for (let i = 0; i < n; i++) x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + i) | 0;
+  return x;
+}
+
 /** One row from its passes: the spreads of all their samples, the largest RSS, the wall time of all of them. */
 export function mergePasses(passes: SystemRow[]): SystemRow {
   const samplesMs = { witness: passes.flatMap((p) => p.samplesMs.witness), prove: passes.flatMap((p) => p.samplesMs.prove), verify: passes.flatMap((p) => p.samplesMs.verify) };
@@ -137,6 +169,7 @@ export function mergePasses(passes: SystemRow[]): SystemRow {
     proveMs: spread(samplesMs.prove),
     verifyMs: spread(samplesMs.verify),
     samplesMs,
+    probes: passes.flatMap((p) => p.probes ?? []),
     maxRssMB: Math.max(...passes.map((p) => p.maxRssMB)),
     wallMs: passes.reduce((sum, p) => sum + (p.wallMs ?? 0), 0),
   };
@@ -330,6 +363,7 @@ export function checkRow(r: SystemRow): void {
     if (!(s.min > 0 && s.min <= s.median && s.median <= s.max)) fail(`${name} spread ${JSON.stringify(s)}`);
   }
   if (!(r.passes >= 1) || Object.values(r.samplesMs).some((xs) => xs.length !== r.runs)) fail(`${r.runs} proofs in ${r.passes} passes, samples ${JSON.stringify(r.samplesMs)}`);
+  if (r.probes && r.probes.length !== r.passes) fail(`${r.probes.length} machine probes for ${r.passes} passes`);
   if (!Number.isInteger(r.domainPower) || 2 ** r.domainPower < (r.system === 'groth16' ? r.constraints : (r.plonkGates ?? 0))) fail(`domain 2^${r.domainPower}`);
   if (r.system !== 'groth16' && !(r.plonkGates! >= r.constraints)) fail(`PLONK gates ${r.plonkGates}`);
   if (!r.trust || !r.setupMode) fail('trust model');
@@ -421,6 +455,15 @@ function tookLine(t: SystemsTable): string {
 const runsLine = (t: SystemsTable) =>
   `Groth16 rows: median and spread (min–max) of ${t.runs.groth16 * t.runs.passes} proofs taken in ${t.runs.passes} passes of ${t.runs.groth16} spread over the run (pass 1 over every circuit, then pass 2${t.runs.passes > 2 ? '…' : ''}), each pass in a new process after an unmeasured warm-up; PLONK and FFLONK rows: of ${t.runs.universal * t.runs.passes} proofs in ${t.runs.passes} passes of ${t.runs.universal} (each row's first pass as the plan reaches it, the others after the plan's last row), no warm-up.`;
 
+/** The machine probes of every pass (probeMachine), or nothing for a table from before them. */
+function probesLine(t: SystemsTable): string {
+  const probes = t.rows.flatMap((r) => r.probes ?? []);
+  if (!probes.length) return '';
+  const of = (p: keyof MachineProbe) => spread(probes.map((q) => q[p]));
+  const text = (x: Spread) => `${x.median.toFixed(0)} ms (${x.min.toFixed(0)}–${x.max.toFixed(0)})`;
+  return `\n- The machine before each of the ${probes.length} passes (\`probeMachine\`: a fixed single-thread loop; 48 MB of fresh memory touched): loop ${text(of('cpuMs'))}, page touch ${text(of('pageTouchMs'))}; \`--recheck\` compares a rerun's with these.`;
+}
+
 /** The reruns added to the table (`--recheck --add`), or nothing. */
 const rerunsLine = (t: SystemsTable) =>
   t.reruns?.length
@@ -437,7 +480,7 @@ measured: docs/proof-systems.md). Do not edit: rerun the command, or redraw this
 \`bench-systems.json\` with \`npm run bench -- --render\`. Also written: \`bench-systems.csv\` (zk-Harness columns).
 
 - Machine: ${machineLine(t)}.
-- ${runsLine(t)}${rerunsLine(t)}
+- ${runsLine(t)}${rerunsLine(t)}${probesLine(t)}
 - Took ${tookLine(t)}.
 - ${t.regas ? `Verification gas measured again from this run's proofs by \`${t.regas.command}\` on ${t.regas.date.slice(0, 16).replace('T', ' ')} UTC.\n- ` : ''}${t.rows.length - skipped} rows measured, ${skipped} not run (each says why: a prediction from the rows measured before it, or the step that failed).
 
@@ -712,9 +755,10 @@ function measureInPasses(specs: PassSpec[], budgetS: number, log: (m: string) =>
     specs.forEach((s, i) => {
       if (stopped[i] || pass > s.passes) return;
       log(`${s.base.circuit} ${s.system} ${s.prover}: ${s.passes > 1 ? `pass ${pass} of ${s.passes}, ` : ''}${s.runsPerPass} run(s)${s.warmUp ? ' after a warm-up' : ''}…`);
+      const probe = probeMachine();
       const r0 = Date.now();
       const r = child(['--row-child', s.c, s.system, s.prover, String(s.runsPerPass), s.proofFile, s.warmUp ? 'warm-up' : 'none'], budgetS);
-      if (r.ok) done[i].push({ ...(r.value as SystemRow), wallMs: Date.now() - r0 });
+      if (r.ok) done[i].push({ ...(r.value as SystemRow), probes: [probe], wallMs: Date.now() - r0 });
       else {
         stopped[i] = r.reason;
         if (done[i].length) log(`  pass ${pass} failed (${r.reason}): the row keeps the ${done[i].length} pass(es) it has`);
@@ -898,6 +942,8 @@ export interface RecheckFigure {
   reference: Spread;
   rerun: number;
   within: boolean;
+  /** the machine's probes during the rerun against during the table's run (medians' ratios; 1.10: 10 % slower), when both were probed */
+  machine?: { cpu: number; pageTouch: number };
 }
 
 /** Whether a rerun's medians land within the spreads (min–max) a table reports: one entry per row and timed figure. */
@@ -906,10 +952,12 @@ export function compareToReference(reference: SystemRow[], rerun: SystemRow[]): 
   for (const r of rerun.filter((x) => !x.skipped)) {
     const ref = reference.find((x) => !x.skipped && x.system === r.system && x.prover === r.prover && x.circuit === r.circuit);
     if (!ref) continue;
+    const probe = (x: SystemRow, p: keyof MachineProbe) => spread(x.probes!.map((q) => q[p])).median;
+    const machine = ref.probes?.length && r.probes?.length ? { cpu: probe(r, 'cpuMs') / probe(ref, 'cpuMs'), pageTouch: probe(r, 'pageTouchMs') / probe(ref, 'pageTouchMs') } : undefined;
     for (const figure of ['witness', 'prove', 'verify'] as const) {
       const spreadOf = (x: SystemRow) => x[`${figure}Ms`];
       const median = spreadOf(r).median;
-      out.push({ row: `${r.system}/${r.prover}/${r.circuit}`, figure, reference: spreadOf(ref), rerun: median, within: median >= spreadOf(ref).min && median <= spreadOf(ref).max });
+      out.push({ row: `${r.system}/${r.prover}/${r.circuit}`, figure, reference: spreadOf(ref), rerun: median, within: median >= spreadOf(ref).min && median <= spreadOf(ref).max, machine });
     }
   }
   return out;
@@ -969,7 +1017,8 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
   const command = `npm run bench -- ${argv.join(' ')}`;
   const date = new Date().toISOString();
   writeFileSync(join(docs, 'bench-systems-recheck.json'), JSON.stringify({ command, date, reference: { command: reference.command, date: reference.date, runs: 1 + (reference.reruns?.length ?? 0) }, machine, within, of: figures.length, figures }, null, 2) + '\n');
-  log(['| row | figure | table: median (min–max) | rerun median | within |', '|---|---|---:|---:|---|', ...figures.map((f) => `| ${f.row} | ${f.figure} | ${fmtS(f.reference.median)} (${fmtS(f.reference.min)}–${fmtS(f.reference.max)}) | ${fmtS(f.rerun)} | ${f.within ? 'yes' : 'no'} |`)].join('\n'));
+  const ratio = (x: number | undefined) => (x === undefined ? '–' : `×${x.toFixed(2)}`);
+  log(['| row | figure | table: median (min–max) | rerun median | within | machine probes, rerun / table: CPU, page touch |', '|---|---|---:|---:|---|---:|', ...figures.map((f) => `| ${f.row} | ${f.figure} | ${fmtS(f.reference.median)} (${fmtS(f.reference.min)}–${fmtS(f.reference.max)}) | ${fmtS(f.rerun)} | ${f.within ? 'yes' : 'no'} | ${ratio(f.machine?.cpu)}, ${ratio(f.machine?.pageTouch)} |`)].join('\n'));
   log(`${within} of ${figures.length} rerun medians within the table's spread (load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}); docs/bench-systems-recheck.json`);
   if (argv.includes('--add')) {
     const table = addRerun(reference, rerun, { command, date, loadAverage: machine.loadAverage, within, of: figures.length });

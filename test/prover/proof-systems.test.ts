@@ -16,7 +16,7 @@ import { PROOF_SYSTEMS, systemKeysOf } from '../../core/proof-systems.js';
 import { domainPowerOf, g1PowersNeeded } from '../../keys/universal.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { backendFor, verifyInSystem } from '../../prover/systems.js';
-import { addRerun, checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, mergePasses, OSAKA_TX_GAS_CAP, plots, predictRow, reportPage, setupTarget, spread, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
+import { addRerun, checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, mergePasses, OSAKA_TX_GAS_CAP, plots, predictRow, probeMachine, reportPage, setupTarget, spread, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
 
 // Five public inputs and a few dozen gates: y = Σ a_i x^i, outputs y and x³.
 const SOURCE = `pragma circom 2.1.0;
@@ -163,6 +163,9 @@ describe('the proof-system benchmark, quick mode', () => {
     assert.throws(() => withReadmeSummary('# no markers\n', table), /markers/);
 
     assert.doesNotMatch(page, /--recheck --add/, 'no rerun added: not mentioned');
+    assert.doesNotMatch(page, /probeMachine/, 'a table from before the probes');
+    const probed = { ...table, rows: [{ ...billRows[0], probes: [{ cpuMs: 50, pageTouchMs: 130 }, { cpuMs: 70, pageTouchMs: 150 }] }, { ...billRows[1], probes: [{ cpuMs: 60, pageTouchMs: 140 }] }] };
+    assert.match(reportPage(probed), /before each of the 3 passes .*: loop 60 ms \(50–70\), page touch 140 ms \(130–150\)/);
     const added = addRerun(table, [{ ...billRows[0], recordedRuns: undefined }], { command: 'npm run bench -- --recheck --add', date: '2026-12-05T10:00:00.000Z', loadAverage: [1, 1, 1], within: 2, of: 3 });
     assert.match(reportPage(added), /include its samples \(`--recheck --add`.*\): 2026-12-05 10:00 UTC, 1 rows, 2 of 3 medians within/);
     assert.match(reportPage(added), new RegExp(`\\| groth16 \\| ${billRows[0].prover} \\| ${ID} \\|.*N=\\d+(?: in \\d+ passes)?, 2 runs\\)`));
@@ -194,8 +197,9 @@ describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', ()
   });
 
   test("a row's passes merge into one spread of all their proofs", () => {
-    const pass = (prove: number[], maxRssMB: number, wallMs: number) => ({ system: 'groth16', prover: 'native', circuit: 'x', runs: prove.length, passes: 1, samplesMs: { witness: prove.map((x) => x / 10), prove, verify: prove.map(() => 5) }, maxRssMB, wallMs }) as unknown as SystemRow;
+    const pass = (prove: number[], maxRssMB: number, wallMs: number) => ({ system: 'groth16', prover: 'native', circuit: 'x', runs: prove.length, passes: 1, samplesMs: { witness: prove.map((x) => x / 10), prove, verify: prove.map(() => 5) }, probes: [{ cpuMs: wallMs / 100, pageTouchMs: 1 }], maxRssMB, wallMs }) as unknown as SystemRow;
     const row = mergePasses([pass([100, 120, 110], 300, 4_000), pass([130, 125, 140], 280, 5_000)]);
+    assert.deepEqual(row.probes!.map((p) => p.cpuMs), [40, 50], "each pass's machine probe, in the order taken");
     assert.deepEqual([row.runs, row.passes, row.maxRssMB, row.wallMs], [6, 2, 300, 9_000]);
     assert.deepEqual(row.proveMs, { median: 122.5, min: 100, max: 140 }, 'an even count: the mean of the middle two');
     assert.deepEqual(row.samplesMs.prove, [100, 120, 110, 130, 125, 140], 'in the order taken');
@@ -208,6 +212,15 @@ describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', ()
     const figures = compareToReference([row(10, 9, 12)], [{ ...row(11, 10, 12), proveMs: { median: 13, min: 13, max: 13 } }]);
     assert.deepEqual(figures.map((f) => [f.figure, f.within]), [['witness', true], ['prove', false], ['verify', true]]);
     assert.deepEqual(compareToReference([row(10, 9, 12)], [{ ...row(10, 9, 12), circuit: 'y' }]), [], 'rows the table does not have');
+  });
+
+  test("a recheck says how the machine moved: its probes' medians against the table run's", () => {
+    const probed = (cpu: number[], pageTouch: number[]) => ({ system: 'groth16', prover: 'snarkjs', circuit: 'x', witnessMs: spread([10]), proveMs: spread([10]), verifyMs: spread([10]), probes: cpu.map((cpuMs, i) => ({ cpuMs, pageTouchMs: pageTouch[i] })) }) as unknown as SystemRow;
+    const [f] = compareToReference([probed([100, 110], [200, 220])], [probed([126, 126], [105, 105])]);
+    assert.deepEqual(f.machine, { cpu: 1.2, pageTouch: 0.5 });
+    assert.equal(compareToReference([{ ...probed([1], [1]), probes: undefined }], [probed([1], [1])])[0].machine, undefined, 'a table from before the probes');
+    const probe = probeMachine();
+    assert.ok(probe.cpuMs > 0 && probe.pageTouchMs > 0 && Number.isFinite(probe.cpuMs + probe.pageTouchMs), JSON.stringify(probe));
   });
 
   test("a rerun added to the table widens the spreads of the rows it measured, and only theirs", () => {
