@@ -942,7 +942,7 @@ export interface RecheckFigure {
   reference: Spread;
   rerun: number;
   within: boolean;
-  /** the machine's probes during the rerun against during the table's run (medians' ratios; 1.10: 10 % slower), when both were probed */
+  /** the machine's probes before the rerun's passes against before the row's passes in the table, all its runs (medians' ratios; 1.10: 10 % slower), when both were probed */
   machine?: { cpu: number; pageTouch: number };
 }
 
