@@ -537,6 +537,13 @@ export function withReadmeSummary(readme: string, t: SystemsTable): string {
   return `${readme.slice(0, b + SUMMARY_BEGIN.length)}\n${readmeSummary(t)}\n${readme.slice(e)}`;
 }
 
+/** A table and everything drawn from it: the JSON, the CSV and the pages (a run, --recheck --add, --regas). */
+function writeTable(t: SystemsTable, outDir: string, readme: boolean): void {
+  writeFileSync(join(outDir, 'bench-systems.json'), JSON.stringify(t, null, 2) + '\n');
+  writeFileSync(join(outDir, 'bench-systems.csv'), csv(t.rows, t.machine));
+  writePages(t, outDir, readme);
+}
+
 /** What is drawn from a table, by a run and by --render: the plots, the page and (unless --quick) the README's summary. */
 function writePages(t: SystemsTable, outDir: string, readme: boolean): void {
   for (const [file, svg] of Object.entries(plots(t.rows))) if (svg) writeFileSync(join(outDir, file), svg);
@@ -924,9 +931,7 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
   const took = { totalMs: Date.now() - started, budgetMinutes: o.minutes, byPartMs: spentMs, loadAtStart };
   const table: SystemsTable = { command, date: new Date().toISOString(), machine, runs: { groth16: o.runs, passes: o.passes, universal: o.universalRuns }, took, rows };
-  writeFileSync(join(o.outDir, 'bench-systems.json'), JSON.stringify(table, null, 2) + '\n');
-  writeFileSync(join(o.outDir, 'bench-systems.csv'), csv(rows, machine));
-  writePages(table, o.outDir, !o.quick);
+  writeTable(table, o.outDir, !o.quick);
   rmSync(join(o.outDir, 'bench-systems.partial.json'), { force: true });
   log(`\n${markdownTable(rows)}\n\n* counted, not encoded (only Groth16's compressed form is implemented). Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, snarkjs ${machine.snarkjs}, load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}`);
   log(`took ${fmtS(took.totalMs)} of a ${o.minutes}-minute budget: ${Object.entries(spentMs).map(([k, v]) => `${k} ${fmtS(v)}`).join(', ')}`);
@@ -1022,9 +1027,7 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
   log(`${within} of ${figures.length} rerun medians within the table's spread (load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}); docs/bench-systems-recheck.json`);
   if (argv.includes('--add')) {
     const table = addRerun(reference, rerun, { command, date, loadAverage: machine.loadAverage, within, of: figures.length });
-    writeFileSync(referenceFile, JSON.stringify(table, null, 2) + '\n');
-    writeFileSync(join(docs, 'bench-systems.csv'), csv(table.rows, table.machine));
-    writePages(table, docs, true);
+    writeTable(table, docs, true);
     log(`the rerun's samples added to ${rerun.length} rows of docs/bench-systems.json; pages redrawn`);
   }
   return figures;
@@ -1043,8 +1046,7 @@ async function regasSystemsBench(argv: string[], docs: string): Promise<void> {
   for (const { row } of measured) delete row.gasNotMeasured;
   await measureGas(measured, (m) => console.log(m));
   table.regas = { command: `npm run bench -- ${argv.join(' ')}`, date: new Date().toISOString() };
-  writeFileSync(join(docs, 'bench-systems.json'), JSON.stringify(table, null, 2) + '\n');
-  writePages(table, docs, true);
+  writeTable(table, docs, true);
 }
 
 /** The command line: the table, with --recheck a rerun of its rows against it, with --render its pages again, with --regas its gas. */
