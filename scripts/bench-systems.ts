@@ -5,8 +5,8 @@
  *
  *   npm run bench -- --systems groth16,plonk,fflonk [--provers snarkjs,native] [--kind bill] [--circuit id]
  *                    [--days 31] [--series] [--runs 3] [--passes 2] [--universal-runs 1] [--budget 1800] [--minutes 85] [--quick]
- *   npm run bench -- --recheck [--circuit id,…] [--systems …] [--add]   (rerun rows of the table against its spreads;
- *                    --add: then add the rerun's samples to them)
+ *   npm run bench -- --recheck [--circuit id,…] [--systems …] [--add]   (rerun rows of the table against its rerun
+ *                    bands; --add: then record it in the table — its move of the machine, its samples)
  *   npm run bench -- --render        (rewrite docs/bench-systems.md and the README's summary from the JSON)
  *   npm run bench -- --regas         (measure the gas column again from the run's proofs, then --render)
  *
@@ -18,7 +18,8 @@
  *
  * Per row (system × prover × circuit): readings, r1cs constraints and PLONK gates, public inputs, domain,
  * setup time and trust model, proving / verification key sizes, witness / prove / verify times (median,
- * min, max of all its proofs, each pass after a warm-up; the samples kept in the JSON), max RSS (each pass of a
+ * min, max of all its proofs, each pass after a warm-up; the samples kept in the JSON; and, once rechecks have
+ * measured how far the machine moves between runs, the band a rerun lands in), max RSS (each pass of a
  * row in its own child process), the proof as snarkjs
  * JSON, raw, compressed and Solidity calldata bytes, and the gas of verifying it with that system's
  * Solidity verifier (snarkjs's template, solc 0.8.28 like hardhat.config.ts) on Hardhat's in-process
@@ -128,6 +129,18 @@ export const spread = (xs: number[]): Spread => {
   return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
 };
 
+/** The timed figures of a row, each with a spread and samples. */
+export const TIMED = ['witness', 'prove', 'verify'] as const;
+export type Timed = (typeof TIMED)[number];
+export type Widening = Record<Timed, number>;
+
+/**
+ * Where a rerun's median is expected to land: the min–max of every sample, widened either way by how far
+ * rerun medians have landed outside it (widening). A run's passes, minutes apart, miss the machine's slower
+ * moves and its bursts; rechecks measure them.
+ */
+export const rerunBand = (s: Spread, widening: number): { low: number; high: number } => ({ low: s.min / (1 + widening), high: s.max * (1 + widening) });
+
 /** A fixed single-thread computation, and 48 MB of fresh memory touched page by page, timed. */
 export interface MachineProbe {
   cpuMs: number;
@@ -135,8 +148,9 @@ export interface MachineProbe {
 }
 
 /**
- * The machine's speed now. This virtual machine drifts between runs by up to ≈20 %, and touching a fresh page
- * costs ≈10 µs here, a cost that differs between provers by orders of magnitude (docs/proof-systems.md): both
+ * The machine's speed now. This virtual machine drifts between runs (≈10 % overall, some rows' passes by
+ * 25–50 %), and touching a fresh page costs ≈10 µs here, a cost that differs between provers by orders of
+ * magnitude (docs/proof-systems.md): both
  * are probed before each pass, in the parent (the probe's memory stays out of the row's peak RSS), so that a
  * recheck can say whether the machine moved. 48 MB is above glibc's largest mmap threshold: always fresh pages.
  */
@@ -376,21 +390,23 @@ export function checkRow(r: SystemRow): void {
 
 // ------------------------------------------------------------------------------------------------ outputs
 
-const CSV_HEADER = ['framework', 'category', 'backend', 'curve', 'circuit', 'input', 'operation', 'nbConstraints', 'nbPlonkGates', 'nbPublic', 'ram', 'time', 'timeMin', 'timeMax', 'count', 'proofSize', 'nbPhysicalCores', 'cpu'];
+const CSV_HEADER = ['framework', 'category', 'backend', 'curve', 'circuit', 'input', 'operation', 'nbConstraints', 'nbPlonkGates', 'nbPublic', 'ram', 'time', 'timeMin', 'timeMax', 'count', 'proofSize', 'nbPhysicalCores', 'cpu', 'rerunLow', 'rerunHigh'];
 
-/** zk-Harness-style CSV: one line per row and operation (setup, witness, prove, verify); ram in MB, times in ms. */
-export function csv(rows: SystemRow[], machine: Machine): string {
+/** zk-Harness-style CSV (and the rerun band after its columns): one line per row and operation (setup, witness, prove, verify); ram in MB, times in ms. */
+export function csv(rows: SystemRow[], machine: Machine, widening: Widening): string {
   const lines = [CSV_HEADER.join(',')];
   for (const r of rows.filter((x) => !x.skipped)) {
-    const ops: [string, Spread, number][] = [
+    const ops: ['setup' | Timed, Spread, number][] = [
       ['setup', { median: r.setupMs, min: r.setupMs, max: r.setupMs }, 1],
       ['witness', r.witnessMs, r.runs],
       ['prove', r.proveMs, r.runs],
       ['verify', r.verifyMs, r.runs],
     ];
     for (const [op, s, count] of ops) {
+      // the setup is one key build, which no recheck repeats: no band
+      const band = op === 'setup' ? ['', ''] : Object.values(rerunBand(s, widening[op])).map((x) => x.toFixed(0));
       lines.push(
-        [r.prover === 'native' ? 'meterproof-native' : 'snarkjs', 'circuit', r.system, 'bn254', r.circuit, `${r.readings} readings`, op, r.constraints, r.plonkGates ?? '', r.publicInputs, op === 'prove' ? r.maxRssMB.toFixed(0) : '', s.median.toFixed(0), s.min.toFixed(0), s.max.toFixed(0), count, r.proofBytes.raw, machine.cores, machine.cpu.replace(/,/g, ' ')].join(','),
+        [r.prover === 'native' ? 'meterproof-native' : 'snarkjs', 'circuit', r.system, 'bn254', r.circuit, `${r.readings} readings`, op, r.constraints, r.plonkGates ?? '', r.publicInputs, op === 'prove' ? r.maxRssMB.toFixed(0) : '', s.median.toFixed(0), s.min.toFixed(0), s.max.toFixed(0), count, r.proofBytes.raw, machine.cores, machine.cpu.replace(/,/g, ' '), ...band].join(','),
       );
     }
   }
@@ -416,13 +432,20 @@ export async function machineInfo(): Promise<Machine> {
 const fmtS = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 const fmtN = (n: number | undefined) => (n === undefined ? '–' : n.toLocaleString('en-GB'));
 
-export function markdownTable(rows: SystemRow[]): string {
-  const head = '| system | prover | circuit | readings | r1cs | PLONK gates | public | domain | trust | setup | pk | vk | witness | prove (min–max) | verify | max RSS | proof JSON / raw / compressed / calldata | verify gas |';
+/** A time's cell: median (min–max), and its rerun band once a recheck has been recorded. */
+const timeCell = (s: Spread, widening: number | undefined, counts = '') => {
+  const band = rerunBand(s, widening ?? 0);
+  return `${fmtS(s.median)} (${fmtS(s.min)}–${fmtS(s.max)}${widening === undefined ? '' : `; rerun ${fmtS(band.low)}–${fmtS(band.high)}`}${counts})`;
+};
+
+/** The table; with the widening of the rechecks recorded (bandWidening), each time's rerun band. */
+export function markdownTable(rows: SystemRow[], widening?: Widening): string {
+  const head = '| system | prover | circuit | readings | r1cs | PLONK gates | public | domain | trust | setup | pk | vk | witness | prove | verify | max RSS | proof JSON / raw / compressed / calldata | verify gas |';
   const sep = '|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const line = (r: SystemRow) =>
     r.skipped
       ? `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | | ${r.domainPower ? `2^${r.domainPower}` : ''} | | | | | | not run: ${r.skipped} | | | | |`
-      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${fmtS(r.witnessMs.median)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}, N=${r.runs}${r.passes > 1 ? ` in ${r.passes} passes` : ''}${(r.recordedRuns ?? 1) > 1 ? `, ${r.recordedRuns} runs` : ''}) | ${fmtS(r.verifyMs.median)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${r.gasNotMeasured ? `not measured: ${r.gasNotMeasured}` : gasText(r.verifyGas)} |`;
+      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${timeCell(r.witnessMs, widening?.witness)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${timeCell(r.proveMs, widening?.prove, `, N=${r.runs}${r.passes > 1 ? ` in ${r.passes} passes` : ''}${(r.recordedRuns ?? 1) > 1 ? `, ${r.recordedRuns} runs` : ''}`)} | ${timeCell(r.verifyMs, widening?.verify)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${r.gasNotMeasured ? `not measured: ${r.gasNotMeasured}` : gasText(r.verifyGas)} |`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
@@ -437,8 +460,36 @@ export interface SystemsTable {
   rows: SystemRow[];
   /** the gas column measured again from the run's proofs (`--regas`), when it was */
   regas?: { command: string; date: string };
-  /** reruns whose samples were added to the rows they measured (`--recheck --add`), oldest first */
-  reruns?: { command: string; date: string; loadAverage: number[]; rows: number; within: number; of: number }[];
+  /** the rechecks recorded in the table (`--recheck --add`), oldest first: how far the machine had moved since the rows were measured */
+  rechecks?: Recheck[];
+}
+
+/** A rerun of rows of the table (`--recheck`): how many of its medians landed within the table's figures as they stood, and how far the machine had moved. */
+export interface Recheck {
+  command: string;
+  date: string;
+  /** at its end */
+  loadAverage: number[];
+  rows: number;
+  /** medians within the rerun bands as they stood (rerunBand), and within the bare min–max */
+  within: number;
+  withinSpread: number;
+  of: number;
+  /** the machine's move: the median, over the figures compared, of the rerun's median against the table's (1.08: 8 % slower) */
+  shift: number;
+  /** per figure, how far beyond the bare min–max (as it stood) its medians landed, the furthest of each: 0.2 for a median 20 % over a max, or a min 20 % over a median; 0 when all were inside */
+  outside: Widening;
+  /** whether its samples were added to the rows it measured; false only for a recheck recorded before `--add` recorded each one (2026-12-05) */
+  added: boolean;
+}
+
+/**
+ * How far to widen each figure's min–max for its rerun band: the furthest any recorded recheck's median of that
+ * figure landed outside the min–max as it stood; undefined before any recheck is recorded (no band to give).
+ */
+export function bandWidening(t: Pick<SystemsTable, 'rechecks'>): Widening | undefined {
+  if (!t.rechecks?.length) return undefined;
+  return Object.fromEntries(TIMED.map((f) => [f, Math.max(...t.rechecks!.map((r) => r.outside[f]))])) as Widening;
 }
 
 const loads = (xs: number[] | undefined) => (xs ? xs.map((x) => x.toFixed(2)).join(' ') : 'not recorded');
@@ -464,11 +515,15 @@ function probesLine(t: SystemsTable): string {
   return `\n- The machine before each of the ${probes.length} passes (\`probeMachine\`: a fixed single-thread loop; 48 MB of fresh memory touched): loop ${text(of('cpuMs'))}, page touch ${text(of('pageTouchMs'))}; \`--recheck\` compares a rerun's with these.`;
 }
 
-/** The reruns added to the table (`--recheck --add`), or nothing. */
-const rerunsLine = (t: SystemsTable) =>
-  t.reruns?.length
-    ? ` The spreads of ${t.reruns.length === 1 ? 'the rows a rerun measured' : 'the rows reruns measured'} include ${t.reruns.length === 1 ? 'its' : 'their'} samples (\`--recheck --add\`; such a row's proof cell says how many runs): ${t.reruns.map((r) => `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.rows} rows, ${r.within} of ${r.of} medians within the spreads as they stood, load ${r.loadAverage.map((x) => x.toFixed(1)).join(' ')} at its end`).join('; ')}.`
-    : '';
+/** The rechecks recorded in the table and the rerun bands they give, or that there are none yet. */
+function rechecksLine(t: SystemsTable): string {
+  const widening = bandWidening(t);
+  if (!t.rechecks?.length || !widening) return ' No recheck recorded yet: the min–max is one run\'s, and a rerun on this machine can land outside it (`--recheck --add` measures how far the machine moves between runs).';
+  const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const each = (r: Recheck) =>
+    `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.rows} rows, the machine ×${r.shift.toFixed(3)}, ${r.within} of ${r.of} medians within the rerun bands as they stood (${r.withinSpread} within the bare min–max), load ${r.loadAverage.map((x) => x.toFixed(1)).join(' ')} at its end${r.added ? ', samples added' : ''}`;
+  return ` Rerun bands ("rerun" in a time's cell: where a rerun's median is expected): the min–max widened either way by ${TIMED.map((f) => `${percent(widening[f])} (${f})`).join(', ')} — the furthest any recorded recheck's median of that figure landed outside the min–max as it stood; the rechecks (the machine's move: the median over a recheck's figures of its median against the table's), each compared with the bands as they stood, then recorded (a row's prove cell counts the runs whose samples it holds): ${t.rechecks.map(each).join('; ')}.`;
+}
 
 /** docs/bench-systems.md: the whole table, the plots and how they were made, regenerated by every run. */
 export function reportPage(t: SystemsTable): string {
@@ -480,7 +535,7 @@ measured: docs/proof-systems.md). Do not edit: rerun the command, or redraw this
 \`bench-systems.json\` with \`npm run bench -- --render\`. Also written: \`bench-systems.csv\` (zk-Harness columns).
 
 - Machine: ${machineLine(t)}.
-- ${runsLine(t)}${rerunsLine(t)}${probesLine(t)}
+- ${runsLine(t)}${rechecksLine(t)}${probesLine(t)}
 - Took ${tookLine(t)}.
 - ${t.regas ? `Verification gas measured again from this run's proofs by \`${t.regas.command}\` on ${t.regas.date.slice(0, 16).replace('T', ' ')} UTC.\n- ` : ''}${t.rows.length - skipped} rows measured, ${skipped} not run (each says why: a prediction from the rows measured before it, or the step that failed).
 
@@ -488,7 +543,7 @@ measured: docs/proof-systems.md). Do not edit: rerun the command, or redraw this
 ![Proof size per system](bench-systems-proof-size.svg)
 ![Verification gas against public inputs](bench-systems-gas.svg)
 
-${markdownTable(t.rows)}
+${markdownTable(t.rows, bandWidening(t))}
 
 \\* counted, not encoded (only Groth16's compressed form is implemented).${overCapNote(t.rows)}
 `;
@@ -502,7 +557,7 @@ export function readmeSummary(t: SystemsTable): string {
     const r = rows.find((x) => x.system === system && x.prover === prover);
     if (!r) return '';
     if (r.skipped) return 'not run';
-    return `${fmtS(r.proveMs.median)} (${fmtS(r.proveMs.min)}–${fmtS(r.proveMs.max)}), ${r.maxRssMB.toFixed(0)} MB`;
+    return `${timeCell(r.proveMs, bandWidening(t)?.prove)}, ${r.maxRssMB.toFixed(0)} MB`;
   };
   const gas = (rows: SystemRow[], system: ProofSystem) => gasText(rows.find((x) => x.system === system && x.prover === 'snarkjs' && !x.skipped)?.verifyGas);
   const line = (rows: SystemRow[]) => {
@@ -511,9 +566,9 @@ export function readmeSummary(t: SystemsTable): string {
   };
   const smallest = bills[0]?.filter((r) => !r.skipped && r.prover === 'snarkjs') ?? [];
   const sizes = smallest.map((r) => `${r.system} ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B`).join('; ');
-  return `Measured by \`${t.command}\` on ${t.date.slice(0, 10)}: ${machineLine(t)}. ${runsLine(t)}${rerunsLine(t)} The run took ${tookLine(t)}.
+  return `Measured by \`${t.command}\` on ${t.date.slice(0, 10)}: ${machineLine(t)}. ${runsLine(t)}${rechecksLine(t)} The run took ${tookLine(t)}.
 
-The bill's scaling series (prove time median (min–max) and peak RSS; the whole table, every kind and column, is
+The bill's scaling series (prove time median (min–max; rerun band) and peak RSS; the whole table, every kind and column, is
 [docs/bench-systems.md](docs/bench-systems.md), with the reason of every row not run):
 
 | circuit | readings | r1cs (per reading) | PLONK gates | public | Groth16 snarkjs | Groth16 native | PLONK | FFLONK | verify gas G16 / PLONK / FFLONK |
@@ -540,7 +595,7 @@ export function withReadmeSummary(readme: string, t: SystemsTable): string {
 /** A table and everything drawn from it: the JSON, the CSV and the pages (a run, --recheck --add, --regas). */
 function writeTable(t: SystemsTable, outDir: string, readme: boolean): void {
   writeFileSync(join(outDir, 'bench-systems.json'), JSON.stringify(t, null, 2) + '\n');
-  writeFileSync(join(outDir, 'bench-systems.csv'), csv(t.rows, t.machine));
+  writeFileSync(join(outDir, 'bench-systems.csv'), csv(t.rows, t.machine, bandWidening(t) ?? { witness: 0, prove: 0, verify: 0 }));
   writePages(t, outDir, readme);
 }
 
@@ -943,50 +998,62 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
 
 export interface RecheckFigure {
   row: string;
-  figure: 'witness' | 'prove' | 'verify';
+  figure: Timed;
   reference: Spread;
+  /** rerunBand of the reference with the table's widening as it stood */
+  band: { low: number; high: number };
   rerun: number;
+  /** within the band, and within the bare min–max */
   within: boolean;
+  withinSpread: boolean;
   /** the machine's probes before the rerun's passes against before the row's passes in the table, all its runs (medians' ratios; 1.10: 10 % slower), when both were probed */
   machine?: { cpu: number; pageTouch: number };
 }
 
-/** Whether a rerun's medians land within the spreads (min–max) a table reports: one entry per row and timed figure. */
-export function compareToReference(reference: SystemRow[], rerun: SystemRow[]): RecheckFigure[] {
+/** Whether a rerun's medians land within the rerun bands a table reports (its min–max widened: bandWidening): one entry per row and timed figure. */
+export function compareToReference(reference: SystemRow[], rerun: SystemRow[], widening: Widening | undefined): RecheckFigure[] {
   const out: RecheckFigure[] = [];
   for (const r of rerun.filter((x) => !x.skipped)) {
     const ref = reference.find((x) => !x.skipped && x.system === r.system && x.prover === r.prover && x.circuit === r.circuit);
     if (!ref) continue;
     const probe = (x: SystemRow, p: keyof MachineProbe) => spread(x.probes!.map((q) => q[p])).median;
     const machine = ref.probes?.length && r.probes?.length ? { cpu: probe(r, 'cpuMs') / probe(ref, 'cpuMs'), pageTouch: probe(r, 'pageTouchMs') / probe(ref, 'pageTouchMs') } : undefined;
-    for (const figure of ['witness', 'prove', 'verify'] as const) {
+    for (const figure of TIMED) {
       const spreadOf = (x: SystemRow) => x[`${figure}Ms`];
-      const median = spreadOf(r).median;
-      out.push({ row: `${r.system}/${r.prover}/${r.circuit}`, figure, reference: spreadOf(ref), rerun: median, within: median >= spreadOf(ref).min && median <= spreadOf(ref).max, machine });
+      const [median, reference] = [spreadOf(r).median, spreadOf(ref)];
+      const band = rerunBand(reference, widening?.[figure] ?? 0);
+      out.push({ row: `${r.system}/${r.prover}/${r.circuit}`, figure, reference, band, rerun: median, within: median >= band.low && median <= band.high, withinSpread: median >= reference.min && median <= reference.max, machine });
     }
   }
   return out;
 }
 
+/** A rerun's move against the table: the median over its figures of its median against the table's, so that one noisy figure does not count as the machine. */
+export const shiftOf = (figures: RecheckFigure[]): number => spread(figures.map((f) => f.rerun / f.reference.median)).median;
+
+/** Per figure, the furthest a rerun's medians landed outside the bare min–max, either way (0 when all were inside). */
+export const outsideOf = (figures: RecheckFigure[]): Widening =>
+  Object.fromEntries(TIMED.map((fig) => [fig, Math.max(0, ...figures.filter((f) => f.figure === fig).map((f) => Math.max(f.rerun / f.reference.max, f.reference.min / f.rerun) - 1))])) as Widening;
+
 /**
- * A rerun's rows added to the table's (`--recheck --add`): each row's spreads become those of every sample of every
- * run, so the spread it reports includes how much the machine moves between runs, not only within one. The
- * planner's wall time stays the table run's.
+ * A recheck recorded in the table (`--recheck --add`): how far its medians landed outside the min–max widens
+ * every row's rerun band when it is the furthest yet (bandWidening), and its samples join the rows it measured,
+ * whose min–max then spans runs. The planner's wall time stays the table run's.
  */
-export function addRerun(table: SystemsTable, rerun: SystemRow[], meta: { command: string; date: string; loadAverage: number[]; within: number; of: number }): SystemsTable {
+export function addRecheck(table: SystemsTable, rerun: SystemRow[], recheck: Recheck): SystemsTable {
   const rows = table.rows.map((ref) => {
     const r = rerun.find((x) => x.system === ref.system && x.prover === ref.prover && x.circuit === ref.circuit);
     if (!r || ref.skipped) return ref;
     return { ...mergePasses([ref, r]), wallMs: ref.wallMs, recordedRuns: (ref.recordedRuns ?? 1) + 1 };
   });
-  return { ...table, rows, reruns: [...(table.reruns ?? []), { ...meta, rows: rerun.length }] };
+  return { ...table, rows, rechecks: [...(table.rechecks ?? []), recheck] };
 }
 
 /**
  * `--recheck`: measures again the rows of docs/bench-systems.json that --circuit/--systems/--provers select
  * (all its measured rows without them), with the proofs and passes of one of its runs, keys cached, and says
- * which medians land within the spread the table reports (docs/bench-systems-recheck.json); with `--add`, then
- * adds the rerun's samples to those rows (addRerun) and redraws the pages.
+ * which medians land within the rerun bands the table reports and how far the machine moved
+ * (docs/bench-systems-recheck.json); with `--add`, then records it in the table (addRecheck) and redraws the pages.
  */
 export async function recheckSystemsBench(argv: string[], log: (m: string) => void = (m) => console.log(m)): Promise<RecheckFigure[]> {
   const docs = join(REPO_ROOT, 'docs');
@@ -1016,19 +1083,31 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
     if ('reason' in r) throw new Error(`${s.base.circuit} ${s.system} ${s.prover}: ${r.reason}`);
     return r;
   });
-  const figures = compareToReference(chosen, rerun);
+  const widening = bandWidening(reference);
+  const figures = compareToReference(chosen, rerun, widening);
   const machine = await machineInfo();
-  const within = figures.filter((f) => f.within).length;
-  const command = `npm run bench -- ${argv.join(' ')}`;
-  const date = new Date().toISOString();
-  writeFileSync(join(docs, 'bench-systems-recheck.json'), JSON.stringify({ command, date, reference: { command: reference.command, date: reference.date, runs: 1 + (reference.reruns?.length ?? 0) }, machine, within, of: figures.length, figures }, null, 2) + '\n');
+  const recheck: Recheck = {
+    command: `npm run bench -- ${argv.join(' ')}`,
+    date: new Date().toISOString(),
+    loadAverage: machine.loadAverage,
+    rows: rerun.length,
+    within: figures.filter((f) => f.within).length,
+    withinSpread: figures.filter((f) => f.withinSpread).length,
+    of: figures.length,
+    shift: shiftOf(figures),
+    outside: outsideOf(figures),
+    added: argv.includes('--add'),
+  };
+  const { command, date, within, withinSpread, of, shift } = recheck;
+  writeFileSync(join(docs, 'bench-systems-recheck.json'), JSON.stringify({ command, date, reference: { command: reference.command, date: reference.date, runs: 1 + (reference.rechecks?.filter((r) => r.added).length ?? 0), widening }, machine, within, withinSpread, of, shift, figures }, null, 2) + '\n');
   const ratio = (x: number | undefined) => (x === undefined ? '–' : `×${x.toFixed(2)}`);
-  log(['| row | figure | table: median (min–max) | rerun median | within | machine probes, rerun / table: CPU, page touch |', '|---|---|---:|---:|---|---:|', ...figures.map((f) => `| ${f.row} | ${f.figure} | ${fmtS(f.reference.median)} (${fmtS(f.reference.min)}–${fmtS(f.reference.max)}) | ${fmtS(f.rerun)} | ${f.within ? 'yes' : 'no'} | ${ratio(f.machine?.cpu)}, ${ratio(f.machine?.pageTouch)} |`)].join('\n'));
-  log(`${within} of ${figures.length} rerun medians within the table's spread (load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}); docs/bench-systems-recheck.json`);
-  if (argv.includes('--add')) {
-    const table = addRerun(reference, rerun, { command, date, loadAverage: machine.loadAverage, within, of: figures.length });
+  log(['| row | figure | table: median (min–max; rerun band) | rerun median | within the band | machine probes, rerun / table: CPU, page touch |', '|---|---|---:|---:|---|---:|', ...figures.map((f) => `| ${f.row} | ${f.figure} | ${timeCell(f.reference, widening?.[f.figure])} | ${fmtS(f.rerun)} | ${f.within ? 'yes' : 'no'} | ${ratio(f.machine?.cpu)}, ${ratio(f.machine?.pageTouch)} |`)].join('\n'));
+  const percents = (w: Widening | undefined) => (w ? TIMED.map((f) => `${f} ${(100 * w[f]).toFixed(1)} %`).join(', ') : 'none: no recheck recorded yet');
+  log(`${within} of ${of} rerun medians within the table's rerun bands (its min–max widened by ${percents(widening)}), ${withinSpread} within the bare min–max; furthest outside it: ${percents(recheck.outside)}; the machine ×${shift.toFixed(3)} (load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}); docs/bench-systems-recheck.json`);
+  if (recheck.added) {
+    const table = addRecheck(reference, rerun, recheck);
     writeTable(table, docs, true);
-    log(`the rerun's samples added to ${rerun.length} rows of docs/bench-systems.json; pages redrawn`);
+    log(`recorded in docs/bench-systems.json: its samples added to ${rerun.length} rows; the rerun bands now widen the min–max by ${percents(bandWidening(table))}; pages redrawn`);
   }
   return figures;
 }

@@ -16,7 +16,7 @@ import { PROOF_SYSTEMS, systemKeysOf } from '../../core/proof-systems.js';
 import { domainPowerOf, g1PowersNeeded } from '../../keys/universal.js';
 import { releaseCurve } from '../../prover/backend.js';
 import { backendFor, verifyInSystem } from '../../prover/systems.js';
-import { addRerun, checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, mergePasses, OSAKA_TX_GAS_CAP, plots, predictRow, probeMachine, reportPage, setupTarget, spread, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
+import { addRecheck, bandWidening, checkRow, compareToReference, csv, machineInfo, measureGas, measureRow, mergePasses, OSAKA_TX_GAS_CAP, plots, predictRow, probeMachine, outsideOf, reportPage, rerunBand, setupTarget, shiftOf, spread, SUMMARY_BEGIN, SUMMARY_END, universalRefusal, withReadmeSummary, type BenchTarget, type Recheck, type RecheckFigure, type SystemRow, type SystemsTable } from '../../scripts/bench-systems.js';
 
 // Five public inputs and a few dozen gates: y = Σ a_i x^i, outputs y and x³.
 const SOURCE = `pragma circom 2.1.0;
@@ -122,10 +122,17 @@ describe('the proof-system benchmark, quick mode', () => {
   test('CSV, plots and machine description', async () => {
     assert.ok(rows.length === 3, 'the rows of the test before');
     const machine = await machineInfo();
-    const lines = csv(rows, machine).trim().split('\n');
-    assert.equal(lines[0].split(',')[0], 'framework');
+    const lines = csv(rows, machine, { witness: 0.3, prove: 0.1, verify: 0.2 }).trim().split('\n');
+    const header = lines[0].split(',');
+    assert.equal(header[0], 'framework');
     assert.equal(lines.length, 1 + 3 * 4, 'setup, witness, prove, verify per row');
-    for (const l of lines) assert.equal(l.split(',').length, lines[0].split(',').length, l);
+    for (const l of lines) assert.equal(l.split(',').length, header.length, l);
+    const prove = lines.find((l) => l.includes(',groth16,bn254,') && l.includes(',prove,'))!.split(',');
+    const col = (name: string) => Number(prove[header.indexOf(name)]);
+    assert.equal(col('rerunLow'), Math.round(rows[0].proveMs.min / 1.1), "the rerun band: min–max widened by the prove's widening");
+    assert.equal(col('rerunHigh'), Math.round(rows[0].proveMs.max * 1.1));
+    const setup = lines.find((l) => l.includes(',groth16,bn254,') && l.includes(',setup,'))!.split(',');
+    assert.deepEqual([setup[header.indexOf('rerunLow')], setup[header.indexOf('rerunHigh')]], ['', ''], 'one key build: no band');
     assert.ok(lines.some((l) => l.includes(',plonk,bn254,') && l.includes(',prove,')));
     const svgs = plots(rows);
     assert.match(svgs['bench-systems-proof-size.svg'], /^<svg[^]*groth16[^]*plonk[^]*fflonk[^]*<\/svg>\n$/);
@@ -162,13 +169,17 @@ describe('the proof-system benchmark, quick mode', () => {
     assert.match(readme, /† over the 2\^24 gas per transaction/);
     assert.throws(() => withReadmeSummary('# no markers\n', table), /markers/);
 
-    assert.doesNotMatch(page, /--recheck --add/, 'no rerun added: not mentioned');
+    assert.match(page, /No recheck recorded yet: the min–max is one run's/);
+    assert.doesNotMatch(page, /; rerun /, 'no rerun band before a recheck measured the drift');
     assert.doesNotMatch(page, /probeMachine/, 'a table from before the probes');
     const probed = { ...table, rows: [{ ...billRows[0], probes: [{ cpuMs: 50, pageTouchMs: 130 }, { cpuMs: 70, pageTouchMs: 150 }] }, { ...billRows[1], probes: [{ cpuMs: 60, pageTouchMs: 140 }] }] };
     assert.match(reportPage(probed), /before each of the 3 passes .*: loop 60 ms \(50–70\), page touch 140 ms \(130–150\)/);
-    const added = addRerun(table, [{ ...billRows[0], recordedRuns: undefined }], { command: 'npm run bench -- --recheck --add', date: '2026-12-05T10:00:00.000Z', loadAverage: [1, 1, 1], within: 2, of: 3 });
-    assert.match(reportPage(added), /include its samples \(`--recheck --add`.*\): 2026-12-05 10:00 UTC, 1 rows, 2 of 3 medians within/);
-    assert.match(reportPage(added), new RegExp(`\\| groth16 \\| ${billRows[0].prover} \\| ${ID} \\|.*N=\\d+(?: in \\d+ passes)?, 2 runs\\)`));
+    const timed = (prove: number[]) => ({ ...billRows[0], recordedRuns: undefined, samplesMs: { witness: prove.map(() => 200), prove, verify: prove.map(() => 20) } }) as SystemRow;
+    const added = addRecheck({ ...table, rows: [timed([500, 600]), ...billRows.slice(1)] }, [timed([400])], { command: 'npm run bench -- --recheck --add', date: '2026-12-05T10:00:00.000Z', loadAverage: [1, 1, 1], rows: 1, within: 2, withinSpread: 1, of: 3, shift: 0.8, outside: { witness: 0.25, prove: 0.25, verify: 0.25 }, added: true });
+    const addedPage = reportPage(added);
+    assert.match(addedPage, /the min–max widened either way by 25\.0 % \(witness\), 25\.0 % \(prove\), 25\.0 % \(verify\).*: 2026-12-05 10:00 UTC, 1 rows, the machine ×0\.800, 2 of 3 medians within the rerun bands as they stood \(1 within the bare min–max\), load 1\.0 1\.0 1\.0 at its end, samples added\./);
+    assert.match(addedPage, new RegExp(`\\| groth16 \\| ${billRows[0].prover} \\| ${ID} \\|.*\\| 200 ms \\(200 ms–200 ms; rerun 160 ms–250 ms\\) \\| 500 ms \\(400 ms–600 ms; rerun 320 ms–750 ms, N=3(?: in \\d+ passes)?, 2 runs\\) \\| 20 ms \\(20 ms–20 ms; rerun 16 ms–25 ms\\) \\|`), 'each time: median, min–max, the rerun band; the prove cell the counts');
+    assert.match(withReadmeSummary(`${SUMMARY_BEGIN}\n${SUMMARY_END}\n`, added), /\| 500 ms \(400 ms–600 ms; rerun 320 ms–750 ms\), \d+ MB \|/);
   });
 });
 
@@ -207,27 +218,46 @@ describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', ()
     assert.deepEqual(spread([3, 1, 2]), { median: 2, min: 1, max: 3 });
   });
 
-  test("a rerun's medians are compared with the table's spreads", () => {
+  test("a rerun's medians are compared with the table's rerun bands: each figure's min–max widened by its own widening", () => {
     const row = (median: number, min: number, max: number) => ({ system: 'groth16', prover: 'snarkjs', circuit: 'x', witnessMs: { median, min, max }, proveMs: { median, min, max }, verifyMs: { median, min, max } }) as SystemRow;
-    const figures = compareToReference([row(10, 9, 12)], [{ ...row(11, 10, 12), proveMs: { median: 13, min: 13, max: 13 } }]);
-    assert.deepEqual(figures.map((f) => [f.figure, f.within]), [['witness', true], ['prove', false], ['verify', true]]);
-    assert.deepEqual(compareToReference([row(10, 9, 12)], [{ ...row(10, 9, 12), circuit: 'y' }]), [], 'rows the table does not have');
+    const rerun = [{ ...row(11, 10, 12), proveMs: { median: 13, min: 13, max: 13 }, verifyMs: { median: 8, min: 8, max: 8 } }];
+    const bare = compareToReference([row(10, 9, 12)], rerun, undefined);
+    assert.deepEqual(bare.map((f) => [f.figure, f.within, f.withinSpread]), [['witness', true, true], ['prove', false, false], ['verify', false, false]], 'no recheck recorded: the bare min–max');
+    const widened = compareToReference([row(10, 9, 12)], rerun, { witness: 0, prove: 0.1, verify: 0.15 });
+    assert.deepEqual(widened.map((f) => [f.figure, f.within, f.withinSpread]), [['witness', true, true], ['prove', true, false], ['verify', true, false]], '13 ≤ 12 × 1.1 and 8 ≥ 9 / 1.15');
+    assert.deepEqual(widened[1].band, rerunBand({ median: 10, min: 9, max: 12 }, 0.1));
+    const narrower = compareToReference([row(10, 9, 12)], rerun, { witness: 0.1, prove: 0.05, verify: 0.1 });
+    assert.deepEqual([narrower[1].within, narrower[2].within], [false, false], "13 > 12 × 1.05 and 8 < 9 / 1.1: each figure's own widening");
+    assert.deepEqual(compareToReference([row(10, 9, 12)], [{ ...row(10, 9, 12), circuit: 'y' }], undefined), [], 'rows the table does not have');
+  });
+
+  test('the rerun band of a figure: its min–max widened by the furthest a recorded recheck of it landed outside', () => {
+    const figure = (fig: 'witness' | 'prove' | 'verify', min: number, max: number, rerun: number) => ({ figure: fig, reference: { median: (min + max) / 2, min, max }, rerun }) as RecheckFigure;
+    const figures = [figure('prove', 100, 110, 132), figure('prove', 100, 110, 105), figure('verify', 10, 12, 8), figure('witness', 10, 12, 11)];
+    const outside = outsideOf(figures);
+    assert.ok(Math.abs(outside.prove - 0.2) < 1e-12 && Math.abs(outside.verify - 0.25) < 1e-12, `132 is 20 % over 110; 8 is 25 % under 10: ${JSON.stringify(outside)}`);
+    assert.equal(outside.witness, 0, 'inside: no widening');
+    assert.equal(shiftOf([figure('prove', 90, 110, 90), figure('prove', 90, 110, 130), figure('prove', 9, 11, 10.5), figure('prove', 9, 11, 2)]), (0.9 + 1.05) / 2, "the machine's move: one figure far off does not move the median");
+    const recheck = (prove: number, verify: number) => ({ outside: { witness: 0, prove, verify } }) as Recheck;
+    assert.equal(bandWidening({}), undefined, 'no recheck: no band');
+    assert.deepEqual(bandWidening({ rechecks: [recheck(0.1, 0.4), recheck(0.2, 0)] }), { witness: 0, prove: 0.2, verify: 0.4 }, 'the furthest of each figure');
+    assert.deepEqual(rerunBand({ median: 10, min: 8, max: 12 }, 0.25), { low: 6.4, high: 15 });
   });
 
   test("a recheck says how the machine moved: its probes' medians against the table run's", () => {
     const probed = (cpu: number[], pageTouch: number[]) => ({ system: 'groth16', prover: 'snarkjs', circuit: 'x', witnessMs: spread([10]), proveMs: spread([10]), verifyMs: spread([10]), probes: cpu.map((cpuMs, i) => ({ cpuMs, pageTouchMs: pageTouch[i] })) }) as unknown as SystemRow;
-    const [f] = compareToReference([probed([100, 110], [200, 220])], [probed([126, 126], [105, 105])]);
+    const [f] = compareToReference([probed([100, 110], [200, 220])], [probed([126, 126], [105, 105])], undefined);
     assert.deepEqual(f.machine, { cpu: 1.2, pageTouch: 0.5 });
-    assert.equal(compareToReference([{ ...probed([1], [1]), probes: undefined }], [probed([1], [1])])[0].machine, undefined, 'a table from before the probes');
+    assert.equal(compareToReference([{ ...probed([1], [1]), probes: undefined }], [probed([1], [1])], undefined)[0].machine, undefined, 'a table from before the probes');
     const probe = probeMachine();
     assert.ok(probe.cpuMs > 0 && probe.pageTouchMs > 0 && Number.isFinite(probe.cpuMs + probe.pageTouchMs), JSON.stringify(probe));
   });
 
-  test("a rerun added to the table widens the spreads of the rows it measured, and only theirs", () => {
+  test("a recheck recorded in the table widens the spreads of the rows it measured, and only theirs", () => {
     const row = (circuit: string, prove: number[], extra: Partial<SystemRow> = {}) => ({ system: 'groth16', prover: 'snarkjs', circuit, runs: prove.length, passes: 2, samplesMs: { witness: prove, prove, verify: prove }, proveMs: spread(prove), maxRssMB: 100, wallMs: 9_000, verifyGas: 300_000, ...extra }) as unknown as SystemRow;
     const table = { rows: [row('a', [10, 11, 12, 10]), row('b', [20, 21]), { ...row('c', []), skipped: 'not run' }] } as unknown as SystemsTable;
-    const meta = { command: 'npm run bench -- --recheck --add', date: '2026-12-05T10:00:00.000Z', loadAverage: [1, 1, 1], within: 1, of: 3 };
-    const once = addRerun(table, [row('a', [13, 14, 12, 13], { maxRssMB: 120, wallMs: 1 }), row('c', [1])], meta);
+    const meta: Recheck = { command: 'npm run bench -- --recheck --add', date: '2026-12-05T10:00:00.000Z', loadAverage: [1, 1, 1], rows: 2, within: 1, withinSpread: 1, of: 3, shift: 1.1, outside: { witness: 0, prove: 0.1, verify: 0 }, added: true };
+    const once = addRecheck(table, [row('a', [13, 14, 12, 13], { maxRssMB: 120, wallMs: 1 }), row('c', [1])], meta);
     const a = once.rows[0];
     assert.deepEqual([a.runs, a.passes, a.recordedRuns, a.maxRssMB, a.wallMs, a.verifyGas], [8, 4, 2, 120, 9_000, 300_000], "counts add up; the planner's wall time and the gas stay the table run's");
     assert.deepEqual(a.proveMs, { median: 12, min: 10, max: 14 });
@@ -235,8 +265,9 @@ describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', ()
     assert.equal(once.rows[1], table.rows[1], 'a row the rerun did not measure is left as it was');
     assert.equal(once.rows[2], table.rows[2], 'a row not run stays not run');
     assert.equal(table.rows[0].runs, 4, 'the table given is not changed');
-    const twice = addRerun(once, [row('a', [9, 9, 9, 9])], { ...meta, date: '2026-12-05T11:00:00.000Z' });
+    const twice = addRecheck(once, [row('a', [9, 9, 9, 9])], { ...meta, date: '2026-12-05T11:00:00.000Z', rows: 1, outside: { witness: 0, prove: 0.05, verify: 0.3 } });
     assert.deepEqual([twice.rows[0].recordedRuns, twice.rows[0].proveMs.min], [3, 9]);
-    assert.deepEqual(twice.reruns!.map((r) => [r.date.slice(11, 13), r.rows]), [['10', 2], ['11', 1]]);
+    assert.deepEqual(twice.rechecks!.map((r) => [r.date.slice(11, 13), r.rows]), [['10', 2], ['11', 1]]);
+    assert.deepEqual(bandWidening(twice), { witness: 0, prove: 0.1, verify: 0.3 }, 'the furthest yet, figure by figure');
   });
 });
