@@ -6,7 +6,7 @@
  *   npm run bench -- --systems groth16,plonk,fflonk [--provers snarkjs,native] [--kind bill] [--circuit id]
  *                    [--days 31] [--series] [--runs 3] [--passes 2] [--universal-runs 1] [--budget 1800] [--minutes 85] [--quick]
  *   npm run bench -- --recheck [--circuit id,…] [--systems …] [--add]   (rerun rows of the table against its rerun
- *                    bands; --add: then record it in the table — its move of the machine, its samples)
+ *                    bands; --add: then record it in the table — how far outside the min–max it landed, its samples)
  *   npm run bench -- --render        (rewrite docs/bench-systems.md and the README's summary from the JSON)
  *   npm run bench -- --regas         (measure the gas column again from the run's proofs, then --render)
  *
@@ -18,8 +18,8 @@
  *
  * Per row (system × prover × circuit): readings, r1cs constraints and PLONK gates, public inputs, domain,
  * setup time and trust model, proving / verification key sizes, witness / prove / verify times (median,
- * min, max of all its proofs, each pass after a warm-up; the samples kept in the JSON; and, once rechecks have
- * measured how far the machine moves between runs, the band a rerun lands in), max RSS (each pass of a
+ * min, max of all its proofs, each pass after a warm-up; the samples kept in the JSON; and, once a recheck is
+ * recorded, the band a rerun lands in: rerunBand), max RSS (each pass of a
  * row in its own child process), the proof as snarkjs
  * JSON, raw, compressed and Solidity calldata bytes, and the gas of verifying it with that system's
  * Solidity verifier (snarkjs's template, solc 0.8.28 like hardhat.config.ts) on Hardhat's in-process
@@ -150,9 +150,9 @@ export interface MachineProbe {
 /**
  * The machine's speed now. This virtual machine drifts between runs (≈10 % overall, some rows' passes by
  * 25–50 %), and touching a fresh page costs ≈10 µs here, a cost that differs between provers by orders of
- * magnitude (docs/proof-systems.md): both
- * are probed before each pass, in the parent (the probe's memory stays out of the row's peak RSS), so that a
- * recheck can say whether the machine moved. 48 MB is above glibc's largest mmap threshold: always fresh pages.
+ * magnitude (docs/proof-systems.md): both are probed before each pass, in the parent (the probe's memory stays
+ * out of the row's peak RSS), so that a recheck can say whether the machine moved. 48 MB is above glibc's
+ * largest mmap threshold: always fresh pages.
  */
 export function probeMachine(): MachineProbe {
   // warmed up first, so that the timed loop runs optimised code and not the moment the JIT switches tiers
@@ -460,7 +460,7 @@ export interface SystemsTable {
   rows: SystemRow[];
   /** the gas column measured again from the run's proofs (`--regas`), when it was */
   regas?: { command: string; date: string };
-  /** the rechecks recorded in the table (`--recheck --add`), oldest first: how far the machine had moved since the rows were measured */
+  /** the rechecks recorded in the table (`--recheck --add`), oldest first: what the rerun bands are taken from (bandWidening) */
   rechecks?: Recheck[];
 }
 
@@ -518,7 +518,7 @@ function probesLine(t: SystemsTable): string {
 /** The rechecks recorded in the table and the rerun bands they give, or that there are none yet. */
 function rechecksLine(t: SystemsTable): string {
   const widening = bandWidening(t);
-  if (!t.rechecks?.length || !widening) return ' No recheck recorded yet: the min–max is one run\'s, and a rerun on this machine can land outside it (`--recheck --add` measures how far the machine moves between runs).';
+  if (!t.rechecks?.length || !widening) return ' No recheck recorded yet: the min–max is one run\'s, and a rerun on this machine can land outside it (`--recheck --add` records how far a rerun lands outside it, and the rerun bands follow).';
   const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
   const each = (r: Recheck) =>
     `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.rows} rows, the machine ×${r.shift.toFixed(3)}, ${r.within} of ${r.of} medians within the rerun bands as they stood (${r.withinSpread} within the bare min–max), load ${r.loadAverage.map((x) => x.toFixed(1)).join(' ')} at its end${r.added ? ', samples added' : ''}`;
