@@ -5,8 +5,9 @@
  *
  *   npm run bench -- --systems groth16,plonk,fflonk [--provers snarkjs,native] [--kind bill] [--circuit id]
  *                    [--days 31] [--series] [--runs 3] [--passes 2] [--universal-runs 1] [--budget 1800] [--minutes 85] [--quick]
- *   npm run bench -- --recheck [--circuit id,…] [--systems …] [--add]   (rerun rows of the table against its rerun
- *                    bands; --add: then record it in the table — how far outside the min–max it landed, its samples)
+ *   npm run bench -- --recheck [--circuit id,…] [--systems …] [--rebuild-keys] [--add]   (rerun rows of the table
+ *                    against its rerun bands; --rebuild-keys: build their keys anew, so that their setup is
+ *                    compared too; --add: then record it in the table — how far outside the min–max it landed, its samples)
  *   npm run bench -- --render        (rewrite docs/bench-systems.md and the README's summary from the JSON)
  *   npm run bench -- --regas         (measure the gas column again from the run's proofs, then --render)
  *
@@ -19,8 +20,8 @@
  * Per row (system × prover × circuit): readings, r1cs constraints and PLONK gates, public inputs, domain,
  * setup time and trust model, proving / verification key sizes, witness / prove / verify times (median,
  * min, max of all its proofs, each pass after a warm-up; the samples kept in the JSON; and, once a recheck is
- * recorded, the band a rerun lands in: rerunBand), max RSS (each pass of a
- * row in its own child process), the proof as snarkjs
+ * recorded, the band a rerun lands in: rerunBand), peak RSS (each pass of a row in its own child process: a
+ * sample per pass, median and min–max like the times; setup likewise, a sample per key build), the proof as snarkjs
  * JSON, raw, compressed and Solidity calldata bytes, and the gas of verifying it with that system's
  * Solidity verifier (snarkjs's template, solc 0.8.28 like hardhat.config.ts) on Hardhat's in-process
  * network. A step that does not finish within --budget seconds is a row saying so, never a hang.
@@ -89,6 +90,8 @@ export interface SystemRow {
   setupMode: string;
   /** the circuit's setup (Groth16: initial zkey + phase 2; PLONK/FFLONK: snarkjs setup), as recorded when the keys were built */
   setupMs: number;
+  /** every key build's setupMs: the table run's, then each recorded recheck's that built the keys anew (absent: setupMs alone) */
+  setupSamplesMs?: number[];
   /** writing the development universal phase-1 file, when that build wrote it (shared by every circuit it fits) */
   ptauMs?: number;
   provingKeyBytes: number;
@@ -110,7 +113,13 @@ export interface SystemRow {
   samplesMs: { witness: number[]; prove: number[]; verify: number[] };
   /** the machine's speed just before each pass (probeMachine), in the order taken: how a rerun's miss is told from a change of code */
   probes?: MachineProbe[];
+  /** the largest peak RSS of any pass: the memory the row needs (what the planner predicts from) */
   maxRssMB: number;
+  /**
+   * each pass's peak RSS (its own process's), in the order taken. Absent in a row measured before it was kept
+   * (2026-12-05): that row's maxRssMB, the largest of its passes, stands as its one sample (samplesOf).
+   */
+  rssSamplesMB?: number[];
   proofBytes: { json: number; raw: number; compressed: number; calldata?: number };
   /** false for PLONK/FFLONK: the size of a point-compressed form, counted, not encoded */
   compressedEncoded: boolean;
@@ -131,8 +140,16 @@ export const spread = (xs: number[]): Spread => {
 
 /** The timed figures of a row, each with a spread and samples. */
 export const TIMED = ['witness', 'prove', 'verify'] as const;
-export type Timed = (typeof TIMED)[number];
-export type Widening = Record<Timed, number>;
+/** Every figure of a row that a rerun can land outside of: the timed ones, the peak RSS of a pass, the setup of a key build. */
+export const FIGURES = ['setup', ...TIMED, 'rss'] as const;
+export type Figure = (typeof FIGURES)[number];
+const FIGURE_NAMES: Record<Figure, string> = { setup: 'setup', witness: 'witness', prove: 'prove', verify: 'verify', rss: 'peak RSS' };
+/** Per figure, how far its rerun band widens its min–max; a figure no recorded recheck measured has none. */
+export type Widening = Partial<Record<Figure, number>>;
+
+/** A figure's samples in a row: times in ms, peak RSS in MB (a row from before the per-pass RSS or setup samples: its one recorded figure). */
+export const samplesOf = (r: SystemRow, f: Figure): number[] => (f === 'setup' ? (r.setupSamplesMs ?? [r.setupMs]) : f === 'rss' ? (r.rssSamplesMB ?? [r.maxRssMB]) : r.samplesMs[f]);
+export const spreadOf = (r: SystemRow, f: Figure): Spread => (f === 'setup' || f === 'rss' ? spread(samplesOf(r, f)) : r[`${f}Ms`]);
 
 /**
  * Where a rerun's median is expected to land: the min–max of every sample, widened either way by how far
@@ -172,7 +189,7 @@ function spin(n: number): number {
   return x;
 }
 
-/** One row from its passes: the spreads of all their samples, the largest RSS, the wall time of all of them. */
+/** One row from its passes: the spreads of all their samples, each pass's peak RSS and the largest, the wall time of all of them. */
 export function mergePasses(passes: SystemRow[]): SystemRow {
   const samplesMs = { witness: passes.flatMap((p) => p.samplesMs.witness), prove: passes.flatMap((p) => p.samplesMs.prove), verify: passes.flatMap((p) => p.samplesMs.verify) };
   return {
@@ -185,22 +202,25 @@ export function mergePasses(passes: SystemRow[]): SystemRow {
     samplesMs,
     probes: passes.flatMap((p) => p.probes ?? []),
     maxRssMB: Math.max(...passes.map((p) => p.maxRssMB)),
+    rssSamplesMB: passes.flatMap((p) => p.rssSamplesMB ?? [p.maxRssMB]),
     wallMs: passes.reduce((sum, p) => sum + (p.wallMs ?? 0), 0),
   };
 }
 
 // ------------------------------------------------------------------------------------------------ setup
 
-/** The keys of a target in a system (cached by the key builders); the setup figures from their transcript. */
-export async function setupTarget(t: BenchTarget, system: ProofSystem, log: (m: string) => void): Promise<Pick<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'>> {
+export type SetupFigures = Pick<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'>;
+
+/** The keys of a target in a system (cached by the key builders); the setup figures from their transcript, and whether they were built now. */
+export async function setupTarget(t: BenchTarget, system: ProofSystem, log: (m: string) => void): Promise<SetupFigures & { built: boolean }> {
   const onProgress = (m: string) => log(`  [${t.id} ${system}] ${m}`);
   if (system === 'groth16') {
     const k = await buildKeys({ r1csPath: t.r1cs, outDir: systemKeysOf(t.id, 'groth16').dir, onProgress });
-    return { trust: 'per-circuit ceremony (phase 2 on a phase 1)', setupMode: k.transcript.mode, setupMs: k.transcript.timingsMs.total, domainPower: k.transcript.circuit.domainPower };
+    return { trust: 'per-circuit ceremony (phase 2 on a phase 1)', setupMode: k.transcript.mode, setupMs: k.transcript.timingsMs.total, domainPower: k.transcript.circuit.domainPower, built: !k.cached };
   }
   const k = await buildUniversalKeys({ circuitId: t.id, r1csPath: t.r1cs, system, onProgress });
   const tr = k.transcript;
-  return { trust: 'universal (phase 1 only, no per-circuit secret)', setupMode: tr.mode, setupMs: tr.timingsMs.setup, ptauMs: tr.timingsMs.ptau || undefined, domainPower: tr.domainPower, plonkGates: tr.plonkConstraints };
+  return { trust: 'universal (phase 1 only, no per-circuit secret)', setupMode: tr.mode, setupMs: tr.timingsMs.setup, ptauMs: tr.timingsMs.ptau || undefined, domainPower: tr.domainPower, plonkGates: tr.plonkConstraints, built: !k.cached };
 }
 
 // ------------------------------------------------------------------------------------------------ proof sizes
@@ -229,7 +249,7 @@ function rawSizes(proof: AnyProof): { raw: number; compressed: number } {
 // ------------------------------------------------------------------------------------------------ one row
 
 /** One pass of a row in this process: a warm-up proof when asked, then `runs` measured proofs. */
-export async function measureRow(t: BenchTarget, system: ProofSystem, prover: ProverName, runs: number, proofOut: string, warmUp = true): Promise<Omit<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'>> {
+export async function measureRow(t: BenchTarget, system: ProofSystem, prover: ProverName, runs: number, proofOut: string, warmUp = true): Promise<Omit<SystemRow, keyof SetupFigures>> {
   const keys = systemKeysOf(t.id, system);
   const vkeyText = readFileSync(keys.vkey, 'utf8');
   const vkey = JSON.parse(vkeyText);
@@ -251,6 +271,7 @@ export async function measureRow(t: BenchTarget, system: ProofSystem, prover: Pr
   writeFileSync(proofOut, JSON.stringify(last));
   const info = await r1csInfo(t.r1cs);
   const sizes = rawSizes(last!.proof);
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
   return {
     system,
     prover,
@@ -269,7 +290,8 @@ export async function measureRow(t: BenchTarget, system: ProofSystem, prover: Pr
     proveMs: spread(prove),
     verifyMs: spread(verify),
     samplesMs: { witness, prove, verify },
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: peakRssMB,
+    rssSamplesMB: [peakRssMB],
     proofBytes: {
       json: Buffer.byteLength(JSON.stringify(last!.proof)),
       raw: sizes.raw,
@@ -378,6 +400,8 @@ export function checkRow(r: SystemRow): void {
   }
   if (!(r.passes >= 1) || Object.values(r.samplesMs).some((xs) => xs.length !== r.runs)) fail(`${r.runs} proofs in ${r.passes} passes, samples ${JSON.stringify(r.samplesMs)}`);
   if (r.probes && r.probes.length !== r.passes) fail(`${r.probes.length} machine probes for ${r.passes} passes`);
+  if (r.rssSamplesMB && (r.rssSamplesMB.length !== r.passes || Math.max(...r.rssSamplesMB) !== r.maxRssMB)) fail(`peak RSS per pass ${JSON.stringify(r.rssSamplesMB)} for ${r.passes} passes, max ${r.maxRssMB}`);
+  if (r.setupSamplesMs && !r.setupSamplesMs.every((x) => x > 0)) fail(`setup samples ${JSON.stringify(r.setupSamplesMs)}`);
   if (!Number.isInteger(r.domainPower) || 2 ** r.domainPower < (r.system === 'groth16' ? r.constraints : (r.plonkGates ?? 0))) fail(`domain 2^${r.domainPower}`);
   if (r.system !== 'groth16' && !(r.plonkGates! >= r.constraints)) fail(`PLONK gates ${r.plonkGates}`);
   if (!r.trust || !r.setupMode) fail('trust model');
@@ -390,23 +414,23 @@ export function checkRow(r: SystemRow): void {
 
 // ------------------------------------------------------------------------------------------------ outputs
 
-const CSV_HEADER = ['framework', 'category', 'backend', 'curve', 'circuit', 'input', 'operation', 'nbConstraints', 'nbPlonkGates', 'nbPublic', 'ram', 'time', 'timeMin', 'timeMax', 'count', 'proofSize', 'nbPhysicalCores', 'cpu', 'rerunLow', 'rerunHigh'];
+const CSV_HEADER = ['framework', 'category', 'backend', 'curve', 'circuit', 'input', 'operation', 'nbConstraints', 'nbPlonkGates', 'nbPublic', 'ram', 'time', 'timeMin', 'timeMax', 'count', 'proofSize', 'nbPhysicalCores', 'cpu', 'rerunLow', 'rerunHigh', 'ramMin', 'ramMax', 'ramRerunLow', 'ramRerunHigh'];
 
-/** zk-Harness-style CSV (and the rerun band after its columns, once a recheck is recorded): one line per row and operation (setup, witness, prove, verify); ram in MB, times in ms. */
+/**
+ * zk-Harness-style CSV, then the rerun band of the time and the peak RSS's min–max and band (empty where no
+ * recorded recheck measured that figure): one line per row and operation (setup, witness, prove, verify);
+ * ram (the median peak RSS of a pass) on the prove line, in MB; times in ms; count: the samples of the time.
+ */
 export function csv(rows: SystemRow[], machine: Machine, widening: Widening | undefined): string {
   const lines = [CSV_HEADER.join(',')];
+  const band = (s: Spread, w: number | undefined) => (w === undefined ? ['', ''] : Object.values(rerunBand(s, w)).map((x) => x.toFixed(0)));
   for (const r of rows.filter((x) => !x.skipped)) {
-    const ops: ['setup' | Timed, Spread, number][] = [
-      ['setup', { median: r.setupMs, min: r.setupMs, max: r.setupMs }, 1],
-      ['witness', r.witnessMs, r.runs],
-      ['prove', r.proveMs, r.runs],
-      ['verify', r.verifyMs, r.runs],
-    ];
-    for (const [op, s, count] of ops) {
-      // the setup is one key build, which no recheck repeats: no band
-      const band = op === 'setup' || !widening ? undefined : rerunBand(s, widening[op]);
+    const rss = spreadOf(r, 'rss');
+    for (const op of ['setup', ...TIMED] as const) {
+      const s = spreadOf(r, op);
+      const ram = op === 'prove' ? [rss.median, rss.min, rss.max].map((x) => x.toFixed(0)).concat(band(rss, widening?.rss)) : ['', '', '', '', ''];
       lines.push(
-        [r.prover === 'native' ? 'meterproof-native' : 'snarkjs', 'circuit', r.system, 'bn254', r.circuit, `${r.readings} readings`, op, r.constraints, r.plonkGates ?? '', r.publicInputs, op === 'prove' ? r.maxRssMB.toFixed(0) : '', s.median.toFixed(0), s.min.toFixed(0), s.max.toFixed(0), count, r.proofBytes.raw, machine.cores, machine.cpu.replace(/,/g, ' '), band?.low.toFixed(0) ?? '', band?.high.toFixed(0) ?? ''].join(','),
+        [r.prover === 'native' ? 'meterproof-native' : 'snarkjs', 'circuit', r.system, 'bn254', r.circuit, `${r.readings} readings`, op, r.constraints, r.plonkGates ?? '', r.publicInputs, ram[0], s.median.toFixed(0), s.min.toFixed(0), s.max.toFixed(0), samplesOf(r, op).length, r.proofBytes.raw, machine.cores, machine.cpu.replace(/,/g, ' '), ...band(s, widening?.[op]), ...ram.slice(1)].join(','),
       );
     }
   }
@@ -432,21 +456,26 @@ export async function machineInfo(): Promise<Machine> {
 const fmtS = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 const fmtN = (n: number | undefined) => (n === undefined ? '–' : n.toLocaleString('en-GB'));
 const fmtPercent = (x: number) => `${(100 * x).toFixed(1)} %`;
+const fmtMB = (mb: number) => `${mb.toFixed(0)} MB`;
+const fmtFigure = (f: Figure) => (f === 'rss' ? fmtMB : fmtS);
 
-/** A time's cell: median (min–max), and its rerun band once a recheck has been recorded. */
-const timeCell = (s: Spread, widening: number | undefined, counts = '') => {
-  const band = rerunBand(s, widening ?? 0);
-  return `${fmtS(s.median)} (${fmtS(s.min)}–${fmtS(s.max)}${widening === undefined ? '' : `; rerun ${fmtS(band.low)}–${fmtS(band.high)}`}${counts})`;
+/** A figure's cell: median (min–max, when its samples differ; its rerun band once a recheck has measured the figure, w), then any counts. */
+const spreadCell = (s: Spread, fmt: (x: number) => string, w: number | undefined, counts: string[] = []) => {
+  const band = w === undefined ? undefined : rerunBand(s, w);
+  const spreadText = [s.min === s.max ? '' : `${fmt(s.min)}–${fmt(s.max)}`, band ? `rerun ${fmt(band.low)}–${fmt(band.high)}` : ''].filter(Boolean).join('; ');
+  const inner = [spreadText, ...counts].filter(Boolean).join(', ');
+  return inner ? `${fmt(s.median)} (${inner})` : fmt(s.median);
 };
+const figureCell = (r: SystemRow, f: Figure, widening: Widening | undefined, counts: string[] = []) => spreadCell(spreadOf(r, f), fmtFigure(f), widening?.[f], counts);
 
 /** The table; with the widening of the rechecks recorded (bandWidening), each time's rerun band. */
 export function markdownTable(rows: SystemRow[], widening?: Widening): string {
-  const head = '| system | prover | circuit | readings | r1cs | PLONK gates | public | domain | trust | setup | pk | vk | witness | prove | verify | max RSS | proof JSON / raw / compressed / calldata | verify gas |';
+  const head = '| system | prover | circuit | readings | r1cs | PLONK gates | public | domain | trust | setup | pk | vk | witness | prove | verify | peak RSS | proof JSON / raw / compressed / calldata | verify gas |';
   const sep = '|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const line = (r: SystemRow) =>
     r.skipped
       ? `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | | ${r.domainPower ? `2^${r.domainPower}` : ''} | | | | | | not run: ${r.skipped} | | | | |`
-      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${fmtS(r.setupMs)}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${timeCell(r.witnessMs, widening?.witness)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${timeCell(r.proveMs, widening?.prove, `, N=${r.runs}${r.passes > 1 ? ` in ${r.passes} passes` : ''}${(r.recordedRuns ?? 1) > 1 ? `, ${r.recordedRuns} runs` : ''}`)} | ${timeCell(r.verifyMs, widening?.verify)} | ${r.maxRssMB.toFixed(0)} MB | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${r.gasNotMeasured ? `not measured: ${r.gasNotMeasured}` : gasText(r.verifyGas)} |`;
+      : `| ${r.system} | ${r.prover} | ${r.circuit} | ${fmtN(r.readings)} | ${fmtN(r.constraints)} | ${fmtN(r.plonkGates)} | ${r.publicInputs} | 2^${r.domainPower} | ${r.system === 'groth16' ? 'per circuit' : 'universal'} (${r.setupMode}) | ${figureCell(r, 'setup', widening, samplesOf(r, 'setup').length > 1 ? [`${samplesOf(r, 'setup').length} builds`] : [])}${r.ptauMs ? ` + ptau ${fmtS(r.ptauMs)}` : ''} | ${(r.provingKeyBytes / 2 ** 20).toFixed(1)} MB | ${(r.verificationKeyBytes / 1024).toFixed(1)} kB | ${figureCell(r, 'witness', widening)}${r.witnessWith === 'C++' ? ' (C++)' : ''} | ${figureCell(r, 'prove', widening, [`N=${r.runs}${r.passes > 1 ? ` in ${r.passes} passes` : ''}`, (r.recordedRuns ?? 1) > 1 ? `${r.recordedRuns} runs` : ''])} | ${figureCell(r, 'verify', widening)} | ${figureCell(r, 'rss', widening)} | ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B | ${r.gasNotMeasured ? `not measured: ${r.gasNotMeasured}` : gasText(r.verifyGas)} |`;
   return [head, sep, ...rows.map(line)].join('\n');
 }
 
@@ -472,13 +501,15 @@ export interface Recheck {
   /** at its end */
   loadAverage: number[];
   rows: number;
+  /** how many keys it built anew (--rebuild-keys, or keys missing on the machine): the setup figures it compared, one per key */
+  keysBuilt?: number;
   /** medians within the rerun bands as they stood (rerunBand), and within the bare min–max */
   within: number;
   withinSpread: number;
   of: number;
   /** the machine's move: the median, over the figures compared, of the rerun's median against the table's (1.08: 8 % slower) */
   shift: number;
-  /** per figure, how far beyond the bare min–max (as it stood) its medians landed, the furthest of each: 0.2 for a median 20 % over a max, or a min 20 % over a median; 0 when all were inside */
+  /** per figure it measured, how far beyond the bare min–max (as it stood) its medians landed, the furthest of each: 0.2 for a median 20 % over a max, or a min 20 % over a median; 0 when all were inside (rechecks before 2026-12-05's evening measured only the times) */
   outside: Widening;
   /** whether its samples were added to the rows it measured; false only for a recheck recorded before `--add` recorded each one (2026-12-05) */
   added: boolean;
@@ -486,11 +517,13 @@ export interface Recheck {
 
 /**
  * How far to widen each figure's min–max for its rerun band: the furthest any recorded recheck's median of that
- * figure landed outside the min–max as it stood; undefined before any recheck is recorded (no band to give).
+ * figure landed outside the min–max as it stood; a figure no recorded recheck measured has none, and before any
+ * recheck is recorded there is no band to give (undefined).
  */
 export function bandWidening(t: Pick<SystemsTable, 'rechecks'>): Widening | undefined {
   if (!t.rechecks?.length) return undefined;
-  return Object.fromEntries(TIMED.map((f) => [f, Math.max(...t.rechecks!.map((r) => r.outside[f]))])) as Widening;
+  const measured = (f: Figure) => t.rechecks!.map((r) => r.outside[f]).filter((x) => x !== undefined);
+  return Object.fromEntries(FIGURES.filter((f) => measured(f).length).map((f) => [f, Math.max(...measured(f))]));
 }
 
 const loads = (xs: number[] | undefined) => (xs ? xs.map((x) => x.toFixed(2)).join(' ') : 'not recorded');
@@ -521,8 +554,9 @@ function rechecksLine(t: SystemsTable): string {
   const widening = bandWidening(t);
   if (!t.rechecks?.length || !widening) return ' No recheck recorded yet: the min–max is one run\'s, and a rerun on this machine can land outside it (`--recheck --add` records how far a rerun lands outside it, and the rerun bands follow).';
   const each = (r: Recheck) =>
-    `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.rows} rows, the machine ×${r.shift.toFixed(3)}, ${r.within} of ${r.of} medians within the rerun bands as they stood (${r.withinSpread} within the bare min–max), load ${r.loadAverage.map((x) => x.toFixed(1)).join(' ')} at its end${r.added ? ', samples added' : ''}`;
-  return ` Rerun bands ("rerun" in a time's cell: where a rerun's median is expected): the min–max widened either way by ${TIMED.map((f) => `${fmtPercent(widening[f])} (${f})`).join(', ')} — the furthest any recorded recheck's median of that figure landed outside the min–max as it stood; the rechecks (the machine's move: the median over a recheck's figures of its median against the table's), each compared with the bands as they stood, then recorded (a row's prove cell counts the runs whose samples it holds): ${t.rechecks.map(each).join('; ')}.`;
+    `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.rows} rows${r.keysBuilt ? ` (${r.keysBuilt} key${r.keysBuilt === 1 ? '' : 's'} built anew)` : ''}, the machine ×${r.shift.toFixed(3)}, ${r.within} of ${r.of} medians within the rerun bands as they stood (${r.withinSpread} within the bare min–max), load ${r.loadAverage.map((x) => x.toFixed(1)).join(' ')} at its end${r.added ? ', samples added' : ''}`;
+  const unbanded = FIGURES.filter((f) => widening[f] === undefined).map((f) => FIGURE_NAMES[f]);
+  return ` Rerun bands ("rerun" in a cell: where a rerun's median is expected): the min–max widened either way by ${FIGURES.filter((f) => widening[f] !== undefined).map((f) => `${fmtPercent(widening[f]!)} (${FIGURE_NAMES[f]})`).join(', ')} — the furthest any recorded recheck's median of that figure landed outside the min–max as it stood${unbanded.length ? ` (${unbanded.join(', ')}: no band, no recorded recheck measured it)` : ''}; the rechecks (the machine's move: the median over a recheck's figures of its median against the table's), each compared with the bands as they stood, then recorded (a row's prove cell counts the runs whose samples it holds): ${t.rechecks.map(each).join('; ')}.`;
 }
 
 /** docs/bench-systems.md: the whole table, the plots and how they were made, regenerated by every run. */
@@ -558,7 +592,7 @@ export function readmeSummary(t: SystemsTable): string {
     const r = rows.find((x) => x.system === system && x.prover === prover);
     if (!r) return '';
     if (r.skipped) return 'not run';
-    return `${timeCell(r.proveMs, widening?.prove)}, ${r.maxRssMB.toFixed(0)} MB`;
+    return `${figureCell(r, 'prove', widening)}, ${figureCell(r, 'rss', widening)}`;
   };
   const gas = (rows: SystemRow[], system: ProofSystem) => gasText(rows.find((x) => x.system === system && x.prover === 'snarkjs' && !x.skipped)?.verifyGas);
   const line = (rows: SystemRow[]) => {
@@ -569,7 +603,7 @@ export function readmeSummary(t: SystemsTable): string {
   const sizes = smallest.map((r) => `${r.system} ${r.proofBytes.json} / ${r.proofBytes.raw} / ${r.proofBytes.compressed}${r.compressedEncoded ? '' : '*'} / ${fmtN(r.proofBytes.calldata)} B`).join('; ');
   return `Measured by \`${t.command}\` on ${t.date.slice(0, 10)}: ${machineLine(t)}. ${runsLine(t)}${rechecksLine(t)} The run took ${tookLine(t)}.
 
-The bill's scaling series (prove time median (min–max; rerun band) and peak RSS; the whole table, every kind and column, is
+The bill's scaling series (prove time and peak RSS of a pass, each median (min–max; rerun band); the whole table, every kind and column, is
 [docs/bench-systems.md](docs/bench-systems.md), with the reason of every row not run):
 
 | circuit | readings | r1cs (per reading) | PLONK gates | public | Groth16 snarkjs | Groth16 native | PLONK | FFLONK | verify gas G16 / PLONK / FFLONK |
@@ -885,7 +919,9 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
   const setupOf = (c: string | number, system: ProofSystem) => {
     log(`${idOf(c)} ${system}: setup (cached when built before; budget ${o.budgetS} s)…`);
     const setup = child(['--setup-child', String(c), system], o.budgetS);
-    return setup.ok ? { figures: setup.value as Pick<SystemRow, 'trust' | 'setupMode' | 'setupMs' | 'ptauMs' | 'domainPower' | 'plonkGates'> } : { reason: setup.reason };
+    if (!setup.ok) return { reason: setup.reason };
+    const { built: _built, ...figures } = setup.value as SetupFigures & { built: boolean };
+    return { figures };
   };
   /** The rows of one system × circuit × provers after its setup: measured in passes, or rows saying why not. */
   const specsOf = (c: string | number, system: ProofSystem, provers: ProverName[], extra: Partial<SystemRow> = {}): PassSpec[] => {
@@ -999,7 +1035,7 @@ export async function runSystemsBench(argv: string[], log: (m: string) => void =
 
 export interface RecheckFigure {
   row: string;
-  figure: Timed;
+  figure: Figure;
   reference: Spread;
   /** rerunBand of the reference with the table's widening as it stood */
   band: { low: number; high: number };
@@ -1011,17 +1047,24 @@ export interface RecheckFigure {
   machine?: { cpu: number; pageTouch: number };
 }
 
-/** Whether a rerun's medians land within the rerun bands a table reports (its min–max widened: bandWidening): one entry per row and timed figure. */
+/**
+ * Whether a rerun's medians land within the rerun bands a table reports (its min–max widened: bandWidening): one
+ * entry per row and figure — the times and the peak RSS of a pass; the setup when the rerun built the key anew
+ * (setupSamplesMs), once per key (a circuit's snarkjs and native rows share theirs).
+ */
 export function compareToReference(reference: SystemRow[], rerun: SystemRow[], widening: Widening | undefined): RecheckFigure[] {
   const out: RecheckFigure[] = [];
+  const keysCompared = new Set<string>();
   for (const r of rerun.filter((x) => !x.skipped)) {
     const ref = reference.find((x) => !x.skipped && x.system === r.system && x.prover === r.prover && x.circuit === r.circuit);
     if (!ref) continue;
     const probe = (x: SystemRow, p: keyof MachineProbe) => spread(x.probes!.map((q) => q[p])).median;
     const machine = ref.probes?.length && r.probes?.length ? { cpu: probe(r, 'cpuMs') / probe(ref, 'cpuMs'), pageTouch: probe(r, 'pageTouchMs') / probe(ref, 'pageTouchMs') } : undefined;
-    for (const figure of TIMED) {
-      const spreadOf = (x: SystemRow) => x[`${figure}Ms`];
-      const [median, reference] = [spreadOf(r).median, spreadOf(ref)];
+    const key = `${r.circuit}/${r.system}`;
+    const setupCompared = r.setupSamplesMs !== undefined && !keysCompared.has(key);
+    keysCompared.add(key);
+    for (const figure of FIGURES.filter((f) => f !== 'setup' || setupCompared)) {
+      const [median, reference] = [spreadOf(r, figure).median, spreadOf(ref, figure)];
       const band = rerunBand(reference, widening?.[figure] ?? 0);
       out.push({ row: `${r.system}/${r.prover}/${r.circuit}`, figure, reference, band, rerun: median, within: median >= band.low && median <= band.high, withinSpread: median >= reference.min && median <= reference.max, machine });
     }
@@ -1032,29 +1075,33 @@ export function compareToReference(reference: SystemRow[], rerun: SystemRow[], w
 /** A rerun's move against the table: the median over its figures of its median against the table's, so that one noisy figure does not count as the machine. */
 export const shiftOf = (figures: RecheckFigure[]): number => spread(figures.map((f) => f.rerun / f.reference.median)).median;
 
-/** Per figure, the furthest a rerun's medians landed outside the bare min–max, either way (0 when all were inside). */
+/** Per figure compared, the furthest a rerun's medians landed outside the bare min–max, either way (0 when all were inside). */
 export const outsideOf = (figures: RecheckFigure[]): Widening =>
-  Object.fromEntries(TIMED.map((fig) => [fig, Math.max(0, ...figures.filter((f) => f.figure === fig).map((f) => Math.max(f.rerun / f.reference.max, f.reference.min / f.rerun) - 1))])) as Widening;
+  Object.fromEntries(FIGURES.filter((fig) => figures.some((f) => f.figure === fig)).map((fig) => [fig, Math.max(0, ...figures.filter((f) => f.figure === fig).map((f) => Math.max(f.rerun / f.reference.max, f.reference.min / f.rerun) - 1))]));
 
 /**
  * A recheck recorded in the table (`--recheck --add`): how far its medians landed outside the min–max widens
- * every row's rerun band when it is the furthest yet (bandWidening), and its samples join the rows it measured,
- * whose min–max then spans runs. The planner's wall time stays the table run's.
+ * every row's rerun band when it is the furthest yet (bandWidening), and its samples (times, each pass's peak
+ * RSS, the setup of a key it built anew) join the rows it measured, whose min–max then spans runs. The
+ * planner's wall time stays the table run's, and setupMs the table run's key build.
  */
 export function addRecheck(table: SystemsTable, rerun: SystemRow[], recheck: Recheck): SystemsTable {
   const rows = table.rows.map((ref) => {
     const r = rerun.find((x) => x.system === ref.system && x.prover === ref.prover && x.circuit === ref.circuit);
     if (!r || ref.skipped) return ref;
-    return { ...mergePasses([ref, r]), wallMs: ref.wallMs, recordedRuns: (ref.recordedRuns ?? 1) + 1 };
+    const setupSamplesMs = r.setupSamplesMs ? [...samplesOf(ref, 'setup'), ...r.setupSamplesMs] : ref.setupSamplesMs;
+    return { ...mergePasses([ref, r]), wallMs: ref.wallMs, recordedRuns: (ref.recordedRuns ?? 1) + 1, ...(setupSamplesMs && { setupSamplesMs }) };
   });
   return { ...table, rows, rechecks: [...(table.rechecks ?? []), recheck] };
 }
 
 /**
  * `--recheck`: measures again the rows of docs/bench-systems.json that --circuit/--systems/--provers select
- * (all its measured rows without them), with the proofs and passes of one of its runs, keys cached, and says
- * which medians land within the rerun bands the table reports and how far the machine moved
- * (docs/bench-systems-recheck.json); with `--add`, then records it in the table (addRecheck) and redraws the pages.
+ * (all its measured rows without them), with the proofs and passes of one of its runs, and says which medians
+ * land within the rerun bands the table reports and how far the machine moved (docs/bench-systems-recheck.json);
+ * with `--add`, then records it in the table (addRecheck) and redraws the pages. Keys are cached; a key it builds
+ * (missing on this machine, or all of them with --rebuild-keys, which keeps the shared phase-1 files) is a setup
+ * sample compared like the other figures.
  */
 export async function recheckSystemsBench(argv: string[], log: (m: string) => void = (m) => console.log(m)): Promise<RecheckFigure[]> {
   const docs = join(REPO_ROOT, 'docs');
@@ -1070,10 +1117,15 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
   const proofsDir = join(REPO_ROOT, 'build', 'bench-systems-proofs');
   mkdirSync(proofsDir, { recursive: true });
   const childArg = (circuit: string) => /^bench-billing_(\d+)d$/.exec(circuit)?.[1] ?? circuit;
+  const builtMs = new Map<string, number>();
   for (const key of new Set(chosen.map((r) => `${r.circuit} ${r.system}`))) {
-    const [circuit, system] = key.split(' ');
+    const [circuit, system] = key.split(' ') as [string, ProofSystem];
+    if (argv.includes('--rebuild-keys')) for (const file of ['zkey', 'vkey', 'transcript'] as const) rmSync(systemKeysOf(circuit, system)[file], { force: true });
+    log(`${key}: setup${argv.includes('--rebuild-keys') ? ' anew' : ' (cached when built before)'}…`);
     const setup = child(['--setup-child', childArg(circuit), system], 1800);
     if (!setup.ok) throw new Error(`${key}: ${setup.reason}`);
+    const figures = setup.value as SetupFigures & { built: boolean };
+    if (figures.built) builtMs.set(key, figures.setupMs);
   }
   // the protocol of one of the table's runs: its proofs per pass and its passes, pass 1 over the chosen rows, then pass 2…
   const specs = chosen.map((ref) => {
@@ -1082,7 +1134,8 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
   });
   const rerun = measureInPasses(specs, 1800, log).map(([s, r]) => {
     if ('reason' in r) throw new Error(`${s.base.circuit} ${s.system} ${s.prover}: ${r.reason}`);
-    return r;
+    const setupMs = builtMs.get(`${r.circuit} ${r.system}`);
+    return setupMs === undefined ? r : { ...r, setupSamplesMs: [setupMs] };
   });
   const widening = bandWidening(reference);
   const figures = compareToReference(chosen, rerun, widening);
@@ -1092,6 +1145,7 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
     date: new Date().toISOString(),
     loadAverage: machine.loadAverage,
     rows: rerun.length,
+    ...(builtMs.size && { keysBuilt: builtMs.size }),
     within: figures.filter((f) => f.within).length,
     withinSpread: figures.filter((f) => f.withinSpread).length,
     of: figures.length,
@@ -1102,8 +1156,8 @@ export async function recheckSystemsBench(argv: string[], log: (m: string) => vo
   const { command, date, within, withinSpread, of, shift } = recheck;
   writeFileSync(join(docs, 'bench-systems-recheck.json'), JSON.stringify({ command, date, reference: { command: reference.command, date: reference.date, runs: 1 + (reference.rechecks?.filter((r) => r.added).length ?? 0), widening }, machine, within, withinSpread, of, shift, figures }, null, 2) + '\n');
   const ratio = (x: number | undefined) => (x === undefined ? '–' : `×${x.toFixed(2)}`);
-  log(['| row | figure | table: median (min–max; rerun band) | rerun median | within the band | machine probes, rerun / table: CPU, page touch |', '|---|---|---:|---:|---|---:|', ...figures.map((f) => `| ${f.row} | ${f.figure} | ${timeCell(f.reference, widening?.[f.figure])} | ${fmtS(f.rerun)} | ${f.within ? 'yes' : 'no'} | ${ratio(f.machine?.cpu)}, ${ratio(f.machine?.pageTouch)} |`)].join('\n'));
-  const percents = (w: Widening | undefined) => (w ? TIMED.map((f) => `${f} ${fmtPercent(w[f])}`).join(', ') : 'none: no recheck recorded yet');
+  log(['| row | figure | table: median (min–max; rerun band) | rerun median | within the band | machine probes, rerun / table: CPU, page touch |', '|---|---|---:|---:|---|---:|', ...figures.map((f) => `| ${f.row} | ${f.figure} | ${spreadCell(f.reference, fmtFigure(f.figure), widening?.[f.figure])} | ${fmtFigure(f.figure)(f.rerun)} | ${f.within ? 'yes' : 'no'} | ${ratio(f.machine?.cpu)}, ${ratio(f.machine?.pageTouch)} |`)].join('\n'));
+  const percents = (w: Widening | undefined) => (w ? FIGURES.filter((f) => w[f] !== undefined).map((f) => `${FIGURE_NAMES[f]} ${fmtPercent(w[f]!)}`).join(', ') : 'none: no recheck recorded yet');
   log(`${within} of ${of} rerun medians within the table's rerun bands (its min–max widened by ${percents(widening)}), ${withinSpread} within the bare min–max; furthest outside it: ${percents(recheck.outside)}; the machine ×${shift.toFixed(3)} (load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}); docs/bench-systems-recheck.json`);
   if (recheck.added) {
     const table = addRecheck(reference, rerun, recheck);

@@ -131,9 +131,18 @@ describe('the proof-system benchmark, quick mode', () => {
     const col = (name: string) => Number(prove[header.indexOf(name)]);
     assert.equal(col('rerunLow'), Math.round(rows[0].proveMs.min / 1.1), "the rerun band: min–max widened by the prove's widening");
     assert.equal(col('rerunHigh'), Math.round(rows[0].proveMs.max * 1.1));
+    assert.deepEqual(['ram', 'ramMin', 'ramMax'].map(col), [rows[0].maxRssMB, rows[0].maxRssMB, rows[0].maxRssMB].map(Math.round), "one pass: its peak RSS is the median, min and max");
     const setup = lines.find((l) => l.includes(',groth16,bn254,') && l.includes(',setup,'))!.split(',');
-    assert.deepEqual([setup[header.indexOf('rerunLow')], setup[header.indexOf('rerunHigh')]], ['', ''], 'one key build: no band');
-    assert.ok(csv(rows, machine, undefined).trim().split('\n').slice(1).every((l) => l.endsWith(',,')), 'no recheck recorded: no band, as on the page');
+    const cols = (line: string[], names: string[]) => names.map((n) => line[header.indexOf(n)]);
+    assert.deepEqual(cols(setup, ['rerunLow', 'rerunHigh', 'ram', 'ramMin']), ['', '', '', ''], 'no recheck measured the setup: no band; the RSS only on the prove line');
+    assert.deepEqual(cols(prove, ['ramRerunLow', 'ramRerunHigh']), ['', ''], 'no recheck measured the RSS: no band');
+    const banded = csv([{ ...rows[0], setupSamplesMs: [1000, 1300] }], machine, { setup: 0.3, rss: 0.2 }).trim().split('\n').map((l) => l.split(','));
+    const [setupLine, proveLine] = [banded.find((l) => l.includes('setup'))!, banded.find((l) => l.includes('prove'))!];
+    assert.deepEqual(cols(setupLine, ['time', 'timeMin', 'timeMax', 'count', 'rerunLow', 'rerunHigh']), ['1150', '1000', '1300', '2', '769', '1690'], 'two key builds: their median, min–max and band');
+    assert.deepEqual(cols(proveLine, ['ramRerunLow', 'ramRerunHigh']), [(rows[0].maxRssMB / 1.2).toFixed(0), (rows[0].maxRssMB * 1.2).toFixed(0)]);
+    assert.deepEqual(cols(proveLine, ['rerunLow', 'rerunHigh']), ['', ''], 'no band for the prove time in a widening without it');
+    const noBand = csv(rows, machine, undefined).trim().split('\n').slice(1).map((l) => l.split(','));
+    assert.ok(noBand.every((l) => cols(l, ['rerunLow', 'rerunHigh', 'ramRerunLow', 'ramRerunHigh']).join('') === ''), 'no recheck recorded: no band, as on the page');
     assert.ok(lines.some((l) => l.includes(',plonk,bn254,') && l.includes(',prove,')));
     const svgs = plots(rows);
     assert.match(svgs['bench-systems-proof-size.svg'], /^<svg[^]*groth16[^]*plonk[^]*fflonk[^]*<\/svg>\n$/);
@@ -179,8 +188,18 @@ describe('the proof-system benchmark, quick mode', () => {
     const added = addRecheck({ ...table, rows: [timed([500, 600]), ...billRows.slice(1)] }, [timed([400])], { command: 'npm run bench -- --recheck --add', date: '2026-12-05T10:00:00.000Z', loadAverage: [1, 1, 1], rows: 1, within: 2, withinSpread: 1, of: 3, shift: 0.8, outside: { witness: 0.25, prove: 0.25, verify: 0.25 }, added: true });
     const addedPage = reportPage(added);
     assert.match(addedPage, /the min–max widened either way by 25\.0 % \(witness\), 25\.0 % \(prove\), 25\.0 % \(verify\).*: 2026-12-05 10:00 UTC, 1 rows, the machine ×0\.800, 2 of 3 medians within the rerun bands as they stood \(1 within the bare min–max\), load 1\.0 1\.0 1\.0 at its end, samples added\./);
-    assert.match(addedPage, new RegExp(`\\| groth16 \\| ${billRows[0].prover} \\| ${ID} \\|.*\\| 200 ms \\(200 ms–200 ms; rerun 160 ms–250 ms\\) \\| 500 ms \\(400 ms–600 ms; rerun 320 ms–750 ms, N=3(?: in \\d+ passes)?, 2 runs\\) \\| 20 ms \\(20 ms–20 ms; rerun 16 ms–25 ms\\) \\|`), 'each time: median, min–max, the rerun band; the prove cell the counts');
+    assert.match(addedPage, new RegExp(`\\| groth16 \\| ${billRows[0].prover} \\| ${ID} \\|.*\\| 200 ms \\(rerun 160 ms–250 ms\\) \\| 500 ms \\(400 ms–600 ms; rerun 320 ms–750 ms, N=3(?: in \\d+ passes)?, 2 runs\\) \\| 20 ms \\(rerun 16 ms–25 ms\\) \\|`), 'each time: median, min–max (when its samples differ), the rerun band; the prove cell the counts');
     assert.match(withReadmeSummary(`${SUMMARY_BEGIN}\n${SUMMARY_END}\n`, added), /\| 500 ms \(400 ms–600 ms; rerun 320 ms–750 ms\), \d+ MB \|/);
+
+    // a recheck that built the key anew and kept each pass's peak RSS: the setup and the RSS get their spreads and bands too
+    const sized = { ...timed([500, 600]), setupMs: 2_000, maxRssMB: 300, rssSamplesMB: [300] };
+    const rebuilt = addRecheck({ ...table, rows: [sized, ...billRows.slice(1)] }, [{ ...timed([400]), maxRssMB: 360, rssSamplesMB: [330, 360], setupSamplesMs: [3_000] }], { command: 'npm run bench -- --recheck --add --rebuild-keys', date: '2026-12-05T18:00:00.000Z', loadAverage: [1, 1, 1], rows: 1, keysBuilt: 1, within: 3, withinSpread: 1, of: 5, shift: 1, outside: { setup: 0.5, witness: 0.25, prove: 0.25, verify: 0.25, rss: 0.1 }, added: true });
+    const rebuiltPage = reportPage(rebuilt);
+    assert.match(rebuiltPage, /\| 2\.5 s \(2\.0 s–3\.0 s; rerun 1\.3 s–4\.5 s, 2 builds\) \|/, 'setup: the median of the key builds, their min–max, the band');
+    assert.match(rebuiltPage, /\| 330 MB \(300 MB–360 MB; rerun 273 MB–396 MB\) \|/, 'peak RSS: of each pass');
+    assert.match(rebuiltPage, /widened either way by 50\.0 % \(setup\), 25\.0 % \(witness\), 25\.0 % \(prove\), 25\.0 % \(verify\), 10\.0 % \(peak RSS\) — /);
+    assert.match(rebuiltPage, /18:00 UTC, 1 rows \(1 key built anew\)/);
+    assert.match(addedPage, /\(setup, peak RSS: no band, no recorded recheck measured it\)/, 'a figure no recheck measured says so');
   });
 });
 
@@ -213,6 +232,9 @@ describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', ()
     const row = mergePasses([pass([100, 120, 110], 300, 4_000), pass([130, 125, 140], 280, 5_000)]);
     assert.deepEqual(row.probes!.map((p) => p.cpuMs), [40, 50], "each pass's machine probe, in the order taken");
     assert.deepEqual([row.runs, row.passes, row.maxRssMB, row.wallMs], [6, 2, 300, 9_000]);
+    assert.deepEqual(row.rssSamplesMB, [300, 280], "each pass's peak RSS, in the order taken");
+    const before = { ...pass([90], 310, 1_000), rssSamplesMB: undefined };
+    assert.deepEqual(mergePasses([before, row]).rssSamplesMB, [310, 300, 280], 'a row from before the per-pass RSS: its max is its one sample');
     assert.deepEqual(row.proveMs, { median: 122.5, min: 100, max: 140 }, 'an even count: the mean of the middle two');
     assert.deepEqual(row.samplesMs.prove, [100, 120, 110, 130, 125, 140], 'in the order taken');
     assert.deepEqual(row.witnessMs, { median: 12.25, min: 10, max: 14 });
@@ -220,28 +242,40 @@ describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', ()
   });
 
   test("a rerun's medians are compared with the table's rerun bands: each figure's min–max widened by its own widening", () => {
-    const row = (median: number, min: number, max: number) => ({ system: 'groth16', prover: 'snarkjs', circuit: 'x', witnessMs: { median, min, max }, proveMs: { median, min, max }, verifyMs: { median, min, max } }) as SystemRow;
-    const rerun = [{ ...row(11, 10, 12), proveMs: { median: 13, min: 13, max: 13 }, verifyMs: { median: 8, min: 8, max: 8 } }];
+    const row = (median: number, min: number, max: number) => ({ system: 'groth16', prover: 'snarkjs', circuit: 'x', setupMs: 5_000, witnessMs: { median, min, max }, proveMs: { median, min, max }, verifyMs: { median, min, max }, maxRssMB: 300, rssSamplesMB: [280, 300] }) as SystemRow;
+    const rerun = [{ ...row(11, 10, 12), proveMs: { median: 13, min: 13, max: 13 }, verifyMs: { median: 8, min: 8, max: 8 }, rssSamplesMB: [320, 340, 330] }];
     const bare = compareToReference([row(10, 9, 12)], rerun, undefined);
-    assert.deepEqual(bare.map((f) => [f.figure, f.within, f.withinSpread]), [['witness', true, true], ['prove', false, false], ['verify', false, false]], 'no recheck recorded: the bare min–max');
-    const widened = compareToReference([row(10, 9, 12)], rerun, { witness: 0, prove: 0.1, verify: 0.15 });
-    assert.deepEqual(widened.map((f) => [f.figure, f.within, f.withinSpread]), [['witness', true, true], ['prove', true, false], ['verify', true, false]], '13 ≤ 12 × 1.1 and 8 ≥ 9 / 1.15');
+    const outcome = (figures: RecheckFigure[]) => figures.map((f) => [f.figure, f.within, f.withinSpread]);
+    assert.deepEqual(outcome(bare), [['witness', true, true], ['prove', false, false], ['verify', false, false], ['rss', false, false]], 'no recheck recorded: the bare min–max; the setup only when the rerun built the key');
+    assert.equal(bare[3].rerun, 330, "the peak RSS: the median of the rerun's passes");
+    const widened = compareToReference([row(10, 9, 12)], rerun, { witness: 0, prove: 0.1, verify: 0.15, rss: 0.1 });
+    assert.deepEqual(outcome(widened), [['witness', true, true], ['prove', true, false], ['verify', true, false], ['rss', true, false]], '13 ≤ 12 × 1.1, 8 ≥ 9 / 1.15, 330 ≤ 300 × 1.1');
     assert.deepEqual(widened[1].band, rerunBand({ median: 10, min: 9, max: 12 }, 0.1));
     const narrower = compareToReference([row(10, 9, 12)], rerun, { witness: 0.1, prove: 0.05, verify: 0.1 });
-    assert.deepEqual([narrower[1].within, narrower[2].within], [false, false], "13 > 12 × 1.05 and 8 < 9 / 1.1: each figure's own widening");
+    assert.deepEqual([narrower[1].within, narrower[2].within, narrower[3].within], [false, false, false], "13 > 12 × 1.05 and 8 < 9 / 1.1: each figure's own widening; none for the RSS: its bare min–max");
     assert.deepEqual(compareToReference([row(10, 9, 12)], [{ ...row(10, 9, 12), circuit: 'y' }], undefined), [], 'rows the table does not have');
+
+    // a key built anew: its setup compared once, though the circuit's snarkjs and native rows share it
+    const built = { ...row(10, 9, 12), setupSamplesMs: [6_500] };
+    const withSetup = compareToReference([row(10, 9, 12), { ...row(10, 9, 12), prover: 'native' }], [built, { ...built, prover: 'native' }], { setup: 0.2 });
+    assert.deepEqual(withSetup.filter((f) => f.figure === 'setup').map((f) => [f.row, f.rerun, f.within, f.withinSpread]), [['groth16/snarkjs/x', 6_500, false, false]], '6.5 s > 5 s × 1.2');
+    const old = { ...row(10, 9, 12), rssSamplesMB: undefined };
+    assert.deepEqual(compareToReference([old], [row(10, 9, 12)], undefined)[3].reference, { median: 300, min: 300, max: 300 }, 'a row from before the per-pass RSS: its max');
   });
 
   test('the rerun band of a figure: its min–max widened by the furthest a recorded recheck of it landed outside', () => {
     const figure = (fig: 'witness' | 'prove' | 'verify', min: number, max: number, rerun: number) => ({ figure: fig, reference: { median: (min + max) / 2, min, max }, rerun }) as RecheckFigure;
     const figures = [figure('prove', 100, 110, 132), figure('prove', 100, 110, 105), figure('verify', 10, 12, 8), figure('witness', 10, 12, 11)];
     const outside = outsideOf(figures);
-    assert.ok(Math.abs(outside.prove - 0.2) < 1e-12 && Math.abs(outside.verify - 0.25) < 1e-12, `132 is 20 % over 110; 8 is 25 % under 10: ${JSON.stringify(outside)}`);
+    assert.ok(Math.abs(outside.prove! - 0.2) < 1e-12 && Math.abs(outside.verify! - 0.25) < 1e-12, `132 is 20 % over 110; 8 is 25 % under 10: ${JSON.stringify(outside)}`);
     assert.equal(outside.witness, 0, 'inside: no widening');
+    assert.deepEqual(Object.keys(outside), ['witness', 'prove', 'verify'], 'only the figures compared: no setup, no RSS');
     assert.equal(shiftOf([figure('prove', 90, 110, 90), figure('prove', 90, 110, 130), figure('prove', 9, 11, 10.5), figure('prove', 9, 11, 2)]), (0.9 + 1.05) / 2, "the machine's move: one figure far off does not move the median");
     const recheck = (prove: number, verify: number) => ({ outside: { witness: 0, prove, verify } }) as Recheck;
     assert.equal(bandWidening({}), undefined, 'no recheck: no band');
     assert.deepEqual(bandWidening({ rechecks: [recheck(0.1, 0.4), recheck(0.2, 0)] }), { witness: 0, prove: 0.2, verify: 0.4 }, 'the furthest of each figure');
+    const withRss = { outside: { witness: 0, prove: 0.05, verify: 0, rss: 0.12, setup: 0.3 } } as Recheck;
+    assert.deepEqual(bandWidening({ rechecks: [recheck(0.1, 0.4), withRss] }), { setup: 0.3, witness: 0, prove: 0.1, verify: 0.4, rss: 0.12 }, 'a figure only a later recheck measured: its band from that one');
     assert.deepEqual(rerunBand({ median: 10, min: 8, max: 12 }, 0.25), { low: 6.4, high: 15 });
   });
 
@@ -255,19 +289,20 @@ describe('the full run keeps to its budget: which PLONK/FFLONK rows it runs', ()
   });
 
   test("a recheck recorded in the table widens the spreads of the rows it measured, and only theirs", () => {
-    const row = (circuit: string, prove: number[], extra: Partial<SystemRow> = {}) => ({ system: 'groth16', prover: 'snarkjs', circuit, runs: prove.length, passes: 2, samplesMs: { witness: prove, prove, verify: prove }, proveMs: spread(prove), maxRssMB: 100, wallMs: 9_000, verifyGas: 300_000, ...extra }) as unknown as SystemRow;
+    const row = (circuit: string, prove: number[], extra: Partial<SystemRow> = {}) => ({ system: 'groth16', prover: 'snarkjs', circuit, runs: prove.length, passes: 2, samplesMs: { witness: prove, prove, verify: prove }, proveMs: spread(prove), setupMs: 6_000, maxRssMB: 100, wallMs: 9_000, verifyGas: 300_000, ...extra }) as unknown as SystemRow;
     const table = { rows: [row('a', [10, 11, 12, 10]), row('b', [20, 21]), { ...row('c', []), skipped: 'not run' }] } as unknown as SystemsTable;
     const meta: Recheck = { command: 'npm run bench -- --recheck --add', date: '2026-12-05T10:00:00.000Z', loadAverage: [1, 1, 1], rows: 2, within: 1, withinSpread: 1, of: 3, shift: 1.1, outside: { witness: 0, prove: 0.1, verify: 0 }, added: true };
-    const once = addRecheck(table, [row('a', [13, 14, 12, 13], { maxRssMB: 120, wallMs: 1 }), row('c', [1])], meta);
+    const once = addRecheck(table, [row('a', [13, 14, 12, 13], { maxRssMB: 120, rssSamplesMB: [120, 110], setupSamplesMs: [7_000], wallMs: 1 }), row('c', [1])], meta);
     const a = once.rows[0];
     assert.deepEqual([a.runs, a.passes, a.recordedRuns, a.maxRssMB, a.wallMs, a.verifyGas], [8, 4, 2, 120, 9_000, 300_000], "counts add up; the planner's wall time and the gas stay the table run's");
+    assert.deepEqual([a.rssSamplesMB, a.setupSamplesMs, a.setupMs], [[100, 120, 110], [6_000, 7_000], 6_000], "each pass's peak RSS and each key build join the table run's; setupMs stays the table run's build");
     assert.deepEqual(a.proveMs, { median: 12, min: 10, max: 14 });
     assert.deepEqual(a.samplesMs.prove, [10, 11, 12, 10, 13, 14, 12, 13], 'the table run first');
     assert.equal(once.rows[1], table.rows[1], 'a row the rerun did not measure is left as it was');
     assert.equal(once.rows[2], table.rows[2], 'a row not run stays not run');
     assert.equal(table.rows[0].runs, 4, 'the table given is not changed');
     const twice = addRecheck(once, [row('a', [9, 9, 9, 9])], { ...meta, date: '2026-12-05T11:00:00.000Z', rows: 1, outside: { witness: 0, prove: 0.05, verify: 0.3 } });
-    assert.deepEqual([twice.rows[0].recordedRuns, twice.rows[0].proveMs.min], [3, 9]);
+    assert.deepEqual([twice.rows[0].recordedRuns, twice.rows[0].proveMs.min, twice.rows[0].setupSamplesMs], [3, 9, [6_000, 7_000]], 'a recheck that built no key adds no setup sample');
     assert.deepEqual(twice.rechecks!.map((r) => [r.date.slice(11, 13), r.rows]), [['10', 2], ['11', 1]]);
     assert.deepEqual(bandWidening(twice), { witness: 0, prove: 0.1, verify: 0.3 }, 'the furthest yet, figure by figure');
   });
