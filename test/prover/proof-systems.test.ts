@@ -106,6 +106,8 @@ describe('the proof-system benchmark, quick mode', () => {
     for (const r of rows) r.plonkGates ??= rows.find((x) => x.plonkGates)?.plonkGates;
     await measureGas(measured, () => {});
     for (const r of rows) checkRow(r);
+    assert.throws(() => checkRow({ ...rows[0], rssSamplesMB: [rows[0].maxRssMB, rows[0].maxRssMB] }), /peak RSS per pass/, 'more peak-RSS samples than passes');
+    assert.throws(() => checkRow({ ...rows[0], rssSamplesMB: [rows[0].maxRssMB / 2] }), /peak RSS per pass/, 'a largest sample that is not maxRssMB');
 
     const by = Object.fromEntries(rows.map((r) => [r.system, r]));
     assert.equal(by.groth16.publicInputs, 7);
