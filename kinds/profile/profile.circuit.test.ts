@@ -84,6 +84,19 @@ describe('profile circuit agrees with the TypeScript reference', () => {
     assert.deepEqual(await circuitOutputs('profile_1d', bundle, statementFor(bundle, profiles, 1000)), expected);
   });
 
+  test('every profile anti-correlated, not exactly opposite: a score strictly between -L and 0', async () => {
+    // a witness-hint loop once ran on to -L here (circuits/lib/similarity.circom, quantisedCorrelation)
+    const base = syntheticProfileShapes()[0];
+    const profiles = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n].map((a) => base.map((w) => a * w + 7n * a));
+    const noisy = base.map((w, s) => 2000 - Number(w) + (s % 3) * 900);
+    const { bundle } = await certifyPeriod({ startDay: 19357, readings: repeatDay(noisy, 1) });
+    for (const levels of [100, 1000]) {
+      const expected = classifyProfile(bundle.readingsWh, profiles, levels);
+      assert.ok(expected.score < 0 && expected.score > -levels, `a negative score inside the scale: ${expected.score} of ${levels}`);
+      assert.deepEqual(await circuitOutputs('profile_1d', bundle, statementFor(bundle, profiles, levels)), expected);
+    }
+  });
+
   test('a flat day (no readings, or the same reading everywhere) is profile 0 with score 0', async () => {
     for (const wh of [0, 16383]) {
       const { bundle } = await certifyPeriod({ startDay: 19357, readings: Array(SLOTS_PER_DAY).fill(wh) });
